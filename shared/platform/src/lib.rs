@@ -1,0 +1,27 @@
+//! What every server of the suite needs, written once.
+//!
+//! - [`config`]: typed settings from environment variables, each with a documented default;
+//! - [`principal`]: who is calling, its vocabulary, and per-method caller tables;
+//! - [`clock`] and [`clock_service`]: the one movable clock of a process;
+//! - [`error`]: the one error type, mapped to `google.rpc.Status` with details;
+//! - [`telemetry`]: JSON logs, OTLP traces when an endpoint is set;
+//! - [`rpc_layer`]: the tower layer every call passes through;
+//! - [`server`]: health, reflection, limits, graceful shutdown, and [`run`] for `main.rs`;
+//! - [`pending`]: declared services whose issue has not landed yet.
+#![forbid(unsafe_code)]
+
+pub mod clock;
+pub mod clock_service;
+pub mod config;
+pub mod error;
+pub mod pending;
+pub mod principal;
+pub mod rpc_layer;
+pub mod server;
+pub mod telemetry;
+
+pub use clock::Clock;
+pub use config::{Config, Profile};
+pub use error::ApiError;
+pub use principal::{Allow, OfficialRole, Principal, Subsystem};
+pub use server::{ServerContext, ServiceSet, run, serve};

@@ -1,0 +1,246 @@
+//! Serving: every server of the suite is built here the same way, with health, reflection
+//! v1 and v1alpha, the development clock, the RPC layer, limits, and graceful shutdown.
+//!
+//! A service crate only says what it serves ([`ServiceSet`]) and who may call each method;
+//! its `main.rs` calls [`run`], and tests call [`serve`] with a port-0 listener.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tonic::body::Body;
+use tonic::server::NamedService;
+use tonic::service::RoutesBuilder;
+use tonic::transport::server::TcpIncoming;
+use tonic_health::ServingStatus;
+use tonic_health::server::HealthReporter;
+use tower_service::Service;
+
+use crate::clock::Clock;
+use crate::clock_service::ClockService;
+use crate::config::{Config, ConfigError};
+use crate::pending::Pending;
+use crate::principal::{Allow, CallerTable, ServiceRules};
+use crate::rpc_layer::RpcLayer;
+
+/// What a service crate is given to build its handlers: the process's settings and clock.
+#[derive(Debug, Clone)]
+pub struct ServerContext {
+    /// The process settings.
+    pub config: Config,
+    /// The clock every service reads.
+    pub clock: Clock,
+}
+
+/// The gRPC services one server serves, with who may call each method.
+#[derive(Debug, Default)]
+pub struct ServiceSet {
+    routes: RoutesBuilder,
+    names: Vec<&'static str>,
+    callers: CallerTable,
+}
+
+impl ServiceSet {
+    /// Adds a generated server; returns its caller rules to fill in, method by method.
+    pub fn add<S>(&mut self, service: S) -> ServiceRules<'_>
+    where
+        S: Service<http::Request<Body>, Response = http::Response<Body>, Error = Infallible>
+            + NamedService
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+    {
+        self.routes.add_service(service);
+        self.names.push(S::NAME);
+        self.callers.service(S::NAME)
+    }
+
+    /// Adds a declared service whose issue has not landed: every method answers
+    /// UNIMPLEMENTED naming itself. `S` is its generated server, for example
+    /// `RegistryServiceServer<()>`.
+    pub fn add_pending<S: NamedService + 'static>(&mut self) -> ServiceRules<'_> {
+        self.add(Pending::<S>::new())
+    }
+
+    /// The full names of the services added, for health.
+    pub fn names(&self) -> &[&'static str] {
+        &self.names
+    }
+}
+
+/// Applies the server's limits to a generated server: the decoding limit (above the documents'
+/// own limits, so an oversized document meets our error, not the transport's) and gzip.
+#[macro_export]
+macro_rules! tuned {
+    ($server:expr, $ctx:expr) => {
+        $server
+            .max_decoding_message_size($ctx.config.max_message_bytes)
+            .max_encoding_message_size($ctx.config.max_message_bytes)
+            .accept_compressed(tonic::codec::CompressionEncoding::Gzip)
+            .send_compressed(tonic::codec::CompressionEncoding::Gzip)
+    };
+}
+
+/// Why a server stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The listener could not be bound or read.
+    #[error("listener: {0}")]
+    Io(#[from] std::io::Error),
+    /// The reflection service could not read the descriptor sets.
+    #[error("reflection: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+    /// The transport failed.
+    #[error("transport: {0}")]
+    Transport(#[from] tonic::transport::Error),
+}
+
+/// Serves on `listener` until `shutdown` completes, then reports NOT_SERVING, lets calls and
+/// streams drain for at most `drain_timeout`, and returns.
+pub async fn serve(
+    ctx: ServerContext,
+    register: impl FnOnce(&ServerContext, &mut ServiceSet),
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let mut services = ServiceSet::default();
+    services
+        .add(tuned!(proto::housing::ops::v1::clock_service_server::ClockServiceServer::new(ClockService::new(ctx.clock.clone())), ctx))
+        .method("GetTime", &[Allow::DevOnly])
+        .method("SetTime", &[Allow::DevOnly])
+        .method("AdvanceTime", &[Allow::DevOnly])
+        .method("UseSystemTime", &[Allow::DevOnly]);
+    register(&ctx, &mut services);
+    let ServiceSet { mut routes, names, callers } = services;
+
+    let (health, health_service) = tonic_health::server::health_reporter();
+    for name in &names {
+        health.set_service_status(*name, ServingStatus::Serving).await;
+    }
+    routes.add_service(health_service);
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
+    };
+    routes.add_service(reflection().build_v1()?);
+    routes.add_service(reflection().build_v1alpha()?);
+
+    let local = listener.local_addr()?;
+    let drain = ctx.config.drain_timeout;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    });
+    let graceful = {
+        let mut stop = stop_rx.clone();
+        let health = health.clone();
+        async move {
+            let _ = stop.wait_for(|stopped| *stopped).await;
+            tracing::info!(drain_seconds = drain.as_secs_f64(), "shutting down: NOT_SERVING, draining");
+            report_not_serving(&health, &names).await;
+        }
+    };
+    let drain_limit = {
+        let mut stop = stop_rx;
+        async move {
+            let _ = stop.wait_for(|stopped| *stopped).await;
+            tokio::time::sleep(drain).await;
+        }
+    };
+
+    tracing::info!(listen = %local, profile = ctx.config.profile.as_str(), "serving");
+    let server = tonic::transport::Server::builder()
+        .timeout(ctx.config.request_timeout)
+        .concurrency_limit_per_connection(ctx.config.concurrency_limit)
+        .load_shed(true)
+        .layer(RpcLayer::new(ctx.config.profile, callers, ctx.clock.clone()))
+        .add_routes(routes.routes())
+        .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), graceful);
+    // Graceful shutdown waits for every open stream; the drain limit cuts what is left.
+    tokio::select! {
+        result = server => result?,
+        () = drain_limit => tracing::warn!("drain limit reached; closing the calls still open"),
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn report_not_serving(health: &HealthReporter, names: &[&'static str]) {
+    health.set_service_status("", ServingStatus::NotServing).await;
+    for name in names {
+        health.set_service_status(*name, ServingStatus::NotServing).await;
+    }
+}
+
+/// Runs a server binary: reads the settings, starts telemetry, binds, serves until SIGTERM or
+/// Ctrl-C, drains, and exits 0. Bad settings exit 2 with the key and the problem.
+pub fn run(service_name: &str, default_listen: &str, register: impl FnOnce(&ServerContext, &mut ServiceSet)) -> ExitCode {
+    let default_listen: SocketAddr = match default_listen.parse() {
+        Ok(addr) => addr,
+        Err(e) => return fail(&format!("default listen address {default_listen:?}: {e}")),
+    };
+    let config = match Config::from_env(service_name, default_listen) {
+        Ok(config) => config,
+        Err(ConfigError { key, value, problem }) => return fail(&format!("{key}={value:?}: {problem}")),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => return fail(&format!("tokio runtime: {e}")),
+    };
+    runtime.block_on(async move {
+        let telemetry = match crate::telemetry::init(&config) {
+            Ok(telemetry) => telemetry,
+            Err(e) => return fail(&e.to_string()),
+        };
+        let listener = match TcpListener::bind(config.listen).await {
+            Ok(listener) => listener,
+            Err(e) => return fail(&format!("SHANYRAQ_LISTEN={}: {e}", config.listen)),
+        };
+        let ctx = ServerContext { clock: Clock::new(config.clock), config };
+        let result = serve(ctx, register, listener, termination()).await;
+        tokio::task::spawn_blocking(move || telemetry.shutdown()).await.ok();
+        match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                tracing::error!(error = %e, "server failed");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+pub async fn termination() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
