@@ -15,8 +15,12 @@ use tonic_types::{ErrorDetails, FieldViolation, PreconditionViolation, StatusExt
 pub const ERROR_DOMAIN: &str = "shanyraq.kz";
 
 /// An error a caller can act on: fix the input, wait, ask for rights, or give up.
+/// Boxed, so that `Result<_, ApiError>` stays one pointer wide on the happy path.
 #[derive(Debug)]
-pub struct ApiError {
+pub struct ApiError(Box<Inner>);
+
+#[derive(Debug)]
+struct Inner {
     code: Code,
     reason: String,
     message: String,
@@ -29,7 +33,7 @@ pub struct ApiError {
 
 impl ApiError {
     fn new(code: Code, reason: impl Into<String>, message: impl Into<String>) -> Self {
-        ApiError {
+        ApiError(Box::new(Inner {
             code,
             reason: reason.into(),
             message: message.into(),
@@ -38,7 +42,7 @@ impl ApiError {
             metadata: HashMap::new(),
             localized: None,
             source: None,
-        }
+        }))
     }
 
     /// Bad input: add the fields with [`ApiError::field`].
@@ -98,49 +102,50 @@ impl ApiError {
         let incident = uuid::Uuid::new_v4().to_string();
         let mut e = Self::new(Code::Internal, "INTERNAL", format!("internal error; quote incident {incident}"))
             .meta("incident", incident);
-        e.source = Some(source.into());
+        e.0.source = Some(source.into());
         e
     }
 
     /// Adds a field violation (`field` is the request path, such as `applicant.iin`).
     pub fn field(mut self, field: impl Into<String>, description: impl Into<String>) -> Self {
-        self.violations.push(FieldViolation::new(field, description));
+        self.0.violations.push(FieldViolation::new(field, description));
         self
     }
 
     /// Adds what in the state forbids the call.
     pub fn precondition(mut self, kind: impl Into<String>, subject: impl Into<String>, description: impl Into<String>) -> Self {
-        self.preconditions.push(PreconditionViolation::new(kind, subject, description));
+        self.0.preconditions.push(PreconditionViolation::new(kind, subject, description));
         self
     }
 
     /// Adds a key to `ErrorInfo.metadata` (for example the existing case's name).
     pub fn meta(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.metadata.insert(key.into(), value.into());
+        self.0.metadata.insert(key.into(), value.into());
         self
     }
 
     /// Adds the message a person reads, in a locale such as `kk`, `ru` or `en`.
     pub fn localized(mut self, locale: impl Into<String>, message: impl Into<String>) -> Self {
-        self.localized = Some((locale.into(), message.into()));
+        self.0.localized = Some((locale.into(), message.into()));
         self
     }
 
     /// The gRPC code.
     pub fn code(&self) -> Code {
-        self.code
+        self.0.code
     }
 
     /// The stable reason.
     pub fn reason(&self) -> &str {
-        &self.reason
+        &self.0.reason
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({}): {}", self.reason, self.code, self.message)?;
-        if let Some(source) = &self.source {
+        let e = &self.0;
+        write!(f, "{} ({}): {}", e.reason, e.code, e.message)?;
+        if let Some(source) = &e.source {
             write!(f, ": {source}")?;
         }
         Ok(())
@@ -149,12 +154,13 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|s| s as &(dyn std::error::Error + 'static))
+        self.0.source.as_deref().map(|s| s as &(dyn std::error::Error + 'static))
     }
 }
 
 impl From<ApiError> for Status {
     fn from(e: ApiError) -> Status {
+        let e = *e.0;
         if let Some(source) = &e.source {
             tracing::error!(reason = %e.reason, message = %e.message, error = %source, "internal error");
         }

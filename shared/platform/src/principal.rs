@@ -277,11 +277,16 @@ impl CallerTable {
         ServiceRules { table: self, service: service.to_owned() }
     }
 
-    /// Whether `principal` may call `path` in `profile`. Paths outside every governed
-    /// service (health, reflection) are open to all.
+    /// Whether the table governs `path`: it belongs to a service added with rules. Other
+    /// paths (health, reflection) are open to all.
+    pub fn governs(&self, path: &str) -> bool {
+        service_of(path).is_some_and(|service| self.services.iter().any(|s| s == service))
+    }
+
+    /// Whether `principal` may call `path` in `profile`. Paths the table does not govern
+    /// (health, reflection) are open to all.
     pub fn authorize(&self, path: &str, principal: &Principal, profile: Profile) -> Result<(), ApiError> {
-        let Some(service) = service_of(path) else { return Ok(()) };
-        if !self.services.iter().any(|s| s == service) {
+        if !self.governs(path) {
             return Ok(());
         }
         let rules = self.methods.get(path).map(Vec::as_slice).unwrap_or_default();
@@ -454,6 +459,8 @@ mod tests {
 
     #[test]
     fn health_and_reflection_are_open_to_all() {
+        assert!(!table().governs("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"));
+        assert!(table().governs(CREATE));
         let someone = Principal { subsystem: Subsystem::ContactCentre, ..Principal::dev() };
         assert!(table().authorize("/grpc.health.v1.Health/Check", &someone, Profile::Prod).is_ok());
     }

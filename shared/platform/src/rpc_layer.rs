@@ -84,8 +84,14 @@ where
         let now = HeaderValue::from_str(&shared.clock.now_local().to_rfc3339()).ok();
         let path = request.uri().path().to_owned();
 
-        let admitted = Principal::from_headers(request.headers(), path.starts_with(GATEWAY_PREFIX), shared.profile)
-            .and_then(|principal| shared.callers.authorize(&path, &principal, shared.profile).map(|()| principal));
+        // Health and reflection are open to all (a kubelet's probe carries no identity);
+        // every method of a governed service needs an admitted principal.
+        let admitted = if shared.callers.governs(&path) {
+            Principal::from_headers(request.headers(), path.starts_with(GATEWAY_PREFIX), shared.profile)
+                .and_then(|principal| shared.callers.authorize(&path, &principal, shared.profile).map(|()| Some(principal)))
+        } else {
+            Ok(None)
+        };
         let span = tracing::info_span!(
             "rpc",
             rpc.method = %path,
@@ -98,8 +104,10 @@ where
             async move {
                 let mut response = match admitted {
                     Ok(principal) => {
-                        tracing::Span::current().record("caller", principal.subsystem.as_str());
-                        request.extensions_mut().insert(principal);
+                        if let Some(principal) = principal {
+                            tracing::Span::current().record("caller", principal.subsystem.as_str());
+                            request.extensions_mut().insert(principal);
+                        }
                         inner.call(request).await?
                     }
                     Err(refusal) => Status::from(refusal).into_http::<ResBody>(),

@@ -1,0 +1,42 @@
+//! Enrolment of citizens and kandas in the "Housing Provision Center" database (Annex 2;
+//! RR cl. 1, 2), provided by Otbasy bank through otbasybank.kz only.
+//!
+//! The contract is declared; its methods answer UNIMPLEMENTED until the registry issue lands.
+//! The caller table below is already the one that service enforces.
+#![forbid(unsafe_code)]
+
+use platform::principal::Allow::{self, Official, Subsystem as From};
+use platform::{OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S};
+use proto::housing::registry::v1::registry_service_server::RegistryServiceServer;
+
+/// The address the separate binary binds by default.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:50053";
+
+/// Anyone who shows the service's status to the applicant (Annex 2 row 11(2)).
+const STATUS_READERS: &[Allow] = &[
+    From(S::OtbasyPortal),
+    From(S::EgovPortal),
+    From(S::ContactCentre),
+    From(S::Complaints),
+    From(S::RentSubsidy),
+];
+
+/// Adds the registry service to a server.
+pub fn register(_ctx: &ServerContext, services: &mut ServiceSet) {
+    services
+        .add_pending::<RegistryServiceServer<()>>()
+        .method("GetServiceStandard", &[From(S::OtbasyPortal), From(S::EgovPortal), From(S::ContactCentre), From(S::Complaints)])
+        // Annex 2 row 3: otbasybank.kz is the only channel.
+        .method("CreateApplication", &[From(S::OtbasyPortal)])
+        .method("GetApplication", STATUS_READERS)
+        .method("ListApplicationEvents", STATUS_READERS)
+        .method("WatchApplication", STATUS_READERS)
+        .method("ListApplications", &[Official(S::OtbasyPortal, Role::OtbasyOfficial), From(S::ContactCentre)])
+        .method("ListOverdue", &[Official(S::OtbasyPortal, Role::OtbasyOfficial), From(S::Complaints)])
+        // DESIGN.md "Cases, deadlines and evidence": only the complaints service reopens a case.
+        .method("ReconsiderApplication", &[From(S::Complaints)])
+        .method("RecordReview", &[Official(S::OtbasyPortal, Role::OtbasyOfficial)])
+        // The rent subsidy is paid to people on the waiting list (RULES.md section 5).
+        .method("GetWaitingListPosition", &[From(S::OtbasyPortal), From(S::RentSubsidy), From(S::ContactCentre)])
+        .method("ListWaitingList", &[Official(S::OtbasyPortal, Role::OtbasyOfficial), From(S::RentSubsidy)]);
+}

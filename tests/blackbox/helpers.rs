@@ -1,0 +1,117 @@
+//! `spawn_suite`: the suite binary on port 0, its address read from its own "serving" log line
+//! (no fixed ports, no sleeps), and a raw gRPC caller for any method.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::str::FromStr;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use tonic::codegen::http::uri::PathAndQuery;
+use tonic::transport::{Channel, Endpoint};
+use tonic::{Request, Status};
+
+/// Every service of DESIGN.md "Contract names", by full name.
+pub const CONTRACT_SERVICES: &[&str] = &[
+    "kz.housing.privatization.v1.PrivatizationService",
+    "kz.housing.registry.v1.RegistryService",
+    "kz.housing.subsidy.v1.RentSubsidyService",
+    "kz.housing.complaints.v1.ComplaintService",
+    "kz.egov.gateway.v1.IdentityService",
+    "kz.egov.gateway.v1.CivilStatusService",
+    "kz.egov.gateway.v1.PropertyService",
+    "kz.egov.gateway.v1.CourtService",
+    "kz.egov.gateway.v1.SocialStatusService",
+    "kz.egov.gateway.v1.EmploymentService",
+    "kz.egov.gateway.v1.ConsentService",
+    "kz.egov.gateway.v1.SignatureService",
+    "kz.egov.gateway.v1.OtpService",
+    "kz.egov.gateway.v1.NotificationService",
+    "kz.egov.gateway.v1.MonitoringService",
+    "kz.egov.gateway.v1.AuditService",
+    "kz.egov.gateway.v1.MetaService",
+    "kz.egov.gateway.v1.AdminService",
+    "kz.housing.ops.v1.ClockService",
+];
+
+/// A running suite process; killed when dropped.
+pub struct Suite {
+    pub child: Child,
+    pub channel: Channel,
+}
+
+impl Drop for Suite {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the suite with `env` on a free port and connects to it.
+pub async fn spawn_suite(env: &[(&str, &str)]) -> Suite {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_suite"));
+    command
+        .env_clear()
+        .env("SHANYRAQ_LISTEN", "127.0.0.1:0")
+        .env("SHANYRAQ_LOG_FORMAT", "json")
+        .env("SHANYRAQ_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(if std::env::var_os("TEST_LOG").is_some() { Stdio::inherit() } else { Stdio::null() });
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().expect("the suite binary starts");
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let show = std::env::var_os("TEST_LOG").is_some();
+        let mut sent = false;
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if show {
+                eprintln!("{line}");
+            }
+            if !sent && line.contains(r#""message":"serving""#) {
+                let addr = line.split(r#""listen":""#).nth(1).and_then(|rest| rest.split('"').next()).map(str::to_owned);
+                let _ = tx.send(addr);
+                sent = true;
+            }
+        }
+    });
+    let addr = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(30)))
+        .await
+        .unwrap()
+        .ok()
+        .flatten()
+        .expect("the suite logs its address within 30 s");
+    let channel = Endpoint::from_shared(format!("http://{addr}")).unwrap().connect().await.expect("the suite accepts connections");
+    Suite { child, channel }
+}
+
+/// Calls any unary method with an empty request (every field at its default) and the given
+/// metadata; answers the response's metadata or the status.
+pub async fn call_empty(channel: &Channel, path: &str, metadata: &[(&'static str, &str)]) -> Result<tonic::metadata::MetadataMap, Status> {
+    let mut grpc = tonic::client::Grpc::new(channel.clone());
+    grpc.ready().await.map_err(|e| Status::unavailable(e.to_string()))?;
+    let mut request = Request::new(());
+    for (key, value) in metadata {
+        request.metadata_mut().insert(*key, value.parse().unwrap());
+    }
+    let codec = tonic_prost::ProstCodec::<(), ()>::default();
+    grpc.unary(request, PathAndQuery::from_str(path).unwrap(), codec).await.map(|r| r.metadata().clone())
+}
+
+/// Every method of every service in the contract descriptor set, as `/package.Service/Method`.
+pub fn contract_methods() -> Vec<(String, String)> {
+    use prost::Message;
+    let set = prost_types::FileDescriptorSet::decode(proto::FILE_DESCRIPTOR_SET).unwrap();
+    let mut methods = Vec::new();
+    for file in &set.file {
+        for service in &file.service {
+            let full = format!("{}.{}", file.package(), service.name());
+            for method in &service.method {
+                methods.push((full.clone(), format!("/{full}/{}", method.name())));
+            }
+        }
+    }
+    methods
+}

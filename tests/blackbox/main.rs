@@ -1,0 +1,11 @@
+//! Black-box tests: each starts the suite binary as a real process on a free port and speaks
+//! to it only through gRPC. One test binary (STYLE.md practice 12); `TEST_LOG=1` shows the
+//! suite's logs.
+#![allow(clippy::unwrap_used)]
+
+mod helpers;
+
+mod clock;
+mod errors;
+mod serving;
+mod shutdown;
