@@ -18,15 +18,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let descriptors = compiler.file_descriptor_set();
 
     let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
-    std::fs::write(
-        out_dir.join("shanyraq_descriptor.bin"),
-        compiler.encode_file_descriptor_set(),
-    )?;
+    std::fs::write(out_dir.join("shanyraq_descriptor.bin"), compiler.encode_file_descriptor_set())?;
 
-    tonic_prost_build::configure()
-        .build_client(true)
-        .build_server(true)
-        .compile_fds(descriptors)?;
+    tonic_prost_build::configure().build_client(true).build_server(true).compile_fds(descriptors)?;
 
     // compile_fds prints no rerun-if-changed of its own.
     println!("cargo:rerun-if-changed={}", root.display());

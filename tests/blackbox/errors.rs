@@ -1,8 +1,8 @@
 //! Errors reach the client as `google.rpc.Status` with details it can decode: the reason in
 //! `ErrorInfo` (domain `shanyraq.kz`), the field in `BadRequest`.
 
-use proto::housing::ops::v1::clock_service_client::ClockServiceClient;
 use proto::housing::ops::v1::SetTimeRequest;
+use proto::housing::ops::v1::clock_service_client::ClockServiceClient;
 use tonic_types::StatusExt;
 
 use crate::helpers::{call_empty, spawn_suite};
@@ -12,7 +12,8 @@ const GET_APPLICATION: &str = "/kz.housing.registry.v1.RegistryService/GetApplic
 #[tokio::test]
 async fn bad_input_is_answered_with_a_field_violation_and_a_stable_reason() {
     let suite = spawn_suite(&[]).await;
-    let status = ClockServiceClient::new(suite.channel.clone()).set_time(SetTimeRequest { time: None }).await.unwrap_err();
+    let status =
+        ClockServiceClient::new(suite.channel.clone()).set_time(SetTimeRequest { time: None }).await.unwrap_err();
     assert_eq!(status.code(), tonic::Code::InvalidArgument);
     let details = status.get_error_details();
     let info = details.error_info().expect("ErrorInfo");
@@ -40,19 +41,22 @@ async fn in_prod_a_caller_needs_an_identity_and_a_right_to_the_method() {
     let dev = call_empty(&suite.channel, GET_APPLICATION, &[("x-caller-subsystem", "dev")]).await.unwrap_err();
     assert_eq!(dev.get_error_details().error_info().unwrap().reason, "DEV_ONLY");
 
-    let stranger = call_empty(&suite.channel, GET_APPLICATION, &[("x-caller-subsystem", "privatization")]).await.unwrap_err();
+    let stranger =
+        call_empty(&suite.channel, GET_APPLICATION, &[("x-caller-subsystem", "privatization")]).await.unwrap_err();
     assert_eq!(stranger.code(), tonic::Code::PermissionDenied);
     assert_eq!(stranger.get_error_details().error_info().unwrap().reason, "METHOD_NOT_ALLOWED");
 
     // A caller the table names gets through to the method itself.
-    let portal = call_empty(&suite.channel, GET_APPLICATION, &[("x-caller-subsystem", "otbasy-portal")]).await.unwrap_err();
+    let portal =
+        call_empty(&suite.channel, GET_APPLICATION, &[("x-caller-subsystem", "otbasy-portal")]).await.unwrap_err();
     assert_eq!(portal.code(), tonic::Code::Unimplemented);
 
     // The gateway reads the calling subsystem from the envelope.
     let gateway = "/kz.egov.gateway.v1.IdentityService/GetPerson";
     let enveloped = call_empty(&suite.channel, gateway, &[("x-egov-client", "registry")]).await.unwrap_err();
     assert_eq!(enveloped.code(), tonic::Code::Unimplemented);
-    let portal_at_gateway = call_empty(&suite.channel, gateway, &[("x-egov-client", "otbasy-portal")]).await.unwrap_err();
+    let portal_at_gateway =
+        call_empty(&suite.channel, gateway, &[("x-egov-client", "otbasy-portal")]).await.unwrap_err();
     assert_eq!(portal_at_gateway.code(), tonic::Code::PermissionDenied);
 }
 

@@ -71,7 +71,8 @@ pub async fn spawn_suite(env: &[(&str, &str)]) -> Suite {
                 eprintln!("{line}");
             }
             if !sent && line.contains(r#""message":"serving""#) {
-                let addr = line.split(r#""listen":""#).nth(1).and_then(|rest| rest.split('"').next()).map(str::to_owned);
+                let addr =
+                    line.split(r#""listen":""#).nth(1).and_then(|rest| rest.split('"').next()).map(str::to_owned);
                 let _ = tx.send(addr);
                 sent = true;
             }
@@ -83,13 +84,21 @@ pub async fn spawn_suite(env: &[(&str, &str)]) -> Suite {
         .ok()
         .flatten()
         .expect("the suite logs its address within 30 s");
-    let channel = Endpoint::from_shared(format!("http://{addr}")).unwrap().connect().await.expect("the suite accepts connections");
+    let channel = Endpoint::from_shared(format!("http://{addr}"))
+        .unwrap()
+        .connect()
+        .await
+        .expect("the suite accepts connections");
     Suite { child, channel }
 }
 
 /// Calls any unary method with an empty request (every field at its default) and the given
 /// metadata; answers the response's metadata or the status.
-pub async fn call_empty(channel: &Channel, path: &str, metadata: &[(&'static str, &str)]) -> Result<tonic::metadata::MetadataMap, Status> {
+pub async fn call_empty(
+    channel: &Channel,
+    path: &str,
+    metadata: &[(&'static str, &str)],
+) -> Result<tonic::metadata::MetadataMap, Status> {
     let mut grpc = tonic::client::Grpc::new(channel.clone());
     grpc.ready().await.map_err(|e| Status::unavailable(e.to_string()))?;
     let mut request = Request::new(());

@@ -1,12 +1,12 @@
 //! Every service of the contract table is served, healthy and listed by reflection v1 and
 //! v1alpha; until its issue lands each method answers UNIMPLEMENTED naming itself.
 
+use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
-use tonic_health::pb::HealthCheckRequest;
 use tonic_types::StatusExt;
 
-use crate::helpers::{call_empty, contract_methods, spawn_suite, CONTRACT_SERVICES};
+use crate::helpers::{CONTRACT_SERVICES, call_empty, contract_methods, spawn_suite};
 
 #[tokio::test]
 async fn every_service_of_the_contract_table_reports_serving() {
@@ -62,7 +62,8 @@ async fn reflection_v1_and_v1alpha_list_every_service_with_health_and_reflection
 #[tokio::test]
 async fn a_method_whose_issue_has_not_landed_answers_unimplemented_naming_itself() {
     let suite = spawn_suite(&[]).await;
-    let pending: Vec<_> = contract_methods().into_iter().filter(|(service, _)| service != "kz.housing.ops.v1.ClockService").collect();
+    let pending: Vec<_> =
+        contract_methods().into_iter().filter(|(service, _)| service != "kz.housing.ops.v1.ClockService").collect();
     assert!(pending.len() > 60, "the drafted contracts declare their methods: {}", pending.len());
     for (_, path) in pending {
         let status = call_empty(&suite.channel, &path, &[]).await.unwrap_err();

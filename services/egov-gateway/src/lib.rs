@@ -46,8 +46,12 @@ pub fn register(_ctx: &ServerContext, services: &mut ServiceSet) {
         .method("ListDwellings", HOUSING)
         .method("GetStateTenancy", &[From(S::Privatization)]);
     services.add_pending::<gw::court_service_server::CourtServiceServer<()>>().method("ListCourtDecisions", HOUSING);
-    services.add_pending::<gw::social_status_service_server::SocialStatusServiceServer<()>>().method("GetSocialStatus", HOUSING);
-    services.add_pending::<gw::employment_service_server::EmploymentServiceServer<()>>().method("GetEmployment", HOUSING);
+    services
+        .add_pending::<gw::social_status_service_server::SocialStatusServiceServer<()>>()
+        .method("GetSocialStatus", HOUSING);
+    services
+        .add_pending::<gw::employment_service_server::EmploymentServiceServer<()>>()
+        .method("GetEmployment", HOUSING);
     // Personal Data Law Art. 8: consent is given and withdrawn by the person through a portal.
     services
         .add_pending::<gw::consent_service_server::ConsentServiceServer<()>>()

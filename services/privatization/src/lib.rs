@@ -26,21 +26,37 @@ const STATUS_READERS: &[Allow] = &[
 pub fn register(_ctx: &ServerContext, services: &mut ServiceSet) {
     services
         .add_pending::<PrivatizationServiceServer<()>>()
-        .method("GetServiceStandard", &[From(S::EgovPortal), From(S::StateCorporation), From(S::ContactCentre), From(S::Complaints)])
+        .method(
+            "GetServiceStandard",
+            &[From(S::EgovPortal), From(S::StateCorporation), From(S::ContactCentre), From(S::Complaints)],
+        )
         // Annex 1 row 3; PR cl. 4: the portal, or a State Corporation operator for paper.
-        .method("CreateApplication", &[From(S::EgovPortal), Official(S::StateCorporation, Role::StateCorporationOperator)])
+        .method(
+            "CreateApplication",
+            &[From(S::EgovPortal), Official(S::StateCorporation, Role::StateCorporationOperator)],
+        )
         .method("GetApplication", STATUS_READERS)
         .method("ListApplicationEvents", STATUS_READERS)
         .method("WatchApplication", STATUS_READERS)
-        .method("ListApplications", &[Official(S::Privatization, Role::AkimatOfficial), Official(S::Privatization, Role::HousingCommission), From(S::ContactCentre)])
+        .method(
+            "ListApplications",
+            &[
+                Official(S::Privatization, Role::AkimatOfficial),
+                Official(S::Privatization, Role::HousingCommission),
+                From(S::ContactCentre),
+            ],
+        )
         .method("ListOverdue", &[Official(S::Privatization, Role::AkimatOfficial), From(S::Complaints)])
         // DESIGN.md "Cases, deadlines and evidence": only the complaints service reopens a case.
         .method("ReconsiderApplication", &[From(S::Complaints)])
         .method("RecordCommissionDecision", &[Official(S::Privatization, Role::HousingCommission)])
-        .method("RecordTransferStep", &[
-            Official(S::Privatization, Role::PropertyBodyOfficial),
-            Official(S::Privatization, Role::RegisteringBodyOfficial),
-            Official(S::Privatization, Role::AkimatOfficial),
-        ])
+        .method(
+            "RecordTransferStep",
+            &[
+                Official(S::Privatization, Role::PropertyBodyOfficial),
+                Official(S::Privatization, Role::RegisteringBodyOfficial),
+                Official(S::Privatization, Role::AkimatOfficial),
+            ],
+        )
         .method("RecordContract", &[Official(S::Privatization, Role::AkimatOfficial)]);
 }

@@ -13,19 +13,17 @@ use proto::housing::registry::v1::registry_service_server::RegistryServiceServer
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50053";
 
 /// Anyone who shows the service's status to the applicant (Annex 2 row 11(2)).
-const STATUS_READERS: &[Allow] = &[
-    From(S::OtbasyPortal),
-    From(S::EgovPortal),
-    From(S::ContactCentre),
-    From(S::Complaints),
-    From(S::RentSubsidy),
-];
+const STATUS_READERS: &[Allow] =
+    &[From(S::OtbasyPortal), From(S::EgovPortal), From(S::ContactCentre), From(S::Complaints), From(S::RentSubsidy)];
 
 /// Adds the registry service to a server.
 pub fn register(_ctx: &ServerContext, services: &mut ServiceSet) {
     services
         .add_pending::<RegistryServiceServer<()>>()
-        .method("GetServiceStandard", &[From(S::OtbasyPortal), From(S::EgovPortal), From(S::ContactCentre), From(S::Complaints)])
+        .method(
+            "GetServiceStandard",
+            &[From(S::OtbasyPortal), From(S::EgovPortal), From(S::ContactCentre), From(S::Complaints)],
+        )
         // Annex 2 row 3: otbasybank.kz is the only channel.
         .method("CreateApplication", &[From(S::OtbasyPortal)])
         .method("GetApplication", STATUS_READERS)

@@ -13,13 +13,17 @@ use proto::housing::subsidy::v1::rent_subsidy_service_server::RentSubsidyService
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50054";
 
 /// Anyone who shows the service's status to the applicant (Annex 3 row 11(2)).
-const STATUS_READERS: &[Allow] = &[From(S::OtbasyPortal), From(S::EgovPortal), From(S::ContactCentre), From(S::Complaints)];
+const STATUS_READERS: &[Allow] =
+    &[From(S::OtbasyPortal), From(S::EgovPortal), From(S::ContactCentre), From(S::Complaints)];
 
 /// Adds the rent-subsidy service to a server.
 pub fn register(_ctx: &ServerContext, services: &mut ServiceSet) {
     services
         .add_pending::<RentSubsidyServiceServer<()>>()
-        .method("GetServiceStandard", &[From(S::OtbasyPortal), From(S::EgovPortal), From(S::ContactCentre), From(S::Complaints)])
+        .method(
+            "GetServiceStandard",
+            &[From(S::OtbasyPortal), From(S::EgovPortal), From(S::ContactCentre), From(S::Complaints)],
+        )
         // Annex 3 row 3: otbasybank.kz is the only channel.
         .method("CreateApplication", &[From(S::OtbasyPortal)])
         .method("GetApplication", STATUS_READERS)
@@ -30,5 +34,8 @@ pub fn register(_ctx: &ServerContext, services: &mut ServiceSet) {
         // DESIGN.md "Cases, deadlines and evidence": only the complaints service reopens a case.
         .method("ReconsiderApplication", &[From(S::Complaints)])
         .method("RecordReview", &[Official(S::OtbasyPortal, Role::OtbasyOfficial)])
-        .method("ListPayments", &[From(S::OtbasyPortal), Official(S::OtbasyPortal, Role::OtbasyOfficial), From(S::ContactCentre)]);
+        .method(
+            "ListPayments",
+            &[From(S::OtbasyPortal), Official(S::OtbasyPortal, Role::OtbasyOfficial), From(S::ContactCentre)],
+        );
 }

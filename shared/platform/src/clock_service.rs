@@ -51,7 +51,8 @@ impl pb::clock_service_server::ClockService for ClockService {
 
     async fn set_time(&self, request: Request<pb::SetTimeRequest>) -> Result<Response<pb::SetTimeResponse>, Status> {
         let pb::SetTimeRequest { time } = request.into_inner();
-        let time = time.ok_or_else(|| ApiError::bad_field("TIME_REQUIRED", "time", "the instant to set is required"))?;
+        let time =
+            time.ok_or_else(|| ApiError::bad_field("TIME_REQUIRED", "time", "the instant to set is required"))?;
         let instant = DateTime::<Utc>::from_timestamp(time.seconds, u32::try_from(time.nanos).unwrap_or(u32::MAX))
             .ok_or_else(|| ApiError::bad_field("TIME_OUT_OF_RANGE", "time", "not a representable instant"))?;
         self.clock.set(instant);
@@ -59,7 +60,10 @@ impl pb::clock_service_server::ClockService for ClockService {
         Ok(Response::new(pb::SetTimeResponse { clock: Some(self.reading()) }))
     }
 
-    async fn advance_time(&self, request: Request<pb::AdvanceTimeRequest>) -> Result<Response<pb::AdvanceTimeResponse>, Status> {
+    async fn advance_time(
+        &self,
+        request: Request<pb::AdvanceTimeRequest>,
+    ) -> Result<Response<pb::AdvanceTimeResponse>, Status> {
         let pb::AdvanceTimeRequest { by } = request.into_inner();
         let by = by.ok_or_else(|| ApiError::bad_field("DURATION_REQUIRED", "by", "how far to move is required"))?;
         let by = chrono::Duration::seconds(by.seconds) + chrono::Duration::nanoseconds(i64::from(by.nanos));
@@ -71,7 +75,10 @@ impl pb::clock_service_server::ClockService for ClockService {
         Ok(Response::new(pb::AdvanceTimeResponse { clock: Some(self.reading()) }))
     }
 
-    async fn use_system_time(&self, _: Request<pb::UseSystemTimeRequest>) -> Result<Response<pb::UseSystemTimeResponse>, Status> {
+    async fn use_system_time(
+        &self,
+        _: Request<pb::UseSystemTimeRequest>,
+    ) -> Result<Response<pb::UseSystemTimeResponse>, Status> {
         self.clock.use_system_time();
         tracing::info!("clock back on system time");
         Ok(Response::new(pb::UseSystemTimeResponse { clock: Some(self.reading()) }))
@@ -89,16 +96,20 @@ mod tests {
         let clock = Clock::system();
         let svc = ClockService::new(clock.clone());
         let set = svc
-            .set_time(Request::new(pb::SetTimeRequest { time: Some(prost_types::Timestamp { seconds: 1_773_288_000, nanos: 0 }) }))
+            .set_time(Request::new(pb::SetTimeRequest {
+                time: Some(prost_types::Timestamp { seconds: 1_773_288_000, nanos: 0 }),
+            }))
             .await
             .unwrap()
             .into_inner();
         let reading = set.clock.unwrap();
         assert_eq!(reading.mode, pb::ClockMode::Fixed as i32);
         assert_eq!(reading.local_time, "2026-03-12T09:00:00+05:00");
-        svc.advance_time(Request::new(pb::AdvanceTimeRequest { by: Some(prost_types::Duration { seconds: 86_400, nanos: 0 }) }))
-            .await
-            .unwrap();
+        svc.advance_time(Request::new(pb::AdvanceTimeRequest {
+            by: Some(prost_types::Duration { seconds: 86_400, nanos: 0 }),
+        }))
+        .await
+        .unwrap();
         assert_eq!(clock.now_local().to_rfc3339(), "2026-03-13T09:00:00+05:00");
         let back = svc.use_system_time(Request::new(pb::UseSystemTimeRequest {})).await.unwrap().into_inner();
         assert_eq!(back.clock.unwrap().mode, pb::ClockMode::System as i32);
@@ -112,7 +123,9 @@ mod tests {
         assert_eq!(e.code(), tonic::Code::InvalidArgument);
         assert_eq!(e.get_error_details().bad_request().unwrap().field_violations[0].field, "time");
         let e = svc
-            .advance_time(Request::new(pb::AdvanceTimeRequest { by: Some(prost_types::Duration { seconds: -60, nanos: 0 }) }))
+            .advance_time(Request::new(pb::AdvanceTimeRequest {
+                by: Some(prost_types::Duration { seconds: -60, nanos: 0 }),
+            }))
             .await
             .unwrap_err();
         assert_eq!(e.get_error_details().error_info().unwrap().reason, "DURATION_NOT_POSITIVE");

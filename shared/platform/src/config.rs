@@ -51,16 +51,48 @@ pub struct Setting {
 
 /// The settings every server reads. A service's own settings live in its crate.
 pub const SETTINGS: &[Setting] = &[
-    Setting { key: "SHANYRAQ_PROFILE", default: "dev", meaning: "`dev` or `prod`; `prod` refuses the `dev` subsystem, callers without identity and the movable clock" },
-    Setting { key: "SHANYRAQ_LISTEN", default: "127.0.0.1:50051 (suite; each service binary has its own port)", meaning: "the address the gRPC server binds" },
-    Setting { key: "SHANYRAQ_CLOCK", default: "system", meaning: "`system`, `fixed:<RFC 3339>` or `offset:<duration>` such as `offset:-3days` (the last two dev only)" },
-    Setting { key: "SHANYRAQ_DRAIN_TIMEOUT", default: "10s", meaning: "after SIGTERM, how long in-flight calls and open streams may finish" },
-    Setting { key: "SHANYRAQ_REQUEST_TIMEOUT", default: "30s", meaning: "the longest a unary call may run; a shorter `grpc-timeout` from the caller wins" },
-    Setting { key: "SHANYRAQ_CONCURRENCY_LIMIT", default: "256", meaning: "calls in flight per connection; beyond it calls are shed with RESOURCE_EXHAUSTED" },
-    Setting { key: "SHANYRAQ_MAX_MESSAGE_BYTES", default: "25165824 (24 MiB)", meaning: "the decoding limit of a request, above the documents' own limits" },
+    Setting {
+        key: "SHANYRAQ_PROFILE",
+        default: "dev",
+        meaning: "`dev` or `prod`; `prod` refuses the `dev` subsystem, callers without identity and the movable clock",
+    },
+    Setting {
+        key: "SHANYRAQ_LISTEN",
+        default: "127.0.0.1:50051 (suite; each service binary has its own port)",
+        meaning: "the address the gRPC server binds",
+    },
+    Setting {
+        key: "SHANYRAQ_CLOCK",
+        default: "system",
+        meaning: "`system`, `fixed:<RFC 3339>` or `offset:<duration>` such as `offset:-3days` (the last two dev only)",
+    },
+    Setting {
+        key: "SHANYRAQ_DRAIN_TIMEOUT",
+        default: "10s",
+        meaning: "after SIGTERM, how long in-flight calls and open streams may finish",
+    },
+    Setting {
+        key: "SHANYRAQ_REQUEST_TIMEOUT",
+        default: "30s",
+        meaning: "the longest a unary call may run; a shorter `grpc-timeout` from the caller wins",
+    },
+    Setting {
+        key: "SHANYRAQ_CONCURRENCY_LIMIT",
+        default: "256",
+        meaning: "calls in flight per connection; beyond it calls are shed with RESOURCE_EXHAUSTED",
+    },
+    Setting {
+        key: "SHANYRAQ_MAX_MESSAGE_BYTES",
+        default: "25165824 (24 MiB)",
+        meaning: "the decoding limit of a request, above the documents' own limits",
+    },
     Setting { key: "SHANYRAQ_LOG", default: "info", meaning: "the log filter, in tracing's `EnvFilter` syntax" },
     Setting { key: "SHANYRAQ_LOG_FORMAT", default: "json", meaning: "`json` or `text`" },
-    Setting { key: "OTEL_EXPORTER_OTLP_ENDPOINT", default: "(unset: no export)", meaning: "when set, traces go there over OTLP/gRPC" },
+    Setting {
+        key: "OTEL_EXPORTER_OTLP_ENDPOINT",
+        default: "(unset: no export)",
+        meaning: "when set, traces go there over OTLP/gRPC",
+    },
     Setting { key: "OTEL_SERVICE_NAME", default: "the binary's name", meaning: "the service name on exported traces" },
 ];
 
@@ -123,10 +155,9 @@ impl Config {
         };
         let listen = match get("SHANYRAQ_LISTEN") {
             None => default_listen,
-            Some(v) => v
-                .trim()
-                .parse()
-                .map_err(|e| bad("SHANYRAQ_LISTEN", &v, &format!("expected host:port ({e})")))?,
+            Some(v) => {
+                v.trim().parse().map_err(|e| bad("SHANYRAQ_LISTEN", &v, &format!("expected host:port ({e})")))?
+            }
         };
         let clock = match get("SHANYRAQ_CLOCK") {
             None => ClockSetting::System,
@@ -201,8 +232,7 @@ mod tests {
     const LISTEN: &str = "127.0.0.1:50051";
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         Config::from_lookup("suite", LISTEN.parse().unwrap(), |k| map.get(k).cloned())
     }
 
@@ -263,11 +293,8 @@ mod tests {
     #[test]
     fn the_prod_profile_refuses_a_movable_clock() {
         assert!(config(&[("SHANYRAQ_CLOCK", "fixed:2026-03-12T09:00:00+05:00")]).is_ok());
-        let e = config(&[
-            ("SHANYRAQ_PROFILE", "prod"),
-            ("SHANYRAQ_CLOCK", "fixed:2026-03-12T09:00:00+05:00"),
-        ])
-        .unwrap_err();
+        let e =
+            config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_CLOCK", "fixed:2026-03-12T09:00:00+05:00")]).unwrap_err();
         assert_eq!(e.key, "SHANYRAQ_CLOCK");
         assert!(e.problem.contains("dev-only"));
         assert!(config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_CLOCK", "system")]).is_ok());

@@ -113,7 +113,12 @@ impl ApiError {
     }
 
     /// Adds what in the state forbids the call.
-    pub fn precondition(mut self, kind: impl Into<String>, subject: impl Into<String>, description: impl Into<String>) -> Self {
+    pub fn precondition(
+        mut self,
+        kind: impl Into<String>,
+        subject: impl Into<String>,
+        description: impl Into<String>,
+    ) -> Self {
         self.0.preconditions.push(PreconditionViolation::new(kind, subject, description));
         self
     }
@@ -185,7 +190,8 @@ mod tests {
 
     #[test]
     fn bad_input_carries_the_reason_the_domain_and_the_field() {
-        let status: Status = ApiError::bad_field("IIN_CHECKSUM_MISMATCH", "applicant.iin", "the IIN's check digit is wrong").into();
+        let status: Status =
+            ApiError::bad_field("IIN_CHECKSUM_MISMATCH", "applicant.iin", "the IIN's check digit is wrong").into();
         assert_eq!(status.code(), Code::InvalidArgument);
         let details = status.get_error_details();
         let info = details.error_info().unwrap();

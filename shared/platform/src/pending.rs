@@ -6,9 +6,9 @@ use std::future::{Ready, ready};
 use std::marker::PhantomData;
 use std::task::{Context, Poll};
 
+use tonic::Status;
 use tonic::body::Body;
 use tonic::server::NamedService;
-use tonic::Status;
 use tower_service::Service;
 
 use crate::error::ApiError;

@@ -177,15 +177,21 @@ impl Principal {
             (Some(id), Some(role)) => Some(Official {
                 id,
                 role: OfficialRole::parse(&role).ok_or_else(|| {
-                    ApiError::unauthenticated("UNKNOWN_OFFICIAL_ROLE", format!("{}: {role:?} is not a role", headers::OFFICIAL_ROLE))
-                        .field(headers::OFFICIAL_ROLE, format!("expected one of: {}", OfficialRole::vocabulary()))
+                    ApiError::unauthenticated(
+                        "UNKNOWN_OFFICIAL_ROLE",
+                        format!("{}: {role:?} is not a role", headers::OFFICIAL_ROLE),
+                    )
+                    .field(headers::OFFICIAL_ROLE, format!("expected one of: {}", OfficialRole::vocabulary()))
                 })?,
                 jurisdiction: text(headers, headers::OFFICIAL_JURISDICTION)?,
             }),
             (id, _) => {
                 let missing = if id.is_none() { headers::OFFICIAL_ID } else { headers::OFFICIAL_ROLE };
-                return Err(ApiError::unauthenticated("OFFICIAL_INCOMPLETE", "an official is named by both id and role")
-                    .field(missing, "required when the other official header is present"));
+                return Err(ApiError::unauthenticated(
+                    "OFFICIAL_INCOMPLETE",
+                    "an official is named by both id and role",
+                )
+                .field(missing, "required when the other official header is present"));
             }
         };
         let user_iin = iin(headers, headers::USER_IIN)?;
@@ -195,7 +201,10 @@ impl Principal {
                 iin,
                 basis: text(headers, headers::REPRESENTATIVE_BASIS)?.ok_or_else(|| {
                     ApiError::unauthenticated("REPRESENTATIVE_BASIS_MISSING", "a representative acts on a stated basis")
-                        .field(headers::REPRESENTATIVE_BASIS, "required with x-representative-iin: the power of attorney or legal ground")
+                        .field(
+                            headers::REPRESENTATIVE_BASIS,
+                            "required with x-representative-iin: the power of attorney or legal ground",
+                        )
                 })?,
             }),
         };
@@ -219,7 +228,8 @@ fn text(headers: &HeaderMap, key: &str) -> Result<Option<String>, ApiError> {
         None => Ok(None),
         Some(value) => {
             let value = value.to_str().map_err(|_| {
-                ApiError::unauthenticated("MALFORMED_METADATA", format!("{key} is not ASCII text")).field(key, "must be ASCII text")
+                ApiError::unauthenticated("MALFORMED_METADATA", format!("{key} is not ASCII text"))
+                    .field(key, "must be ASCII text")
             })?;
             let value = value.trim();
             Ok((!value.is_empty()).then(|| value.to_owned()))
@@ -230,11 +240,10 @@ fn text(headers: &HeaderMap, key: &str) -> Result<Option<String>, ApiError> {
 /// Reads an IIN's shape: twelve digits. The checksum is the identifiers crate's concern.
 fn iin(headers: &HeaderMap, key: &str) -> Result<Option<String>, ApiError> {
     match text(headers, key)? {
-        Some(v) if v.len() != 12 || !v.bytes().all(|b| b.is_ascii_digit()) => Err(ApiError::unauthenticated(
-            "MALFORMED_METADATA",
-            format!("{key} is not an IIN"),
-        )
-        .field(key, "an IIN is twelve digits")),
+        Some(v) if v.len() != 12 || !v.bytes().all(|b| b.is_ascii_digit()) => {
+            Err(ApiError::unauthenticated("MALFORMED_METADATA", format!("{key} is not an IIN"))
+                .field(key, "an IIN is twelve digits"))
+        }
         other => Ok(other),
     }
 }
@@ -292,7 +301,8 @@ impl CallerTable {
         let rules = self.methods.get(path).map(Vec::as_slice).unwrap_or_default();
         let dev_only = rules.contains(&Allow::DevOnly);
         if dev_only && profile == Profile::Prod {
-            return Err(ApiError::permission_denied("DEV_ONLY", format!("{path} is served in the dev profile only")).meta("method", path));
+            return Err(ApiError::permission_denied("DEV_ONLY", format!("{path} is served in the dev profile only"))
+                .meta("method", path));
         }
         if principal.subsystem == Subsystem::Dev && profile == Profile::Dev {
             return Ok(());
@@ -311,12 +321,8 @@ impl CallerTable {
 
     /// The full paths of the methods `principal` may call (the gateway's `AllowedMethods`).
     pub fn allowed_methods(&self, principal: &Principal, profile: Profile) -> Vec<String> {
-        let mut paths: Vec<String> = self
-            .methods
-            .keys()
-            .filter(|path| self.authorize(path, principal, profile).is_ok())
-            .cloned()
-            .collect();
+        let mut paths: Vec<String> =
+            self.methods.keys().filter(|path| self.authorize(path, principal, profile).is_ok()).cloned().collect();
         paths.sort();
         paths
     }

@@ -87,8 +87,9 @@ where
         // Health and reflection are open to all (a kubelet's probe carries no identity);
         // every method of a governed service needs an admitted principal.
         let admitted = if shared.callers.governs(&path) {
-            Principal::from_headers(request.headers(), path.starts_with(GATEWAY_PREFIX), shared.profile)
-                .and_then(|principal| shared.callers.authorize(&path, &principal, shared.profile).map(|()| Some(principal)))
+            Principal::from_headers(request.headers(), path.starts_with(GATEWAY_PREFIX), shared.profile).and_then(
+                |principal| shared.callers.authorize(&path, &principal, shared.profile).map(|()| Some(principal)),
+            )
         } else {
             Ok(None)
         };

@@ -110,7 +110,12 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let mut services = ServiceSet::default();
     services
-        .add(tuned!(proto::housing::ops::v1::clock_service_server::ClockServiceServer::new(ClockService::new(ctx.clock.clone())), ctx))
+        .add(tuned!(
+            proto::housing::ops::v1::clock_service_server::ClockServiceServer::new(ClockService::new(
+                ctx.clock.clone()
+            )),
+            ctx
+        ))
         .method("GetTime", &[Allow::DevOnly])
         .method("SetTime", &[Allow::DevOnly])
         .method("AdvanceTime", &[Allow::DevOnly])
@@ -182,7 +187,11 @@ async fn report_not_serving(health: &HealthReporter, names: &[&'static str]) {
 
 /// Runs a server binary: reads the settings, starts telemetry, binds, serves until SIGTERM or
 /// Ctrl-C, drains, and exits 0. Bad settings exit 2 with the key and the problem.
-pub fn run(service_name: &str, default_listen: &str, register: impl FnOnce(&ServerContext, &mut ServiceSet)) -> ExitCode {
+pub fn run(
+    service_name: &str,
+    default_listen: &str,
+    register: impl FnOnce(&ServerContext, &mut ServiceSet),
+) -> ExitCode {
     let default_listen: SocketAddr = match default_listen.parse() {
         Ok(addr) => addr,
         Err(e) => return fail(&format!("default listen address {default_listen:?}: {e}")),

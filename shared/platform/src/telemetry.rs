@@ -43,7 +43,10 @@ pub enum TelemetryError {
 
 /// Builds the subscriber for `config`, writing log lines to `writer`. Must run inside the
 /// tokio runtime when an OTLP endpoint is set.
-pub fn subscriber<W>(config: &Config, writer: W) -> Result<(impl tracing::Subscriber + Send + Sync, Telemetry), TelemetryError>
+pub fn subscriber<W>(
+    config: &Config,
+    writer: W,
+) -> Result<(impl tracing::Subscriber + Send + Sync, Telemetry), TelemetryError>
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
@@ -63,7 +66,9 @@ where
             let exporter = opentelemetry_otlp::SpanExporter::builder().with_tonic().with_endpoint(endpoint).build()?;
             let provider = SdkTracerProvider::builder()
                 .with_batch_exporter(exporter)
-                .with_resource(opentelemetry_sdk::Resource::builder().with_service_name(config.service_name.clone()).build())
+                .with_resource(
+                    opentelemetry_sdk::Resource::builder().with_service_name(config.service_name.clone()).build(),
+                )
                 .build();
             let tracer = provider.tracer(config.service_name.clone());
             (Some(tracing_opentelemetry::layer().with_tracer(tracer)), Some(provider))

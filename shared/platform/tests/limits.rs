@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use platform::{Clock, Config, ServerContext};
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::sync::{Notify, mpsc, oneshot};
 use tonic::body::Body;
 use tonic::codegen::http::uri::PathAndQuery;
 use tonic::server::NamedService;
@@ -97,7 +97,9 @@ async fn call(channel: &Channel, path: &str, body: Vec<u8>, timeout: Option<Dura
 #[tokio::test]
 async fn the_callers_grpc_timeout_is_honoured() {
     let server = start(&[]).await;
-    let status = call(&server.channel, "/test.v1.GatedService/Wait", Vec::new(), Some(Duration::from_millis(100))).await.unwrap_err();
+    let status = call(&server.channel, "/test.v1.GatedService/Wait", Vec::new(), Some(Duration::from_millis(100)))
+        .await
+        .unwrap_err();
     // tonic's server timeout answers CANCELLED "Timeout expired" (STACK.md).
     assert_eq!(status.code(), Code::Cancelled, "{status:?}");
 }
@@ -109,7 +111,9 @@ async fn calls_beyond_the_concurrency_limit_are_shed_at_once() {
     let first = tokio::spawn(async move { call(&channel, "/test.v1.GatedService/Wait", Vec::new(), None).await });
     // Once the first call holds the only slot, the second is shed at once, not queued.
     server.entered.recv().await.unwrap();
-    let status = call(&server.channel, "/test.v1.GatedService/Wait", Vec::new(), Some(Duration::from_secs(20))).await.unwrap_err();
+    let status = call(&server.channel, "/test.v1.GatedService/Wait", Vec::new(), Some(Duration::from_secs(20)))
+        .await
+        .unwrap_err();
     assert_eq!(status.code(), Code::ResourceExhausted);
     server.gate.notify_waiters();
     // The gated call answers with no message, which the client reads as an error of its own;
@@ -121,7 +125,8 @@ async fn calls_beyond_the_concurrency_limit_are_shed_at_once() {
 #[tokio::test]
 async fn a_message_above_the_decoding_limit_is_refused() {
     let server = start(&[("SHANYRAQ_MAX_MESSAGE_BYTES", "1024")]).await;
-    let status = call(&server.channel, "/kz.housing.ops.v1.ClockService/GetTime", vec![7; 4096], None).await.unwrap_err();
+    let status =
+        call(&server.channel, "/kz.housing.ops.v1.ClockService/GetTime", vec![7; 4096], None).await.unwrap_err();
     assert_eq!(status.code(), Code::OutOfRange, "{status:?}");
     // Below the limit the same method answers.
     let small = call(&server.channel, "/kz.housing.ops.v1.ClockService/GetTime", Vec::new(), None).await;

@@ -71,16 +71,11 @@ mod tests {
     #[test]
     fn descriptor_set_keeps_comments_for_reflection() {
         let set = prost_types::FileDescriptorSet::decode(super::FILE_DESCRIPTOR_SET).unwrap();
-        let clock = set
-            .file
-            .iter()
-            .find(|f| f.name() == "kz/housing/ops/v1/clock.proto")
-            .expect("clock.proto is in the set");
+        let clock =
+            set.file.iter().find(|f| f.name() == "kz/housing/ops/v1/clock.proto").expect("clock.proto is in the set");
         let info = clock.source_code_info.as_ref().expect("source info kept");
         assert!(
-            info.location
-                .iter()
-                .any(|l| l.leading_comments().contains("The development clock")),
+            info.location.iter().any(|l| l.leading_comments().contains("The development clock")),
             "comments survive into the descriptor set"
         );
         assert!(set.file.iter().any(|f| f.name() == "google/protobuf/timestamp.proto"));
