@@ -263,6 +263,14 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_documents_every_setting() {
+        let readme = include_str!("../../../README.md");
+        for setting in SETTINGS {
+            assert!(readme.contains(&format!("| `{}` |", setting.key)), "README.md lacks {}", setting.key);
+        }
+    }
+
+    #[test]
     fn values_are_parsed() {
         let c = config(&[
             ("SHANYRAQ_PROFILE", "prod"),
