@@ -6,7 +6,7 @@
 #![forbid(unsafe_code)]
 
 use platform::principal::Allow::{self, Official, Subsystem as From};
-use platform::{OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S};
+use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S};
 use proto::housing::complaints::v1::complaint_service_server::ComplaintServiceServer;
 
 /// The address the separate binary binds by default.
@@ -30,7 +30,7 @@ const STATUS_READERS: &[Allow] = &[
 ];
 
 /// Adds the complaints service to a server.
-pub fn register(_ctx: &ServerContext, services: &mut ServiceSet) {
+pub async fn register(_ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
     services
         .add_pending::<ComplaintServiceServer<()>>()
         .method("CreateComplaint", FILERS)
@@ -42,4 +42,5 @@ pub fn register(_ctx: &ServerContext, services: &mut ServiceSet) {
         .method("ExtendReview", &[Official(S::Complaints, Role::ComplaintReviewer)])
         .method("RecordComplaintDecision", &[Official(S::Complaints, Role::ComplaintReviewer)])
         .method("ListOverdue", &[Official(S::Complaints, Role::ComplaintReviewer)]);
+    Ok(())
 }

@@ -8,7 +8,7 @@
 #![forbid(unsafe_code)]
 
 use platform::principal::Allow::{self, DevOnly, Subsystem as From};
-use platform::{ServerContext, ServiceSet, Subsystem as S};
+use platform::{ApiError, ServerContext, ServiceSet, Subsystem as S};
 use proto::egov::gateway::v1 as gw;
 
 /// The address the separate binary binds by default.
@@ -31,7 +31,7 @@ const EVERYONE: &[Allow] = &[
 ];
 
 /// Adds every gateway service to a server.
-pub fn register(_ctx: &ServerContext, services: &mut ServiceSet) {
+pub async fn register(_ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
     services
         .add_pending::<gw::identity_service_server::IdentityServiceServer<()>>()
         .method("GetPerson", HOUSING)
@@ -90,4 +90,5 @@ pub fn register(_ctx: &ServerContext, services: &mut ServiceSet) {
         .method("InjectFault", &[DevOnly])
         .method("ClearFaults", &[DevOnly])
         .method("GetIssuedOtp", &[DevOnly]);
+    Ok(())
 }

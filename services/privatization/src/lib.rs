@@ -6,7 +6,7 @@
 #![forbid(unsafe_code)]
 
 use platform::principal::Allow::{self, Official, Subsystem as From};
-use platform::{OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S};
+use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S};
 use proto::housing::privatization::v1::privatization_service_server::PrivatizationServiceServer;
 
 /// The address the separate binary binds by default.
@@ -23,7 +23,7 @@ const STATUS_READERS: &[Allow] = &[
 ];
 
 /// Adds the privatization service to a server.
-pub fn register(_ctx: &ServerContext, services: &mut ServiceSet) {
+pub async fn register(_ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
     services
         .add_pending::<PrivatizationServiceServer<()>>()
         .method(
@@ -59,4 +59,5 @@ pub fn register(_ctx: &ServerContext, services: &mut ServiceSet) {
             ],
         )
         .method("RecordContract", &[Official(S::Privatization, Role::AkimatOfficial)]);
+    Ok(())
 }

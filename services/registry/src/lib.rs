@@ -6,7 +6,7 @@
 #![forbid(unsafe_code)]
 
 use platform::principal::Allow::{self, Official, Subsystem as From};
-use platform::{OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S};
+use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S};
 use proto::housing::registry::v1::registry_service_server::RegistryServiceServer;
 
 /// The address the separate binary binds by default.
@@ -17,7 +17,7 @@ const STATUS_READERS: &[Allow] =
     &[From(S::OtbasyPortal), From(S::EgovPortal), From(S::ContactCentre), From(S::Complaints), From(S::RentSubsidy)];
 
 /// Adds the registry service to a server.
-pub fn register(_ctx: &ServerContext, services: &mut ServiceSet) {
+pub async fn register(_ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
     services
         .add_pending::<RegistryServiceServer<()>>()
         .method(
@@ -37,4 +37,5 @@ pub fn register(_ctx: &ServerContext, services: &mut ServiceSet) {
         // The rent subsidy is paid to people on the waiting list (RULES.md section 5).
         .method("GetWaitingListPosition", &[From(S::OtbasyPortal), From(S::RentSubsidy), From(S::ContactCentre)])
         .method("ListWaitingList", &[Official(S::OtbasyPortal, Role::OtbasyOfficial), From(S::RentSubsidy)]);
+    Ok(())
 }

@@ -6,7 +6,7 @@
 #![forbid(unsafe_code)]
 
 use platform::principal::Allow::{self, Official, Subsystem as From};
-use platform::{OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S};
+use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S};
 use proto::housing::subsidy::v1::rent_subsidy_service_server::RentSubsidyServiceServer;
 
 /// The address the separate binary binds by default.
@@ -17,7 +17,7 @@ const STATUS_READERS: &[Allow] =
     &[From(S::OtbasyPortal), From(S::EgovPortal), From(S::ContactCentre), From(S::Complaints)];
 
 /// Adds the rent-subsidy service to a server.
-pub fn register(_ctx: &ServerContext, services: &mut ServiceSet) {
+pub async fn register(_ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
     services
         .add_pending::<RentSubsidyServiceServer<()>>()
         .method(
@@ -38,4 +38,5 @@ pub fn register(_ctx: &ServerContext, services: &mut ServiceSet) {
             "ListPayments",
             &[From(S::OtbasyPortal), Official(S::OtbasyPortal, Role::OtbasyOfficial), From(S::ContactCentre)],
         );
+    Ok(())
 }

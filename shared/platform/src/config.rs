@@ -89,6 +89,64 @@ pub const SETTINGS: &[Setting] = &[
     Setting { key: "SHANYRAQ_LOG", default: "info", meaning: "the log filter, in tracing's `EnvFilter` syntax" },
     Setting { key: "SHANYRAQ_LOG_FORMAT", default: "json", meaning: "`json` or `text`" },
     Setting {
+        key: "SHANYRAQ_DATA_DIR",
+        default: "./data",
+        meaning: "where each service's SQLite file lives (`<service>.db`), when no database URL is set",
+    },
+    Setting {
+        key: "DATABASE_URL",
+        default: "(unset: SQLite)",
+        meaning: "a `postgres://` URL: every service keeps its tables in its own schema of that database",
+    },
+    Setting {
+        key: "<SERVICE>_DATABASE_URL",
+        default: "(unset)",
+        meaning: "one service's own database, `postgres://…` or `sqlite://…`, over DATABASE_URL; SERVICE is PRIVATIZATION, REGISTRY, RENT_SUBSIDY, COMPLAINTS or EGOV_GATEWAY",
+    },
+    Setting {
+        key: "SHANYRAQ_DB_SCHEMA_PREFIX",
+        default: "(none)",
+        meaning: "prefixed to each service's PostgreSQL schema name (`registry`, `rent_subsidy`, …)",
+    },
+    Setting {
+        key: "SHANYRAQ_DB_POOL_SIZE",
+        default: "10",
+        meaning: "PostgreSQL connections per service; SQLite always has one writer",
+    },
+    Setting { key: "SHANYRAQ_DB_BUSY_TIMEOUT", default: "5s", meaning: "how long SQLite waits for a lock before failing" },
+    Setting {
+        key: "SHANYRAQ_IDEMPOTENCY_RETENTION",
+        default: "30days",
+        meaning: "how long a request id's first answer is kept for retries",
+    },
+    Setting {
+        key: "SHANYRAQ_OUTBOX_POLL",
+        default: "1s",
+        meaning: "how often the outbox relay looks for due rows (it also wakes on every commit)",
+    },
+    Setting { key: "SHANYRAQ_OUTBOX_BATCH", default: "64", meaning: "rows the relay claims at a time" },
+    Setting {
+        key: "SHANYRAQ_OUTBOX_LEASE",
+        default: "30s",
+        meaning: "how long a claimed row is the claimer's before another replica may take it over",
+    },
+    Setting {
+        key: "SHANYRAQ_OUTBOX_MAX_BACKOFF",
+        default: "5m",
+        meaning: "the longest wait between delivery attempts of one row (backoff doubles from 1s)",
+    },
+    Setting { key: "SHANYRAQ_DELIVERY_TIMEOUT", default: "10s", meaning: "the deadline of one outbox delivery call" },
+    Setting {
+        key: "SHANYRAQ_SWEEP_INTERVAL",
+        default: "5s",
+        meaning: "how often the deadline sweeper looks for due work (it also wakes whenever the clock is set or moved)",
+    },
+    Setting {
+        key: "<SUBSYSTEM>_ENDPOINT",
+        default: "this server's own address",
+        meaning: "where outbox deliveries to a subsystem go, e.g. GATEWAY_ENDPOINT=http://127.0.0.1:50056; the suite serves every subsystem itself",
+    },
+    Setting {
         key: "OTEL_EXPORTER_OTLP_ENDPOINT",
         default: "(unset: no export)",
         meaning: "when set, traces go there over OTLP/gRPC",
@@ -121,6 +179,61 @@ pub struct Config {
     pub otlp_endpoint: Option<String>,
     /// The service name on traces and logs.
     pub service_name: String,
+    /// Where and how services keep their state.
+    pub storage: StorageSettings,
+    /// The outbox relay's pace.
+    pub outbox: OutboxSettings,
+    /// How often the sweeper looks for due work besides clock moves.
+    pub sweep_interval: Duration,
+    /// Outbox destinations named by subsystem (`<SUBSYSTEM>_ENDPOINT`); others are this server.
+    pub endpoints: Vec<(String, String)>,
+}
+
+/// The services that keep state, by the name of their crate and of their database.
+pub const STORE_SERVICES: &[&str] = &["privatization", "registry", "rent-subsidy", "complaints", "egov-gateway"];
+
+/// Where and how services keep their state.
+#[derive(Debug, Clone)]
+pub struct StorageSettings {
+    /// The folder of the SQLite files.
+    pub data_dir: std::path::PathBuf,
+    /// The shared PostgreSQL URL, when set.
+    pub database_url: Option<String>,
+    /// Per-service URLs, by service name.
+    pub service_urls: Vec<(String, String)>,
+    /// Prefixed to each PostgreSQL schema name.
+    pub schema_prefix: String,
+    /// PostgreSQL connections per service.
+    pub pool_size: u32,
+    /// SQLite's lock wait.
+    pub busy_timeout: Duration,
+    /// How long idempotency records are kept.
+    pub idempotency_retention: Duration,
+}
+
+/// The outbox relay's pace.
+#[derive(Debug, Clone)]
+pub struct OutboxSettings {
+    /// How often the relay polls besides being woken by commits.
+    pub poll: Duration,
+    /// Rows claimed at a time.
+    pub batch: u32,
+    /// How long a claim lasts.
+    pub lease: Duration,
+    /// The longest backoff between attempts.
+    pub max_backoff: Duration,
+    /// The deadline of one delivery.
+    pub delivery_timeout: Duration,
+}
+
+/// The environment variable that names one service's database: `REGISTRY_DATABASE_URL`.
+pub fn service_url_key(service: &str) -> String {
+    format!("{}_DATABASE_URL", service.to_ascii_uppercase().replace('-', "_"))
+}
+
+/// The environment variable that names a subsystem's endpoint: `GATEWAY_ENDPOINT`.
+pub fn endpoint_key(subsystem: &str) -> String {
+    format!("{}_ENDPOINT", subsystem.to_ascii_uppercase().replace('-', "_"))
 }
 
 /// A setting that cannot be used, with the key and what is wrong.
@@ -187,6 +300,30 @@ impl Config {
             log_format,
             otlp_endpoint: get("OTEL_EXPORTER_OTLP_ENDPOINT"),
             service_name: get("OTEL_SERVICE_NAME").unwrap_or_else(|| service_name.to_owned()),
+            storage: StorageSettings {
+                data_dir: get("SHANYRAQ_DATA_DIR").unwrap_or_else(|| "./data".to_owned()).into(),
+                database_url: get("DATABASE_URL"),
+                service_urls: STORE_SERVICES
+                    .iter()
+                    .filter_map(|s| lookup(&service_url_key(s)).filter(|v| !v.trim().is_empty()).map(|v| ((*s).to_owned(), v)))
+                    .collect(),
+                schema_prefix: get("SHANYRAQ_DB_SCHEMA_PREFIX").unwrap_or_default(),
+                pool_size: u32::try_from(positive(&get, "SHANYRAQ_DB_POOL_SIZE", 10)?).unwrap_or(u32::MAX),
+                busy_timeout: duration(&get, "SHANYRAQ_DB_BUSY_TIMEOUT", Duration::from_secs(5))?,
+                idempotency_retention: duration(&get, "SHANYRAQ_IDEMPOTENCY_RETENTION", Duration::from_secs(30 * 86_400))?,
+            },
+            outbox: OutboxSettings {
+                poll: duration(&get, "SHANYRAQ_OUTBOX_POLL", Duration::from_secs(1))?,
+                batch: u32::try_from(positive(&get, "SHANYRAQ_OUTBOX_BATCH", 64)?).unwrap_or(u32::MAX),
+                lease: duration(&get, "SHANYRAQ_OUTBOX_LEASE", Duration::from_secs(30))?,
+                max_backoff: duration(&get, "SHANYRAQ_OUTBOX_MAX_BACKOFF", Duration::from_secs(300))?,
+                delivery_timeout: duration(&get, "SHANYRAQ_DELIVERY_TIMEOUT", Duration::from_secs(10))?,
+            },
+            sweep_interval: duration(&get, "SHANYRAQ_SWEEP_INTERVAL", Duration::from_secs(5))?,
+            endpoints: crate::principal::Subsystem::ALL
+                .iter()
+                .filter_map(|s| lookup(&endpoint_key(s.as_str())).filter(|v| !v.trim().is_empty()).map(|v| (s.as_str().to_owned(), v)))
+                .collect(),
         })
     }
 }
@@ -250,12 +387,33 @@ mod tests {
         assert_eq!(c.log_format, LogFormat::Json);
         assert_eq!(c.otlp_endpoint, None);
         assert_eq!(c.service_name, "suite");
+        assert_eq!(c.storage.data_dir, std::path::PathBuf::from("./data"));
+        assert_eq!(c.storage.database_url, None);
+        assert_eq!(c.storage.idempotency_retention, Duration::from_secs(30 * 86_400));
+        assert_eq!(c.outbox.lease, Duration::from_secs(30));
+        assert_eq!(c.sweep_interval, Duration::from_secs(5));
+        assert!(c.endpoints.is_empty());
+    }
+
+    #[test]
+    fn per_service_databases_and_endpoints_are_read_by_name() {
+        let c = config(&[
+            ("DATABASE_URL", "postgres://postgres@127.0.0.1/shanyraq"),
+            ("RENT_SUBSIDY_DATABASE_URL", "sqlite://./subsidy.db"),
+            ("GATEWAY_ENDPOINT", "http://127.0.0.1:50056"),
+        ])
+        .unwrap();
+        assert_eq!(c.storage.database_url.as_deref(), Some("postgres://postgres@127.0.0.1/shanyraq"));
+        assert_eq!(c.storage.service_urls, vec![("rent-subsidy".to_owned(), "sqlite://./subsidy.db".to_owned())]);
+        assert_eq!(c.endpoints, vec![("gateway".to_owned(), "http://127.0.0.1:50056".to_owned())]);
+        assert_eq!(service_url_key("egov-gateway"), "EGOV_GATEWAY_DATABASE_URL");
     }
 
     #[test]
     fn every_setting_read_is_documented() {
         let source = include_str!("config.rs");
         let documented: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
+        assert!(documented.contains(&"<SERVICE>_DATABASE_URL") && documented.contains(&"<SUBSYSTEM>_ENDPOINT"));
         for line in source.lines().filter(|l| l.contains("get(\"") || l.contains("&get, \"")) {
             let key = line.split('"').nth(1).unwrap();
             assert!(documented.contains(&key), "{key} is read but not in SETTINGS");

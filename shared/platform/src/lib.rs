@@ -7,7 +7,9 @@
 //! - [`telemetry`]: JSON logs, OTLP traces when an endpoint is set;
 //! - [`rpc_layer`]: the tower layer every call passes through;
 //! - [`server`]: health, reflection, limits, graceful shutdown, and [`run`] for `main.rs`;
-//! - [`pending`]: declared services whose issue has not landed yet.
+//! - [`pending`]: declared services whose issue has not landed yet;
+//! - [`store`]: SQLite and PostgreSQL, one transaction per state change with its audit row,
+//!   idempotency record and outbox rows, the outbox relay and the deadline sweeper.
 #![forbid(unsafe_code)]
 
 pub mod clock;
@@ -18,6 +20,7 @@ pub mod pending;
 pub mod principal;
 pub mod rpc_layer;
 pub mod server;
+pub mod store;
 pub mod telemetry;
 
 pub use clock::Clock;

@@ -19,20 +19,56 @@ use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 use tower_service::Service;
 
+use std::sync::{Arc, Mutex};
+
+use tokio::task::JoinHandle;
+
 use crate::clock::Clock;
+use crate::error::ApiError;
+use crate::store::outbox::{Destinations, Relay};
+use crate::store::sweeper::Sweeper;
+use crate::store::{Db, StoreSpec};
 use crate::clock_service::ClockService;
 use crate::config::{Config, ConfigError};
 use crate::pending::Pending;
 use crate::principal::{Allow, CallerTable, ServiceRules};
 use crate::rpc_layer::RpcLayer;
 
-/// What a service crate is given to build its handlers: the process's settings and clock.
+/// What a service crate is given to build its handlers: the process's settings and clock,
+/// and the means to open its store and start its background work.
 #[derive(Debug, Clone)]
 pub struct ServerContext {
     /// The process settings.
     pub config: Config,
     /// The clock every service reads.
     pub clock: Clock,
+    /// Turns true when the server shuts down; background work stops on it.
+    shutdown: watch::Receiver<bool>,
+    /// This server's own address, the default destination of outbox deliveries.
+    own_url: String,
+    /// Background work (relays, sweepers), awaited at shutdown.
+    tasks: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl ServerContext {
+    /// A context for a server with these settings and this clock.
+    pub fn new(config: Config, clock: Clock) -> Self {
+        let (_, shutdown) = watch::channel(false);
+        let own_url = format!("http://{}", config.listen);
+        ServerContext { config, clock, shutdown, own_url, tasks: Arc::default() }
+    }
+
+    /// Opens a service's store (running its migrations) and starts its outbox relay and its
+    /// deadline sweeper, to which `jobs` adds the service's job handlers.
+    pub async fn start_store(&self, spec: StoreSpec, jobs: impl FnOnce(Sweeper) -> Sweeper) -> Result<Db, ApiError> {
+        let db = Db::open(spec, &self.config.storage, self.clock.clone()).await?;
+        let relay = Relay::new(db.clone(), Destinations::new(self.own_url.clone(), &self.config.endpoints), self.config.outbox.clone());
+        let sweeper = jobs(Sweeper::new(db.clone(), self.config.sweep_interval));
+        let mut tasks = self.tasks.lock().unwrap_or_else(|p| p.into_inner());
+        tasks.push(tokio::spawn(relay.run(self.shutdown.clone())));
+        tasks.push(tokio::spawn(sweeper.run(self.shutdown.clone())));
+        Ok(db)
+    }
 }
 
 /// The gRPC services one server serves, with who may call each method.
@@ -98,29 +134,37 @@ pub enum ServeError {
     /// The transport failed.
     #[error("transport: {0}")]
     Transport(#[from] tonic::transport::Error),
+    /// A service could not start (its store, its settings).
+    #[error("start-up: {0}")]
+    Startup(#[from] ApiError),
 }
 
 /// Serves on `listener` until `shutdown` completes, then reports NOT_SERVING, lets calls and
 /// streams drain for at most `drain_timeout`, and returns.
 pub async fn serve(
-    ctx: ServerContext,
-    register: impl FnOnce(&ServerContext, &mut ServiceSet),
+    mut ctx: ServerContext,
+    register: impl AsyncFnOnce(&ServerContext, &mut ServiceSet) -> Result<(), ApiError>,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    let local = listener.local_addr()?;
+    let drain = ctx.config.drain_timeout;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    });
+    ctx.shutdown = stop_rx.clone();
+    ctx.own_url = format!("http://{local}");
+
     let mut services = ServiceSet::default();
     services
-        .add(tuned!(
-            proto::housing::ops::v1::clock_service_server::ClockServiceServer::new(ClockService::new(
-                ctx.clock.clone()
-            )),
-            ctx
-        ))
+        .add(tuned!(proto::housing::ops::v1::clock_service_server::ClockServiceServer::new(ClockService::new(ctx.clock.clone())), ctx))
         .method("GetTime", &[Allow::DevOnly])
         .method("SetTime", &[Allow::DevOnly])
         .method("AdvanceTime", &[Allow::DevOnly])
         .method("UseSystemTime", &[Allow::DevOnly]);
-    register(&ctx, &mut services);
+    register(&ctx, &mut services).await?;
     let ServiceSet { mut routes, names, callers } = services;
 
     let (health, health_service) = tonic_health::server::health_reporter();
@@ -137,13 +181,6 @@ pub async fn serve(
     routes.add_service(reflection().build_v1()?);
     routes.add_service(reflection().build_v1alpha()?);
 
-    let local = listener.local_addr()?;
-    let drain = ctx.config.drain_timeout;
-    let (stop_tx, stop_rx) = watch::channel(false);
-    tokio::spawn(async move {
-        shutdown.await;
-        let _ = stop_tx.send(true);
-    });
     let graceful = {
         let mut stop = stop_rx.clone();
         let health = health.clone();
@@ -174,8 +211,19 @@ pub async fn serve(
         result = server => result?,
         () = drain_limit => tracing::warn!("drain limit reached; closing the calls still open"),
     }
+    // Background work stops on the same signal; what it has in hand finishes within the limit.
+    let tasks = std::mem::take(&mut *ctx.tasks.lock().unwrap_or_else(|p| p.into_inner()));
+    if tokio::time::timeout(drain, futures_join(tasks)).await.is_err() {
+        tracing::warn!("background work still running at the drain limit");
+    }
     tracing::info!("stopped");
     Ok(())
+}
+
+async fn futures_join(tasks: Vec<JoinHandle<()>>) {
+    for task in tasks {
+        let _ = task.await;
+    }
 }
 
 async fn report_not_serving(health: &HealthReporter, names: &[&'static str]) {
@@ -190,7 +238,7 @@ async fn report_not_serving(health: &HealthReporter, names: &[&'static str]) {
 pub fn run(
     service_name: &str,
     default_listen: &str,
-    register: impl FnOnce(&ServerContext, &mut ServiceSet),
+    register: impl AsyncFnOnce(&ServerContext, &mut ServiceSet) -> Result<(), ApiError>,
 ) -> ExitCode {
     let default_listen: SocketAddr = match default_listen.parse() {
         Ok(addr) => addr,
@@ -213,7 +261,7 @@ pub fn run(
             Ok(listener) => listener,
             Err(e) => return fail(&format!("SHANYRAQ_LISTEN={}: {e}", config.listen)),
         };
-        let ctx = ServerContext { clock: Clock::new(config.clock), config };
+        let ctx = ServerContext::new(config.clone(), Clock::new(config.clock));
         let result = serve(ctx, register, listener, termination()).await;
         tokio::task::spawn_blocking(move || telemetry.shutdown()).await.ok();
         match result {

@@ -66,13 +66,14 @@ async fn start(settings: &[(&str, &str)]) -> Running {
     let addr = listener.local_addr().unwrap();
     let gate = Arc::new(Notify::new());
     let (stop, stopped) = oneshot::channel::<()>();
-    let ctx = ServerContext { clock: Clock::system(), config };
+    let ctx = ServerContext::new(config, Clock::system());
     let (entered_tx, entered) = mpsc::unbounded_channel();
     let service = Gated { gate: gate.clone(), entered: entered_tx };
     tokio::spawn(platform::serve(
         ctx,
-        move |_, services| {
+        async move |_: &ServerContext, services: &mut platform::ServiceSet| {
             services.add(service).method("Wait", &[platform::Allow::DevOnly]);
+            Ok(())
         },
         listener,
         async move {

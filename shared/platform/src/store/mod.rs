@@ -1,0 +1,301 @@
+//! Storage that loses nothing (DESIGN.md "Storage"): what every service's store shares, written
+//! once. A service brings its own tables (migrations numbered from 100) and its `Store` trait;
+//! this module gives it the database, one transaction per state change with its audit row,
+//! idempotency record and outbox rows ([`Db::transact`]), the outbox relay and the sweeper.
+//!
+//! Two backends behind one handle: SQLite, the embedded default (a file per service; WAL,
+//! `synchronous=FULL`, a busy timeout, one writer connection, `BEGIN IMMEDIATE`), and
+//! PostgreSQL, the production store (a schema per service). SQL text is the same on both
+//! wherever the dialects agree; [`on_backend!`](crate::on_backend) runs one piece of code
+//! against whichever backend is open, type-checked for each.
+
+pub mod outbox;
+pub mod sweeper;
+mod write;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Connection, PgConnection, SqliteConnection};
+use tokio::sync::Notify;
+
+use crate::clock::Clock;
+use crate::config::StorageSettings;
+use crate::error::ApiError;
+use crate::principal::Subsystem;
+
+pub use write::{Command, Committed, WriteTx, request_hash};
+
+/// The platform's own tables, in every service's database.
+static PLATFORM_SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
+static PLATFORM_POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The first migration version a service may use: lower ones belong to the platform.
+pub const FIRST_SERVICE_MIGRATION: i64 = 100;
+
+/// One value per backend: a connection, a pool, a transaction.
+#[derive(Debug)]
+pub enum Backend<S, P> {
+    /// SQLite, the embedded default.
+    Sqlite(S),
+    /// PostgreSQL, the production store.
+    Postgres(P),
+}
+
+/// A connection inside a write transaction.
+pub type Conn<'a> = Backend<&'a mut SqliteConnection, &'a mut PgConnection>;
+/// A pool for reads outside transactions.
+pub type Reader<'a> = Backend<&'a SqlitePool, &'a PgPool>;
+
+/// Runs `$body` with `$c` bound to the open backend's connection or pool (a [`Conn`] or a
+/// [`Reader`]); the body is compiled once per backend, so the same SQL text serves both.
+#[macro_export]
+macro_rules! on_backend {
+    ($handle:expr, |$c:ident| $body:expr) => {
+        match $handle {
+            $crate::store::Backend::Sqlite($c) => $body,
+            $crate::store::Backend::Postgres($c) => $body,
+        }
+    };
+}
+
+/// What a service's database is: its name, its subsystem and its own migrations.
+#[derive(Debug, Clone, Copy)]
+pub struct StoreSpec {
+    /// The service's name: the SQLite file's and the PostgreSQL schema's.
+    pub service: &'static str,
+    /// The subsystem the service calls others as.
+    pub subsystem: Subsystem,
+    /// The service's SQLite migrations.
+    pub sqlite: &'static Migrator,
+    /// The service's PostgreSQL migrations.
+    pub postgres: &'static Migrator,
+}
+
+/// An empty migration set, for a service with no tables of its own yet.
+pub static NO_MIGRATIONS: Migrator = Migrator::DEFAULT;
+
+/// A service's database. Cloning shares it.
+#[derive(Debug, Clone)]
+pub struct Db {
+    inner: Arc<DbInner>,
+}
+
+#[derive(Debug)]
+struct DbInner {
+    pools: Backend<SqlitePools, PgPool>,
+    spec: StoreSpec,
+    clock: Clock,
+    /// Woken by every commit that wrote outbox rows, so the relay delivers at once.
+    outbox_ready: Notify,
+    idempotency_retention: Duration,
+    location: String,
+}
+
+#[derive(Debug)]
+struct SqlitePools {
+    /// The single writer: SQLite has one writer at a time anyway, and one connection makes
+    /// `BEGIN IMMEDIATE` queue in the pool instead of failing with SQLITE_BUSY.
+    writer: SqlitePool,
+    /// Readers see committed data alongside the writer (WAL).
+    reader: SqlitePool,
+}
+
+impl Db {
+    /// Opens the service's database as `settings` say, creating it (and its PostgreSQL schema)
+    /// if needed, and runs the platform's and the service's migrations.
+    pub async fn open(spec: StoreSpec, settings: &StorageSettings, clock: Clock) -> Result<Db, ApiError> {
+        for migration in spec.sqlite.iter().chain(spec.postgres.iter()) {
+            if migration.version < FIRST_SERVICE_MIGRATION {
+                return Err(ApiError::internal(format!(
+                    "{}: migration {} is numbered below {FIRST_SERVICE_MIGRATION}, which the platform reserves",
+                    spec.service, migration.version
+                )));
+            }
+        }
+        let url = settings
+            .service_urls
+            .iter()
+            .find(|(s, _)| s == spec.service)
+            .map(|(_, url)| url.clone())
+            .or_else(|| settings.database_url.clone());
+        let (pools, location) = match url {
+            Some(url) if url.starts_with("postgres:") || url.starts_with("postgresql:") => {
+                let schema = format!("{}{}", settings.schema_prefix, spec.service.replace('-', "_"));
+                let pool = open_postgres(&url, &schema, settings.pool_size).await?;
+                migrator(&PLATFORM_POSTGRES, spec.postgres).run(&pool).await.map_err(migrate_error)?;
+                (Backend::Postgres(pool), format!("postgres schema {schema}"))
+            }
+            Some(url) => {
+                let options = SqliteConnectOptions::from_str(&url)
+                    .map_err(|e| ApiError::internal(format!("{}: {e}", crate::config::service_url_key(spec.service))))?;
+                let pools = open_sqlite(options, settings.busy_timeout).await?;
+                migrator(&PLATFORM_SQLITE, spec.sqlite).run(&pools.writer).await.map_err(migrate_error)?;
+                (Backend::Sqlite(pools), url)
+            }
+            None => {
+                let dir = &settings.data_dir;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| ApiError::internal(format!("SHANYRAQ_DATA_DIR={}: {e}", dir.display())))?;
+                let file = dir.join(format!("{}.db", spec.service));
+                let pools = open_sqlite(SqliteConnectOptions::new().filename(&file), settings.busy_timeout).await?;
+                migrator(&PLATFORM_SQLITE, spec.sqlite).run(&pools.writer).await.map_err(migrate_error)?;
+                (Backend::Sqlite(pools), file.display().to_string())
+            }
+        };
+        tracing::info!(service = spec.service, store = %location, "store open");
+        Ok(Db {
+            inner: Arc::new(DbInner {
+                pools,
+                spec,
+                clock,
+                outbox_ready: Notify::new(),
+                idempotency_retention: settings.idempotency_retention,
+                location,
+            }),
+        })
+    }
+
+    /// A pool for reads outside a transaction.
+    pub fn reader(&self) -> Reader<'_> {
+        match &self.inner.pools {
+            Backend::Sqlite(p) => Backend::Sqlite(&p.reader),
+            Backend::Postgres(p) => Backend::Postgres(p),
+        }
+    }
+
+    /// Whether this is the PostgreSQL backend.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.inner.pools, Backend::Postgres(_))
+    }
+
+    /// Where the data lives, for logs.
+    pub fn location(&self) -> &str {
+        &self.inner.location
+    }
+
+    /// The service this database belongs to.
+    pub fn spec(&self) -> StoreSpec {
+        self.inner.spec
+    }
+
+    /// The clock the database's changes are dated by.
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    /// Closes the pools: in-flight work finishes, new work is refused.
+    pub async fn close(&self) {
+        match &self.inner.pools {
+            Backend::Sqlite(p) => {
+                p.reader.close().await;
+                p.writer.close().await;
+            }
+            Backend::Postgres(p) => p.close().await,
+        }
+    }
+
+    /// Deletes idempotency records older than the retention; answers how many.
+    pub async fn purge_idempotency(&self) -> Result<u64, ApiError> {
+        let Ok(retention) = chrono::Duration::from_std(self.inner.idempotency_retention) else { return Ok(0) };
+        let cutoff = crate::clock::wall_time() - retention;
+        let sql = "DELETE FROM idempotency WHERE created_at < $1";
+        let done = match &self.inner.pools {
+            Backend::Sqlite(p) => sqlx::query(sql).bind(cutoff).execute(&p.writer).await.map(|r| r.rows_affected()),
+            Backend::Postgres(p) => sqlx::query(sql).bind(cutoff).execute(p).await.map(|r| r.rows_affected()),
+        };
+        done.map_err(store_error)
+    }
+
+    pub(crate) async fn begin(&self) -> Result<Backend<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Transaction<'static, sqlx::Postgres>>, ApiError> {
+        match &self.inner.pools {
+            // IMMEDIATE takes the write lock at once, so a transaction never fails half-way
+            // when it turns from reading to writing.
+            Backend::Sqlite(p) => p.writer.begin_with("BEGIN IMMEDIATE").await.map(Backend::Sqlite),
+            Backend::Postgres(p) => p.begin().await.map(Backend::Postgres),
+        }
+        .map_err(store_error)
+    }
+
+    pub(crate) fn outbox_ready(&self) -> &Notify {
+        &self.inner.outbox_ready
+    }
+
+    pub(crate) fn writer_pool(&self) -> Backend<&SqlitePool, &PgPool> {
+        match &self.inner.pools {
+            Backend::Sqlite(p) => Backend::Sqlite(&p.writer),
+            Backend::Postgres(p) => Backend::Postgres(p),
+        }
+    }
+}
+
+fn migrator(platform: &Migrator, service: &Migrator) -> Migrator {
+    Migrator::with_migrations(platform.iter().chain(service.iter()).cloned().collect())
+}
+
+fn migrate_error(e: sqlx::migrate::MigrateError) -> ApiError {
+    ApiError::internal(format!("migrations: {e}"))
+}
+
+async fn open_sqlite(options: SqliteConnectOptions, busy_timeout: Duration) -> Result<SqlitePools, ApiError> {
+    let options = options
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(busy_timeout)
+        .foreign_keys(true);
+    let writer = SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .connect_with(options.clone())
+        .await
+        .map_err(store_error)?;
+    let reader = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await.map_err(store_error)?;
+    Ok(SqlitePools { writer, reader })
+}
+
+async fn open_postgres(url: &str, schema: &str, pool_size: u32) -> Result<PgPool, ApiError> {
+    if schema.is_empty() || !schema.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return Err(ApiError::internal(format!("schema name {schema:?}: use lowercase letters, digits and _")));
+    }
+    let options = PgConnectOptions::from_str(url).map_err(|e| ApiError::internal(format!("DATABASE_URL: {e}")))?;
+    let mut connection = PgConnection::connect_with(&options).await.map_err(store_error)?;
+    // The name is checked above to be a plain identifier, so it can be spliced in.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {schema}")))
+        .execute(&mut connection)
+        .await
+        .map_err(store_error)?;
+    connection.close().await.map_err(store_error)?;
+    PgPoolOptions::new()
+        .max_connections(pool_size)
+        .connect_with(options.options([("search_path", schema)]))
+        .await
+        .map_err(store_error)
+}
+
+/// A database failure as the caller sees it: UNAVAILABLE when retrying may help, INTERNAL
+/// otherwise (logged whole, shown as an incident id).
+pub fn store_error(e: sqlx::Error) -> ApiError {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed => {
+            tracing::warn!(error = %e, "store unavailable");
+            ApiError::unavailable("STORE_UNAVAILABLE", "the store is unavailable; retry with the same request_id")
+        }
+        other => ApiError::internal(other),
+    }
+}
+
+/// Whether `e` is a unique-constraint violation (on either backend).
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// The file a service's SQLite database has under `dir`.
+pub fn sqlite_file(dir: &Path, service: &str) -> std::path::PathBuf {
+    dir.join(format!("{service}.db"))
+}

@@ -1,0 +1,342 @@
+//! The outbox (DESIGN.md "Time, outbox and sweeper"): side effects on other services leave
+//! through rows written in the state change's own transaction, and a relay delivers them by
+//! gRPC afterwards with the whole envelope stored on the row. Rows are claimed with a lease
+//! (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite's single writer serializes claims), so any
+//! number of relays may run; a relay killed mid-delivery leaves its claim to expire and the row
+//! is delivered again, which receivers drop by (calling subsystem, message id): effectively once.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::{Buf, BufMut, Bytes};
+use chrono::{DateTime, Utc};
+use prost::Message;
+use tokio::sync::watch;
+use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
+use tonic::codegen::http::uri::PathAndQuery;
+use tonic::transport::{Channel, Endpoint};
+use tonic::{Request, Status};
+
+use super::{Db, store_error};
+use crate::config::OutboxSettings;
+use crate::error::ApiError;
+use crate::principal::Subsystem;
+
+/// The envelope headers of DESIGN.md "The gateway's exchange model".
+pub mod envelope {
+    /// The calling subsystem.
+    pub const CLIENT: &str = "x-egov-client";
+    /// The message's UUID: receivers drop a second delivery of it.
+    pub const MESSAGE_ID: &str = "x-egov-message-id";
+    /// The end user.
+    pub const USER_IIN: &str = "x-egov-user-iin";
+    /// The case the message serves.
+    pub const CASE: &str = "x-egov-case";
+    /// The legal purpose.
+    pub const PURPOSE: &str = "x-egov-purpose";
+}
+
+/// A message to deliver after the commit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxMessage {
+    /// The subsystem that receives it.
+    pub destination: Subsystem,
+    /// The method's full path, `/package.Service/Method`.
+    pub method: String,
+    /// The case it serves (a resource name).
+    pub case: String,
+    /// The legal purpose, for example `SR cl. 26 monitoring`.
+    pub purpose: String,
+    /// The end user, when there is one.
+    pub user_iin: Option<String>,
+    /// The request, encoded.
+    pub payload: Vec<u8>,
+}
+
+impl OutboxMessage {
+    /// A call of `method` on `destination` with `request`.
+    pub fn new(destination: Subsystem, method: &str, case: &str, purpose: &str, request: &impl Message) -> Self {
+        OutboxMessage {
+            destination,
+            method: method.to_owned(),
+            case: case.to_owned(),
+            purpose: purpose.to_owned(),
+            user_iin: None,
+            payload: request.encode_to_vec(),
+        }
+    }
+
+    /// Names the end user in the envelope.
+    pub fn for_user(mut self, iin: &str) -> Self {
+        self.user_iin = Some(iin.to_owned());
+        self
+    }
+}
+
+/// A gRPC codec that passes encoded messages through untouched: the relay sends what the
+/// service encoded when it wrote the row.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RawCodec;
+
+impl Codec for RawCodec {
+    type Encode = Bytes;
+    type Decode = Bytes;
+    type Encoder = RawCodec;
+    type Decoder = RawCodec;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        RawCodec
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        RawCodec
+    }
+}
+
+impl Encoder for RawCodec {
+    type Item = Bytes;
+    type Error = Status;
+
+    fn encode(&mut self, item: Bytes, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
+        dst.put(item);
+        Ok(())
+    }
+}
+
+impl Decoder for RawCodec {
+    type Item = Bytes;
+    type Error = Status;
+
+    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Bytes>, Status> {
+        Ok(Some(src.copy_to_bytes(src.remaining())))
+    }
+}
+
+/// Where each subsystem is reached: `<SUBSYSTEM>_ENDPOINT`, else this server itself (the suite
+/// serves every subsystem in one process).
+#[derive(Debug, Clone)]
+pub struct Destinations {
+    own: String,
+    named: HashMap<String, String>,
+    channels: Arc<Mutex<HashMap<String, Channel>>>,
+}
+
+impl Destinations {
+    /// Destinations with `own` (`http://host:port`) as the default.
+    pub fn new(own: impl Into<String>, named: &[(String, String)]) -> Self {
+        Destinations { own: own.into(), named: named.iter().cloned().collect(), channels: Arc::default() }
+    }
+
+    /// The channel to `destination`, connected lazily and kept.
+    pub fn channel(&self, destination: &str) -> Result<Channel, ApiError> {
+        let url = self.named.get(destination).unwrap_or(&self.own).clone();
+        let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(channel) = channels.get(&url) {
+            return Ok(channel.clone());
+        }
+        let channel = Endpoint::from_shared(url.clone())
+            .map_err(|e| ApiError::internal(format!("endpoint of {destination}: {url}: {e}")))?
+            .connect_timeout(Duration::from_secs(5))
+            .connect_lazy();
+        channels.insert(url, channel.clone());
+        Ok(channel)
+    }
+}
+
+/// One row claimed for delivery.
+#[derive(Debug, sqlx::FromRow)]
+struct Claimed {
+    seq: i64,
+    message_id: String,
+    client: String,
+    destination: String,
+    method: String,
+    case_name: String,
+    purpose: String,
+    user_iin: Option<String>,
+    payload: Vec<u8>,
+    attempts: i64,
+}
+
+const CLAIM_COLUMNS: &str = "seq, message_id, client, destination, method, case_name, purpose, user_iin, payload, attempts";
+
+/// Delivers a database's outbox rows.
+#[derive(Debug, Clone)]
+pub struct Relay {
+    db: Db,
+    destinations: Destinations,
+    settings: OutboxSettings,
+}
+
+impl Relay {
+    /// A relay for `db`'s outbox.
+    pub fn new(db: Db, destinations: Destinations, settings: OutboxSettings) -> Self {
+        Relay { db, destinations, settings }
+    }
+
+    /// Delivers until `shutdown` turns true: at once after each commit that wrote rows, and
+    /// every poll interval for rows written elsewhere or due for a retry.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            let ready = self.db.outbox_ready().notified();
+            let delivered = match self.deliver_due().await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "outbox relay could not claim rows");
+                    0
+                }
+            };
+            if delivered >= self.settings.batch as usize {
+                continue;
+            }
+            tokio::select! {
+                () = ready => {}
+                () = tokio::time::sleep(self.settings.poll) => {}
+                _ = shutdown.wait_for(|stop| *stop) => return,
+            }
+        }
+    }
+
+    /// Claims the rows due now and delivers each; answers how many were claimed.
+    pub async fn deliver_due(&self) -> Result<usize, ApiError> {
+        let claimed = self.claim().await?;
+        let count = claimed.len();
+        for row in claimed {
+            let seq = row.seq;
+            let attempts = row.attempts;
+            match self.deliver(row).await {
+                Ok(()) => self.mark_delivered(seq).await?,
+                Err(status) => self.mark_failed(seq, attempts, &status).await?,
+            }
+        }
+        Ok(count)
+    }
+
+    async fn claim(&self) -> Result<Vec<Claimed>, ApiError> {
+        let now = crate::clock::wall_time();
+        let lease = now + chrono::Duration::from_std(self.settings.lease).unwrap_or(chrono::Duration::seconds(30));
+        let due = "SELECT seq FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $2 \
+                   AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY seq LIMIT $3";
+        let batch = i64::from(self.settings.batch);
+        let rows = match self.db.writer_pool() {
+            super::Backend::Sqlite(pool) => {
+                let sql = format!("UPDATE outbox SET claimed_until = $1, attempts = attempts + 1 WHERE seq IN ({due}) RETURNING {CLAIM_COLUMNS}");
+                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(lease).bind(now).bind(batch).fetch_all(pool).await
+            }
+            // SKIP LOCKED: concurrent relays on other replicas take other rows instead of waiting.
+            super::Backend::Postgres(pool) => {
+                let sql = format!("UPDATE outbox SET claimed_until = $1, attempts = attempts + 1 WHERE seq IN ({due} FOR UPDATE SKIP LOCKED) RETURNING {CLAIM_COLUMNS}");
+                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(lease).bind(now).bind(batch).fetch_all(pool).await
+            }
+        };
+        let mut rows: Vec<Claimed> = rows.map_err(store_error)?;
+        rows.sort_by_key(|r| r.seq);
+        Ok(rows)
+    }
+
+    async fn deliver(&self, row: Claimed) -> Result<(), Status> {
+        let channel = self.destinations.channel(&row.destination).map_err(Status::from)?;
+        let path = PathAndQuery::from_str(&row.method).map_err(|e| Status::internal(format!("method {}: {e}", row.method)))?;
+        let mut request = Request::new(Bytes::from(row.payload));
+        request.set_timeout(self.settings.delivery_timeout);
+        let metadata = request.metadata_mut();
+        for (key, value) in [
+            (envelope::CLIENT, Some(row.client.as_str())),
+            (crate::principal::headers::CALLER_SUBSYSTEM, Some(row.client.as_str())),
+            (envelope::MESSAGE_ID, Some(row.message_id.as_str())),
+            (envelope::CASE, Some(row.case_name.as_str())),
+            (envelope::PURPOSE, Some(row.purpose.as_str())),
+            (envelope::USER_IIN, row.user_iin.as_deref()),
+        ] {
+            if let Some(value) = value {
+                let value = value.parse().map_err(|_| Status::internal(format!("{key} is not valid metadata")))?;
+                metadata.insert(key, value);
+            }
+        }
+        let mut grpc = tonic::client::Grpc::new(channel);
+        let call = async {
+            grpc.ready().await.map_err(|e| Status::unavailable(e.to_string()))?;
+            grpc.unary(request, path, RawCodec).await
+        };
+        match tokio::time::timeout(self.settings.delivery_timeout, call).await {
+            Ok(Ok(_)) => Ok(()),
+            // Already there: a redelivery the receiver recognized.
+            Ok(Err(status)) if status.code() == tonic::Code::AlreadyExists => Ok(()),
+            Ok(Err(status)) => Err(status),
+            Err(_) => Err(Status::deadline_exceeded("delivery timed out")),
+        }
+    }
+
+    async fn mark_delivered(&self, seq: i64) -> Result<(), ApiError> {
+        let sql = "UPDATE outbox SET delivered_at = $1, claimed_until = NULL, last_error = NULL WHERE seq = $2";
+        let now = crate::clock::wall_time();
+        crate::on_backend!(self.db.writer_pool(), |pool| sqlx::query(sql).bind(now).bind(seq).execute(pool).await.map(|r| r.rows_affected()))
+            .map_err(store_error)?;
+        Ok(())
+    }
+
+    /// Nothing accepted is dropped: a failed row waits for its next attempt, longer each time.
+    async fn mark_failed(&self, seq: i64, attempts: i64, status: &Status) -> Result<(), ApiError> {
+        let next = crate::clock::wall_time() + backoff(attempts, self.settings.max_backoff);
+        let error = format!("{:?}: {}", status.code(), status.message());
+        tracing::warn!(seq, attempts, error = %error, "outbox delivery failed; will retry");
+        let sql = "UPDATE outbox SET next_attempt_at = $1, claimed_until = NULL, last_error = $2 WHERE seq = $3";
+        crate::on_backend!(self.db.writer_pool(), |pool| sqlx::query(sql).bind(next).bind(&error).bind(seq).execute(pool).await.map(|r| r.rows_affected()))
+            .map_err(store_error)?;
+        Ok(())
+    }
+}
+
+/// The wait after the `attempts`-th failure: 1 s, doubling, at most `max`.
+pub fn backoff(attempts: i64, max: Duration) -> chrono::Duration {
+    let exponent = u32::try_from(attempts.saturating_sub(1).clamp(0, 30)).unwrap_or(30);
+    let wait = Duration::from_secs(1u64 << exponent).min(max);
+    chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(300))
+}
+
+/// The state of a database's outbox, for operators and tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxState {
+    /// Rows not yet delivered.
+    pub pending: i64,
+    /// Rows delivered.
+    pub delivered: i64,
+}
+
+impl Db {
+    /// Counts the outbox's rows by state.
+    pub async fn outbox_state(&self) -> Result<OutboxState, ApiError> {
+        let sql = "SELECT COUNT(*) FILTER (WHERE delivered_at IS NULL), COUNT(*) FILTER (WHERE delivered_at IS NOT NULL) FROM outbox";
+        let (pending, delivered): (i64, i64) =
+            crate::on_backend!(self.reader(), |pool| sqlx::query_as(sql).fetch_one(pool).await).map_err(store_error)?;
+        Ok(OutboxState { pending, delivered })
+    }
+
+    /// When a message was delivered, if it was.
+    pub async fn delivered_at(&self, message_id: uuid::Uuid) -> Result<Option<DateTime<Utc>>, ApiError> {
+        let sql = "SELECT delivered_at FROM outbox WHERE message_id = $1";
+        let row: Option<(Option<DateTime<Utc>>,)> = crate::on_backend!(self.reader(), |pool| sqlx::query_as(sql)
+            .bind(message_id.to_string())
+            .fetch_optional(pool)
+            .await)
+        .map_err(store_error)?;
+        Ok(row.and_then(|(at,)| at))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_one_second_up_to_the_cap() {
+        let max = Duration::from_secs(300);
+        assert_eq!(backoff(1, max), chrono::Duration::seconds(1));
+        assert_eq!(backoff(2, max), chrono::Duration::seconds(2));
+        assert_eq!(backoff(5, max), chrono::Duration::seconds(16));
+        assert_eq!(backoff(12, max), chrono::Duration::seconds(300));
+        assert_eq!(backoff(1_000, max), chrono::Duration::seconds(300));
+    }
+}

@@ -1,0 +1,292 @@
+//! One transaction per state change: the change, its audit row (who, what, when, why), its
+//! idempotency record (request id, request hash, first response) and its outbox rows commit
+//! together or not at all.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::{DateTime, Utc};
+use prost::Message;
+use sha2::{Digest, Sha256};
+use sqlx::{Postgres, Sqlite, Transaction};
+use uuid::Uuid;
+
+use super::outbox::OutboxMessage;
+use super::{Backend, Conn, Db, is_unique_violation, store_error};
+use crate::error::ApiError;
+use crate::principal::Principal;
+
+/// The SHA-256 of a request as the idempotency record keeps it: the method's full path and
+/// the request's protobuf encoding (deterministic: the contracts have no maps).
+pub fn request_hash(method: &str, request: &impl Message) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(method.as_bytes());
+    hasher.update([0]);
+    hasher.update(request.encode_to_vec());
+    hasher.finalize().into()
+}
+
+/// Who changes what: the audit row's "who" and "what", and the request's idempotency key.
+#[derive(Debug, Clone)]
+pub struct Command {
+    principal: Principal,
+    action: String,
+    idempotency: Option<(Uuid, [u8; 32])>,
+}
+
+impl Command {
+    /// A change by `principal` through `action` (a method's full path, or `job:<KIND>`).
+    pub fn new(principal: Principal, action: impl Into<String>) -> Self {
+        Command { principal, action: action.into(), idempotency: None }
+    }
+
+    /// Makes the change idempotent on `request_id`: a retry with the same id and the same
+    /// request gets the first response back; another request under the id is refused.
+    pub fn idempotent(mut self, request_id: Uuid, request_hash: [u8; 32]) -> Self {
+        self.idempotency = Some((request_id, request_hash));
+        self
+    }
+}
+
+/// The response of a committed change, or of the first commit under the same request id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Committed<R> {
+    /// The response.
+    pub response: R,
+    /// Whether it is the first commit's response given back to a retry.
+    pub replayed: bool,
+}
+
+type Transactions = Backend<Transaction<'static, Sqlite>, Transaction<'static, Postgres>>;
+
+/// A transaction in progress: the service writes its change through [`WriteTx::conn`] and
+/// records why with [`WriteTx::audit`]; outbox rows and jobs join the same transaction.
+#[derive(Debug)]
+pub struct WriteTx {
+    tx: Transactions,
+    command: Command,
+    now: DateTime<Utc>,
+    audited: usize,
+    enqueued: usize,
+}
+
+/// The future a change returns; it borrows the transaction.
+pub type ChangeFuture<'t, R> = Pin<Box<dyn Future<Output = Result<R, ApiError>> + Send + 't>>;
+
+impl WriteTx {
+    /// The connection to write the service's own tables with (see [`crate::on_backend!`]).
+    pub fn conn(&mut self) -> Conn<'_> {
+        match &mut self.tx {
+            Backend::Sqlite(tx) => Backend::Sqlite(&mut **tx),
+            Backend::Postgres(tx) => Backend::Postgres(&mut **tx),
+        }
+    }
+
+    /// The clock's reading for this change: one instant for everything it writes.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// Who makes the change.
+    pub fn principal(&self) -> &Principal {
+        &self.command.principal
+    }
+
+    /// Writes the audit row: what was changed (`subject`, a resource name) and why.
+    pub async fn audit(&mut self, subject: &str, reason: &str) -> Result<(), ApiError> {
+        let p = self.command.principal.clone();
+        let request_id = self.command.idempotency.map(|(id, _)| id.to_string());
+        let (action, now, recorded) = (self.command.action.clone(), self.now, crate::clock::wall_time());
+        let official = p.official.as_ref();
+        let representative = p.representative.as_ref();
+        crate::on_backend!(self.conn(), |c| sqlx::query(
+            "INSERT INTO audit (occurred_at, recorded_at, action, subject, reason, subsystem, official_id, official_role, \
+             official_jurisdiction, user_iin, representative_iin, representative_basis, request_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        )
+        .bind(now)
+        .bind(recorded)
+        .bind(&action)
+        .bind(subject)
+        .bind(reason)
+        .bind(p.subsystem.as_str())
+        .bind(official.map(|o| o.id.as_str()))
+        .bind(official.map(|o| o.role.as_str()))
+        .bind(official.and_then(|o| o.jurisdiction.as_deref()))
+        .bind(p.user_iin.as_deref())
+        .bind(representative.map(|r| r.iin.as_str()))
+        .bind(representative.map(|r| r.basis.as_str()))
+        .bind(request_id.as_deref())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(store_error)?;
+        self.audited += 1;
+        Ok(())
+    }
+
+    /// Adds a message to the outbox; the relay delivers it after the commit. Answers its id.
+    pub async fn enqueue(&mut self, message: OutboxMessage) -> Result<Uuid, ApiError> {
+        let id = Uuid::new_v4();
+        let client = self.command.principal.subsystem.as_str().to_owned();
+        let wall = crate::clock::wall_time();
+        crate::on_backend!(self.conn(), |c| sqlx::query(
+            "INSERT INTO outbox (message_id, client, destination, method, case_name, purpose, user_iin, payload, \
+             created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
+        )
+        .bind(id.to_string())
+        .bind(&client)
+        .bind(message.destination.as_str())
+        .bind(&message.method)
+        .bind(&message.case)
+        .bind(&message.purpose)
+        .bind(message.user_iin.as_deref())
+        .bind(&message.payload)
+        .bind(wall)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(store_error)?;
+        self.enqueued += 1;
+        Ok(id)
+    }
+
+    /// Registers work for the sweeper: a job of `kind` about `subject`, due at `due_at` by the
+    /// clock. Scheduling the same job twice keeps one.
+    pub async fn schedule(&mut self, kind: &str, subject: &str, due_at: DateTime<Utc>) -> Result<(), ApiError> {
+        crate::on_backend!(self.conn(), |c| sqlx::query(
+            "INSERT INTO jobs (kind, subject, due_at) VALUES ($1, $2, $3) ON CONFLICT (kind, subject, due_at) DO NOTHING"
+        )
+        .bind(kind)
+        .bind(subject)
+        .bind(due_at)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(store_error)?;
+        Ok(())
+    }
+
+    /// Cancels the pending jobs of `kind` about `subject` (a stage closed before its deadline).
+    pub async fn cancel_jobs(&mut self, kind: &str, subject: &str) -> Result<u64, ApiError> {
+        let now = crate::clock::wall_time();
+        crate::on_backend!(self.conn(), |c| sqlx::query(
+            "UPDATE jobs SET done_at = $3, last_error = 'cancelled' WHERE kind = $1 AND subject = $2 AND done_at IS NULL"
+        )
+        .bind(kind)
+        .bind(subject)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(store_error)
+    }
+
+    /// For a receiver of outbox deliveries: records (`client`, `message_id`) and answers
+    /// whether it is new. A redelivery answers false and the receiver changes nothing.
+    pub async fn accept_once(&mut self, client: &str, message_id: &str) -> Result<bool, ApiError> {
+        let now = crate::clock::wall_time();
+        crate::on_backend!(self.conn(), |c| sqlx::query(
+            "INSERT INTO inbox (client, message_id, received_at) VALUES ($1, $2, $3) ON CONFLICT (client, message_id) DO NOTHING"
+        )
+        .bind(client)
+        .bind(message_id)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected() == 1))
+        .map_err(store_error)
+    }
+}
+
+/// What an idempotency record says of a request id.
+enum Recorded<R> {
+    Fresh,
+    Replay(R),
+}
+
+impl Db {
+    /// Runs one state change in one transaction with its audit row, idempotency record and
+    /// outbox rows. `change` writes through the [`WriteTx`] and must call
+    /// [`WriteTx::audit`]; when it fails, nothing it wrote stays.
+    pub async fn transact<R, F>(&self, command: Command, change: F) -> Result<Committed<R>, ApiError>
+    where
+        R: Message + Default,
+        F: for<'t> FnOnce(&'t mut WriteTx) -> ChangeFuture<'t, R>,
+    {
+        let now = self.clock().now();
+        let idempotency = command.idempotency;
+        let mut tx = WriteTx { tx: self.begin().await?, command, now, audited: 0, enqueued: 0 };
+        if let Some((request_id, hash)) = idempotency
+            && let Recorded::Replay(response) = lookup(tx.conn(), request_id, &hash).await?
+        {
+            return Ok(Committed { response, replayed: true });
+        }
+        let response = change(&mut tx).await?;
+        if tx.audited == 0 {
+            return Err(ApiError::internal(format!("{}: a state change must write its audit row", tx.command.action)));
+        }
+        if let Some((request_id, hash)) = idempotency {
+            let method = tx.command.action.clone();
+            let inserted = crate::on_backend!(tx.conn(), |c| sqlx::query(
+                "INSERT INTO idempotency (request_id, method, request_hash, response, created_at) VALUES ($1, $2, $3, $4, $5)"
+            )
+            .bind(request_id.to_string())
+            .bind(&method)
+            .bind(&hash[..])
+            .bind(response.encode_to_vec())
+            .bind(crate::clock::wall_time())
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()));
+            match inserted {
+                Ok(_) => {}
+                // Another replica committed the same request id first (PostgreSQL; SQLite's
+                // single writer cannot race): answer as a retry would be answered.
+                Err(e) if is_unique_violation(&e) => {
+                    drop(tx);
+                    return match lookup(self.reader(), request_id, &hash).await? {
+                        Recorded::Replay(response) => Ok(Committed { response, replayed: true }),
+                        Recorded::Fresh => Err(ApiError::unavailable("STORE_CONFLICT", "a concurrent request raced; retry")),
+                    };
+                }
+                Err(e) => return Err(store_error(e)),
+            }
+        }
+        let enqueued = tx.enqueued;
+        crate::on_backend!(tx.tx, |t| t.commit().await).map_err(store_error)?;
+        if enqueued > 0 {
+            self.outbox_ready().notify_waiters();
+        }
+        Ok(Committed { response, replayed: false })
+    }
+}
+
+/// Reads the idempotency record of `request_id`, inside a transaction or from a pool.
+async fn lookup<'e, R, S, P>(handle: Backend<S, P>, request_id: Uuid, hash: &[u8; 32]) -> Result<Recorded<R>, ApiError>
+where
+    R: Message + Default,
+    S: sqlx::Executor<'e, Database = Sqlite>,
+    P: sqlx::Executor<'e, Database = Postgres>,
+{
+    let row: Option<(String, Vec<u8>, Vec<u8>)> = crate::on_backend!(handle, |c| sqlx::query_as(
+        "SELECT method, request_hash, response FROM idempotency WHERE request_id = $1"
+    )
+    .bind(request_id.to_string())
+    .fetch_optional(c)
+    .await)
+    .map_err(store_error)?;
+    match row {
+        None => Ok(Recorded::Fresh),
+        Some((_, stored, response)) if stored.as_slice() == hash.as_slice() => {
+            R::decode(response.as_slice()).map(Recorded::Replay).map_err(ApiError::internal)
+        }
+        Some((method, _, _)) => Err(ApiError::already_exists(
+            "REQUEST_ID_REUSED",
+            format!("request_id {request_id} was used for another request; choose a new one"),
+        )
+        .field("request_id", "already used with a different request")
+        .meta("request_id", request_id.to_string())
+        .meta("first_method", method)),
+    }
+}
