@@ -34,24 +34,42 @@ pub const CONTRACT_SERVICES: &[&str] = &[
     "kz.housing.ops.v1.ClockService",
 ];
 
-/// A running suite process; killed when dropped.
+/// A running suite process; killed when dropped, its data removed.
 pub struct Suite {
     pub child: Child,
     pub channel: Channel,
+    data_dir: std::path::PathBuf,
 }
 
 impl Drop for Suite {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+/// The PostgreSQL database the black-box tests run on when `SHANYRAQ_BLACKBOX_DATABASE_URL`
+/// names one (each suite gets schemas of its own, prefixed `bb…_`); SQLite otherwise.
+fn database_env(unique: &str) -> Vec<(String, String)> {
+    match std::env::var("SHANYRAQ_BLACKBOX_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => vec![
+            ("DATABASE_URL".to_owned(), url),
+            ("SHANYRAQ_DB_SCHEMA_PREFIX".to_owned(), format!("bb{}_", &unique[..12])),
+        ],
+        _ => Vec::new(),
     }
 }
 
 /// Starts the suite with `env` on a free port and connects to it.
 pub async fn spawn_suite(env: &[(&str, &str)]) -> Suite {
+    let unique = uuid::Uuid::new_v4().simple().to_string();
+    let data_dir = std::env::temp_dir().join(format!("shanyraq-blackbox-{unique}"));
     let mut command = Command::new(env!("CARGO_BIN_EXE_suite"));
     command
         .env_clear()
+        .envs(database_env(&unique))
+        .env("SHANYRAQ_DATA_DIR", &data_dir)
         .env("SHANYRAQ_LISTEN", "127.0.0.1:0")
         .env("SHANYRAQ_LOG_FORMAT", "json")
         .env("SHANYRAQ_LOG", "info")
@@ -89,7 +107,7 @@ pub async fn spawn_suite(env: &[(&str, &str)]) -> Suite {
         .connect()
         .await
         .expect("the suite accepts connections");
-    Suite { child, channel }
+    Suite { child, channel, data_dir }
 }
 
 /// Calls any unary method with an empty request (every field at its default) and the given

@@ -6,8 +6,14 @@
 #![forbid(unsafe_code)]
 
 use platform::principal::Allow::{self, Official, Subsystem as From};
+use platform::store::{NO_MIGRATIONS, StoreSpec};
 use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S};
 use proto::housing::complaints::v1::complaint_service_server::ComplaintServiceServer;
+
+/// The service's database: the platform's tables (audit, idempotency, outbox, jobs) until its
+/// own tables land with its issue.
+pub const STORE: StoreSpec =
+    StoreSpec { service: "complaints", subsystem: S::Complaints, sqlite: &NO_MIGRATIONS, postgres: &NO_MIGRATIONS };
 
 /// The address the separate binary binds by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50055";
@@ -30,7 +36,8 @@ const STATUS_READERS: &[Allow] = &[
 ];
 
 /// Adds the complaints service to a server.
-pub async fn register(_ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
+pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
+    ctx.start_store(STORE, |jobs| jobs).await?;
     services
         .add_pending::<ComplaintServiceServer<()>>()
         .method("CreateComplaint", FILERS)

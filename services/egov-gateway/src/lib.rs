@@ -8,8 +8,14 @@
 #![forbid(unsafe_code)]
 
 use platform::principal::Allow::{self, DevOnly, Subsystem as From};
+use platform::store::{NO_MIGRATIONS, StoreSpec};
 use platform::{ApiError, ServerContext, ServiceSet, Subsystem as S};
 use proto::egov::gateway::v1 as gw;
+
+/// The service's database: the platform's tables (audit, idempotency, outbox, jobs) until its
+/// own tables land with its issue.
+pub const STORE: StoreSpec =
+    StoreSpec { service: "egov-gateway", subsystem: S::Gateway, sqlite: &NO_MIGRATIONS, postgres: &NO_MIGRATIONS };
 
 /// The address the separate binary binds by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50056";
@@ -31,7 +37,8 @@ const EVERYONE: &[Allow] = &[
 ];
 
 /// Adds every gateway service to a server.
-pub async fn register(_ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
+pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
+    ctx.start_store(STORE, |jobs| jobs).await?;
     services
         .add_pending::<gw::identity_service_server::IdentityServiceServer<()>>()
         .method("GetPerson", HOUSING)

@@ -6,8 +6,18 @@
 #![forbid(unsafe_code)]
 
 use platform::principal::Allow::{self, Official, Subsystem as From};
+use platform::store::{NO_MIGRATIONS, StoreSpec};
 use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S};
 use proto::housing::privatization::v1::privatization_service_server::PrivatizationServiceServer;
+
+/// The service's database: the platform's tables (audit, idempotency, outbox, jobs) until its
+/// own tables land with its issue.
+pub const STORE: StoreSpec = StoreSpec {
+    service: "privatization",
+    subsystem: S::Privatization,
+    sqlite: &NO_MIGRATIONS,
+    postgres: &NO_MIGRATIONS,
+};
 
 /// The address the separate binary binds by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50052";
@@ -23,7 +33,8 @@ const STATUS_READERS: &[Allow] = &[
 ];
 
 /// Adds the privatization service to a server.
-pub async fn register(_ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
+pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
+    ctx.start_store(STORE, |jobs| jobs).await?;
     services
         .add_pending::<PrivatizationServiceServer<()>>()
         .method(

@@ -6,8 +6,14 @@
 #![forbid(unsafe_code)]
 
 use platform::principal::Allow::{self, Official, Subsystem as From};
+use platform::store::{NO_MIGRATIONS, StoreSpec};
 use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S};
 use proto::housing::subsidy::v1::rent_subsidy_service_server::RentSubsidyServiceServer;
+
+/// The service's database: the platform's tables (audit, idempotency, outbox, jobs) until its
+/// own tables land with its issue.
+pub const STORE: StoreSpec =
+    StoreSpec { service: "rent-subsidy", subsystem: S::RentSubsidy, sqlite: &NO_MIGRATIONS, postgres: &NO_MIGRATIONS };
 
 /// The address the separate binary binds by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50054";
@@ -17,7 +23,8 @@ const STATUS_READERS: &[Allow] =
     &[From(S::OtbasyPortal), From(S::EgovPortal), From(S::ContactCentre), From(S::Complaints)];
 
 /// Adds the rent-subsidy service to a server.
-pub async fn register(_ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
+pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
+    ctx.start_store(STORE, |jobs| jobs).await?;
     services
         .add_pending::<RentSubsidyServiceServer<()>>()
         .method(

@@ -113,7 +113,11 @@ pub const SETTINGS: &[Setting] = &[
         default: "10",
         meaning: "PostgreSQL connections per service; SQLite always has one writer",
     },
-    Setting { key: "SHANYRAQ_DB_BUSY_TIMEOUT", default: "5s", meaning: "how long SQLite waits for a lock before failing" },
+    Setting {
+        key: "SHANYRAQ_DB_BUSY_TIMEOUT",
+        default: "5s",
+        meaning: "how long SQLite waits for a lock before failing",
+    },
     Setting {
         key: "SHANYRAQ_IDEMPOTENCY_RETENTION",
         default: "30days",
@@ -305,12 +309,18 @@ impl Config {
                 database_url: get("DATABASE_URL"),
                 service_urls: STORE_SERVICES
                     .iter()
-                    .filter_map(|s| lookup(&service_url_key(s)).filter(|v| !v.trim().is_empty()).map(|v| ((*s).to_owned(), v)))
+                    .filter_map(|s| {
+                        lookup(&service_url_key(s)).filter(|v| !v.trim().is_empty()).map(|v| ((*s).to_owned(), v))
+                    })
                     .collect(),
                 schema_prefix: get("SHANYRAQ_DB_SCHEMA_PREFIX").unwrap_or_default(),
                 pool_size: u32::try_from(positive(&get, "SHANYRAQ_DB_POOL_SIZE", 10)?).unwrap_or(u32::MAX),
                 busy_timeout: duration(&get, "SHANYRAQ_DB_BUSY_TIMEOUT", Duration::from_secs(5))?,
-                idempotency_retention: duration(&get, "SHANYRAQ_IDEMPOTENCY_RETENTION", Duration::from_secs(30 * 86_400))?,
+                idempotency_retention: duration(
+                    &get,
+                    "SHANYRAQ_IDEMPOTENCY_RETENTION",
+                    Duration::from_secs(30 * 86_400),
+                )?,
             },
             outbox: OutboxSettings {
                 poll: duration(&get, "SHANYRAQ_OUTBOX_POLL", Duration::from_secs(1))?,
@@ -322,7 +332,11 @@ impl Config {
             sweep_interval: duration(&get, "SHANYRAQ_SWEEP_INTERVAL", Duration::from_secs(5))?,
             endpoints: crate::principal::Subsystem::ALL
                 .iter()
-                .filter_map(|s| lookup(&endpoint_key(s.as_str())).filter(|v| !v.trim().is_empty()).map(|v| (s.as_str().to_owned(), v)))
+                .filter_map(|s| {
+                    lookup(&endpoint_key(s.as_str()))
+                        .filter(|v| !v.trim().is_empty())
+                        .map(|v| (s.as_str().to_owned(), v))
+                })
                 .collect(),
         })
     }

@@ -24,15 +24,15 @@ use std::sync::{Arc, Mutex};
 use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
-use crate::error::ApiError;
-use crate::store::outbox::{Destinations, Relay};
-use crate::store::sweeper::Sweeper;
-use crate::store::{Db, StoreSpec};
 use crate::clock_service::ClockService;
 use crate::config::{Config, ConfigError};
+use crate::error::ApiError;
 use crate::pending::Pending;
 use crate::principal::{Allow, CallerTable, ServiceRules};
 use crate::rpc_layer::RpcLayer;
+use crate::store::outbox::{Destinations, Relay};
+use crate::store::sweeper::Sweeper;
+use crate::store::{Db, StoreSpec};
 
 /// What a service crate is given to build its handlers: the process's settings and clock,
 /// and the means to open its store and start its background work.
@@ -62,7 +62,11 @@ impl ServerContext {
     /// deadline sweeper, to which `jobs` adds the service's job handlers.
     pub async fn start_store(&self, spec: StoreSpec, jobs: impl FnOnce(Sweeper) -> Sweeper) -> Result<Db, ApiError> {
         let db = Db::open(spec, &self.config.storage, self.clock.clone()).await?;
-        let relay = Relay::new(db.clone(), Destinations::new(self.own_url.clone(), &self.config.endpoints), self.config.outbox.clone());
+        let relay = Relay::new(
+            db.clone(),
+            Destinations::new(self.own_url.clone(), &self.config.endpoints),
+            self.config.outbox.clone(),
+        );
         let sweeper = jobs(Sweeper::new(db.clone(), self.config.sweep_interval));
         let mut tasks = self.tasks.lock().unwrap_or_else(|p| p.into_inner());
         tasks.push(tokio::spawn(relay.run(self.shutdown.clone())));
@@ -159,7 +163,12 @@ pub async fn serve(
 
     let mut services = ServiceSet::default();
     services
-        .add(tuned!(proto::housing::ops::v1::clock_service_server::ClockServiceServer::new(ClockService::new(ctx.clock.clone())), ctx))
+        .add(tuned!(
+            proto::housing::ops::v1::clock_service_server::ClockServiceServer::new(ClockService::new(
+                ctx.clock.clone()
+            )),
+            ctx
+        ))
         .method("GetTime", &[Allow::DevOnly])
         .method("SetTime", &[Allow::DevOnly])
         .method("AdvanceTime", &[Allow::DevOnly])

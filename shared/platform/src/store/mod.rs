@@ -132,8 +132,9 @@ impl Db {
                 (Backend::Postgres(pool), format!("postgres schema {schema}"))
             }
             Some(url) => {
-                let options = SqliteConnectOptions::from_str(&url)
-                    .map_err(|e| ApiError::internal(format!("{}: {e}", crate::config::service_url_key(spec.service))))?;
+                let options = SqliteConnectOptions::from_str(&url).map_err(|e| {
+                    ApiError::internal(format!("{}: {e}", crate::config::service_url_key(spec.service)))
+                })?;
                 let pools = open_sqlite(options, settings.busy_timeout).await?;
                 migrator(&PLATFORM_SQLITE, spec.sqlite).run(&pools.writer).await.map_err(migrate_error)?;
                 (Backend::Sqlite(pools), url)
@@ -212,7 +213,10 @@ impl Db {
         done.map_err(store_error)
     }
 
-    pub(crate) async fn begin(&self) -> Result<Backend<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Transaction<'static, sqlx::Postgres>>, ApiError> {
+    pub(crate) async fn begin(
+        &self,
+    ) -> Result<Backend<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Transaction<'static, sqlx::Postgres>>, ApiError>
+    {
         match &self.inner.pools {
             // IMMEDIATE takes the write lock at once, so a transaction never fails half-way
             // when it turns from reading to writing.
@@ -226,7 +230,9 @@ impl Db {
         &self.inner.outbox_ready
     }
 
-    pub(crate) fn writer_pool(&self) -> Backend<&SqlitePool, &PgPool> {
+    /// The pool that writes: for the platform's own maintenance and for benchmarks. State
+    /// changes go through [`Db::transact`], which writes the audit row with them.
+    pub fn writer(&self) -> Backend<&SqlitePool, &PgPool> {
         match &self.inner.pools {
             Backend::Sqlite(p) => Backend::Sqlite(&p.writer),
             Backend::Postgres(p) => Backend::Postgres(p),
@@ -255,7 +261,8 @@ async fn open_sqlite(options: SqliteConnectOptions, busy_timeout: Duration) -> R
         .connect_with(options.clone())
         .await
         .map_err(store_error)?;
-    let reader = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await.map_err(store_error)?;
+    let reader =
+        SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await.map_err(store_error)?;
     Ok(SqlitePools { writer, reader })
 }
 
@@ -288,11 +295,6 @@ pub fn store_error(e: sqlx::Error) -> ApiError {
         }
         other => ApiError::internal(other),
     }
-}
-
-/// Whether `e` is a unique-constraint violation (on either backend).
-pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
 /// The file a service's SQLite database has under `dir`.

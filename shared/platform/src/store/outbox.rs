@@ -160,7 +160,8 @@ struct Claimed {
     attempts: i64,
 }
 
-const CLAIM_COLUMNS: &str = "seq, message_id, client, destination, method, case_name, purpose, user_iin, payload, attempts";
+const CLAIM_COLUMNS: &str =
+    "seq, message_id, client, destination, method, case_name, purpose, user_iin, payload, attempts";
 
 /// Delivers a database's outbox rows.
 #[derive(Debug, Clone)]
@@ -220,14 +221,18 @@ impl Relay {
         let due = "SELECT seq FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $2 \
                    AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY seq LIMIT $3";
         let batch = i64::from(self.settings.batch);
-        let rows = match self.db.writer_pool() {
+        let rows = match self.db.writer() {
             super::Backend::Sqlite(pool) => {
-                let sql = format!("UPDATE outbox SET claimed_until = $1, attempts = attempts + 1 WHERE seq IN ({due}) RETURNING {CLAIM_COLUMNS}");
+                let sql = format!(
+                    "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1 WHERE seq IN ({due}) RETURNING {CLAIM_COLUMNS}"
+                );
                 sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(lease).bind(now).bind(batch).fetch_all(pool).await
             }
             // SKIP LOCKED: concurrent relays on other replicas take other rows instead of waiting.
             super::Backend::Postgres(pool) => {
-                let sql = format!("UPDATE outbox SET claimed_until = $1, attempts = attempts + 1 WHERE seq IN ({due} FOR UPDATE SKIP LOCKED) RETURNING {CLAIM_COLUMNS}");
+                let sql = format!(
+                    "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1 WHERE seq IN ({due} FOR UPDATE SKIP LOCKED) RETURNING {CLAIM_COLUMNS}"
+                );
                 sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(lease).bind(now).bind(batch).fetch_all(pool).await
             }
         };
@@ -238,7 +243,8 @@ impl Relay {
 
     async fn deliver(&self, row: Claimed) -> Result<(), Status> {
         let channel = self.destinations.channel(&row.destination).map_err(Status::from)?;
-        let path = PathAndQuery::from_str(&row.method).map_err(|e| Status::internal(format!("method {}: {e}", row.method)))?;
+        let path =
+            PathAndQuery::from_str(&row.method).map_err(|e| Status::internal(format!("method {}: {e}", row.method)))?;
         let mut request = Request::new(Bytes::from(row.payload));
         request.set_timeout(self.settings.delivery_timeout);
         let metadata = request.metadata_mut();
@@ -272,8 +278,13 @@ impl Relay {
     async fn mark_delivered(&self, seq: i64) -> Result<(), ApiError> {
         let sql = "UPDATE outbox SET delivered_at = $1, claimed_until = NULL, last_error = NULL WHERE seq = $2";
         let now = crate::clock::wall_time();
-        crate::on_backend!(self.db.writer_pool(), |pool| sqlx::query(sql).bind(now).bind(seq).execute(pool).await.map(|r| r.rows_affected()))
-            .map_err(store_error)?;
+        crate::on_backend!(self.db.writer(), |pool| sqlx::query(sql)
+            .bind(now)
+            .bind(seq)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(store_error)?;
         Ok(())
     }
 
@@ -283,8 +294,14 @@ impl Relay {
         let error = format!("{:?}: {}", status.code(), status.message());
         tracing::warn!(seq, attempts, error = %error, "outbox delivery failed; will retry");
         let sql = "UPDATE outbox SET next_attempt_at = $1, claimed_until = NULL, last_error = $2 WHERE seq = $3";
-        crate::on_backend!(self.db.writer_pool(), |pool| sqlx::query(sql).bind(next).bind(&error).bind(seq).execute(pool).await.map(|r| r.rows_affected()))
-            .map_err(store_error)?;
+        crate::on_backend!(self.db.writer(), |pool| sqlx::query(sql)
+            .bind(next)
+            .bind(&error)
+            .bind(seq)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(store_error)?;
         Ok(())
     }
 }

@@ -106,16 +106,30 @@ impl Sweeper {
         let lease = wall + chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::seconds(60));
         let due = "SELECT id FROM jobs WHERE done_at IS NULL AND due_at <= $2 \
                    AND (claimed_until IS NULL OR claimed_until < $3) ORDER BY due_at, id LIMIT $4";
-        let rows = match self.db.writer_pool() {
+        let rows = match self.db.writer() {
             Backend::Sqlite(pool) => {
-                let sql = format!("UPDATE jobs SET claimed_until = $1 WHERE id IN ({due}) RETURNING id, kind, subject, due_at, attempts");
-                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(lease).bind(due_by).bind(wall).bind(BATCH).fetch_all(pool).await
+                let sql = format!(
+                    "UPDATE jobs SET claimed_until = $1 WHERE id IN ({due}) RETURNING id, kind, subject, due_at, attempts"
+                );
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(lease)
+                    .bind(due_by)
+                    .bind(wall)
+                    .bind(BATCH)
+                    .fetch_all(pool)
+                    .await
             }
             Backend::Postgres(pool) => {
                 let sql = format!(
                     "UPDATE jobs SET claimed_until = $1 WHERE id IN ({due} FOR UPDATE SKIP LOCKED) RETURNING id, kind, subject, due_at, attempts"
                 );
-                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(lease).bind(due_by).bind(wall).bind(BATCH).fetch_all(pool).await
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(lease)
+                    .bind(due_by)
+                    .bind(wall)
+                    .bind(BATCH)
+                    .fetch_all(pool)
+                    .await
             }
         };
         let mut jobs: Vec<Job> = rows.map_err(store_error)?;
@@ -128,7 +142,8 @@ impl Sweeper {
             self.release(&job, &format!("no handler for {}", job.kind)).await;
             return;
         };
-        let principal = Principal { subsystem: self.db.spec().subsystem, official: None, user_iin: None, representative: None };
+        let principal =
+            Principal { subsystem: self.db.spec().subsystem, official: None, user_iin: None, representative: None };
         let command = Command::new(principal, format!("job:{}", job.kind));
         let job_in_tx = job.clone();
         let outcome = self
@@ -166,7 +181,7 @@ impl Sweeper {
         let retry_at = crate::clock::wall_time() + super::outbox::backoff(job.attempts + 1, Duration::from_secs(300));
         tracing::warn!(job = job.id, kind = %job.kind, error, "job failed; will retry");
         let sql = "UPDATE jobs SET claimed_until = $1, attempts = attempts + 1, last_error = $2 WHERE id = $3 AND done_at IS NULL";
-        let result = crate::on_backend!(self.db.writer_pool(), |pool| sqlx::query(sql)
+        let result = crate::on_backend!(self.db.writer(), |pool| sqlx::query(sql)
             .bind(retry_at)
             .bind(error)
             .bind(job.id)

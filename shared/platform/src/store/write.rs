@@ -12,7 +12,7 @@ use sqlx::{Postgres, Sqlite, Transaction};
 use uuid::Uuid;
 
 use super::outbox::OutboxMessage;
-use super::{Backend, Conn, Db, is_unique_violation, store_error};
+use super::{Backend, Conn, Db, store_error};
 use crate::error::ApiError;
 use crate::principal::Principal;
 
@@ -217,8 +217,10 @@ impl Db {
         let now = self.clock().now();
         let idempotency = command.idempotency;
         let mut tx = WriteTx { tx: self.begin().await?, command, now, audited: 0, enqueued: 0 };
+        // The request id is claimed before the change runs: a concurrent retry on another
+        // replica waits on this row, then finds it committed and gets the first answer back.
         if let Some((request_id, hash)) = idempotency
-            && let Recorded::Replay(response) = lookup(tx.conn(), request_id, &hash).await?
+            && let Recorded::Replay(response) = claim_request_id(&mut tx, request_id, &hash).await?
         {
             return Ok(Committed { response, replayed: true });
         }
@@ -226,32 +228,17 @@ impl Db {
         if tx.audited == 0 {
             return Err(ApiError::internal(format!("{}: a state change must write its audit row", tx.command.action)));
         }
-        if let Some((request_id, hash)) = idempotency {
-            let method = tx.command.action.clone();
-            let inserted = crate::on_backend!(tx.conn(), |c| sqlx::query(
-                "INSERT INTO idempotency (request_id, method, request_hash, response, created_at) VALUES ($1, $2, $3, $4, $5)"
+        if let Some((request_id, _)) = idempotency {
+            let encoded = response.encode_to_vec();
+            crate::on_backend!(tx.conn(), |c| sqlx::query(
+                "UPDATE idempotency SET response = $2 WHERE request_id = $1"
             )
             .bind(request_id.to_string())
-            .bind(&method)
-            .bind(&hash[..])
-            .bind(response.encode_to_vec())
-            .bind(crate::clock::wall_time())
+            .bind(encoded)
             .execute(c)
             .await
-            .map(|r| r.rows_affected()));
-            match inserted {
-                Ok(_) => {}
-                // Another replica committed the same request id first (PostgreSQL; SQLite's
-                // single writer cannot race): answer as a retry would be answered.
-                Err(e) if is_unique_violation(&e) => {
-                    drop(tx);
-                    return match lookup(self.reader(), request_id, &hash).await? {
-                        Recorded::Replay(response) => Ok(Committed { response, replayed: true }),
-                        Recorded::Fresh => Err(ApiError::unavailable("STORE_CONFLICT", "a concurrent request raced; retry")),
-                    };
-                }
-                Err(e) => return Err(store_error(e)),
-            }
+            .map(|r| r.rows_affected()))
+            .map_err(store_error)?;
         }
         let enqueued = tx.enqueued;
         crate::on_backend!(tx.tx, |t| t.commit().await).map_err(store_error)?;
@@ -262,31 +249,49 @@ impl Db {
     }
 }
 
-/// Reads the idempotency record of `request_id`, inside a transaction or from a pool.
-async fn lookup<'e, R, S, P>(handle: Backend<S, P>, request_id: Uuid, hash: &[u8; 32]) -> Result<Recorded<R>, ApiError>
-where
-    R: Message + Default,
-    S: sqlx::Executor<'e, Database = Sqlite>,
-    P: sqlx::Executor<'e, Database = Postgres>,
-{
-    let row: Option<(String, Vec<u8>, Vec<u8>)> = crate::on_backend!(handle, |c| sqlx::query_as(
-        "SELECT method, request_hash, response FROM idempotency WHERE request_id = $1"
+/// Claims `request_id` for this transaction, or reads what an earlier request under it
+/// answered: the same request gets that answer back, another request is refused.
+async fn claim_request_id<R: Message + Default>(
+    tx: &mut WriteTx,
+    request_id: Uuid,
+    hash: &[u8; 32],
+) -> Result<Recorded<R>, ApiError> {
+    let (id, method, wall) = (request_id.to_string(), tx.command.action.clone(), crate::clock::wall_time());
+    let claimed =
+        crate::on_backend!(tx.conn(), |c| {
+            sqlx::query(
+        "INSERT INTO idempotency (request_id, method, request_hash, response, created_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (request_id) DO NOTHING"
     )
-    .bind(request_id.to_string())
-    .fetch_optional(c)
-    .await)
-    .map_err(store_error)?;
-    match row {
-        None => Ok(Recorded::Fresh),
-        Some((_, stored, response)) if stored.as_slice() == hash.as_slice() => {
-            R::decode(response.as_slice()).map(Recorded::Replay).map_err(ApiError::internal)
-        }
-        Some((method, _, _)) => Err(ApiError::already_exists(
-            "REQUEST_ID_REUSED",
-            format!("request_id {request_id} was used for another request; choose a new one"),
-        )
-        .field("request_id", "already used with a different request")
-        .meta("request_id", request_id.to_string())
-        .meta("first_method", method)),
+    .bind(&id)
+    .bind(&method)
+    .bind(&hash[..])
+    .bind(Vec::<u8>::new())
+    .bind(wall)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected())
+        })
+        .map_err(store_error)?;
+    if claimed == 1 {
+        return Ok(Recorded::Fresh);
     }
+    let (first_method, stored, response): (String, Vec<u8>, Vec<u8>) =
+        crate::on_backend!(tx.conn(), |c| sqlx::query_as(
+            "SELECT method, request_hash, response FROM idempotency WHERE request_id = $1"
+        )
+        .bind(&id)
+        .fetch_one(c)
+        .await)
+        .map_err(store_error)?;
+    if stored.as_slice() == hash.as_slice() {
+        return R::decode(response.as_slice()).map(Recorded::Replay).map_err(ApiError::internal);
+    }
+    Err(ApiError::already_exists(
+        "REQUEST_ID_REUSED",
+        format!("request_id {request_id} was used for another request; choose a new one"),
+    )
+    .field("request_id", "already used with a different request")
+    .meta("request_id", id)
+    .meta("first_method", first_method))
 }
