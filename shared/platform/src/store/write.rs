@@ -257,9 +257,8 @@ async fn claim_request_id<R: Message + Default>(
     hash: &[u8; 32],
 ) -> Result<Recorded<R>, ApiError> {
     let (id, method, wall) = (request_id.to_string(), tx.command.action.clone(), crate::clock::wall_time());
-    let claimed =
-        crate::on_backend!(tx.conn(), |c| {
-            sqlx::query(
+    let claimed = crate::on_backend!(tx.conn(), |c| {
+        sqlx::query(
         "INSERT INTO idempotency (request_id, method, request_hash, response, created_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (request_id) DO NOTHING"
     )
@@ -271,8 +270,8 @@ async fn claim_request_id<R: Message + Default>(
     .execute(c)
     .await
     .map(|r| r.rows_affected())
-        })
-        .map_err(store_error)?;
+    })
+    .map_err(store_error)?;
     if claimed == 1 {
         return Ok(Recorded::Fresh);
     }
