@@ -14,8 +14,12 @@ use proto::housing::ops::v1::{AdvanceTimeRequest, SetTimeRequest};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 
-const SPEC: StoreSpec =
-    StoreSpec { service: "sweeper-test", subsystem: Subsystem::Complaints, sqlite: &NO_MIGRATIONS, postgres: &NO_MIGRATIONS };
+const SPEC: StoreSpec = StoreSpec {
+    service: "sweeper-test",
+    subsystem: Subsystem::Complaints,
+    sqlite: &NO_MIGRATIONS,
+    postgres: &NO_MIGRATIONS,
+};
 
 #[tokio::test]
 async fn advance_time_over_grpc_wakes_the_sweeper() {
@@ -65,7 +69,8 @@ async fn advance_time_over_grpc_wakes_the_sweeper() {
     let db = opened.lock().unwrap().clone().unwrap();
     let start = db.clock().now();
     let due = start + chrono::Duration::days(3);
-    let principal = Principal { subsystem: Subsystem::Complaints, official: None, user_iin: None, representative: None };
+    let principal =
+        Principal { subsystem: Subsystem::Complaints, official: None, user_iin: None, representative: None };
     db.transact::<String, _>(Command::new(principal, "/test.v1.Complaints/Register"), move |tx| {
         Box::pin(async move {
             tx.schedule("REVIEW_DEADLINE", "complaints/complaints/1", due).await?;
@@ -78,8 +83,14 @@ async fn advance_time_over_grpc_wakes_the_sweeper() {
 
     // The sweeper swept at start-up and on SetTime, before the job existed; with an hour's
     // interval, only this move can wake it in time.
-    clock.advance_time(AdvanceTimeRequest { by: Some(prost_types::Duration { seconds: 3 * 86_400, nanos: 0 }) }).await.unwrap();
-    let ran_at = tokio::time::timeout(Duration::from_secs(30), ran.recv()).await.expect("the sweeper woke on AdvanceTime").unwrap();
+    clock
+        .advance_time(AdvanceTimeRequest { by: Some(prost_types::Duration { seconds: 3 * 86_400, nanos: 0 }) })
+        .await
+        .unwrap();
+    let ran_at = tokio::time::timeout(Duration::from_secs(30), ran.recv())
+        .await
+        .expect("the sweeper woke on AdvanceTime")
+        .unwrap();
     assert_eq!(ran_at, due, "the job ran at the advanced clock's time");
 
     stop.send(()).unwrap();

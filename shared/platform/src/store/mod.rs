@@ -13,7 +13,6 @@ pub mod outbox;
 pub mod sweeper;
 mod write;
 
-use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -295,9 +294,4 @@ pub fn store_error(e: sqlx::Error) -> ApiError {
         }
         other => ApiError::internal(other),
     }
-}
-
-/// The file a service's SQLite database has under `dir`.
-pub fn sqlite_file(dir: &Path, service: &str) -> std::path::PathBuf {
-    dir.join(format!("{service}.db"))
 }

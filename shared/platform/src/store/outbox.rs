@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::{Buf, BufMut, Bytes};
-use chrono::{DateTime, Utc};
 use prost::Message;
 use tokio::sync::watch;
 use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
@@ -329,17 +328,6 @@ impl Db {
         let (pending, delivered): (i64, i64) =
             crate::on_backend!(self.reader(), |pool| sqlx::query_as(sql).fetch_one(pool).await).map_err(store_error)?;
         Ok(OutboxState { pending, delivered })
-    }
-
-    /// When a message was delivered, if it was.
-    pub async fn delivered_at(&self, message_id: uuid::Uuid) -> Result<Option<DateTime<Utc>>, ApiError> {
-        let sql = "SELECT delivered_at FROM outbox WHERE message_id = $1";
-        let row: Option<(Option<DateTime<Utc>>,)> = crate::on_backend!(self.reader(), |pool| sqlx::query_as(sql)
-            .bind(message_id.to_string())
-            .fetch_optional(pool)
-            .await)
-        .map_err(store_error)?;
-        Ok(row.and_then(|(at,)| at))
     }
 }
 
