@@ -151,6 +151,11 @@ pub const SETTINGS: &[Setting] = &[
         meaning: "where outbox deliveries to a subsystem go, e.g. GATEWAY_ENDPOINT=http://127.0.0.1:50056; the suite serves every subsystem itself",
     },
     Setting {
+        key: "SHANYRAQ_CALENDAR_FILE",
+        default: "(the built-in shared/calendar/data/kz-calendar.toml)",
+        meaning: "Kazakhstan's working-day calendar as data; a bad or unreadable file stops the start",
+    },
+    Setting {
         key: "OTEL_EXPORTER_OTLP_ENDPOINT",
         default: "(unset: no export)",
         meaning: "when set, traces go there over OTLP/gRPC",
@@ -191,6 +196,8 @@ pub struct Config {
     pub sweep_interval: Duration,
     /// Outbox destinations named by subsystem (`<SUBSYSTEM>_ENDPOINT`); others are this server.
     pub endpoints: Vec<(String, String)>,
+    /// The calendar file, when not the built-in one.
+    pub calendar_file: Option<std::path::PathBuf>,
 }
 
 /// The services that keep state, by the name of their crate and of their database.
@@ -253,6 +260,14 @@ pub struct ConfigError {
 }
 
 impl Config {
+    /// The working-day calendar: the configured file, or the built-in one.
+    pub fn load_calendar(&self) -> Result<calendar::Calendar, ConfigError> {
+        let Some(path) = &self.calendar_file else { return Ok(calendar::Calendar::shipped()) };
+        let value = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| bad("SHANYRAQ_CALENDAR_FILE", &value, &e.to_string()))?;
+        calendar::Calendar::parse(&text).map_err(|e| bad("SHANYRAQ_CALENDAR_FILE", &value, &e.to_string()))
+    }
+
     /// Reads the settings from the process environment.
     pub fn from_env(service_name: &str, default_listen: SocketAddr) -> Result<Self, ConfigError> {
         Self::from_lookup(service_name, default_listen, |key| std::env::var(key).ok())
@@ -330,6 +345,7 @@ impl Config {
                 delivery_timeout: duration(&get, "SHANYRAQ_DELIVERY_TIMEOUT", Duration::from_secs(10))?,
             },
             sweep_interval: duration(&get, "SHANYRAQ_SWEEP_INTERVAL", Duration::from_secs(5))?,
+            calendar_file: get("SHANYRAQ_CALENDAR_FILE").map(Into::into),
             endpoints: crate::principal::Subsystem::ALL
                 .iter()
                 .filter_map(|s| {
@@ -432,6 +448,25 @@ mod tests {
             let key = line.split('"').nth(1).unwrap();
             assert!(documented.contains(&key), "{key} is read but not in SETTINGS");
         }
+    }
+
+    #[test]
+    fn the_calendar_is_the_built_in_one_unless_a_file_is_named() {
+        assert_eq!(config(&[]).unwrap().load_calendar().unwrap().version(), calendar::Calendar::shipped().version());
+        let e = config(&[("SHANYRAQ_CALENDAR_FILE", "/nonexistent/kz-calendar.toml")])
+            .unwrap()
+            .load_calendar()
+            .unwrap_err();
+        assert_eq!(e.key, "SHANYRAQ_CALENDAR_FILE");
+        let dir = std::env::temp_dir().join(format!("shanyraq-calendar-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("kz-calendar.toml");
+        std::fs::write(&file, calendar::SHIPPED.replace("kz-calendar-2026.1", "kz-calendar-test")).unwrap();
+        let loaded = config(&[("SHANYRAQ_CALENDAR_FILE", file.to_str().unwrap())]).unwrap().load_calendar().unwrap();
+        assert_eq!(loaded.version(), "kz-calendar-test");
+        std::fs::write(&file, "version = 1").unwrap();
+        assert!(config(&[("SHANYRAQ_CALENDAR_FILE", file.to_str().unwrap())]).unwrap().load_calendar().is_err());
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

@@ -237,14 +237,15 @@ fn text(headers: &HeaderMap, key: &str) -> Result<Option<String>, ApiError> {
     }
 }
 
-/// Reads an IIN's shape: twelve digits. The checksum is the identifiers crate's concern.
+/// Reads an IIN, checked in full (format, date of birth, check digit: RULES.md 10.6).
 fn iin(headers: &HeaderMap, key: &str) -> Result<Option<String>, ApiError> {
     match text(headers, key)? {
-        Some(v) if v.len() != 12 || !v.bytes().all(|b| b.is_ascii_digit()) => {
-            Err(ApiError::unauthenticated("MALFORMED_METADATA", format!("{key} is not an IIN"))
-                .field(key, "an IIN is twelve digits"))
-        }
-        other => Ok(other),
+        None => Ok(None),
+        Some(value) => match kz_ids::Iin::parse(&value) {
+            Ok(iin) => Ok(Some(iin.to_string())),
+            Err(e) => Err(ApiError::unauthenticated(e.reason(), format!("{key} is not a valid IIN: {e}"))
+                .field(key, e.to_string())),
+        },
     }
 }
 
@@ -398,8 +399,8 @@ mod tests {
                 ("x-official-id", "op-17"),
                 ("x-official-role", "state-corporation-operator"),
                 ("x-official-jurisdiction", "751110000"),
-                ("x-user-iin", "900101300123"),
-                ("x-representative-iin", "850505400456"),
+                ("x-user-iin", "791028302728"),
+                ("x-representative-iin", "850215300604"),
                 ("x-representative-basis", "power of attorney No. 12"),
             ]),
             false,
@@ -409,7 +410,7 @@ mod tests {
         assert_eq!(p.subsystem, Subsystem::StateCorporation);
         assert_eq!(p.role(), Some(OfficialRole::StateCorporationOperator));
         assert_eq!(p.official.unwrap().jurisdiction.as_deref(), Some("751110000"));
-        assert_eq!(p.user_iin.as_deref(), Some("900101300123"));
+        assert_eq!(p.user_iin.as_deref(), Some("791028302728"));
         assert_eq!(p.representative.unwrap().basis, "power of attorney No. 12");
     }
 
@@ -426,8 +427,9 @@ mod tests {
             (vec![("x-caller-subsystem", "bank")], "UNKNOWN_SUBSYSTEM"),
             (vec![("x-official-id", "7")], "OFFICIAL_INCOMPLETE"),
             (vec![("x-official-id", "7"), ("x-official-role", "mayor")], "UNKNOWN_OFFICIAL_ROLE"),
-            (vec![("x-user-iin", "12345")], "MALFORMED_METADATA"),
-            (vec![("x-representative-iin", "850505400456")], "REPRESENTATIVE_BASIS_MISSING"),
+            (vec![("x-user-iin", "12345")], "IIN_BAD_FORMAT"),
+            (vec![("x-user-iin", "791028302729")], "IIN_CHECKSUM_MISMATCH"),
+            (vec![("x-representative-iin", "850215300604")], "REPRESENTATIVE_BASIS_MISSING"),
         ] {
             let e = Principal::from_headers(&headers(&pairs), false, Profile::Dev).unwrap_err();
             assert_eq!(e.reason(), reason, "{pairs:?}");

@@ -42,6 +42,8 @@ pub struct ServerContext {
     pub config: Config,
     /// The clock every service reads.
     pub clock: Clock,
+    /// Kazakhstan's working-day calendar every deadline is computed from.
+    pub calendar: Arc<calendar::Calendar>,
     /// Turns true when the server shuts down; background work stops on it.
     shutdown: watch::Receiver<bool>,
     /// This server's own address, the default destination of outbox deliveries.
@@ -51,11 +53,12 @@ pub struct ServerContext {
 }
 
 impl ServerContext {
-    /// A context for a server with these settings and this clock.
-    pub fn new(config: Config, clock: Clock) -> Self {
+    /// A context for a server with these settings and this clock; it loads the calendar.
+    pub fn new(config: Config, clock: Clock) -> Result<Self, ConfigError> {
+        let calendar = Arc::new(config.load_calendar()?);
         let (_, shutdown) = watch::channel(false);
         let own_url = format!("http://{}", config.listen);
-        ServerContext { config, clock, shutdown, own_url, tasks: Arc::default() }
+        Ok(ServerContext { config, clock, calendar, shutdown, own_url, tasks: Arc::default() })
     }
 
     /// Opens a service's store (running its migrations) and starts its outbox relay and its
@@ -270,7 +273,10 @@ pub fn run(
             Ok(listener) => listener,
             Err(e) => return fail(&format!("SHANYRAQ_LISTEN={}: {e}", config.listen)),
         };
-        let ctx = ServerContext::new(config.clone(), Clock::new(config.clock));
+        let ctx = match ServerContext::new(config.clone(), Clock::new(config.clock)) {
+            Ok(ctx) => ctx,
+            Err(ConfigError { key, value, problem }) => return fail(&format!("{key}={value:?}: {problem}")),
+        };
         let result = serve(ctx, register, listener, termination()).await;
         tokio::task::spawn_blocking(move || telemetry.shutdown()).await.ok();
         match result {

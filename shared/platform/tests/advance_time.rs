@@ -37,7 +37,7 @@ async fn advance_time_over_grpc_wakes_the_sweeper() {
     let opened: Arc<Mutex<Option<Db>>> = Arc::default();
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(platform::serve(
-        ServerContext::new(config, Clock::system()),
+        ServerContext::new(config, Clock::system()).unwrap(),
         {
             let opened = opened.clone();
             async move |ctx: &ServerContext, _: &mut ServiceSet| {

@@ -66,7 +66,7 @@ async fn start(settings: &[(&str, &str)]) -> Running {
     let addr = listener.local_addr().unwrap();
     let gate = Arc::new(Notify::new());
     let (stop, stopped) = oneshot::channel::<()>();
-    let ctx = ServerContext::new(config, Clock::system());
+    let ctx = ServerContext::new(config, Clock::system()).unwrap();
     let (entered_tx, entered) = mpsc::unbounded_channel();
     let service = Gated { gate: gate.clone(), entered: entered_tx };
     tokio::spawn(platform::serve(

@@ -28,7 +28,7 @@ fn principal() -> Principal {
     Principal {
         subsystem: Subsystem::Registry,
         official: None,
-        user_iin: Some("900101300123".into()),
+        user_iin: Some("791028302728".into()),
         representative: None,
     }
 }
