@@ -1,101 +1,108 @@
 //! The emulated e-government gateway: the single door of every housing service to state data
-//! (Annex 1 row 9, last paragraph, applied to all three services by [A-GW]), one gRPC service
-//! per state information system, reached with an X-Road-style envelope in metadata.
+//! (Annex 1 row 9, last paragraph: "it is not allowed to demand from recipients documents and
+//! data that can be obtained from information systems", applied to all three services by
+//! [A-GW]), one gRPC service per state information system, reached with an X-Road-style
+//! envelope in metadata.
 //!
-//! The contracts are declared; their methods answer UNIMPLEMENTED until the gateway issues
-//! land. Access rights are per calling subsystem and method, deny by default (DESIGN.md "The
-//! gateway's exchange model"); at the gateway the subsystem is the envelope's `x-egov-client`.
+//! - `domain/`: the registers' records, the family the act records establish, the seeded
+//!   population (plain Rust);
+//! - `store`: the registers in the gateway's own database (SQLite or PostgreSQL);
+//! - `grpc/`: the handlers, the envelope, and the conversions;
+//! - `access`: who may call what, deny by default.
+//!
+//! Part 2 (consent, signatures, one-time passwords, notifications, monitoring, audit, faults)
+//! is declared and answers UNIMPLEMENTED until it lands; until then restricted-access data are
+//! served without a consent check.
 #![forbid(unsafe_code)]
 
-use platform::principal::Allow::{self, DevOnly, Subsystem as From};
-use platform::store::{NO_MIGRATIONS, StoreSpec};
-use platform::{ApiError, ServerContext, ServiceSet, Subsystem as S};
-use proto::egov::gateway::v1 as gw;
+pub mod access;
+pub mod domain;
+pub mod grpc;
+pub mod store;
 
-/// The service's database: the platform's tables (audit, idempotency, outbox, jobs) until its
-/// own tables land with its issue.
-pub const STORE: StoreSpec =
-    StoreSpec { service: "egov-gateway", subsystem: S::Gateway, sqlite: &NO_MIGRATIONS, postgres: &NO_MIGRATIONS };
+use platform::principal::Subsystem as S;
+use platform::store::StoreSpec;
+use platform::{ApiError, Principal, ServerContext, ServiceSet, tuned};
+use proto::egov::gateway::v1 as gw;
+use sqlx::migrate::Migrator;
+
+static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The gateway's database: the registers, and the platform's tables.
+pub const STORE: StoreSpec = StoreSpec { service: "egov-gateway", subsystem: S::Gateway, sqlite: &SQLITE, postgres: &POSTGRES };
 
 /// The address the separate binary binds by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50056";
 
-/// The housing services that decide from state data.
-const HOUSING: &[Allow] = &[From(S::Privatization), From(S::Registry), From(S::RentSubsidy), From(S::Complaints)];
+/// People seeded at start-up unless `GATEWAY_SEED_PERSONS` says otherwise.
+pub const DEFAULT_SEED_PERSONS: usize = 3000;
 
-/// Every subsystem of the suite but `dev`.
-const EVERYONE: &[Allow] = &[
-    From(S::Privatization),
-    From(S::Registry),
-    From(S::RentSubsidy),
-    From(S::Complaints),
-    From(S::Gateway),
-    From(S::EgovPortal),
-    From(S::OtbasyPortal),
-    From(S::StateCorporation),
-    From(S::ContactCentre),
-];
+/// The gateway's own settings, read from the environment (documented in the README).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `GATEWAY_SEED`: the population's seed.
+    pub seed: u64,
+    /// `GATEWAY_SEED_PERSONS`: how many people to seed at start-up; 0 seeds none.
+    pub seed_persons: usize,
+    /// `GATEWAY_ACCESS_FILE`: extra grants, TOML.
+    pub access_file: Option<String>,
+}
 
-/// Adds every gateway service to a server.
+impl Settings {
+    /// Reads the settings through `lookup`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Settings, ApiError> {
+        let number = |key: &str, default: u64| -> Result<u64, ApiError> {
+            match lookup(key).filter(|v| !v.trim().is_empty()) {
+                None => Ok(default),
+                Some(v) => v.trim().parse().map_err(|_| ApiError::internal(format!("{key}={v:?}: expected a whole number"))),
+            }
+        };
+        let access_file = match lookup("GATEWAY_ACCESS_FILE").filter(|v| !v.trim().is_empty()) {
+            None => None,
+            Some(path) => Some(
+                std::fs::read_to_string(&path).map_err(|e| ApiError::internal(format!("GATEWAY_ACCESS_FILE={path:?}: {e}")))?,
+            ),
+        };
+        Ok(Settings {
+            seed: number("GATEWAY_SEED", domain::seed::DEFAULT_SEED)?,
+            seed_persons: usize::try_from(number("GATEWAY_SEED_PERSONS", DEFAULT_SEED_PERSONS as u64)?).unwrap_or(0),
+            access_file,
+        })
+    }
+}
+
+/// Adds every gateway service to a server: opens the registers, seeds the population, and
+/// grants access as configured.
 pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
-    ctx.start_store(STORE, |jobs| jobs).await?;
-    services
-        .add_pending::<gw::identity_service_server::IdentityServiceServer<()>>()
-        .method("GetPerson", HOUSING)
-        .method("ListIdentityDocuments", HOUSING)
-        .method("GetRegisteredAddress", HOUSING);
-    services
-        .add_pending::<gw::civil_status_service_server::CivilStatusServiceServer<()>>()
-        .method("GetFamily", HOUSING)
-        .method("ListCivilStatusRecords", HOUSING);
-    services
-        .add_pending::<gw::property_service_server::PropertyServiceServer<()>>()
-        .method("ListDwellings", HOUSING)
-        .method("GetStateTenancy", &[From(S::Privatization)]);
-    services.add_pending::<gw::court_service_server::CourtServiceServer<()>>().method("ListCourtDecisions", HOUSING);
-    services
-        .add_pending::<gw::social_status_service_server::SocialStatusServiceServer<()>>()
-        .method("GetSocialStatus", HOUSING);
-    services
-        .add_pending::<gw::employment_service_server::EmploymentServiceServer<()>>()
-        .method("GetEmployment", HOUSING);
-    // Personal Data Law Art. 8: consent is given and withdrawn by the person through a portal.
-    services
-        .add_pending::<gw::consent_service_server::ConsentServiceServer<()>>()
-        .method("RecordConsent", &[From(S::EgovPortal), From(S::OtbasyPortal)])
-        .method("WithdrawConsent", &[From(S::EgovPortal), From(S::OtbasyPortal)])
-        .method("CheckConsent", HOUSING);
-    services
-        .add_pending::<gw::signature_service_server::SignatureServiceServer<()>>()
-        .method("IssueCertificate", &[From(S::EgovPortal)])
-        .method("SignDigest", &[DevOnly])
-        .method("VerifySignature", HOUSING)
-        .method("RevokeCertificate", &[From(S::EgovPortal)])
-        .method("GetCertificateStatus", HOUSING);
-    services
-        .add_pending::<gw::otp_service_server::OtpServiceServer<()>>()
-        .method("IssueOtp", &[From(S::EgovPortal), From(S::OtbasyPortal)])
-        .method("VerifyOtp", HOUSING);
-    services
-        .add_pending::<gw::notification_service_server::NotificationServiceServer<()>>()
-        .method("SendNotification", HOUSING)
-        .method("ListNotifications", &[From(S::EgovPortal), From(S::OtbasyPortal), From(S::ContactCentre)]);
-    // SR cl. 26: stage data of every case go to the monitoring system.
-    services
-        .add_pending::<gw::monitoring_service_server::MonitoringServiceServer<()>>()
-        .method("ReportStage", HOUSING)
-        .method("ListStageReports", HOUSING);
-    services
-        .add_pending::<gw::audit_service_server::AuditServiceServer<()>>()
-        .method("ListEvidence", &[From(S::Gateway)])
-        .method("ListProcessingLog", &[From(S::EgovPortal), From(S::Gateway)])
-        .method("GetPublicKey", EVERYONE);
-    services.add_pending::<gw::meta_service_server::MetaServiceServer<()>>().method("AllowedMethods", EVERYONE);
-    services
-        .add_pending::<gw::admin_service_server::AdminServiceServer<()>>()
-        .method("CreatePerson", &[DevOnly])
-        .method("InjectFault", &[DevOnly])
-        .method("ClearFaults", &[DevOnly])
-        .method("GetIssuedOtp", &[DevOnly]);
+    let settings = Settings::from_lookup(|key| std::env::var(key).ok())?;
+    let db = ctx.start_store(STORE, |jobs| jobs).await?;
+    let registers = store::Registers::new(db);
+    if settings.seed_persons > 0 {
+        let system = Principal { subsystem: S::Gateway, official: None, user_iin: None, representative: None };
+        grpc::seed_population(&registers, system, settings.seed, settings.seed_persons).await?;
+    }
+    let grants = access::Grants::for_profile(ctx.config.profile, settings.access_file.as_deref())?;
+    let gateway = grpc::Gateway::new(registers, ctx.clock.clone(), grants.clone(), ctx.config.profile);
+
+    let rules = |service: &str, mut set: platform::principal::ServiceRules<'_>| {
+        for (s, method) in access::gateway_methods().into_iter().filter(|(s, _)| s == service) {
+            set = set.method(&method, &grants.rules(&s, &method));
+        }
+    };
+    rules("IdentityService", services.add(tuned!(gw::identity_service_server::IdentityServiceServer::new(gateway.clone()), ctx)));
+    rules("CivilStatusService", services.add(tuned!(gw::civil_status_service_server::CivilStatusServiceServer::new(gateway.clone()), ctx)));
+    rules("PropertyService", services.add(tuned!(gw::property_service_server::PropertyServiceServer::new(gateway.clone()), ctx)));
+    rules("CourtService", services.add(tuned!(gw::court_service_server::CourtServiceServer::new(gateway.clone()), ctx)));
+    rules("SocialStatusService", services.add(tuned!(gw::social_status_service_server::SocialStatusServiceServer::new(gateway.clone()), ctx)));
+    rules("EmploymentService", services.add(tuned!(gw::employment_service_server::EmploymentServiceServer::new(gateway.clone()), ctx)));
+    rules("MetaService", services.add(tuned!(gw::meta_service_server::MetaServiceServer::new(gateway.clone()), ctx)));
+    rules("AdminService", services.add(tuned!(gw::admin_service_server::AdminServiceServer::new(gateway), ctx)));
+    rules("ConsentService", services.add_pending::<gw::consent_service_server::ConsentServiceServer<()>>());
+    rules("SignatureService", services.add_pending::<gw::signature_service_server::SignatureServiceServer<()>>());
+    rules("OtpService", services.add_pending::<gw::otp_service_server::OtpServiceServer<()>>());
+    rules("NotificationService", services.add_pending::<gw::notification_service_server::NotificationServiceServer<()>>());
+    rules("MonitoringService", services.add_pending::<gw::monitoring_service_server::MonitoringServiceServer<()>>());
+    rules("AuditService", services.add_pending::<gw::audit_service_server::AuditServiceServer<()>>());
     Ok(())
 }

@@ -1,0 +1,110 @@
+//! The exchange envelope (DESIGN.md "The gateway's exchange model", after X-Road): every data
+//! call carries `x-egov-client`, `x-egov-message-id` (a UUID), `x-egov-user-iin`, `x-egov-case`
+//! and `x-egov-purpose` (free text of at most 256 characters); the answer echoes them with
+//! `x-egov-request-hash`, so that a reply can be proven to answer that request.
+
+use kz_ids::Iin;
+use platform::ApiError;
+use platform::store::outbox::envelope as keys;
+use prost::Message;
+use sha2::{Digest, Sha256};
+use tonic::metadata::MetadataValue;
+use tonic::{Request, Response};
+
+/// The longest `x-egov-case` or `x-egov-purpose` accepted.
+pub const MAX_TEXT: usize = 256;
+
+/// The response header carrying the request's hash.
+pub const REQUEST_HASH: &str = "x-egov-request-hash";
+
+/// One exchange: the envelope of a request, and its hash.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    /// The calling subsystem.
+    pub client: String,
+    /// The message id.
+    pub message_id: uuid::Uuid,
+    /// The end user.
+    pub user_iin: Iin,
+    /// The case served.
+    pub case: String,
+    /// The legal purpose.
+    pub purpose: String,
+    request_hash: String,
+}
+
+impl Exchange {
+    /// Reads and checks the envelope of `request` to `method`, and hashes the request.
+    pub fn open<T: Message>(request: &Request<T>, method: &str) -> Result<Exchange, ApiError> {
+        let get = |key: &str| request.metadata().get(key).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty());
+        let missing: Vec<&str> = [keys::CLIENT, keys::MESSAGE_ID, keys::USER_IIN, keys::CASE, keys::PURPOSE]
+            .into_iter()
+            .filter(|k| get(k).is_none())
+            .collect();
+        if !missing.is_empty() {
+            let mut e = ApiError::invalid_argument(
+                "ENVELOPE_INCOMPLETE",
+                format!("the exchange envelope lacks {}", missing.join(", ")),
+            );
+            for key in &missing {
+                e = e.field(*key, "required on every call to the gateway's registers");
+            }
+            return Err(e);
+        }
+        let (client, message_id, user_iin, case, purpose) = (
+            get(keys::CLIENT).unwrap_or_default(),
+            get(keys::MESSAGE_ID).unwrap_or_default(),
+            get(keys::USER_IIN).unwrap_or_default(),
+            get(keys::CASE).unwrap_or_default(),
+            get(keys::PURPOSE).unwrap_or_default(),
+        );
+        let message_id = uuid::Uuid::parse_str(message_id)
+            .map_err(|_| ApiError::bad_field("ENVELOPE_INVALID", keys::MESSAGE_ID, "must be a UUID"))?;
+        let user_iin =
+            Iin::parse(user_iin).map_err(|e| ApiError::bad_field(e.reason(), keys::USER_IIN, format!("not a valid IIN: {e}")))?;
+        for (key, value) in [(keys::CASE, case), (keys::PURPOSE, purpose)] {
+            if value.chars().count() > MAX_TEXT {
+                return Err(ApiError::bad_field("ENVELOPE_INVALID", key, format!("at most {MAX_TEXT} characters")));
+            }
+        }
+        let mut hasher = Sha256::new();
+        for part in [method, client, &message_id.to_string(), &user_iin.to_string(), case, purpose] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        hasher.update(request.get_ref().encode_to_vec());
+        Ok(Exchange {
+            client: client.to_owned(),
+            message_id,
+            user_iin,
+            case: case.to_owned(),
+            purpose: purpose.to_owned(),
+            request_hash: hex::encode(hasher.finalize()),
+        })
+    }
+
+    /// The request's hash, as echoed.
+    pub fn request_hash(&self) -> &str {
+        &self.request_hash
+    }
+
+    /// The answer, with the envelope echoed and the request's hash.
+    pub fn answer<R>(&self, message: R) -> Response<R> {
+        let mut response = Response::new(message);
+        let metadata = response.metadata_mut();
+        for (key, value) in [
+            (keys::CLIENT, self.client.clone()),
+            (keys::MESSAGE_ID, self.message_id.to_string()),
+            (keys::USER_IIN, self.user_iin.to_string()),
+            (keys::CASE, self.case.clone()),
+            (keys::PURPOSE, self.purpose.clone()),
+            (REQUEST_HASH, self.request_hash.clone()),
+        ] {
+            // Values came in as valid metadata (or are ours), so they go back out as such.
+            if let Ok(value) = MetadataValue::try_from(value.as_str()) {
+                metadata.insert(key, value);
+            }
+        }
+        response
+    }
+}
