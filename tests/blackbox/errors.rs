@@ -51,13 +51,29 @@ async fn in_prod_a_caller_needs_an_identity_and_a_right_to_the_method() {
         call_empty(&suite.channel, GET_APPLICATION, &[("x-caller-subsystem", "otbasy-portal")]).await.unwrap_err();
     assert_eq!(portal.code(), tonic::Code::Unimplemented);
 
-    // The gateway reads the calling subsystem from the envelope.
+    // The gateway reads the calling subsystem from the envelope, and the prod profile grants
+    // there nothing that GATEWAY_ACCESS_FILE does not name.
     let gateway = "/kz.egov.gateway.v1.IdentityService/GetPerson";
     let enveloped = call_empty(&suite.channel, gateway, &[("x-egov-client", "registry")]).await.unwrap_err();
-    assert_eq!(enveloped.code(), tonic::Code::Unimplemented);
-    let portal_at_gateway =
-        call_empty(&suite.channel, gateway, &[("x-egov-client", "otbasy-portal")]).await.unwrap_err();
-    assert_eq!(portal_at_gateway.code(), tonic::Code::PermissionDenied);
+    assert_eq!(enveloped.code(), tonic::Code::PermissionDenied);
+    assert_eq!(enveloped.get_error_details().error_info().unwrap().metadata["subsystem"], "registry");
+}
+
+#[tokio::test]
+async fn in_prod_the_gateway_grants_what_the_access_file_names() {
+    let dir = std::env::temp_dir().join(format!("shanyraq-access-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("access.toml");
+    std::fs::write(&file, "registry = [\"IdentityService/*\"]\n").unwrap();
+    let suite = spawn_suite(&[("SHANYRAQ_PROFILE", "prod"), ("GATEWAY_ACCESS_FILE", file.to_str().unwrap())]).await;
+    let get_person = "/kz.egov.gateway.v1.IdentityService/GetPerson";
+    // Past the access check, the empty envelope is what is wrong.
+    let granted = call_empty(&suite.channel, get_person, &[("x-egov-client", "registry")]).await.unwrap_err();
+    assert_eq!(granted.get_error_details().error_info().unwrap().reason, "ENVELOPE_INCOMPLETE");
+    let family = "/kz.egov.gateway.v1.CivilStatusService/GetFamily";
+    let denied = call_empty(&suite.channel, family, &[("x-egov-client", "registry")]).await.unwrap_err();
+    assert_eq!(denied.code(), tonic::Code::PermissionDenied);
+    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[tokio::test]

@@ -7,5 +7,6 @@ mod helpers;
 
 mod clock;
 mod errors;
+mod gateway;
 mod serving;
 mod shutdown;

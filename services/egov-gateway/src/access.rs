@@ -47,7 +47,9 @@ impl Grants {
         for (subsystem, methods) in table {
             let who = Subsystem::parse(&subsystem).ok_or_else(|| format!("{subsystem:?} is not a subsystem"))?;
             if who == Subsystem::Dev {
-                return Err("the dev subsystem has every right in the dev profile and none in prod; it takes no grants".into());
+                return Err(
+                    "the dev subsystem has every right in the dev profile and none in prod; it takes no grants".into(),
+                );
             }
             for entry in methods {
                 let (service, method) =
@@ -85,11 +87,8 @@ impl Grants {
         if dev_only(service, method) {
             return vec![Allow::DevOnly];
         }
-        let mut allow: Vec<Allow> = Subsystem::ALL
-            .iter()
-            .filter(|s| self.allows(**s, service, method))
-            .map(|s| Allow::Subsystem(*s))
-            .collect();
+        let mut allow: Vec<Allow> =
+            Subsystem::ALL.iter().filter(|s| self.allows(**s, service, method)).map(|s| Allow::Subsystem(*s)).collect();
         allow.dedup();
         allow
     }

@@ -30,7 +30,8 @@ static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The gateway's database: the registers, and the platform's tables.
-pub const STORE: StoreSpec = StoreSpec { service: "egov-gateway", subsystem: S::Gateway, sqlite: &SQLITE, postgres: &POSTGRES };
+pub const STORE: StoreSpec =
+    StoreSpec { service: "egov-gateway", subsystem: S::Gateway, sqlite: &SQLITE, postgres: &POSTGRES };
 
 /// The address the separate binary binds by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50056";
@@ -55,13 +56,16 @@ impl Settings {
         let number = |key: &str, default: u64| -> Result<u64, ApiError> {
             match lookup(key).filter(|v| !v.trim().is_empty()) {
                 None => Ok(default),
-                Some(v) => v.trim().parse().map_err(|_| ApiError::internal(format!("{key}={v:?}: expected a whole number"))),
+                Some(v) => {
+                    v.trim().parse().map_err(|_| ApiError::internal(format!("{key}={v:?}: expected a whole number")))
+                }
             }
         };
         let access_file = match lookup("GATEWAY_ACCESS_FILE").filter(|v| !v.trim().is_empty()) {
             None => None,
             Some(path) => Some(
-                std::fs::read_to_string(&path).map_err(|e| ApiError::internal(format!("GATEWAY_ACCESS_FILE={path:?}: {e}")))?,
+                std::fs::read_to_string(&path)
+                    .map_err(|e| ApiError::internal(format!("GATEWAY_ACCESS_FILE={path:?}: {e}")))?,
             ),
         };
         Ok(Settings {
@@ -90,18 +94,39 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
             set = set.method(&method, &grants.rules(&s, &method));
         }
     };
-    rules("IdentityService", services.add(tuned!(gw::identity_service_server::IdentityServiceServer::new(gateway.clone()), ctx)));
-    rules("CivilStatusService", services.add(tuned!(gw::civil_status_service_server::CivilStatusServiceServer::new(gateway.clone()), ctx)));
-    rules("PropertyService", services.add(tuned!(gw::property_service_server::PropertyServiceServer::new(gateway.clone()), ctx)));
-    rules("CourtService", services.add(tuned!(gw::court_service_server::CourtServiceServer::new(gateway.clone()), ctx)));
-    rules("SocialStatusService", services.add(tuned!(gw::social_status_service_server::SocialStatusServiceServer::new(gateway.clone()), ctx)));
-    rules("EmploymentService", services.add(tuned!(gw::employment_service_server::EmploymentServiceServer::new(gateway.clone()), ctx)));
+    rules(
+        "IdentityService",
+        services.add(tuned!(gw::identity_service_server::IdentityServiceServer::new(gateway.clone()), ctx)),
+    );
+    rules(
+        "CivilStatusService",
+        services.add(tuned!(gw::civil_status_service_server::CivilStatusServiceServer::new(gateway.clone()), ctx)),
+    );
+    rules(
+        "PropertyService",
+        services.add(tuned!(gw::property_service_server::PropertyServiceServer::new(gateway.clone()), ctx)),
+    );
+    rules(
+        "CourtService",
+        services.add(tuned!(gw::court_service_server::CourtServiceServer::new(gateway.clone()), ctx)),
+    );
+    rules(
+        "SocialStatusService",
+        services.add(tuned!(gw::social_status_service_server::SocialStatusServiceServer::new(gateway.clone()), ctx)),
+    );
+    rules(
+        "EmploymentService",
+        services.add(tuned!(gw::employment_service_server::EmploymentServiceServer::new(gateway.clone()), ctx)),
+    );
     rules("MetaService", services.add(tuned!(gw::meta_service_server::MetaServiceServer::new(gateway.clone()), ctx)));
     rules("AdminService", services.add(tuned!(gw::admin_service_server::AdminServiceServer::new(gateway), ctx)));
     rules("ConsentService", services.add_pending::<gw::consent_service_server::ConsentServiceServer<()>>());
     rules("SignatureService", services.add_pending::<gw::signature_service_server::SignatureServiceServer<()>>());
     rules("OtpService", services.add_pending::<gw::otp_service_server::OtpServiceServer<()>>());
-    rules("NotificationService", services.add_pending::<gw::notification_service_server::NotificationServiceServer<()>>());
+    rules(
+        "NotificationService",
+        services.add_pending::<gw::notification_service_server::NotificationServiceServer<()>>(),
+    );
     rules("MonitoringService", services.add_pending::<gw::monitoring_service_server::MonitoringServiceServer<()>>());
     rules("AuditService", services.add_pending::<gw::audit_service_server::AuditServiceServer<()>>());
     Ok(())

@@ -66,7 +66,8 @@ impl Registers {
                 last_name: last,
                 first_name: first,
                 patronymic,
-                citizenship: Citizenship::from_code(&citizenship).ok_or_else(|| ApiError::internal(format!("citizenship {citizenship}")))?,
+                citizenship: Citizenship::from_code(&citizenship)
+                    .ok_or_else(|| ApiError::internal(format!("citizenship {citizenship}")))?,
                 phone,
                 email,
                 death_date: opt_day(death)?,
@@ -95,7 +96,14 @@ impl Registers {
         .map_err(store_error)?;
         rows.into_iter()
             .map(|(kind, number, issued, valid, issuer)| {
-                Ok(IdentityDocument { iin: who, kind, number, issued_on: day(&issued)?, valid_until: day(&valid)?, issuer })
+                Ok(IdentityDocument {
+                    iin: who,
+                    kind,
+                    number,
+                    issued_on: day(&issued)?,
+                    valid_until: day(&valid)?,
+                    issuer,
+                })
             })
             .collect()
     }
@@ -118,13 +126,14 @@ impl Registers {
         let settlement = match periods.iter().find(|p| p.to.is_none()) {
             None => None,
             Some(current) => {
-                let row: Option<(String, String, String, String)> = on_backend!(self.db.reader(), |pool| sqlx::query_as(
-                    "SELECT kato, name_kk, name_ru, region_kk FROM settlements WHERE kato = $1"
-                )
-                .bind(&current.kato)
-                .fetch_optional(pool)
-                .await)
-                .map_err(store_error)?;
+                let row: Option<(String, String, String, String)> =
+                    on_backend!(self.db.reader(), |pool| sqlx::query_as(
+                        "SELECT kato, name_kk, name_ru, region_kk FROM settlements WHERE kato = $1"
+                    )
+                    .bind(&current.kato)
+                    .fetch_optional(pool)
+                    .await)
+                    .map_err(store_error)?;
                 row.map(|(kato, name_kk, name_ru, region_kk)| Settlement { kato, name_kk, name_ru, region_kk })
             }
         };
@@ -156,11 +165,17 @@ impl Registers {
                 .map_err(store_error)?;
                 let parties = parties
                     .into_iter()
-                    .map(|(i, role)| Ok((iin(&i)?, PartyRole::from_code(&role).ok_or_else(|| ApiError::internal(format!("role {role}")))?)))
+                    .map(|(i, role)| {
+                        Ok((
+                            iin(&i)?,
+                            PartyRole::from_code(&role).ok_or_else(|| ApiError::internal(format!("role {role}")))?,
+                        ))
+                    })
                     .collect::<Found<Vec<_>>>()?;
                 records.push(CivilRecord {
                     record_number: number,
-                    kind: CivilRecordKind::from_code(&kind).ok_or_else(|| ApiError::internal(format!("kind {kind}")))?,
+                    kind: CivilRecordKind::from_code(&kind)
+                        .ok_or_else(|| ApiError::internal(format!("kind {kind}")))?,
                     event_date: day(&event)?,
                     registered_on: day(&registered)?,
                     parties,
@@ -212,12 +227,14 @@ impl Registers {
 
     /// A person's state-fund tenancy.
     pub async fn tenancy(&self, who: Iin) -> Found<Option<Tenancy>> {
-        let row: Option<(String, String, String, String, String, i64)> = on_backend!(self.db.reader(), |pool| sqlx::query_as(
+        let row: Option<(String, String, String, String, String, i64)> = on_backend!(self.db.reader(), |pool| {
+            sqlx::query_as(
             "SELECT dwelling_id, kato, fund_kind, document, document_number, arrears_tiyn FROM tenancies WHERE iin = $1"
         )
         .bind(who.to_string())
         .fetch_optional(pool)
-        .await)
+        .await
+        })
         .map_err(store_error)?;
         row.map(|(dwelling_id, kato, fund, document, number, arrears)| {
             Ok(Tenancy {
@@ -225,7 +242,8 @@ impl Registers {
                 dwelling_id,
                 kato,
                 fund_kind: FundKind::from_code(&fund).ok_or_else(|| ApiError::internal(format!("fund {fund}")))?,
-                document: TenancyDocument::from_code(&document).ok_or_else(|| ApiError::internal(format!("document {document}")))?,
+                document: TenancyDocument::from_code(&document)
+                    .ok_or_else(|| ApiError::internal(format!("document {document}")))?,
                 document_number: number,
                 arrears_tiyn: arrears,
             })
@@ -235,17 +253,18 @@ impl Registers {
 
     /// Court decisions about `who`, or recognizing `who`, in force on `as_of`.
     pub async fn court_decisions(&self, who: Iin, as_of: NaiveDate) -> Found<Vec<CourtDecision>> {
-        let rows: Vec<(String, String, String, String, Option<String>)> = on_backend!(self.db.reader(), |pool| sqlx::query_as(
-            "SELECT case_number, iin, kind, in_force_from, in_force_until FROM court_decisions \
+        let rows: Vec<(String, String, String, String, Option<String>)> =
+            on_backend!(self.db.reader(), |pool| sqlx::query_as(
+                "SELECT case_number, iin, kind, in_force_from, in_force_until FROM court_decisions \
              WHERE (iin = $1 OR case_number IN (SELECT case_number FROM court_recognized WHERE iin = $1)) \
                AND in_force_from <= $2 AND (in_force_until IS NULL OR in_force_until >= $2) \
              ORDER BY in_force_from, case_number"
-        )
-        .bind(who.to_string())
-        .bind(ymd(as_of))
-        .fetch_all(pool)
-        .await)
-        .map_err(store_error)?;
+            )
+            .bind(who.to_string())
+            .bind(ymd(as_of))
+            .fetch_all(pool)
+            .await)
+            .map_err(store_error)?;
         let mut decisions = Vec::new();
         for (case_number, about, kind, from, until) in rows {
             let recognized: Vec<(String,)> = on_backend!(self.db.reader(), |pool| sqlx::query_as(
@@ -258,7 +277,8 @@ impl Registers {
             decisions.push(CourtDecision {
                 case_number,
                 iin: iin(&about)?,
-                kind: CourtDecisionKind::from_code(&kind).ok_or_else(|| ApiError::internal(format!("decision kind {kind}")))?,
+                kind: CourtDecisionKind::from_code(&kind)
+                    .ok_or_else(|| ApiError::internal(format!("decision kind {kind}")))?,
                 in_force_from: day(&from)?,
                 in_force_until: opt_day(until)?,
                 recognized: recognized.iter().map(|(i,)| iin(i)).collect::<Found<Vec<_>>>()?,
@@ -283,12 +303,14 @@ impl Registers {
 
     /// A person's employment, newest first.
     pub async fn employments(&self, who: Iin) -> Found<Vec<Employment>> {
-        let rows: Vec<(String, String, String, Option<String>)> = on_backend!(self.db.reader(), |pool| sqlx::query_as(
+        let rows: Vec<(String, String, String, Option<String>)> = on_backend!(self.db.reader(), |pool| {
+            sqlx::query_as(
             "SELECT category, employer_bin, since, until FROM employments WHERE iin = $1 ORDER BY since DESC, category"
         )
         .bind(who.to_string())
         .fetch_all(pool)
-        .await)
+        .await
+        })
         .map_err(store_error)?;
         rows.into_iter()
             .map(|(category, employer_bin, since, until)| {
@@ -301,14 +323,16 @@ impl Registers {
     pub async fn incomes(&self, people: &[Iin], from: &str, to: &str) -> Found<Vec<MonthlyIncome>> {
         let mut out = Vec::new();
         for who in people {
-            let rows: Vec<(String, i64)> = on_backend!(self.db.reader(), |pool| sqlx::query_as(
+            let rows: Vec<(String, i64)> = on_backend!(self.db.reader(), |pool| {
+                sqlx::query_as(
                 "SELECT month, amount_tiyn FROM incomes WHERE iin = $1 AND month >= $2 AND month <= $3 ORDER BY month"
             )
             .bind(who.to_string())
             .bind(from)
             .bind(to)
             .fetch_all(pool)
-            .await)
+            .await
+            })
             .map_err(store_error)?;
             out.extend(rows.into_iter().map(|(month, amount_tiyn)| MonthlyIncome { iin: *who, month, amount_tiyn }));
         }
@@ -522,8 +546,12 @@ async fn write_all(tx: &mut WriteTx, r: &Records) -> Result<(), ApiError> {
         )
         .await?;
         for who in &d.recognized {
-            exec(tx, "INSERT INTO court_recognized (case_number, iin) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[t(&d.case_number), t(&who.to_string())])
-                .await?;
+            exec(
+                tx,
+                "INSERT INTO court_recognized (case_number, iin) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[t(&d.case_number), t(&who.to_string())],
+            )
+            .await?;
         }
     }
     for g in &r.social_groups {

@@ -107,7 +107,13 @@ mod tests {
 
     fn record(number: &str, kind: CivilRecordKind, date: &str, parties: &[(Iin, PartyRole)]) -> CivilRecord {
         let date: NaiveDate = date.parse().unwrap();
-        CivilRecord { record_number: number.into(), kind, event_date: date, registered_on: date, parties: parties.to_vec() }
+        CivilRecord {
+            record_number: number.into(),
+            kind,
+            event_date: date,
+            registered_on: date,
+            parties: parties.to_vec(),
+        }
     }
 
     #[test]

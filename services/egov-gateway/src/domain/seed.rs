@@ -43,18 +43,66 @@ pub const SETTLEMENTS: &[(&str, &str, &str, &str)] = &[
 ];
 
 const SURNAMES: &[&str] = &[
-    "Әбдірахман", "Қасым", "Нұрлан", "Сейітқали", "Өмірзақ", "Жұмабай", "Ғабит", "Үсен", "Құнанбай", "Іскақ", "Һадиев",
-    "Бектұр", "Серікбай", "Тоқтар", "Мұхаметжан", "Ерғали", "Досмұхамбет", "Шәріп",
+    "Әбдірахман",
+    "Қасым",
+    "Нұрлан",
+    "Сейітқали",
+    "Өмірзақ",
+    "Жұмабай",
+    "Ғабит",
+    "Үсен",
+    "Құнанбай",
+    "Іскақ",
+    "Һадиев",
+    "Бектұр",
+    "Серікбай",
+    "Тоқтар",
+    "Мұхаметжан",
+    "Ерғали",
+    "Досмұхамбет",
+    "Шәріп",
 ];
 const MALE_NAMES: &[&str] = &[
-    "Әли", "Нұрсұлтан", "Ерғали", "Қайрат", "Ұлан", "Өмір", "Дәурен", "Ілияс", "Ғалым", "Бауыржан", "Арман", "Серік", "Тимур",
-    "Мейрам", "Жәнібек",
+    "Әли",
+    "Нұрсұлтан",
+    "Ерғали",
+    "Қайрат",
+    "Ұлан",
+    "Өмір",
+    "Дәурен",
+    "Ілияс",
+    "Ғалым",
+    "Бауыржан",
+    "Арман",
+    "Серік",
+    "Тимур",
+    "Мейрам",
+    "Жәнібек",
 ];
 const FEMALE_NAMES: &[&str] = &[
-    "Әйгерім", "Гүлнар", "Қарлығаш", "Ұлжан", "Дәметкен", "Інжу", "Ғалия", "Сәуле", "Айгүл", "Меруерт", "Жанар", "Аружан",
-    "Нәзира", "Гүлшат",
+    "Әйгерім",
+    "Гүлнар",
+    "Қарлығаш",
+    "Ұлжан",
+    "Дәметкен",
+    "Інжу",
+    "Ғалия",
+    "Сәуле",
+    "Айгүл",
+    "Меруерт",
+    "Жанар",
+    "Аружан",
+    "Нәзира",
+    "Гүлшат",
 ];
-const STREETS: &[&str] = &["Абай даңғылы", "Қабанбай батыр көшесі", "Төле би көшесі", "Сәтпаев көшесі", "Ақмешіт көшесі", "Желтоқсан көшесі"];
+const STREETS: &[&str] = &[
+    "Абай даңғылы",
+    "Қабанбай батыр көшесі",
+    "Төле би көшесі",
+    "Сәтпаев көшесі",
+    "Ақмешіт көшесі",
+    "Желтоқсан көшесі",
+];
 const EMPLOYMENT: &[(&str, u64)] = &[
     ("CIVIL_SERVANT", 100),
     ("BUDGET_ORGANIZATION", 150),
@@ -141,11 +189,19 @@ impl Generator {
     }
 
     /// A person born between the dates, registered with a document and a phone.
-    fn person(&mut self, from: NaiveDate, to: NaiveDate, sex: Sex, surname: &'static str, father: Option<&'static str>) -> Born {
+    fn person(
+        &mut self,
+        from: NaiveDate,
+        to: NaiveDate,
+        sex: Sex,
+        surname: &'static str,
+        father: Option<&'static str>,
+    ) -> Born {
         let birth = self.dice.date_between(from, to);
         let iin = self.iin(birth, sex);
         let first_name = if sex == Sex::Male { self.dice.pick(MALE_NAMES) } else { self.dice.pick(FEMALE_NAMES) };
-        let patronymic = father.map(|f| format!("{f}{}", if sex == Sex::Male { "ұлы" } else { "қызы" })).unwrap_or_default();
+        let patronymic =
+            father.map(|f| format!("{f}{}", if sex == Sex::Male { "ұлы" } else { "қызы" })).unwrap_or_default();
         let citizenship = match self.dice.below(100) {
             0..=92 => Citizenship::Kazakhstan,
             93..=97 => Citizenship::Kandas,
@@ -164,7 +220,11 @@ impl Generator {
             death_date: None,
         });
         let adult_on = birth.checked_add_months(chrono::Months::new(16 * 12)).unwrap_or(birth);
-        let (kind, issued) = if adult_on <= self.world { ("ID_CARD", adult_on.max(self.dice.date_between(adult_on, self.world))) } else { ("BIRTH_CERTIFICATE", birth) };
+        let (kind, issued) = if adult_on <= self.world {
+            ("ID_CARD", adult_on.max(self.dice.date_between(adult_on, self.world)))
+        } else {
+            ("BIRTH_CERTIFICATE", birth)
+        };
         let number = format!("{:09}", self.dice.below(1_000_000_000));
         self.out.documents.push(IdentityDocument {
             iin,
@@ -189,7 +249,13 @@ impl Generator {
         // After the cut-off the state systems hold every record; before it, about half.
         if registered > cutoff || self.dice.chance(500) {
             let record_number = self.next_number("AZ");
-            self.out.civil_records.push(CivilRecord { record_number, kind, event_date: event, registered_on: registered, parties });
+            self.out.civil_records.push(CivilRecord {
+                record_number,
+                kind,
+                event_date: event,
+                registered_on: registered,
+                parties,
+            });
         }
     }
 
@@ -234,7 +300,11 @@ impl Generator {
             for back in 1..=12u32 {
                 let month = self.world.checked_sub_months(chrono::Months::new(back)).unwrap_or(self.world);
                 let amount = i64::try_from(base + self.dice.below(base / 5)).unwrap_or(0) * 100;
-                self.out.incomes.push(MonthlyIncome { iin, month: month.format("%Y-%m").to_string(), amount_tiyn: amount });
+                self.out.incomes.push(MonthlyIncome {
+                    iin,
+                    month: month.format("%Y-%m").to_string(),
+                    amount_tiyn: amount,
+                });
             }
         }
         match self.dice.below(1000) {
@@ -249,7 +319,14 @@ impl Generator {
         let in_force_until = (kind != CourtDecisionKind::FamilyRecognition && self.dice.chance(500))
             .then(|| in_force_from.checked_add_months(chrono::Months::new(60)).unwrap_or(in_force_from));
         let case_number = self.next_number("СІ-");
-        self.out.court_decisions.push(CourtDecision { case_number, iin, kind, in_force_from, in_force_until, recognized });
+        self.out.court_decisions.push(CourtDecision {
+            case_number,
+            iin,
+            kind,
+            in_force_from,
+            in_force_until,
+            recognized,
+        });
     }
 
     fn housing(&mut self, owner: Iin, kato: &str) {
@@ -265,12 +342,23 @@ impl Generator {
                 }
             }
             60..=67 => {
-                let fund_kind = *self.dice.pick(&[FundKind::Communal, FundKind::CommunalEntity, FundKind::RepublicanEntity]);
-                let document = if self.dice.chance(700) { TenancyDocument::Agreement } else { TenancyDocument::Warrant };
-                let arrears_tiyn = if self.dice.chance(850) { 0 } else { i64::try_from(self.dice.below(300_000)).unwrap_or(0) * 100 };
+                let fund_kind =
+                    *self.dice.pick(&[FundKind::Communal, FundKind::CommunalEntity, FundKind::RepublicanEntity]);
+                let document =
+                    if self.dice.chance(700) { TenancyDocument::Agreement } else { TenancyDocument::Warrant };
+                let arrears_tiyn =
+                    if self.dice.chance(850) { 0 } else { i64::try_from(self.dice.below(300_000)).unwrap_or(0) * 100 };
                 let dwelling_id = self.next_number("ТҮҚ-");
                 let document_number = self.next_number("Д-");
-                self.out.tenancies.push(Tenancy { iin: owner, dwelling_id, kato: kato.to_owned(), fund_kind, document, document_number, arrears_tiyn });
+                self.out.tenancies.push(Tenancy {
+                    iin: owner,
+                    dwelling_id,
+                    kato: kato.to_owned(),
+                    fund_kind,
+                    document,
+                    document_number,
+                    arrears_tiyn,
+                });
             }
             _ => {}
         }
@@ -283,10 +371,25 @@ impl Generator {
         let street = *self.dice.pick(STREETS);
         let address_line = format!("{street}, {}", 1 + self.dice.below(120));
         let emergency_since = emergency.then(|| self.dice.date_between(date((2015, 1, 1)), date((2025, 12, 31))));
-        self.out.dwellings.push(Dwelling { cadastral_number: cadastral_number.clone(), kato: kato.to_owned(), address_line, area_decimetres, emergency_since });
+        self.out.dwellings.push(Dwelling {
+            cadastral_number: cadastral_number.clone(),
+            kato: kato.to_owned(),
+            address_line,
+            area_decimetres,
+            emergency_since,
+        });
         let leb = sold_on.is_some() && self.dice.chance(200);
-        let buyer_id = sold_on.map(|_| if leb { "990140000001".to_owned() } else { format!("{:012}", self.dice.below(1_000_000_000_000)) });
-        self.out.ownerships.push(Ownership { cadastral_number, iin: owner, acquired_on, alienated_on: sold_on, buyer_id, buyer_is_local_executive_body: leb });
+        let buyer_id = sold_on.map(|_| {
+            if leb { "990140000001".to_owned() } else { format!("{:012}", self.dice.below(1_000_000_000_000)) }
+        });
+        self.out.ownerships.push(Ownership {
+            cadastral_number,
+            iin: owner,
+            acquired_on,
+            alienated_on: sold_on,
+            buyer_id,
+            buyer_is_local_executive_body: leb,
+        });
     }
 
     /// A three-generation family: grandparents, their children with spouses, grandchildren.
@@ -295,8 +398,15 @@ impl Generator {
         let grandpa = self.person(date((1935, 1, 1)), date((1958, 12, 31)), Sex::Male, surname, None);
         let grandma_surname = *self.dice.pick(SURNAMES);
         let grandma = self.person(date((1937, 1, 1)), date((1960, 12, 31)), Sex::Female, grandma_surname, None);
-        let wedding = self.dice.date_between(grandpa.birth.max(grandma.birth).with_year(grandpa.birth.year() + 20).unwrap_or(grandpa.birth), date((1985, 12, 31)));
-        self.record(CivilRecordKind::Marriage, wedding, vec![(grandpa.iin, PartyRole::Spouse), (grandma.iin, PartyRole::Spouse)]);
+        let wedding = self.dice.date_between(
+            grandpa.birth.max(grandma.birth).with_year(grandpa.birth.year() + 20).unwrap_or(grandpa.birth),
+            date((1985, 12, 31)),
+        );
+        self.record(
+            CivilRecordKind::Marriage,
+            wedding,
+            vec![(grandpa.iin, PartyRole::Spouse), (grandma.iin, PartyRole::Spouse)],
+        );
         let kato = self.household_address(&[grandpa.iin, grandma.iin]);
         self.housing(grandpa.iin, &kato);
         for elder in [&grandpa, &grandma] {
@@ -313,7 +423,13 @@ impl Generator {
         for _ in 0..children {
             let sex = if self.dice.chance(500) { Sex::Male } else { Sex::Female };
             let from = wedding.checked_add_days(Days::new(300)).unwrap_or(wedding);
-            let child = self.person(from, from.with_year(from.year() + 12).unwrap_or(from).min(date((2000, 12, 31))), sex, grandpa.surname, Some(grandpa.first_name));
+            let child = self.person(
+                from,
+                from.with_year(from.year() + 12).unwrap_or(from).min(date((2000, 12, 31))),
+                sex,
+                grandpa.surname,
+                Some(grandpa.first_name),
+            );
             self.record(
                 CivilRecordKind::Birth,
                 child.birth,
@@ -329,7 +445,12 @@ impl Generator {
         }
         if children >= 3 || self.dice.chance(20) {
             let since = wedding.checked_add_months(chrono::Months::new(60)).unwrap_or(wedding);
-            self.out.social_groups.push(SocialGroup { iin: grandma.iin, code: "LARGE_FAMILY".into(), since, until: None });
+            self.out.social_groups.push(SocialGroup {
+                iin: grandma.iin,
+                code: "LARGE_FAMILY".into(),
+                since,
+                until: None,
+            });
         }
     }
 
@@ -341,9 +462,14 @@ impl Generator {
         let latest = adult.birth.with_year(adult.birth.year() + 3).unwrap_or(adult.birth).min(date((2004, 12, 31)));
         let spouse = self.person(earliest, latest, spouse_sex, spouse_surname, None);
         self.adult_life(&spouse);
-        let of_age = adult.birth.max(spouse.birth).with_year(adult.birth.max(spouse.birth).year() + 19).unwrap_or(adult.birth);
+        let of_age =
+            adult.birth.max(spouse.birth).with_year(adult.birth.max(spouse.birth).year() + 19).unwrap_or(adult.birth);
         let wedding = self.dice.date_between(of_age.min(date((2024, 12, 31))), date((2025, 6, 30)));
-        self.record(CivilRecordKind::Marriage, wedding, vec![(adult.iin, PartyRole::Spouse), (spouse.iin, PartyRole::Spouse)]);
+        self.record(
+            CivilRecordKind::Marriage,
+            wedding,
+            vec![(adult.iin, PartyRole::Spouse), (spouse.iin, PartyRole::Spouse)],
+        );
         let (father, mother) = if adult.sex == Sex::Male { (&adult, &spouse) } else { (&spouse, &adult) };
         let mut members = vec![adult.iin, spouse.iin];
         let kids = self.dice.below(5);
@@ -362,12 +488,21 @@ impl Generator {
             members.push(kid.iin);
         }
         if kids >= 4 {
-            self.out.social_groups.push(SocialGroup { iin: mother.iin, code: "LARGE_FAMILY".into(), since: wedding, until: None });
+            self.out.social_groups.push(SocialGroup {
+                iin: mother.iin,
+                code: "LARGE_FAMILY".into(),
+                since: wedding,
+                until: None,
+            });
         }
         let divorced = self.dice.chance(120);
         if divorced {
             let date = self.dice.date_between(wedding, self.world);
-            self.record(CivilRecordKind::Divorce, date, vec![(adult.iin, PartyRole::Spouse), (spouse.iin, PartyRole::Spouse)]);
+            self.record(
+                CivilRecordKind::Divorce,
+                date,
+                vec![(adult.iin, PartyRole::Spouse), (spouse.iin, PartyRole::Spouse)],
+            );
         }
         let kato = self.household_address(&members);
         self.housing(adult.iin, &kato);
@@ -455,7 +590,11 @@ mod tests {
             .iter()
             .filter(|r| r.kind == CivilRecordKind::Birth && r.registered_on <= date(BIRTH_DEATH_CUTOFF))
             .count();
-        let births_after = p.civil_records.iter().filter(|r| r.kind == CivilRecordKind::Birth && r.registered_on > date(BIRTH_DEATH_CUTOFF)).count();
+        let births_after = p
+            .civil_records
+            .iter()
+            .filter(|r| r.kind == CivilRecordKind::Birth && r.registered_on > date(BIRTH_DEATH_CUTOFF))
+            .count();
         assert!(births_before > 0 && births_after > 0);
         // Every person born (and registered) after the cut-off has a birth record.
         let registered_children: std::collections::HashSet<Iin> = p
@@ -464,7 +603,12 @@ mod tests {
             .filter(|r| r.kind == CivilRecordKind::Birth)
             .flat_map(|r| r.parties.iter().filter(|(_, role)| *role == PartyRole::Child).map(|(i, _)| *i))
             .collect();
-        let born_after_without_parents = p.persons.iter().filter(|x| x.iin.birth_date() > date(BIRTH_DEATH_CUTOFF)).filter(|x| !registered_children.contains(&x.iin)).count();
+        let born_after_without_parents = p
+            .persons
+            .iter()
+            .filter(|x| x.iin.birth_date() > date(BIRTH_DEATH_CUTOFF))
+            .filter(|x| !registered_children.contains(&x.iin))
+            .count();
         // Everyone born after the cut-off is a child of the population, registered after it.
         assert_eq!(born_after_without_parents, 0);
         let names: String = p.persons.iter().take(200).map(|x| x.last_name.clone() + &x.first_name).collect();

@@ -97,7 +97,12 @@ pub fn address(a: &domain::AddressPeriod) -> pb::AddressPeriod {
 }
 
 pub fn settlement(s: &domain::Settlement) -> pb::Settlement {
-    pb::Settlement { kato: s.kato.clone(), name_kk: s.name_kk.clone(), name_ru: s.name_ru.clone(), region_kk: s.region_kk.clone() }
+    pb::Settlement {
+        kato: s.kato.clone(),
+        name_kk: s.name_kk.clone(),
+        name_ru: s.name_ru.clone(),
+        region_kk: s.region_kk.clone(),
+    }
 }
 
 pub fn record_kind(k: domain::CivilRecordKind) -> pb::CivilRecordKind {
@@ -244,7 +249,11 @@ pub fn records(r: pb::LoadRecordsRequest) -> Result<domain::Records, ApiError> {
         let f = |name: &str| format!("persons[{i}].{name}");
         let who = iin(&p.iin, &f("iin"))?;
         if !p.birth_date.is_empty() && date(&p.birth_date, &f("birth_date"))? != who.birth_date() {
-            return Err(ApiError::bad_field("BIRTH_DATE_MISMATCH", f("birth_date"), "differs from the date the IIN carries"));
+            return Err(ApiError::bad_field(
+                "BIRTH_DATE_MISMATCH",
+                f("birth_date"),
+                "differs from the date the IIN carries",
+            ));
         }
         out.persons.push(domain::Person {
             iin: who,
@@ -367,7 +376,9 @@ pub fn records(r: pb::LoadRecordsRequest) -> Result<domain::Records, ApiError> {
             kind: match pb::CourtDecisionKind::try_from(d.kind) {
                 Ok(pb::CourtDecisionKind::FamilyRecognition) => domain::CourtDecisionKind::FamilyRecognition,
                 Ok(pb::CourtDecisionKind::ActivityBan) => domain::CourtDecisionKind::ActivityBan,
-                Ok(pb::CourtDecisionKind::SpecialRightDeprivation) => domain::CourtDecisionKind::SpecialRightDeprivation,
+                Ok(pb::CourtDecisionKind::SpecialRightDeprivation) => {
+                    domain::CourtDecisionKind::SpecialRightDeprivation
+                }
                 _ => return Err(ApiError::bad_field("FIELD_REQUIRED", f("kind"), "required")),
             },
             in_force_from: date(&d.in_force_from, &f("in_force_from"))?,
@@ -405,7 +416,11 @@ pub fn records(r: pb::LoadRecordsRequest) -> Result<domain::Records, ApiError> {
         if NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_err() {
             return Err(ApiError::bad_field("MONTH_INVALID", f("month"), "a month is written YYYY-MM"));
         }
-        out.incomes.push(domain::MonthlyIncome { iin: iin(&m.iin, &f("iin"))?, month, amount_tiyn: money(m.amount.as_ref()) });
+        out.incomes.push(domain::MonthlyIncome {
+            iin: iin(&m.iin, &f("iin"))?,
+            month,
+            amount_tiyn: money(m.amount.as_ref()),
+        });
     }
     Ok(out)
 }

@@ -36,7 +36,9 @@ pub struct Exchange {
 impl Exchange {
     /// Reads and checks the envelope of `request` to `method`, and hashes the request.
     pub fn open<T: Message>(request: &Request<T>, method: &str) -> Result<Exchange, ApiError> {
-        let get = |key: &str| request.metadata().get(key).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty());
+        let get = |key: &str| {
+            request.metadata().get(key).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
+        };
         let missing: Vec<&str> = [keys::CLIENT, keys::MESSAGE_ID, keys::USER_IIN, keys::CASE, keys::PURPOSE]
             .into_iter()
             .filter(|k| get(k).is_none())
@@ -60,8 +62,8 @@ impl Exchange {
         );
         let message_id = uuid::Uuid::parse_str(message_id)
             .map_err(|_| ApiError::bad_field("ENVELOPE_INVALID", keys::MESSAGE_ID, "must be a UUID"))?;
-        let user_iin =
-            Iin::parse(user_iin).map_err(|e| ApiError::bad_field(e.reason(), keys::USER_IIN, format!("not a valid IIN: {e}")))?;
+        let user_iin = Iin::parse(user_iin)
+            .map_err(|e| ApiError::bad_field(e.reason(), keys::USER_IIN, format!("not a valid IIN: {e}")))?;
         for (key, value) in [(keys::CASE, case), (keys::PURPOSE, purpose)] {
             if value.chars().count() > MAX_TEXT {
                 return Err(ApiError::bad_field("ENVELOPE_INVALID", key, format!("at most {MAX_TEXT} characters")));

@@ -75,7 +75,8 @@ impl pb::identity_service_server::IdentityService for Gateway {
         let who = iin(&request.get_ref().iin, "iin")?;
         self.registers.existing(who).await?;
         let documents = self.registers.documents(who).await?;
-        Ok(exchange.answer(pb::ListIdentityDocumentsResponse { documents: documents.iter().map(convert::document).collect() }))
+        Ok(exchange
+            .answer(pb::ListIdentityDocumentsResponse { documents: documents.iter().map(convert::document).collect() }))
     }
 
     async fn get_registered_address(
@@ -115,7 +116,10 @@ impl pb::civil_status_service_server::CivilStatusService for Gateway {
         Ok(exchange.answer(pb::GetFamilyResponse { members }))
     }
 
-    async fn list_civil_records(&self, request: Request<pb::ListCivilRecordsRequest>) -> Answer<pb::ListCivilRecordsResponse> {
+    async fn list_civil_records(
+        &self,
+        request: Request<pb::ListCivilRecordsRequest>,
+    ) -> Answer<pb::ListCivilRecordsResponse> {
         let exchange = Exchange::open(&request, method!("CivilStatusService", "ListCivilRecords"))?;
         let who = iin(&request.get_ref().iin, "iin")?;
         let kind = request.get_ref().kind;
@@ -146,13 +150,19 @@ impl pb::property_service_server::PropertyService for Gateway {
         Ok(exchange.answer(pb::ListDwellingsResponse {
             dwellings: dwellings
                 .iter()
-                .map(|(d, o)| pb::OwnedDwelling { dwelling: Some(convert::dwelling(d)), ownership: Some(convert::ownership(o)) })
+                .map(|(d, o)| pb::OwnedDwelling {
+                    dwelling: Some(convert::dwelling(d)),
+                    ownership: Some(convert::ownership(o)),
+                })
                 .collect(),
             looked_back_to: from.format("%Y-%m-%d").to_string(),
         }))
     }
 
-    async fn get_state_tenancy(&self, request: Request<pb::GetStateTenancyRequest>) -> Answer<pb::GetStateTenancyResponse> {
+    async fn get_state_tenancy(
+        &self,
+        request: Request<pb::GetStateTenancyRequest>,
+    ) -> Answer<pb::GetStateTenancyResponse> {
         let exchange = Exchange::open(&request, method!("PropertyService", "GetStateTenancy"))?;
         let who = iin(&request.get_ref().iin, "iin")?;
         self.registers.existing(who).await?;
@@ -172,13 +182,17 @@ impl pb::court_service_server::CourtService for Gateway {
         let as_of = self.as_of(&request.get_ref().as_of)?;
         self.registers.existing(who).await?;
         let decisions = self.registers.court_decisions(who, as_of).await?;
-        Ok(exchange.answer(pb::ListCourtDecisionsResponse { decisions: decisions.iter().map(convert::decision).collect() }))
+        Ok(exchange
+            .answer(pb::ListCourtDecisionsResponse { decisions: decisions.iter().map(convert::decision).collect() }))
     }
 }
 
 #[tonic::async_trait]
 impl pb::social_status_service_server::SocialStatusService for Gateway {
-    async fn get_social_status(&self, request: Request<pb::GetSocialStatusRequest>) -> Answer<pb::GetSocialStatusResponse> {
+    async fn get_social_status(
+        &self,
+        request: Request<pb::GetSocialStatusRequest>,
+    ) -> Answer<pb::GetSocialStatusResponse> {
         let exchange = Exchange::open(&request, method!("SocialStatusService", "GetSocialStatus"))?;
         let who = iin(&request.get_ref().iin, "iin")?;
         let as_of = self.as_of(&request.get_ref().as_of)?;
@@ -236,7 +250,8 @@ impl pb::employment_service_server::EmploymentService for Gateway {
         let who = iin(&request.get_ref().iin, "iin")?;
         self.registers.existing(who).await?;
         let employments = self.registers.employments(who).await?;
-        Ok(exchange.answer(pb::GetEmploymentResponse { employments: employments.iter().map(convert::employment).collect() }))
+        Ok(exchange
+            .answer(pb::GetEmploymentResponse { employments: employments.iter().map(convert::employment).collect() }))
     }
 }
 
@@ -260,7 +275,8 @@ impl pb::admin_service_server::AdminService for Gateway {
         if records.is_empty() {
             return Err(ApiError::invalid_argument("RECORDS_REQUIRED", "nothing to load").into());
         }
-        let count = self.registers.load(Command::new(principal, method!("AdminService", "LoadRecords")), records, None).await?;
+        let count =
+            self.registers.load(Command::new(principal, method!("AdminService", "LoadRecords")), records, None).await?;
         Ok(Response::new(pb::LoadRecordsResponse { records: count }))
     }
 
@@ -268,7 +284,12 @@ impl pb::admin_service_server::AdminService for Gateway {
         let principal = Principal::of(&request);
         let pb::SeedPopulationRequest { seed, persons } = request.into_inner();
         if !(1..=MAX_SEED_PERSONS).contains(&persons) {
-            return Err(ApiError::bad_field("PERSONS_OUT_OF_RANGE", "persons", format!("from 1 to {MAX_SEED_PERSONS}")).into());
+            return Err(ApiError::bad_field(
+                "PERSONS_OUT_OF_RANGE",
+                "persons",
+                format!("from 1 to {MAX_SEED_PERSONS}"),
+            )
+            .into());
         }
         let answer = seed_population(&self.registers, principal, seed, usize::try_from(persons).unwrap_or(0)).await?;
         Ok(Response::new(answer))
@@ -295,13 +316,21 @@ pub async fn seed_population(
     persons: usize,
 ) -> Result<pb::SeedPopulationResponse, ApiError> {
     if let Some((count, digest)) = registers.seeding(seed).await? {
-        return Ok(pb::SeedPopulationResponse { persons: i32::try_from(count).unwrap_or(i32::MAX), digest, already_seeded: true });
+        return Ok(pb::SeedPopulationResponse {
+            persons: i32::try_from(count).unwrap_or(i32::MAX),
+            digest,
+            already_seeded: true,
+        });
     }
     let population = seed::population(seed, persons);
     let digest = seed::digest(&population);
     let count = population.persons.len();
     registers
-        .load(Command::new(principal, method!("AdminService", "SeedPopulation")), population, Some((seed, digest.clone())))
+        .load(
+            Command::new(principal, method!("AdminService", "SeedPopulation")),
+            population,
+            Some((seed, digest.clone())),
+        )
         .await?;
     tracing::info!(seed, persons = count, %digest, "population seeded");
     Ok(pb::SeedPopulationResponse { persons: i32::try_from(count).unwrap_or(i32::MAX), digest, already_seeded: false })
