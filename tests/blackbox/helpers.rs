@@ -135,12 +135,6 @@ pub const PENDING_SERVICES: &[&str] = &[
     "kz.housing.registry.v1.RegistryService",
     "kz.housing.subsidy.v1.RentSubsidyService",
     "kz.housing.complaints.v1.ComplaintService",
-    "kz.egov.gateway.v1.ConsentService",
-    "kz.egov.gateway.v1.SignatureService",
-    "kz.egov.gateway.v1.OtpService",
-    "kz.egov.gateway.v1.NotificationService",
-    "kz.egov.gateway.v1.MonitoringService",
-    "kz.egov.gateway.v1.AuditService",
 ];
 
 /// Calls a unary method with a typed request and metadata; answers the response and its metadata.

@@ -10,13 +10,17 @@
 //! - `grpc/`: the handlers, the envelope, and the conversions;
 //! - `access`: who may call what, deny by default.
 //!
-//! Part 2 (consent, signatures, one-time passwords, notifications, monitoring, audit, faults)
-//! is declared and answers UNIMPLEMENTED until it lands; until then restricted-access data are
-//! served without a consent check.
+//! - `authority`: the emulated certification authority (Ed25519);
+//! - `evidence`: the hash-chained, signed evidence log and the processing log;
+//! - `faults`: fault injection for the housing services' tests.
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod authority;
 pub mod domain;
+pub mod evidence;
+pub mod exchange_store;
+pub mod faults;
 pub mod grpc;
 pub mod store;
 
@@ -87,47 +91,36 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         grpc::seed_population(&registers, system, settings.seed, settings.seed_persons).await?;
     }
     let grants = access::Grants::for_profile(ctx.config.profile, settings.access_file.as_deref())?;
-    let gateway = grpc::Gateway::new(registers, ctx.clock.clone(), grants.clone(), ctx.config.profile);
+    let authority = authority::Authority::new(registers.secret("ca-root").await?, registers.secret("person-keys").await?);
+    let evidence_key = authority::EvidenceKey::new(registers.secret("evidence").await?);
+    let gateway = grpc::Gateway::new(grpc::Parts {
+        registers,
+        clock: ctx.clock.clone(),
+        grants: grants.clone(),
+        profile: ctx.config.profile,
+        authority,
+        evidence_key,
+    });
 
     let rules = |service: &str, mut set: platform::principal::ServiceRules<'_>| {
         for (s, method) in access::gateway_methods().into_iter().filter(|(s, _)| s == service) {
             set = set.method(&method, &grants.rules(&s, &method));
         }
     };
-    rules(
-        "IdentityService",
-        services.add(tuned!(gw::identity_service_server::IdentityServiceServer::new(gateway.clone()), ctx)),
-    );
-    rules(
-        "CivilStatusService",
-        services.add(tuned!(gw::civil_status_service_server::CivilStatusServiceServer::new(gateway.clone()), ctx)),
-    );
-    rules(
-        "PropertyService",
-        services.add(tuned!(gw::property_service_server::PropertyServiceServer::new(gateway.clone()), ctx)),
-    );
-    rules(
-        "CourtService",
-        services.add(tuned!(gw::court_service_server::CourtServiceServer::new(gateway.clone()), ctx)),
-    );
-    rules(
-        "SocialStatusService",
-        services.add(tuned!(gw::social_status_service_server::SocialStatusServiceServer::new(gateway.clone()), ctx)),
-    );
-    rules(
-        "EmploymentService",
-        services.add(tuned!(gw::employment_service_server::EmploymentServiceServer::new(gateway.clone()), ctx)),
-    );
-    rules("MetaService", services.add(tuned!(gw::meta_service_server::MetaServiceServer::new(gateway.clone()), ctx)));
+    let g = &gateway;
+    rules("IdentityService", services.add(tuned!(gw::identity_service_server::IdentityServiceServer::new(g.clone()), ctx)));
+    rules("CivilStatusService", services.add(tuned!(gw::civil_status_service_server::CivilStatusServiceServer::new(g.clone()), ctx)));
+    rules("PropertyService", services.add(tuned!(gw::property_service_server::PropertyServiceServer::new(g.clone()), ctx)));
+    rules("CourtService", services.add(tuned!(gw::court_service_server::CourtServiceServer::new(g.clone()), ctx)));
+    rules("SocialStatusService", services.add(tuned!(gw::social_status_service_server::SocialStatusServiceServer::new(g.clone()), ctx)));
+    rules("EmploymentService", services.add(tuned!(gw::employment_service_server::EmploymentServiceServer::new(g.clone()), ctx)));
+    rules("ConsentService", services.add(tuned!(gw::consent_service_server::ConsentServiceServer::new(g.clone()), ctx)));
+    rules("SignatureService", services.add(tuned!(gw::signature_service_server::SignatureServiceServer::new(g.clone()), ctx)));
+    rules("OtpService", services.add(tuned!(gw::otp_service_server::OtpServiceServer::new(g.clone()), ctx)));
+    rules("NotificationService", services.add(tuned!(gw::notification_service_server::NotificationServiceServer::new(g.clone()), ctx)));
+    rules("MonitoringService", services.add(tuned!(gw::monitoring_service_server::MonitoringServiceServer::new(g.clone()), ctx)));
+    rules("AuditService", services.add(tuned!(gw::audit_service_server::AuditServiceServer::new(g.clone()), ctx)));
+    rules("MetaService", services.add(tuned!(gw::meta_service_server::MetaServiceServer::new(g.clone()), ctx)));
     rules("AdminService", services.add(tuned!(gw::admin_service_server::AdminServiceServer::new(gateway), ctx)));
-    rules("ConsentService", services.add_pending::<gw::consent_service_server::ConsentServiceServer<()>>());
-    rules("SignatureService", services.add_pending::<gw::signature_service_server::SignatureServiceServer<()>>());
-    rules("OtpService", services.add_pending::<gw::otp_service_server::OtpServiceServer<()>>());
-    rules(
-        "NotificationService",
-        services.add_pending::<gw::notification_service_server::NotificationServiceServer<()>>(),
-    );
-    rules("MonitoringService", services.add_pending::<gw::monitoring_service_server::MonitoringServiceServer<()>>());
-    rules("AuditService", services.add_pending::<gw::audit_service_server::AuditServiceServer<()>>());
     Ok(())
 }

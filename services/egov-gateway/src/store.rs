@@ -578,6 +578,19 @@ async fn write_all(tx: &mut WriteTx, r: &Records) -> Result<(), ApiError> {
         )
         .await?;
     }
+    let now = tx.now();
+    for (who, purpose) in &r.consents {
+        on_backend!(tx.conn(), |c| sqlx::query(
+            "INSERT INTO consents (iin, purpose, granted_at) VALUES ($1, $2, $3) ON CONFLICT (iin, purpose) DO UPDATE SET withdrawn_at = NULL"
+        )
+        .bind(who.to_string())
+        .bind(purpose)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))
+        .map_err(store_error)?;
+    }
     for i in &r.incomes {
         exec(
             tx,

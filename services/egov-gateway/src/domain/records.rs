@@ -341,7 +341,13 @@ pub struct Records {
     pub employments: Vec<Employment>,
     /// Income.
     pub incomes: Vec<MonthlyIncome>,
+    /// Consents: (person, purpose).
+    pub consents: Vec<(Iin, String)>,
 }
+
+/// The purposes a consent is given for: the services that process the data (Personal Data Law
+/// Art. 8; [A-RESTRICTED]).
+pub const CONSENT_PURPOSES: &[&str] = &["privatization", "registry", "rent-subsidy", "complaints"];
 
 impl Records {
     /// How many records of every kind.
@@ -358,6 +364,7 @@ impl Records {
             + self.social_groups.len()
             + self.employments.len()
             + self.incomes.len()
+            + self.consents.len()
     }
 
     /// Whether there is nothing to put.

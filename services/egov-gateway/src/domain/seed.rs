@@ -234,6 +234,13 @@ impl Generator {
             valid_until: issued.checked_add_months(chrono::Months::new(120)).unwrap_or(issued),
             issuer: "ҚР ІІМ".to_owned(),
         });
+        // Most people have consented to the housing services processing their data; some have
+        // not, so that the consent ground of every service is exercised.
+        if self.dice.chance(950) {
+            for purpose in CONSENT_PURPOSES {
+                self.out.consents.push((iin, (*purpose).to_owned()));
+            }
+        }
         if citizenship == Citizenship::Kandas {
             self.out.social_groups.push(SocialGroup { iin, code: "KANDAS".into(), since: issued, until: None });
         }
@@ -595,7 +602,7 @@ mod tests {
         assert_eq!(digest(&population(DEFAULT_SEED, 300)), PINNED_DIGEST_300);
     }
 
-    const PINNED_DIGEST_300: &str = "de8f72dd666674bf5520ff4ff8dd54b7c296d063584f0417096e182bae4663a9";
+    const PINNED_DIGEST_300: &str = "4b00a320b3cc1c32ec3f87494303e2333409acde03e805f90dcbbddd240eede7";
 
     #[test]
     fn every_iin_is_valid_and_unique_and_every_record_names_known_people() {
@@ -646,6 +653,8 @@ mod tests {
         assert!(p.ownerships.iter().any(|o| o.buyer_is_local_executive_body), "some sold to an akimat");
         assert!(p.dwellings.iter().any(|d| d.emergency_since.is_some()));
         assert!(!p.tenancies.is_empty() && !p.court_decisions.is_empty() && !p.incomes.is_empty());
+        let consenting: std::collections::HashSet<Iin> = p.consents.iter().map(|(i, _)| *i).collect();
+        assert!(consenting.len() < p.persons.len() && consenting.len() > p.persons.len() * 9 / 10, "most consent, some do not");
         let names: String = p.persons.iter().take(200).map(|x| x.last_name.clone() + &x.first_name).collect();
         assert!(names.chars().any(|c| "әғқңөұүһі".contains(c)), "Kazakh letters");
     }

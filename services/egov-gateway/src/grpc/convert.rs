@@ -234,6 +234,7 @@ pub fn records(r: pb::LoadRecordsRequest) -> Result<domain::Records, ApiError> {
         social_groups,
         employments,
         incomes,
+        consents,
     } = r;
     let mut out = domain::Records::default();
     for (i, s) in settlements.iter().enumerate() {
@@ -421,6 +422,18 @@ pub fn records(r: pb::LoadRecordsRequest) -> Result<domain::Records, ApiError> {
             month,
             amount_tiyn: money(m.amount.as_ref()),
         });
+    }
+    for (i, c) in consents.iter().enumerate() {
+        let who = iin(&c.iin, &format!("consents[{i}].iin"))?;
+        let purpose = c.purpose.trim();
+        if !domain::CONSENT_PURPOSES.contains(&purpose) {
+            return Err(ApiError::bad_field(
+                "PURPOSE_UNKNOWN",
+                format!("consents[{i}].purpose"),
+                format!("one of: {}", domain::CONSENT_PURPOSES.join(", ")),
+            ));
+        }
+        out.consents.push((who, purpose.to_owned()));
     }
     Ok(out)
 }

@@ -24,8 +24,8 @@ pub struct Exchange {
     pub client: String,
     /// The message id.
     pub message_id: uuid::Uuid,
-    /// The end user.
-    pub user_iin: Iin,
+    /// The end user; a delivery to an organization may name none.
+    pub user_iin: Option<Iin>,
     /// The case served.
     pub case: String,
     /// The legal purpose.
@@ -34,15 +34,26 @@ pub struct Exchange {
 }
 
 impl Exchange {
-    /// Reads and checks the envelope of `request` to `method`, and hashes the request.
+    /// Reads and checks the whole envelope of a data call to `method`, and hashes the request.
     pub fn open<T: Message>(request: &Request<T>, method: &str) -> Result<Exchange, ApiError> {
+        Self::open_with(request, method, true)
+    }
+
+    /// The same for a delivery (a notification, a stage report), which may name no end user.
+    pub fn open_delivery<T: Message>(request: &Request<T>, method: &str) -> Result<Exchange, ApiError> {
+        Self::open_with(request, method, false)
+    }
+
+    fn open_with<T: Message>(request: &Request<T>, method: &str, user_required: bool) -> Result<Exchange, ApiError> {
         let get = |key: &str| {
             request.metadata().get(key).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
         };
-        let missing: Vec<&str> = [keys::CLIENT, keys::MESSAGE_ID, keys::USER_IIN, keys::CASE, keys::PURPOSE]
-            .into_iter()
-            .filter(|k| get(k).is_none())
-            .collect();
+        let required: &[&str] = if user_required {
+            &[keys::CLIENT, keys::MESSAGE_ID, keys::USER_IIN, keys::CASE, keys::PURPOSE]
+        } else {
+            &[keys::CLIENT, keys::MESSAGE_ID, keys::CASE, keys::PURPOSE]
+        };
+        let missing: Vec<&str> = required.iter().copied().filter(|k| get(k).is_none()).collect();
         if !missing.is_empty() {
             let mut e = ApiError::invalid_argument(
                 "ENVELOPE_INCOMPLETE",
@@ -53,24 +64,25 @@ impl Exchange {
             }
             return Err(e);
         }
-        let (client, message_id, user_iin, case, purpose) = (
+        let (client, message_id, case, purpose) = (
             get(keys::CLIENT).unwrap_or_default(),
             get(keys::MESSAGE_ID).unwrap_or_default(),
-            get(keys::USER_IIN).unwrap_or_default(),
             get(keys::CASE).unwrap_or_default(),
             get(keys::PURPOSE).unwrap_or_default(),
         );
         let message_id = uuid::Uuid::parse_str(message_id)
             .map_err(|_| ApiError::bad_field("ENVELOPE_INVALID", keys::MESSAGE_ID, "must be a UUID"))?;
-        let user_iin = Iin::parse(user_iin)
-            .map_err(|e| ApiError::bad_field(e.reason(), keys::USER_IIN, format!("not a valid IIN: {e}")))?;
+        let user_iin = get(keys::USER_IIN)
+            .map(|text| Iin::parse(text).map_err(|e| ApiError::bad_field(e.reason(), keys::USER_IIN, format!("not a valid IIN: {e}"))))
+            .transpose()?;
         for (key, value) in [(keys::CASE, case), (keys::PURPOSE, purpose)] {
             if value.chars().count() > MAX_TEXT {
                 return Err(ApiError::bad_field("ENVELOPE_INVALID", key, format!("at most {MAX_TEXT} characters")));
             }
         }
         let mut hasher = Sha256::new();
-        for part in [method, client, &message_id.to_string(), &user_iin.to_string(), case, purpose] {
+        let user = user_iin.map(|i| i.to_string()).unwrap_or_default();
+        for part in [method, client, &message_id.to_string(), &user, case, purpose] {
             hasher.update(part.as_bytes());
             hasher.update([0]);
         }
@@ -90,6 +102,32 @@ impl Exchange {
         &self.request_hash
     }
 
+    /// The evidence of this exchange answered with `response`, reading the data of `people`.
+    pub fn evidence<R: Message>(
+        &self,
+        method: &str,
+        response: &R,
+        people: Vec<String>,
+        fields: &[&str],
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> crate::evidence::Exchanged {
+        let read = (!people.is_empty()).then(|| {
+            let user = self.user_iin.map(|i| i.to_string()).unwrap_or_default();
+            (people, fields.iter().map(|f| (*f).to_owned()).collect(), user)
+        });
+        crate::evidence::Exchanged {
+            client: self.client.clone(),
+            message_id: self.message_id.to_string(),
+            method: method.to_owned(),
+            case_name: self.case.clone(),
+            purpose: self.purpose.clone(),
+            request_hash: self.request_hash.clone(),
+            response_hash: hex::encode(Sha256::digest(response.encode_to_vec())),
+            recorded_at: at,
+            read,
+        }
+    }
+
     /// The answer, with the envelope echoed and the request's hash.
     pub fn answer<R>(&self, message: R) -> Response<R> {
         let mut response = Response::new(message);
@@ -97,12 +135,15 @@ impl Exchange {
         for (key, value) in [
             (keys::CLIENT, self.client.clone()),
             (keys::MESSAGE_ID, self.message_id.to_string()),
-            (keys::USER_IIN, self.user_iin.to_string()),
+            (keys::USER_IIN, self.user_iin.map(|i| i.to_string()).unwrap_or_default()),
             (keys::CASE, self.case.clone()),
             (keys::PURPOSE, self.purpose.clone()),
             (REQUEST_HASH, self.request_hash.clone()),
         ] {
             // Values came in as valid metadata (or are ours), so they go back out as such.
+            if value.is_empty() {
+                continue;
+            }
             if let Ok(value) = MetadataValue::try_from(value.as_str()) {
                 metadata.insert(key, value);
             }

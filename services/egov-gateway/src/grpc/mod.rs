@@ -3,6 +3,7 @@
 
 pub mod convert;
 pub mod envelope;
+pub mod exchange;
 
 use std::sync::Arc;
 
@@ -13,7 +14,10 @@ use proto::egov::gateway::v1 as pb;
 use tonic::{Request, Response, Status};
 
 use crate::access::{self, Grants};
+use crate::authority::{Authority, EvidenceKey};
 use crate::domain::{self, family, seed};
+use crate::evidence::EvidenceLog;
+use crate::faults::{Fault, Faults};
 use crate::store::Registers;
 use convert::iin;
 use envelope::Exchange;
@@ -25,14 +29,93 @@ pub struct Gateway {
     clock: Clock,
     grants: Arc<Grants>,
     profile: Profile,
+    authority: Arc<Authority>,
+    evidence_key: EvidenceKey,
+    evidence: EvidenceLog,
+    faults: Faults,
+}
+
+/// The parts a gateway is built from.
+#[derive(Debug)]
+pub struct Parts {
+    /// The registers.
+    pub registers: Registers,
+    /// The clock.
+    pub clock: Clock,
+    /// Who may call what.
+    pub grants: Grants,
+    /// The profile.
+    pub profile: Profile,
+    /// The certification authority.
+    pub authority: Authority,
+    /// The evidence key.
+    pub evidence_key: EvidenceKey,
 }
 
 type Answer<T> = Result<Response<T>, Status>;
 
 impl Gateway {
-    /// The handlers over `registers`.
-    pub fn new(registers: Registers, clock: Clock, grants: Grants, profile: Profile) -> Self {
-        Gateway { registers, clock, grants: Arc::new(grants), profile }
+    /// The handlers, with the evidence writer started.
+    pub fn new(parts: Parts) -> Self {
+        let evidence = EvidenceLog::start(parts.registers.db().clone(), parts.evidence_key.clone());
+        Gateway {
+            registers: parts.registers,
+            clock: parts.clock,
+            grants: Arc::new(parts.grants),
+            profile: parts.profile,
+            authority: Arc::new(parts.authority),
+            evidence_key: parts.evidence_key,
+            evidence,
+            faults: Faults::default(),
+        }
+    }
+
+    /// Opens an exchange: injected faults first, then the envelope.
+    async fn open<T: prost::Message>(&self, request: &Request<T>, method: &str) -> Result<Exchange, ApiError> {
+        self.faults.enter(method).await?;
+        Exchange::open(request, method)
+    }
+
+    /// Whether the registers are to report no record for `method` (an injected fault).
+    fn hidden(&self, method: &str) -> bool {
+        self.faults.has(method, Fault::NoRecord)
+    }
+
+    /// Restricted-access data ([A-RESTRICTED]) are served only with the person's consent for
+    /// the calling service on record (Personal Data Law Art. 8); family members' data need
+    /// their own ([A-CONSENT-FAMILY]). The subsystem `dev` (dev profile only) needs none.
+    async fn consented(&self, exchange: &Exchange, who: kz_ids::Iin, method: &str) -> Result<(), ApiError> {
+        if exchange.client == platform::Subsystem::Dev.as_str() {
+            return Ok(());
+        }
+        let withdrawn = self.faults.has(method, Fault::ConsentWithdrawn);
+        let in_force = !withdrawn
+            && self.registers.consent(who, &exchange.client).await?.is_some_and(|c| c.withdrawn_at.is_none());
+        if in_force {
+            return Ok(());
+        }
+        Err(ApiError::failed_precondition(
+            "CONSENT_MISSING",
+            format!("{who} has no consent on record for {} to process their restricted personal data", exchange.client),
+        )
+        .precondition("CONSENT", who.to_string(), "Personal Data Law Art. 8: consent to restricted-access personal data is missing")
+        .meta("iin", who.to_string())
+        .meta("purpose", exchange.client.clone()))
+    }
+
+    /// Answers an exchange once its evidence (and the processing log of the people whose data
+    /// were read) is durable.
+    async fn finish<R: prost::Message>(
+        &self,
+        exchange: &Exchange,
+        method: &str,
+        response: R,
+        people: &[kz_ids::Iin],
+        fields: &[&str],
+    ) -> Answer<R> {
+        let people = people.iter().map(ToString::to_string).collect();
+        self.evidence.record(exchange.evidence(method, &response, people, fields, self.clock.now())).await?;
+        Ok(exchange.answer(response))
     }
 
     fn today(&self) -> NaiveDate {
@@ -61,50 +144,53 @@ macro_rules! method {
 #[tonic::async_trait]
 impl pb::identity_service_server::IdentityService for Gateway {
     async fn get_person(&self, request: Request<pb::GetPersonRequest>) -> Answer<pb::GetPersonResponse> {
-        let exchange = Exchange::open(&request, method!("IdentityService", "GetPerson"))?;
+        const M: &str = method!("IdentityService", "GetPerson");
+        let exchange = self.open(&request, M).await?;
         let who = iin(&request.get_ref().iin, "iin")?;
         let person = self.registers.existing(who).await?;
-        Ok(exchange.answer(pb::GetPersonResponse { person: Some(convert::person(&person)) }))
+        self.finish(&exchange, M, pb::GetPersonResponse { person: Some(convert::person(&person)) }, &[who], &["identity"]).await
     }
 
     async fn list_identity_documents(
         &self,
         request: Request<pb::ListIdentityDocumentsRequest>,
     ) -> Answer<pb::ListIdentityDocumentsResponse> {
-        let exchange = Exchange::open(&request, method!("IdentityService", "ListIdentityDocuments"))?;
+        const M: &str = method!("IdentityService", "ListIdentityDocuments");
+        let exchange = self.open(&request, M).await?;
         let who = iin(&request.get_ref().iin, "iin")?;
         self.registers.existing(who).await?;
-        let documents = self.registers.documents(who).await?;
-        Ok(exchange
-            .answer(pb::ListIdentityDocumentsResponse { documents: documents.iter().map(convert::document).collect() }))
+        let documents = if self.hidden(M) { Vec::new() } else { self.registers.documents(who).await? };
+        let response = pb::ListIdentityDocumentsResponse { documents: documents.iter().map(convert::document).collect() };
+        self.finish(&exchange, M, response, &[who], &["identity_documents"]).await
     }
 
     async fn get_registered_address(
         &self,
         request: Request<pb::GetRegisteredAddressRequest>,
     ) -> Answer<pb::GetRegisteredAddressResponse> {
-        let exchange = Exchange::open(&request, method!("IdentityService", "GetRegisteredAddress"))?;
+        const M: &str = method!("IdentityService", "GetRegisteredAddress");
+        let exchange = self.open(&request, M).await?;
         let who = iin(&request.get_ref().iin, "iin")?;
         self.registers.existing(who).await?;
-        let (periods, settlement) = self.registers.addresses(who).await?;
+        let (periods, settlement) = if self.hidden(M) { (Vec::new(), None) } else { self.registers.addresses(who).await? };
         let current = periods.iter().find(|p| p.to.is_none()).map(convert::address);
         let history = periods.iter().filter(|p| p.to.is_some()).map(convert::address).collect();
-        Ok(exchange.answer(pb::GetRegisteredAddressResponse {
-            current,
-            history,
-            settlement: settlement.as_ref().map(convert::settlement),
-        }))
+        let response = pb::GetRegisteredAddressResponse { current, history, settlement: settlement.as_ref().map(convert::settlement) };
+        self.finish(&exchange, M, response, &[who], &["address"]).await
     }
 }
 
 #[tonic::async_trait]
 impl pb::civil_status_service_server::CivilStatusService for Gateway {
     async fn get_family(&self, request: Request<pb::GetFamilyRequest>) -> Answer<pb::GetFamilyResponse> {
-        let exchange = Exchange::open(&request, method!("CivilStatusService", "GetFamily"))?;
+        const M: &str = method!("CivilStatusService", "GetFamily");
+        let exchange = self.open(&request, M).await?;
         let who = iin(&request.get_ref().iin, "iin")?;
         self.registers.existing(who).await?;
+        self.consented(&exchange, who, M).await?;
+        let family = if self.hidden(M) { Vec::new() } else { self.family(who).await? };
         let mut members = Vec::new();
-        for (member, relation) in self.family(who).await? {
+        for (member, relation) in family {
             let death_date = self.registers.person(member).await?.and_then(|p| p.death_date);
             members.push(pb::FamilyMember {
                 iin: member.to_string(),
@@ -113,41 +199,45 @@ impl pb::civil_status_service_server::CivilStatusService for Gateway {
                 death_date: death_date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
             });
         }
-        Ok(exchange.answer(pb::GetFamilyResponse { members }))
+        self.finish(&exchange, M, pb::GetFamilyResponse { members }, &[who], &["civil_status.family"]).await
     }
 
     async fn list_civil_records(
         &self,
         request: Request<pb::ListCivilRecordsRequest>,
     ) -> Answer<pb::ListCivilRecordsResponse> {
-        let exchange = Exchange::open(&request, method!("CivilStatusService", "ListCivilRecords"))?;
+        const M: &str = method!("CivilStatusService", "ListCivilRecords");
+        let exchange = self.open(&request, M).await?;
         let who = iin(&request.get_ref().iin, "iin")?;
         let kind = request.get_ref().kind;
         if pb::CivilRecordKind::try_from(kind).is_err() {
             return Err(ApiError::bad_field("KIND_INVALID", "kind", "not a CivilRecordKind").into());
         }
         self.registers.existing(who).await?;
-        let records = self.registers.civil_records(&[who]).await?;
+        self.consented(&exchange, who, M).await?;
+        let records = if self.hidden(M) { Vec::new() } else { self.registers.civil_records(&[who]).await? };
         let records = records
             .iter()
             .filter(|r| kind == 0 || convert::record_kind(r.kind) as i32 == kind)
             .map(convert::record)
             .collect();
-        Ok(exchange.answer(pb::ListCivilRecordsResponse { records }))
+        self.finish(&exchange, M, pb::ListCivilRecordsResponse { records }, &[who], &["civil_status.records"]).await
     }
 }
 
 #[tonic::async_trait]
 impl pb::property_service_server::PropertyService for Gateway {
     async fn list_dwellings(&self, request: Request<pb::ListDwellingsRequest>) -> Answer<pb::ListDwellingsResponse> {
-        let exchange = Exchange::open(&request, method!("PropertyService", "ListDwellings"))?;
+        const M: &str = method!("PropertyService", "ListDwellings");
+        let exchange = self.open(&request, M).await?;
         let who = iin(&request.get_ref().iin, "iin")?;
         let as_of = self.as_of(&request.get_ref().as_of)?;
         self.registers.existing(who).await?;
+        self.consented(&exchange, who, M).await?;
         // Annex 2 row 4(1): "during the last five years"; [A-5Y] ends them on the date asked.
         let from = domain::five_years_before(as_of);
-        let dwellings = self.registers.dwellings(who, from, as_of).await?;
-        Ok(exchange.answer(pb::ListDwellingsResponse {
+        let dwellings = if self.hidden(M) { Vec::new() } else { self.registers.dwellings(who, from, as_of).await? };
+        let response = pb::ListDwellingsResponse {
             dwellings: dwellings
                 .iter()
                 .map(|(d, o)| pb::OwnedDwelling {
@@ -156,18 +246,22 @@ impl pb::property_service_server::PropertyService for Gateway {
                 })
                 .collect(),
             looked_back_to: from.format("%Y-%m-%d").to_string(),
-        }))
+        };
+        self.finish(&exchange, M, response, &[who], &["property.dwellings"]).await
     }
 
     async fn get_state_tenancy(
         &self,
         request: Request<pb::GetStateTenancyRequest>,
     ) -> Answer<pb::GetStateTenancyResponse> {
-        let exchange = Exchange::open(&request, method!("PropertyService", "GetStateTenancy"))?;
+        const M: &str = method!("PropertyService", "GetStateTenancy");
+        let exchange = self.open(&request, M).await?;
         let who = iin(&request.get_ref().iin, "iin")?;
         self.registers.existing(who).await?;
-        let tenancy = self.registers.tenancy(who).await?;
-        Ok(exchange.answer(pb::GetStateTenancyResponse { tenancy: tenancy.as_ref().map(convert::tenancy) }))
+        self.consented(&exchange, who, M).await?;
+        let tenancy = if self.hidden(M) { None } else { self.registers.tenancy(who).await? };
+        let response = pb::GetStateTenancyResponse { tenancy: tenancy.as_ref().map(convert::tenancy) };
+        self.finish(&exchange, M, response, &[who], &["property.tenancy"]).await
     }
 }
 
@@ -177,13 +271,15 @@ impl pb::court_service_server::CourtService for Gateway {
         &self,
         request: Request<pb::ListCourtDecisionsRequest>,
     ) -> Answer<pb::ListCourtDecisionsResponse> {
-        let exchange = Exchange::open(&request, method!("CourtService", "ListCourtDecisions"))?;
+        const M: &str = method!("CourtService", "ListCourtDecisions");
+        let exchange = self.open(&request, M).await?;
         let who = iin(&request.get_ref().iin, "iin")?;
         let as_of = self.as_of(&request.get_ref().as_of)?;
         self.registers.existing(who).await?;
-        let decisions = self.registers.court_decisions(who, as_of).await?;
-        Ok(exchange
-            .answer(pb::ListCourtDecisionsResponse { decisions: decisions.iter().map(convert::decision).collect() }))
+        self.consented(&exchange, who, M).await?;
+        let decisions = if self.hidden(M) { Vec::new() } else { self.registers.court_decisions(who, as_of).await? };
+        let response = pb::ListCourtDecisionsResponse { decisions: decisions.iter().map(convert::decision).collect() };
+        self.finish(&exchange, M, response, &[who], &["court_decisions"]).await
     }
 }
 
@@ -193,11 +289,13 @@ impl pb::social_status_service_server::SocialStatusService for Gateway {
         &self,
         request: Request<pb::GetSocialStatusRequest>,
     ) -> Answer<pb::GetSocialStatusResponse> {
-        let exchange = Exchange::open(&request, method!("SocialStatusService", "GetSocialStatus"))?;
+        const M: &str = method!("SocialStatusService", "GetSocialStatus");
+        let exchange = self.open(&request, M).await?;
         let who = iin(&request.get_ref().iin, "iin")?;
         let as_of = self.as_of(&request.get_ref().as_of)?;
         self.registers.existing(who).await?;
-        let groups = self.registers.social_groups(who).await?;
+        self.consented(&exchange, who, M).await?;
+        let groups = if self.hidden(M) { Vec::new() } else { self.registers.social_groups(who).await? };
         // [A-ORPHAN]: the register "holds orphan data" when it has any such record at all.
         let orphan_data_held = groups.iter().any(|g| domain::ORPHAN_GROUPS.contains(&g.code.as_str()));
         let groups = groups
@@ -205,11 +303,12 @@ impl pb::social_status_service_server::SocialStatusService for Gateway {
             .filter(|g| g.since <= as_of && g.until.is_none_or(|u| u >= as_of))
             .map(convert::group)
             .collect();
-        Ok(exchange.answer(pb::GetSocialStatusResponse { groups, orphan_data_held }))
+        self.finish(&exchange, M, pb::GetSocialStatusResponse { groups, orphan_data_held }, &[who], &["social_status"]).await
     }
 
     async fn list_income(&self, request: Request<pb::ListIncomeRequest>) -> Answer<pb::ListIncomeResponse> {
-        let exchange = Exchange::open(&request, method!("SocialStatusService", "ListIncome"))?;
+        const M: &str = method!("SocialStatusService", "ListIncome");
+        let exchange = self.open(&request, M).await?;
         let who = iin(&request.get_ref().iin, "iin")?;
         let month = |value: &str, field: &str| -> Result<Option<NaiveDate>, ApiError> {
             if value.trim().is_empty() {
@@ -237,21 +336,28 @@ impl pb::social_status_service_server::SocialStatusService for Gateway {
                 .filter(|(_, r)| matches!(r, family::Relation::Spouse | family::Relation::Child))
                 .map(|(m, _)| m),
         );
+        // [A-CONSENT-FAMILY]: the spouse's and children's income needs their own consent.
+        for person in &people {
+            self.consented(&exchange, *person, M).await?;
+        }
         let (from, to) = (from.format("%Y-%m").to_string(), to.format("%Y-%m").to_string());
-        let incomes = self.registers.incomes(&people, &from, &to).await?;
-        Ok(exchange.answer(pb::ListIncomeResponse { incomes: incomes.iter().map(convert::income).collect() }))
+        let incomes = if self.hidden(M) { Vec::new() } else { self.registers.incomes(&people, &from, &to).await? };
+        let response = pb::ListIncomeResponse { incomes: incomes.iter().map(convert::income).collect() };
+        self.finish(&exchange, M, response, &people, &["income"]).await
     }
 }
 
 #[tonic::async_trait]
 impl pb::employment_service_server::EmploymentService for Gateway {
     async fn get_employment(&self, request: Request<pb::GetEmploymentRequest>) -> Answer<pb::GetEmploymentResponse> {
-        let exchange = Exchange::open(&request, method!("EmploymentService", "GetEmployment"))?;
+        const M: &str = method!("EmploymentService", "GetEmployment");
+        let exchange = self.open(&request, M).await?;
         let who = iin(&request.get_ref().iin, "iin")?;
         self.registers.existing(who).await?;
-        let employments = self.registers.employments(who).await?;
-        Ok(exchange
-            .answer(pb::GetEmploymentResponse { employments: employments.iter().map(convert::employment).collect() }))
+        self.consented(&exchange, who, M).await?;
+        let employments = if self.hidden(M) { Vec::new() } else { self.registers.employments(who).await? };
+        let response = pb::GetEmploymentResponse { employments: employments.iter().map(convert::employment).collect() };
+        self.finish(&exchange, M, response, &[who], &["employment"]).await
     }
 }
 
@@ -295,16 +401,47 @@ impl pb::admin_service_server::AdminService for Gateway {
         Ok(Response::new(answer))
     }
 
-    async fn inject_fault(&self, _: Request<pb::InjectFaultRequest>) -> Answer<pb::InjectFaultResponse> {
-        Err(ApiError::unimplemented(method!("AdminService", "InjectFault")).into())
+    async fn inject_fault(&self, request: Request<pb::InjectFaultRequest>) -> Answer<pb::InjectFaultResponse> {
+        let pb::InjectFaultRequest { method, kind, latency, rate_per_mille } = request.into_inner();
+        if !access::gateway_methods().iter().any(|(s, m)| format!("/{}.{s}/{m}", access::PACKAGE) == method) {
+            return Err(ApiError::bad_field("METHOD_UNKNOWN", "method", "a full method name of the gateway, /kz.egov.gateway.v1.Service/Method").into());
+        }
+        let fault = match pb::FaultKind::try_from(kind) {
+            Ok(pb::FaultKind::Latency) => {
+                let latency = latency.ok_or_else(|| ApiError::bad_field("LATENCY_REQUIRED", "latency", "required for LATENCY"))?;
+                let d = std::time::Duration::try_from(latency)
+                    .ok()
+                    .filter(|d| !d.is_zero() && *d <= std::time::Duration::from_secs(60))
+                    .ok_or_else(|| ApiError::bad_field("LATENCY_OUT_OF_RANGE", "latency", "above zero and at most 60 s"))?;
+                Fault::Latency(d)
+            }
+            Ok(pb::FaultKind::Unavailable) => {
+                let rate = u32::try_from(rate_per_mille).ok().filter(|r| *r <= 1000).ok_or_else(|| {
+                    ApiError::bad_field("RATE_OUT_OF_RANGE", "rate_per_mille", "from 0 (every call) to 1000")
+                })?;
+                Fault::Unavailable(if rate == 0 { 1000 } else { rate })
+            }
+            Ok(pb::FaultKind::NoRecord) => Fault::NoRecord,
+            Ok(pb::FaultKind::RevokedCertificate) => Fault::RevokedCertificate,
+            Ok(pb::FaultKind::ConsentWithdrawn) => Fault::ConsentWithdrawn,
+            _ => return Err(ApiError::bad_field("FIELD_REQUIRED", "kind", "a FaultKind").into()),
+        };
+        tracing::warn!(%method, ?fault, "fault injected");
+        Ok(Response::new(pb::InjectFaultResponse { fault_id: self.faults.inject(&method, fault) }))
     }
 
     async fn clear_faults(&self, _: Request<pb::ClearFaultsRequest>) -> Answer<pb::ClearFaultsResponse> {
-        Err(ApiError::unimplemented(method!("AdminService", "ClearFaults")).into())
+        let cleared = i32::try_from(self.faults.clear()).unwrap_or(i32::MAX);
+        Ok(Response::new(pb::ClearFaultsResponse { cleared }))
     }
 
-    async fn get_issued_otp(&self, _: Request<pb::GetIssuedOtpRequest>) -> Answer<pb::GetIssuedOtpResponse> {
-        Err(ApiError::unimplemented(method!("AdminService", "GetIssuedOtp")).into())
+    async fn get_issued_otp(&self, request: Request<pb::GetIssuedOtpRequest>) -> Answer<pb::GetIssuedOtpResponse> {
+        let who = iin(&request.get_ref().iin, "iin")?;
+        let digest = request.get_ref().digest.trim().to_owned();
+        let code = self.registers.otp(who, &digest).await?.and_then(|o| o.dev_code).ok_or_else(|| {
+            ApiError::not_found("OTP_NOT_ISSUED", "no one-time password was issued in the dev profile for this IIN and digest")
+        })?;
+        Ok(Response::new(pb::GetIssuedOtpResponse { code }))
     }
 }
 

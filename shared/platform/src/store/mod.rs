@@ -212,7 +212,9 @@ impl Db {
         done.map_err(store_error)
     }
 
-    pub(crate) async fn begin(
+    /// A transaction without the audit machinery of [`Db::transact`], for the logs that are
+    /// themselves the audit (the gateway's evidence chain). State changes use `transact`.
+    pub async fn begin(
         &self,
     ) -> Result<Backend<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Transaction<'static, sqlx::Postgres>>, ApiError>
     {

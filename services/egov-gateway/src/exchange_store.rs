@@ -1,0 +1,421 @@
+//! Storage of the exchange services: consents, the authority's keys and certificates,
+//! one-time passwords, notifications, stage reports, and the processing log.
+
+use chrono::{DateTime, Utc};
+use kz_ids::Iin;
+use platform::store::{Command, store_error};
+use platform::{ApiError, on_backend};
+
+use crate::store::Registers;
+
+/// A consent on record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentRow {
+    /// Whose.
+    pub iin: String,
+    /// The purpose.
+    pub purpose: String,
+    /// Given at.
+    pub granted_at: DateTime<Utc>,
+    /// Withdrawn at.
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+/// A stored one-time password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtpRow {
+    /// The code's hash.
+    pub code_hash: Vec<u8>,
+    /// The code itself, kept in the dev profile only.
+    pub dev_code: Option<String>,
+    /// Expires at.
+    pub expires_at: DateTime<Utc>,
+    /// Attempts left.
+    pub attempts_left: i64,
+    /// Whether it was used.
+    pub used: bool,
+}
+
+/// A stored notification.
+pub type NotificationRow = (String, String, String, String, String, String, String, String, String, DateTime<Utc>);
+/// A stored stage report.
+pub type StageRow = (String, String, String, String, DateTime<Utc>, String, String, DateTime<Utc>);
+/// A processing-log entry.
+pub type ProcessingRow = (String, String, String, String, String, String, DateTime<Utc>);
+
+pub use crate::domain::CONSENT_PURPOSES as PURPOSES;
+
+impl Registers {
+    /// A secret of the gateway's, created on first use and kept across restarts.
+    pub async fn secret(&self, name: &str) -> Result<[u8; 32], ApiError> {
+        let mut fresh = [0u8; 32];
+        getrandom::fill(&mut fresh).map_err(|e| ApiError::internal(format!("randomness: {e}")))?;
+        // Whoever inserts first wins, on any number of replicas; everyone reads that one.
+        on_backend!(self.db().writer(), |pool| sqlx::query(
+            "INSERT INTO gateway_keys (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING"
+        )
+        .bind(name)
+        .bind(fresh.to_vec())
+        .execute(pool)
+        .await
+        .map(|_| ()))
+        .map_err(store_error)?;
+        let (secret,): (Vec<u8>,) = on_backend!(self.db().writer(), |pool| sqlx::query_as(
+            "SELECT secret FROM gateway_keys WHERE name = $1"
+        )
+        .bind(name)
+        .fetch_one(pool)
+        .await)
+        .map_err(store_error)?;
+        secret.try_into().map_err(|_| ApiError::internal(format!("key {name} is not 32 bytes")))
+    }
+
+    /// A person's consent for a purpose.
+    pub async fn consent(&self, iin: Iin, purpose: &str) -> Result<Option<ConsentRow>, ApiError> {
+        let row: Option<(DateTime<Utc>, Option<DateTime<Utc>>)> = on_backend!(self.db().reader(), |pool| sqlx::query_as(
+            "SELECT granted_at, withdrawn_at FROM consents WHERE iin = $1 AND purpose = $2"
+        )
+        .bind(iin.to_string())
+        .bind(purpose)
+        .fetch_optional(pool)
+        .await)
+        .map_err(store_error)?;
+        Ok(row.map(|(granted_at, withdrawn_at)| ConsentRow {
+            iin: iin.to_string(),
+            purpose: purpose.to_owned(),
+            granted_at,
+            withdrawn_at,
+        }))
+    }
+
+    /// Records or withdraws a consent, with its audit row.
+    pub async fn set_consent(&self, command: Command, iin: Iin, purpose: &str, give: bool) -> Result<Option<ConsentRow>, ApiError> {
+        let (who, what) = (iin.to_string(), purpose.to_owned());
+        self.db()
+            .transact::<(), _>(command, move |tx| {
+                Box::pin(async move {
+                    let now = tx.now();
+                    if give {
+                        on_backend!(tx.conn(), |c| sqlx::query(
+                            "INSERT INTO consents (iin, purpose, granted_at) VALUES ($1, $2, $3) \
+                             ON CONFLICT (iin, purpose) DO UPDATE SET granted_at = \
+                             CASE WHEN consents.withdrawn_at IS NULL THEN consents.granted_at ELSE excluded.granted_at END, \
+                             withdrawn_at = NULL"
+                        )
+                        .bind(&who)
+                        .bind(&what)
+                        .bind(now)
+                        .execute(c)
+                        .await
+                        .map(|_| ()))
+                        .map_err(store_error)?;
+                    } else {
+                        on_backend!(tx.conn(), |c| sqlx::query(
+                            "UPDATE consents SET withdrawn_at = $3 WHERE iin = $1 AND purpose = $2 AND withdrawn_at IS NULL"
+                        )
+                        .bind(&who)
+                        .bind(&what)
+                        .bind(now)
+                        .execute(c)
+                        .await
+                        .map(|_| ()))
+                        .map_err(store_error)?;
+                    }
+                    let reason = if give { "consent given" } else { "consent withdrawn" };
+                    tx.audit(&format!("consents/{who}/{what}"), reason).await?;
+                    Ok(())
+                })
+            })
+            .await?;
+        self.consent(iin, purpose).await
+    }
+
+    /// Stores a certificate issued.
+    pub async fn store_certificate(&self, command: Command, serial: &str, iin: Iin, encoded: Vec<u8>, not_after: DateTime<Utc>) -> Result<(), ApiError> {
+        let (serial, who) = (serial.to_owned(), iin.to_string());
+        self.db()
+            .transact::<(), _>(command, move |tx| {
+                Box::pin(async move {
+                    on_backend!(tx.conn(), |c| sqlx::query(
+                        "INSERT INTO certificates (serial, iin, encoded, not_after) VALUES ($1, $2, $3, $4)"
+                    )
+                    .bind(&serial)
+                    .bind(&who)
+                    .bind(&encoded)
+                    .bind(not_after)
+                    .execute(c)
+                    .await
+                    .map(|_| ()))
+                    .map_err(store_error)?;
+                    tx.audit(&format!("certificates/{serial}"), &format!("certificate issued to {who}")).await
+                })
+            })
+            .await
+            .map(|_| ())
+    }
+
+    /// A person's newest certificate valid at `now` and not revoked, encoded.
+    pub async fn current_certificate(&self, iin: Iin, now: DateTime<Utc>) -> Result<Option<Vec<u8>>, ApiError> {
+        let row: Option<(Vec<u8>,)> = on_backend!(self.db().reader(), |pool| sqlx::query_as(
+            "SELECT encoded FROM certificates WHERE iin = $1 AND revoked_at IS NULL AND not_after > $2 ORDER BY not_after DESC LIMIT 1"
+        )
+        .bind(iin.to_string())
+        .bind(now)
+        .fetch_optional(pool)
+        .await)
+        .map_err(store_error)?;
+        Ok(row.map(|(e,)| e))
+    }
+
+    /// A certificate's subject, expiry and revocation.
+    pub async fn certificate(&self, serial: &str) -> Result<Option<(String, DateTime<Utc>, Option<DateTime<Utc>>)>, ApiError> {
+        on_backend!(self.db().reader(), |pool| sqlx::query_as(
+            "SELECT iin, not_after, revoked_at FROM certificates WHERE serial = $1"
+        )
+        .bind(serial)
+        .fetch_optional(pool)
+        .await)
+        .map_err(store_error)
+    }
+
+    /// Revokes a certificate; answers when it was revoked (the first time).
+    pub async fn revoke(&self, command: Command, serial: &str, reason: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
+        let (serial, reason) = (serial.to_owned(), reason.to_owned());
+        let s = serial.clone();
+        self.db()
+            .transact::<(), _>(command, move |tx| {
+                Box::pin(async move {
+                    let now = tx.now();
+                    on_backend!(tx.conn(), |c| sqlx::query(
+                        "UPDATE certificates SET revoked_at = $2, revocation_reason = $3 WHERE serial = $1 AND revoked_at IS NULL"
+                    )
+                    .bind(&serial)
+                    .bind(now)
+                    .bind(&reason)
+                    .execute(c)
+                    .await
+                    .map(|_| ()))
+                    .map_err(store_error)?;
+                    tx.audit(&format!("certificates/{serial}"), &format!("revoked: {reason}")).await
+                })
+            })
+            .await?;
+        Ok(self.certificate(&s).await?.and_then(|(_, _, revoked)| revoked))
+    }
+
+    /// The revocation list, oldest first.
+    pub async fn revoked(&self) -> Result<Vec<(String, DateTime<Utc>, String)>, ApiError> {
+        on_backend!(self.db().reader(), |pool| sqlx::query_as(
+            "SELECT serial, revoked_at, COALESCE(revocation_reason, '') FROM certificates WHERE revoked_at IS NOT NULL ORDER BY revoked_at, serial"
+        )
+        .fetch_all(pool)
+        .await)
+        .map_err(store_error)
+    }
+
+    /// Stores a one-time password for (IIN, digest), replacing the last one.
+    pub async fn store_otp(&self, command: Command, iin: Iin, digest: &str, row: OtpRow) -> Result<(), ApiError> {
+        let (who, digest) = (iin.to_string(), digest.to_owned());
+        self.db()
+            .transact::<(), _>(command, move |tx| {
+                Box::pin(async move {
+                    on_backend!(tx.conn(), |c| sqlx::query(
+                        "INSERT INTO otps (iin, digest, code_hash, dev_code, expires_at, attempts_left, used) VALUES ($1, $2, $3, $4, $5, $6, 0) \
+                         ON CONFLICT (iin, digest) DO UPDATE SET code_hash = excluded.code_hash, dev_code = excluded.dev_code, \
+                         expires_at = excluded.expires_at, attempts_left = excluded.attempts_left, used = 0"
+                    )
+                    .bind(&who)
+                    .bind(&digest)
+                    .bind(&row.code_hash)
+                    .bind(&row.dev_code)
+                    .bind(row.expires_at)
+                    .bind(row.attempts_left)
+                    .execute(c)
+                    .await
+                    .map(|_| ()))
+                    .map_err(store_error)?;
+                    // The code itself is never written to the audit or the logs.
+                    tx.audit(&format!("otps/{who}"), "one-time password issued").await
+                })
+            })
+            .await
+            .map(|_| ())
+    }
+
+    /// The one-time password for (IIN, digest).
+    pub async fn otp(&self, iin: Iin, digest: &str) -> Result<Option<OtpRow>, ApiError> {
+        let row: Option<(Vec<u8>, Option<String>, DateTime<Utc>, i64, i64)> = on_backend!(self.db().reader(), |pool| sqlx::query_as(
+            "SELECT code_hash, dev_code, expires_at, attempts_left, used FROM otps WHERE iin = $1 AND digest = $2"
+        )
+        .bind(iin.to_string())
+        .bind(digest)
+        .fetch_optional(pool)
+        .await)
+        .map_err(store_error)?;
+        Ok(row.map(|(code_hash, dev_code, expires_at, attempts_left, used)| OtpRow {
+            code_hash,
+            dev_code,
+            expires_at,
+            attempts_left,
+            used: used != 0,
+        }))
+    }
+
+    /// Records a verification attempt: uses the password up, or spends an attempt.
+    pub async fn spend_otp(&self, command: Command, iin: Iin, digest: &str, matched: bool) -> Result<(), ApiError> {
+        let (who, digest) = (iin.to_string(), digest.to_owned());
+        self.db()
+            .transact::<(), _>(command, move |tx| {
+                Box::pin(async move {
+                    let sql = if matched {
+                        "UPDATE otps SET used = 1 WHERE iin = $1 AND digest = $2"
+                    } else {
+                        "UPDATE otps SET attempts_left = attempts_left - 1 WHERE iin = $1 AND digest = $2 AND attempts_left > 0"
+                    };
+                    on_backend!(tx.conn(), |c| sqlx::query(sql).bind(&who).bind(&digest).execute(c).await.map(|_| ()))
+                        .map_err(store_error)?;
+                    tx.audit(&format!("otps/{who}"), if matched { "one-time password used" } else { "wrong one-time password" }).await
+                })
+            })
+            .await
+            .map(|_| ())
+    }
+
+    /// Stores a notification once per (sender, message id); answers the stored one and whether
+    /// it was already there.
+    pub async fn store_notification(&self, command: Command, row: NotificationRow) -> Result<(NotificationRow, bool), ApiError> {
+        let (sender, message_id) = (row.7.clone(), row.8.clone());
+        let inserted = self
+            .db()
+            .transact::<String, _>(command, move |tx| {
+                Box::pin(async move {
+                    let n = on_backend!(tx.conn(), |c| sqlx::query(
+                        "INSERT INTO notifications (id, recipient, channel, text_kk, text_ru, text_en, case_name, sender, message_id, sent_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (sender, message_id) DO NOTHING"
+                    )
+                    .bind(&row.0)
+                    .bind(&row.1)
+                    .bind(&row.2)
+                    .bind(&row.3)
+                    .bind(&row.4)
+                    .bind(&row.5)
+                    .bind(&row.6)
+                    .bind(&row.7)
+                    .bind(&row.8)
+                    .bind(row.9)
+                    .execute(c)
+                    .await
+                    .map(|r| r.rows_affected()))
+                    .map_err(store_error)?;
+                    let what = if n == 1 { "notification stored" } else { "redelivery dropped" };
+                    tx.audit(&format!("notifications/{}", row.0), what).await?;
+                    Ok((n == 1).to_string())
+                })
+            })
+            .await?
+            .response
+                == "true";
+        let stored: NotificationRow = on_backend!(self.db().reader(), |pool| sqlx::query_as(
+            "SELECT id, recipient, channel, text_kk, text_ru, text_en, case_name, sender, message_id, sent_at \
+             FROM notifications WHERE sender = $1 AND message_id = $2"
+        )
+        .bind(&sender)
+        .bind(&message_id)
+        .fetch_one(pool)
+        .await)
+        .map_err(store_error)?;
+        Ok((stored, !inserted))
+    }
+
+    /// A recipient's notifications, newest first, from `offset`.
+    pub async fn notifications(&self, recipient: &str, offset: i64, limit: i64) -> Result<Vec<NotificationRow>, ApiError> {
+        on_backend!(self.db().reader(), |pool| sqlx::query_as(
+            "SELECT id, recipient, channel, text_kk, text_ru, text_en, case_name, sender, message_id, sent_at \
+             FROM notifications WHERE recipient = $1 ORDER BY seq DESC LIMIT $2 OFFSET $3"
+        )
+        .bind(recipient)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await)
+        .map_err(store_error)
+    }
+
+    /// Stores a stage report once per (reporter, message id).
+    pub async fn store_stage(&self, command: Command, row: StageRow, message_id: &str) -> Result<(StageRow, bool), ApiError> {
+        let (reporter, message_id) = (row.6.clone(), message_id.to_owned());
+        let m = message_id.clone();
+        let inserted = self
+            .db()
+            .transact::<String, _>(command, move |tx| {
+                Box::pin(async move {
+                    let n = on_backend!(tx.conn(), |c| sqlx::query(
+                        "INSERT INTO stage_reports (id, service, case_name, stage, occurred_at, channel, reporter, message_id, recorded_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (reporter, message_id) DO NOTHING"
+                    )
+                    .bind(&row.0)
+                    .bind(&row.1)
+                    .bind(&row.2)
+                    .bind(&row.3)
+                    .bind(row.4)
+                    .bind(&row.5)
+                    .bind(&row.6)
+                    .bind(&m)
+                    .bind(row.7)
+                    .execute(c)
+                    .await
+                    .map(|r| r.rows_affected()))
+                    .map_err(store_error)?;
+                    let what = if n == 1 { "stage reported" } else { "redelivery dropped" };
+                    tx.audit(&row.2, what).await?;
+                    Ok((n == 1).to_string())
+                })
+            })
+            .await?
+            .response
+                == "true";
+        let stored: StageRow = on_backend!(self.db().reader(), |pool| sqlx::query_as(
+            "SELECT id, service, case_name, stage, occurred_at, channel, reporter, recorded_at FROM stage_reports \
+             WHERE reporter = $1 AND message_id = $2"
+        )
+        .bind(&reporter)
+        .bind(&message_id)
+        .fetch_one(pool)
+        .await)
+        .map_err(store_error)?;
+        Ok((stored, !inserted))
+    }
+
+    /// Stage reports of a case, or of a service, in the order recorded.
+    pub async fn stages(&self, case_name: &str, service: &str, offset: i64, limit: i64) -> Result<Vec<StageRow>, ApiError> {
+        let (sql, key) = if case_name.is_empty() {
+            (
+                "SELECT id, service, case_name, stage, occurred_at, channel, reporter, recorded_at FROM stage_reports \
+                 WHERE service = $1 ORDER BY seq LIMIT $2 OFFSET $3",
+                service,
+            )
+        } else {
+            (
+                "SELECT id, service, case_name, stage, occurred_at, channel, reporter, recorded_at FROM stage_reports \
+                 WHERE case_name = $1 ORDER BY seq LIMIT $2 OFFSET $3",
+                case_name,
+            )
+        };
+        on_backend!(self.db().reader(), |pool| sqlx::query_as(sql).bind(key).bind(limit).bind(offset).fetch_all(pool).await)
+            .map_err(store_error)
+    }
+
+    /// Reads of a person's data, newest first.
+    pub async fn processing_log(&self, iin: Iin, offset: i64, limit: i64) -> Result<Vec<ProcessingRow>, ApiError> {
+        on_backend!(self.db().reader(), |pool| sqlx::query_as(
+            "SELECT client, method, fields, case_name, purpose, user_iin, read_at FROM processing_log \
+             WHERE iin = $1 ORDER BY seq DESC LIMIT $2 OFFSET $3"
+        )
+        .bind(iin.to_string())
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await)
+        .map_err(store_error)
+    }
+}

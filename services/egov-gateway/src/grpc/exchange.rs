@@ -1,0 +1,495 @@
+//! The exchange services: consent, signatures, one-time passwords, notifications, monitoring,
+//! and the evidence and processing logs.
+
+use chrono::{DateTime, Utc};
+use platform::store::Command;
+use platform::{ApiError, Principal};
+use proto::egov::gateway::v1 as pb;
+use proto::housing::common::v1::LocalizedText;
+use sha2::{Digest, Sha256};
+use tonic::{Request, Response};
+
+use super::convert::iin;
+use super::{Answer, Gateway};
+use crate::authority::{self, Verdict};
+use crate::evidence;
+use crate::exchange_store::{OtpRow, PURPOSES};
+use crate::faults::Fault;
+
+macro_rules! method {
+    ($service:literal, $method:literal) => {
+        concat!("/kz.egov.gateway.v1.", $service, "/", $method)
+    };
+}
+
+fn timestamp(t: DateTime<Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp { seconds: t.timestamp(), nanos: i32::try_from(t.timestamp_subsec_nanos()).unwrap_or(0) }
+}
+
+fn purpose(value: &str) -> Result<String, ApiError> {
+    let value = value.trim();
+    if !PURPOSES.contains(&value) {
+        return Err(ApiError::bad_field("PURPOSE_UNKNOWN", "purpose", format!("one of: {}", PURPOSES.join(", "))));
+    }
+    Ok(value.to_owned())
+}
+
+fn digest_field(value: &str) -> Result<[u8; 32], ApiError> {
+    authority::digest(value).ok_or_else(|| ApiError::bad_field("DIGEST_INVALID", "digest", "a lowercase hex SHA-256, 64 characters"))
+}
+
+/// Page tokens are offsets, written as decimal text.
+fn page(page_size: i32, token: &str) -> Result<(i64, i64), ApiError> {
+    let size = if page_size <= 0 { 50 } else { i64::from(page_size.min(500)) };
+    let offset = if token.is_empty() {
+        0
+    } else {
+        token.parse::<i64>().ok().filter(|o| *o >= 0).ok_or_else(|| ApiError::bad_field("PAGE_TOKEN_INVALID", "page_token", "use the next_page_token of the last page"))?
+    };
+    Ok((size, offset))
+}
+
+fn next_token(offset: i64, size: i64, got: usize) -> String {
+    if i64::try_from(got).unwrap_or(0) < size { String::new() } else { (offset + size).to_string() }
+}
+
+fn consent(row: Option<crate::exchange_store::ConsentRow>) -> Option<pb::Consent> {
+    row.map(|c| pb::Consent {
+        iin: c.iin,
+        purpose: c.purpose,
+        granted_at: Some(timestamp(c.granted_at)),
+        withdrawn_at: c.withdrawn_at.map(timestamp),
+    })
+}
+
+#[tonic::async_trait]
+impl pb::consent_service_server::ConsentService for Gateway {
+    async fn record_consent(&self, request: Request<pb::RecordConsentRequest>) -> Answer<pb::RecordConsentResponse> {
+        const M: &str = method!("ConsentService", "RecordConsent");
+        let exchange = self.open(&request, M).await?;
+        let who = iin(&request.get_ref().iin, "iin")?;
+        let what = purpose(&request.get_ref().purpose)?;
+        self.registers.existing(who).await?;
+        let row = self.registers.set_consent(Command::new(Principal::of(&request), M), who, &what, true).await?;
+        self.finish(&exchange, M, pb::RecordConsentResponse { consent: consent(row) }, &[], &[]).await
+    }
+
+    async fn withdraw_consent(&self, request: Request<pb::WithdrawConsentRequest>) -> Answer<pb::WithdrawConsentResponse> {
+        const M: &str = method!("ConsentService", "WithdrawConsent");
+        let exchange = self.open(&request, M).await?;
+        let who = iin(&request.get_ref().iin, "iin")?;
+        let what = purpose(&request.get_ref().purpose)?;
+        self.registers.existing(who).await?;
+        let row = self.registers.set_consent(Command::new(Principal::of(&request), M), who, &what, false).await?;
+        self.finish(&exchange, M, pb::WithdrawConsentResponse { consent: consent(row) }, &[], &[]).await
+    }
+
+    async fn check_consent(&self, request: Request<pb::CheckConsentRequest>) -> Answer<pb::CheckConsentResponse> {
+        const M: &str = method!("ConsentService", "CheckConsent");
+        let exchange = self.open(&request, M).await?;
+        let who = iin(&request.get_ref().iin, "iin")?;
+        let what = purpose(&request.get_ref().purpose)?;
+        self.registers.existing(who).await?;
+        let row = if self.faults.has(M, Fault::ConsentWithdrawn) { None } else { self.registers.consent(who, &what).await? };
+        let granted = row.as_ref().is_some_and(|c| c.withdrawn_at.is_none());
+        self.finish(&exchange, M, pb::CheckConsentResponse { granted, consent: consent(row) }, &[who], &["consent"]).await
+    }
+}
+
+#[tonic::async_trait]
+impl pb::signature_service_server::SignatureService for Gateway {
+    async fn issue_certificate(&self, request: Request<pb::IssueCertificateRequest>) -> Answer<pb::IssueCertificateResponse> {
+        const M: &str = method!("SignatureService", "IssueCertificate");
+        let exchange = self.open(&request, M).await?;
+        let who = iin(&request.get_ref().iin, "iin")?;
+        self.registers.existing(who).await?;
+        let issued = self.authority.issue(who, self.clock.now());
+        self.registers
+            .store_certificate(Command::new(Principal::of(&request), M), &issued.serial, who, issued.encoded.clone(), issued.not_after)
+            .await?;
+        let response = pb::IssueCertificateResponse { certificate: issued.encoded, serial: issued.serial };
+        self.finish(&exchange, M, response, &[], &[]).await
+    }
+
+    async fn sign_digest(&self, request: Request<pb::SignDigestRequest>) -> Answer<pb::SignDigestResponse> {
+        const M: &str = method!("SignatureService", "SignDigest");
+        let exchange = self.open(&request, M).await?;
+        let who = iin(&request.get_ref().iin, "iin")?;
+        let digest = digest_field(&request.get_ref().digest)?;
+        self.registers.existing(who).await?;
+        let now = self.clock.now();
+        let certificate = match self.registers.current_certificate(who, now).await? {
+            Some(encoded) => encoded,
+            None => {
+                let issued = self.authority.issue(who, now);
+                self.registers
+                    .store_certificate(Command::new(Principal::of(&request), M), &issued.serial, who, issued.encoded.clone(), issued.not_after)
+                    .await?;
+                issued.encoded
+            }
+        };
+        let response = pb::SignDigestResponse { certificate, signature: self.authority.sign(who, &digest) };
+        self.finish(&exchange, M, response, &[], &[]).await
+    }
+
+    async fn verify_signature(&self, request: Request<pb::VerifySignatureRequest>) -> Answer<pb::VerifySignatureResponse> {
+        const M: &str = method!("SignatureService", "VerifySignature");
+        let exchange = self.open(&request, M).await?;
+        let digest = digest_field(&request.get_ref().digest)?;
+        let now = self.clock.now();
+        let r = request.get_ref();
+        let verdict = self.authority.verify(&r.certificate, &r.signature, &digest, now);
+        let (result, signer, serial) = match verdict {
+            Verdict::Unknown => (pb::VerificationResult::Unknown, String::new(), String::new()),
+            Verdict::Expired(who, serial) => (pb::VerificationResult::Expired, who.to_string(), serial),
+            Verdict::InvalidSignature(who, serial) => (pb::VerificationResult::InvalidSignature, who.to_string(), serial),
+            Verdict::Valid(who, serial) => {
+                let revoked = self.faults.has(M, Fault::RevokedCertificate)
+                    || self.registers.certificate(&serial).await?.is_some_and(|(_, _, revoked)| revoked.is_some_and(|at| at <= now));
+                let result = if revoked { pb::VerificationResult::Revoked } else { pb::VerificationResult::Valid };
+                (result, who.to_string(), serial)
+            }
+        };
+        let response =
+            pb::VerifySignatureResponse { result: result as i32, signer_iin: signer, verified_at: Some(timestamp(now)), serial };
+        self.finish(&exchange, M, response, &[], &[]).await
+    }
+
+    async fn revoke_certificate(&self, request: Request<pb::RevokeCertificateRequest>) -> Answer<pb::RevokeCertificateResponse> {
+        const M: &str = method!("SignatureService", "RevokeCertificate");
+        let exchange = self.open(&request, M).await?;
+        let serial = request.get_ref().serial.trim().to_owned();
+        let reason = request.get_ref().reason.trim().to_owned();
+        if reason.is_empty() {
+            return Err(ApiError::bad_field("REASON_REQUIRED", "reason", "a revocation states why").into());
+        }
+        if self.registers.certificate(&serial).await?.is_none() {
+            return Err(ApiError::not_found("CERTIFICATE_NOT_FOUND", format!("no certificate with serial {serial:?}")).into());
+        }
+        let revoked_at = self.registers.revoke(Command::new(Principal::of(&request), M), &serial, &reason).await?;
+        self.finish(&exchange, M, pb::RevokeCertificateResponse { revoked_at: revoked_at.map(timestamp) }, &[], &[]).await
+    }
+
+    async fn get_certificate_status(
+        &self,
+        request: Request<pb::GetCertificateStatusRequest>,
+    ) -> Answer<pb::GetCertificateStatusResponse> {
+        const M: &str = method!("SignatureService", "GetCertificateStatus");
+        let exchange = self.open(&request, M).await?;
+        let now = self.clock.now();
+        let (status, subject) = match self.registers.certificate(request.get_ref().serial.trim()).await? {
+            None => (pb::VerificationResult::Unknown, String::new()),
+            Some((who, _, Some(revoked))) if revoked <= now => (pb::VerificationResult::Revoked, who),
+            Some((who, not_after, _)) if now > not_after => (pb::VerificationResult::Expired, who),
+            Some((who, ..)) => (pb::VerificationResult::Valid, who),
+        };
+        let status = if self.faults.has(M, Fault::RevokedCertificate) && status == pb::VerificationResult::Valid {
+            pb::VerificationResult::Revoked
+        } else {
+            status
+        };
+        self.finish(&exchange, M, pb::GetCertificateStatusResponse { status: status as i32, subject_iin: subject }, &[], &[]).await
+    }
+
+    async fn list_revoked_certificates(
+        &self,
+        _: Request<pb::ListRevokedCertificatesRequest>,
+    ) -> Answer<pb::ListRevokedCertificatesResponse> {
+        let revoked = self.registers.revoked().await?;
+        Ok(Response::new(pb::ListRevokedCertificatesResponse {
+            revoked: revoked
+                .into_iter()
+                .map(|(serial, at, reason)| pb::RevokedCertificate { serial, revoked_at: Some(timestamp(at)), reason })
+                .collect(),
+        }))
+    }
+}
+
+/// How long a one-time password lives.
+pub const OTP_LIFETIME_MINUTES: i64 = 5;
+/// How many wrong codes a one-time password survives.
+pub const OTP_ATTEMPTS: i64 = 3;
+
+fn otp_hash(iin: &str, digest: &str, code: &str) -> Vec<u8> {
+    Sha256::digest(format!("{iin}\0{digest}\0{code}").as_bytes()).to_vec()
+}
+
+#[tonic::async_trait]
+impl pb::otp_service_server::OtpService for Gateway {
+    async fn issue_otp(&self, request: Request<pb::IssueOtpRequest>) -> Answer<pb::IssueOtpResponse> {
+        const M: &str = method!("OtpService", "IssueOtp");
+        let exchange = self.open(&request, M).await?;
+        let who = iin(&request.get_ref().iin, "iin")?;
+        let digest = hex::encode(digest_field(&request.get_ref().digest)?);
+        let person = self.registers.existing(who).await?;
+        if person.phone.len() < 8 {
+            return Err(ApiError::failed_precondition("PHONE_MISSING", "the person has no mobile phone on record")
+                .precondition("PHONE", who.to_string(), "a one-time password goes to the phone on record")
+                .into());
+        }
+        let mut random = [0u8; 4];
+        getrandom::fill(&mut random).map_err(|e| ApiError::internal(format!("randomness: {e}")))?;
+        let code = format!("{:06}", u32::from_le_bytes(random) % 1_000_000);
+        let expires_at = self.clock.now() + chrono::Duration::minutes(OTP_LIFETIME_MINUTES);
+        let row = OtpRow {
+            code_hash: otp_hash(&who.to_string(), &digest, &code),
+            // Kept readable for tests in the dev profile only; never logged.
+            dev_code: (self.profile == platform::Profile::Dev).then_some(code),
+            expires_at,
+            attempts_left: OTP_ATTEMPTS,
+            used: false,
+        };
+        self.registers.store_otp(Command::new(Principal::of(&request), M), who, &digest, row).await?;
+        let phone = &person.phone;
+        let masked = format!("{}***{}", &phone[..phone.len().min(5)], &phone[phone.len().saturating_sub(2)..]);
+        let response = pb::IssueOtpResponse { expires_at: Some(timestamp(expires_at)), masked_phone: masked };
+        self.finish(&exchange, M, response, &[who], &["phone"]).await
+    }
+
+    async fn verify_otp(&self, request: Request<pb::VerifyOtpRequest>) -> Answer<pb::VerifyOtpResponse> {
+        const M: &str = method!("OtpService", "VerifyOtp");
+        let exchange = self.open(&request, M).await?;
+        let who = iin(&request.get_ref().iin, "iin")?;
+        let digest = hex::encode(digest_field(&request.get_ref().digest)?);
+        let code = request.get_ref().code.trim().to_owned();
+        let (result, left) = match self.registers.otp(who, &digest).await? {
+            None => (pb::OtpResult::NotIssued, 0),
+            Some(otp) if otp.used => (pb::OtpResult::Used, otp.attempts_left),
+            Some(otp) if self.clock.now() > otp.expires_at => (pb::OtpResult::Expired, otp.attempts_left),
+            Some(otp) if otp.attempts_left <= 0 => (pb::OtpResult::AttemptsExhausted, 0),
+            Some(otp) => {
+                let matched = otp.code_hash == otp_hash(&who.to_string(), &digest, &code);
+                self.registers.spend_otp(Command::new(Principal::of(&request), M), who, &digest, matched).await?;
+                if matched { (pb::OtpResult::Valid, otp.attempts_left) } else { (pb::OtpResult::WrongCode, otp.attempts_left - 1) }
+            }
+        };
+        let response = pb::VerifyOtpResponse { result: result as i32, attempts_left: i32::try_from(left).unwrap_or(0) };
+        self.finish(&exchange, M, response, &[], &[]).await
+    }
+}
+
+/// The organizations a notification may go to (RR cl. 2).
+pub const ORGANIZATIONS: &[&str] = &["STATE_CORPORATION", "CONTACT_CENTRE"];
+
+fn channel_code(channel: i32) -> Result<&'static str, ApiError> {
+    match pb::NotificationChannel::try_from(channel) {
+        Ok(pb::NotificationChannel::Sms) => Ok("SMS"),
+        Ok(pb::NotificationChannel::Email) => Ok("EMAIL"),
+        Ok(pb::NotificationChannel::Cabinet) => Ok("CABINET"),
+        Ok(pb::NotificationChannel::Paper) => Ok("PAPER"),
+        _ => Err(ApiError::bad_field("FIELD_REQUIRED", "channel", "a NotificationChannel")),
+    }
+}
+
+fn channel_from(code: &str) -> i32 {
+    (match code {
+        "SMS" => pb::NotificationChannel::Sms,
+        "EMAIL" => pb::NotificationChannel::Email,
+        "CABINET" => pb::NotificationChannel::Cabinet,
+        "PAPER" => pb::NotificationChannel::Paper,
+        _ => pb::NotificationChannel::Unspecified,
+    }) as i32
+}
+
+fn notification(row: crate::exchange_store::NotificationRow) -> pb::Notification {
+    let (id, recipient, channel, kk, ru, en, case_name, sender, message_id, sent_at) = row;
+    pb::Notification {
+        id,
+        recipient,
+        channel: channel_from(&channel),
+        text: Some(LocalizedText { kk, ru, en }),
+        case_name,
+        sender,
+        message_id,
+        sent_at: Some(timestamp(sent_at)),
+    }
+}
+
+#[tonic::async_trait]
+impl pb::notification_service_server::NotificationService for Gateway {
+    async fn send_notification(&self, request: Request<pb::SendNotificationRequest>) -> Answer<pb::SendNotificationResponse> {
+        const M: &str = method!("NotificationService", "SendNotification");
+        self.faults.enter(M).await?;
+        let exchange = super::envelope::Exchange::open_delivery(&request, M)?;
+        let r = request.get_ref();
+        let recipient = r.recipient.trim().to_owned();
+        if !ORGANIZATIONS.contains(&recipient.as_str()) {
+            let who = iin(&recipient, "recipient")?;
+            self.registers.existing(who).await?;
+        }
+        let channel = channel_code(r.channel)?;
+        let text = r.text.clone().unwrap_or_default();
+        for (field, value) in [("text.kk", &text.kk), ("text.ru", &text.ru), ("text.en", &text.en)] {
+            if value.trim().is_empty() {
+                return Err(ApiError::bad_field("TEXT_REQUIRED", field, "notifications go out in Kazakh, Russian and English").into());
+            }
+        }
+        let case_name = if r.case_name.trim().is_empty() { exchange.case.clone() } else { r.case_name.trim().to_owned() };
+        let row = (
+            uuid::Uuid::new_v4().to_string(),
+            recipient,
+            channel.to_owned(),
+            text.kk,
+            text.ru,
+            text.en,
+            case_name,
+            exchange.client.clone(),
+            exchange.message_id.to_string(),
+            self.clock.now(),
+        );
+        let (stored, duplicate) = self.registers.store_notification(Command::new(Principal::of(&request), M), row).await?;
+        let response = pb::SendNotificationResponse { notification: Some(notification(stored)), duplicate };
+        self.finish(&exchange, M, response, &[], &[]).await
+    }
+
+    async fn list_notifications(&self, request: Request<pb::ListNotificationsRequest>) -> Answer<pb::ListNotificationsResponse> {
+        const M: &str = method!("NotificationService", "ListNotifications");
+        let exchange = self.open(&request, M).await?;
+        let r = request.get_ref();
+        let recipient = r.recipient.trim().to_owned();
+        let mut people = Vec::new();
+        if !ORGANIZATIONS.contains(&recipient.as_str()) {
+            people.push(iin(&recipient, "recipient")?);
+        }
+        let (size, offset) = page(r.page_size, &r.page_token)?;
+        let rows = self.registers.notifications(&recipient, offset, size).await?;
+        let next_page_token = next_token(offset, size, rows.len());
+        let response = pb::ListNotificationsResponse { notifications: rows.into_iter().map(notification).collect(), next_page_token };
+        self.finish(&exchange, M, response, &people, &["notifications"]).await
+    }
+}
+
+fn report(row: crate::exchange_store::StageRow) -> pb::StageReport {
+    let (id, service, case_name, stage, occurred_at, channel, reporter, recorded_at) = row;
+    pb::StageReport {
+        id,
+        service,
+        case_name,
+        stage,
+        occurred_at: Some(timestamp(occurred_at)),
+        channel,
+        reporter,
+        recorded_at: Some(timestamp(recorded_at)),
+    }
+}
+
+#[tonic::async_trait]
+impl pb::monitoring_service_server::MonitoringService for Gateway {
+    async fn report_stage(&self, request: Request<pb::ReportStageRequest>) -> Answer<pb::ReportStageResponse> {
+        const M: &str = method!("MonitoringService", "ReportStage");
+        self.faults.enter(M).await?;
+        let exchange = super::envelope::Exchange::open_delivery(&request, M)?;
+        let r = request.get_ref();
+        let mut fields = Vec::new();
+        for (name, value) in [("service", &r.service), ("case_name", &r.case_name), ("stage", &r.stage)] {
+            if value.trim().is_empty() {
+                fields.push(name);
+            }
+        }
+        if let Some(first) = fields.first() {
+            return Err(ApiError::bad_field("FIELD_REQUIRED", *first, "required").into());
+        }
+        let occurred_at = r
+            .occurred_at
+            .and_then(|t| DateTime::<Utc>::from_timestamp(t.seconds, u32::try_from(t.nanos).unwrap_or(0)))
+            .ok_or_else(|| ApiError::bad_field("FIELD_REQUIRED", "occurred_at", "when the case entered the stage"))?;
+        let row = (
+            uuid::Uuid::new_v4().to_string(),
+            r.service.trim().to_owned(),
+            r.case_name.trim().to_owned(),
+            r.stage.trim().to_owned(),
+            evidence::canonical_time(occurred_at),
+            r.channel.trim().to_owned(),
+            exchange.client.clone(),
+            evidence::canonical_time(self.clock.now()),
+        );
+        let (stored, duplicate) =
+            self.registers.store_stage(Command::new(Principal::of(&request), M), row, &exchange.message_id.to_string()).await?;
+        self.finish(&exchange, M, pb::ReportStageResponse { report: Some(report(stored)), duplicate }, &[], &[]).await
+    }
+
+    async fn list_stage_reports(&self, request: Request<pb::ListStageReportsRequest>) -> Answer<pb::ListStageReportsResponse> {
+        let r = request.get_ref();
+        let (case_name, service) = (r.case_name.trim(), r.service.trim());
+        if case_name.is_empty() && service.is_empty() {
+            return Err(ApiError::bad_field("FIELD_REQUIRED", "case_name", "name a case, or a service").into());
+        }
+        let (size, offset) = page(r.page_size, &r.page_token)?;
+        let rows = self.registers.stages(case_name, service, offset, size).await?;
+        let next_page_token = next_token(offset, size, rows.len());
+        Ok(Response::new(pb::ListStageReportsResponse { reports: rows.into_iter().map(report).collect(), next_page_token }))
+    }
+}
+
+#[tonic::async_trait]
+impl pb::audit_service_server::AuditService for Gateway {
+    async fn list_evidence(&self, request: Request<pb::ListEvidenceRequest>) -> Answer<pb::ListEvidenceResponse> {
+        let (size, offset) = page(request.get_ref().page_size, &request.get_ref().page_token)?;
+        let entries = evidence::read(self.registers.db(), offset, size).await?;
+        let next_page_token = next_token(offset, size, entries.len());
+        Ok(Response::new(pb::ListEvidenceResponse {
+            entries: entries
+                .into_iter()
+                .map(|e| pb::EvidenceEntry {
+                    sequence: e.sequence,
+                    client: e.exchanged.client,
+                    message_id: e.exchanged.message_id,
+                    method: e.exchanged.method,
+                    case_name: e.exchanged.case_name,
+                    purpose: e.exchanged.purpose,
+                    request_hash: e.exchanged.request_hash,
+                    response_hash: e.exchanged.response_hash,
+                    recorded_at: Some(timestamp(e.exchanged.recorded_at)),
+                    previous_hash: e.previous_hash,
+                    entry_hash: e.entry_hash,
+                    signature: e.signature.unwrap_or_default(),
+                })
+                .collect(),
+            next_page_token,
+        }))
+    }
+
+    async fn verify_evidence_chain(
+        &self,
+        _: Request<pb::VerifyEvidenceChainRequest>,
+    ) -> Answer<pb::VerifyEvidenceChainResponse> {
+        let check = evidence::verify_chain(self.registers.db(), &self.evidence_key).await?;
+        let (first_bad_sequence, problem) = check.broken.clone().unwrap_or((0, String::new()));
+        Ok(Response::new(pb::VerifyEvidenceChainResponse {
+            valid: check.broken.is_none(),
+            entries: check.entries,
+            signatures: check.signatures,
+            first_bad_sequence,
+            problem,
+        }))
+    }
+
+    async fn list_processing_log(&self, request: Request<pb::ListProcessingLogRequest>) -> Answer<pb::ListProcessingLogResponse> {
+        const M: &str = method!("AuditService", "ListProcessingLog");
+        let exchange = self.open(&request, M).await?;
+        let who = iin(&request.get_ref().iin, "iin")?;
+        let (size, offset) = page(request.get_ref().page_size, &request.get_ref().page_token)?;
+        let rows = self.registers.processing_log(who, offset, size).await?;
+        let next_page_token = next_token(offset, size, rows.len());
+        let entries = rows
+            .into_iter()
+            .map(|(client, method, fields, case_name, purpose, user_iin, read_at)| pb::ProcessingEntry {
+                client,
+                method,
+                fields: fields.split(',').filter(|f| !f.is_empty()).map(str::to_owned).collect(),
+                case_name,
+                purpose,
+                user_iin,
+                read_at: Some(timestamp(read_at)),
+            })
+            .collect();
+        self.finish(&exchange, M, pb::ListProcessingLogResponse { entries, next_page_token }, &[], &[]).await
+    }
+
+    async fn get_public_key(&self, _: Request<pb::GetPublicKeyRequest>) -> Answer<pb::GetPublicKeyResponse> {
+        Ok(Response::new(pb::GetPublicKeyResponse {
+            public_key: self.evidence_key.public_key().to_vec(),
+            algorithm: "Ed25519".into(),
+        }))
+    }
+}
