@@ -175,7 +175,8 @@ async fn load_family(channel: &tonic::transport::Channel) -> Family {
         consents: [&f.father, &f.mother, &f.child]
             .iter()
             .flat_map(|who| {
-                ["registry", "privatization"].map(|purpose| pb::ConsentGrant { iin: (*who).clone(), purpose: purpose.into() })
+                ["registry", "privatization"]
+                    .map(|purpose| pb::ConsentGrant { iin: (*who).clone(), purpose: purpose.into() })
             })
             .collect(),
         ..Default::default()

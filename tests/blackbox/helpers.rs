@@ -38,7 +38,10 @@ pub const CONTRACT_SERVICES: &[&str] = &[
 pub struct Suite {
     pub child: Child,
     pub channel: Channel,
-    data_dir: std::path::PathBuf,
+    /// Where the SQLite files are (when on SQLite).
+    pub data_dir: std::path::PathBuf,
+    /// The PostgreSQL URL and schema prefix (when on PostgreSQL).
+    pub postgres: Option<(String, String)>,
 }
 
 impl Drop for Suite {
@@ -109,7 +112,8 @@ pub async fn spawn_suite(env: &[(&str, &str)]) -> Suite {
         .connect()
         .await
         .expect("the suite accepts connections");
-    Suite { child, channel, data_dir }
+    let postgres = database_env(&unique).first().map(|(_, url)| (url.clone(), format!("bb{}_", &unique[..12])));
+    Suite { child, channel, data_dir, postgres }
 }
 
 /// Calls any unary method with an empty request (every field at its default) and the given

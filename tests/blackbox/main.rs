@@ -8,5 +8,6 @@ mod helpers;
 mod clock;
 mod errors;
 mod gateway;
+mod gateway_exchange;
 mod serving;
 mod shutdown;

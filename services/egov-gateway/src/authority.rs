@@ -184,7 +184,10 @@ mod tests {
         let digest = [1u8; 32];
         let signature = ca.sign(iin, &digest);
         assert_eq!(ca.verify(&cert.encoded, &signature, &digest, now()), Verdict::Valid(iin, cert.serial.clone()));
-        assert_eq!(ca.verify(&cert.encoded, &signature, &[2u8; 32], now()), Verdict::InvalidSignature(iin, cert.serial.clone()));
+        assert_eq!(
+            ca.verify(&cert.encoded, &signature, &[2u8; 32], now()),
+            Verdict::InvalidSignature(iin, cert.serial.clone())
+        );
         let later = now() + chrono::Duration::days(VALIDITY_DAYS + 1);
         assert_eq!(ca.verify(&cert.encoded, &signature, &digest, later), Verdict::Expired(iin, cert.serial));
     }
@@ -203,6 +206,9 @@ mod tests {
         let (a, b) = (Iin::parse("791028302728").unwrap(), Iin::parse("850215300005").unwrap());
         let cert = ca.issue(a, now());
         let digest = [3u8; 32];
-        assert!(matches!(ca.verify(&cert.encoded, &ca.sign(b, &digest), &digest, now()), Verdict::InvalidSignature(..)));
+        assert!(matches!(
+            ca.verify(&cert.encoded, &ca.sign(b, &digest), &digest, now()),
+            Verdict::InvalidSignature(..)
+        ));
     }
 }

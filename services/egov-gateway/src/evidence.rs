@@ -105,7 +105,13 @@ pub struct ChainCheck {
 
 /// Walks entries in order, continuing from (`previous_hash`, `next_sequence`): every sequence
 /// in turn, every link, every hash and every signature must hold.
-pub fn check(entries: &[Entry], key: &EvidenceKey, mut previous: String, mut next: i64, tally: &mut ChainCheck) -> (String, i64) {
+pub fn check(
+    entries: &[Entry],
+    key: &EvidenceKey,
+    mut previous: String,
+    mut next: i64,
+    tally: &mut ChainCheck,
+) -> (String, i64) {
     for entry in entries {
         if tally.broken.is_some() {
             break;
@@ -152,13 +158,20 @@ impl EvidenceLog {
         self.sender.send((exchanged, ack)).await.map_err(|_| ApiError::internal("the evidence writer stopped"))?;
         match done.await {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(ApiError::unavailable("EVIDENCE_UNAVAILABLE", format!("the evidence log could not be written: {e}"))),
+            Ok(Err(e)) => Err(ApiError::unavailable(
+                "EVIDENCE_UNAVAILABLE",
+                format!("the evidence log could not be written: {e}"),
+            )),
             Err(_) => Err(ApiError::internal("the evidence writer dropped a record")),
         }
     }
 }
 
-async fn write_batches(db: Db, key: EvidenceKey, mut receiver: mpsc::Receiver<(Exchanged, oneshot::Sender<Result<(), String>>)>) {
+async fn write_batches(
+    db: Db,
+    key: EvidenceKey,
+    mut receiver: mpsc::Receiver<(Exchanged, oneshot::Sender<Result<(), String>>)>,
+) {
     while let Some(first) = receiver.recv().await {
         let (mut entries, mut acks) = (vec![first.0], vec![first.1]);
         while entries.len() < BATCH {
@@ -183,7 +196,11 @@ async fn write_batches(db: Db, key: EvidenceKey, mut receiver: mpsc::Receiver<(E
 async fn write(db: &Db, key: &EvidenceKey, batch: &[Exchanged]) -> Result<(), ApiError> {
     let mut tx = db.begin().await?;
     if let Backend::Postgres(t) = &mut tx {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(CHAIN_LOCK).execute(&mut **t).await.map_err(store_error)?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(CHAIN_LOCK)
+            .execute(&mut **t)
+            .await
+            .map_err(store_error)?;
     }
     let last: Option<(i64, String)> = on_backend!(&mut tx, |t| sqlx::query_as(
         "SELECT sequence, entry_hash FROM evidence ORDER BY sequence DESC LIMIT 1"
@@ -245,25 +262,53 @@ async fn write(db: &Db, key: &EvidenceKey, batch: &[Exchanged]) -> Result<(), Ap
 
 /// Reads up to `limit` entries after `after`, in order.
 pub async fn read(db: &Db, after: i64, limit: i64) -> Result<Vec<Entry>, ApiError> {
-    type Row = (i64, String, String, String, String, String, String, String, DateTime<Utc>, String, String, Option<Vec<u8>>);
-    let rows: Vec<Row> = on_backend!(db.reader(), |pool| sqlx::query_as(
+    type Row =
+        (i64, String, String, String, String, String, String, String, DateTime<Utc>, String, String, Option<Vec<u8>>);
+    let rows: Vec<Row> = on_backend!(db.reader(), |pool| {
+        sqlx::query_as(
         "SELECT sequence, client, message_id, method, case_name, purpose, request_hash, response_hash, recorded_at, \
          previous_hash, entry_hash, signature FROM evidence WHERE sequence > $1 ORDER BY sequence LIMIT $2"
     )
     .bind(after)
     .bind(limit)
     .fetch_all(pool)
-    .await)
+    .await
+    })
     .map_err(store_error)?;
     Ok(rows
         .into_iter()
-        .map(|(sequence, client, message_id, method, case_name, purpose, request_hash, response_hash, recorded_at, previous_hash, entry_hash, signature)| Entry {
-            sequence,
-            exchanged: Exchanged { client, message_id, method, case_name, purpose, request_hash, response_hash, recorded_at, read: None },
-            previous_hash,
-            entry_hash,
-            signature,
-        })
+        .map(
+            |(
+                sequence,
+                client,
+                message_id,
+                method,
+                case_name,
+                purpose,
+                request_hash,
+                response_hash,
+                recorded_at,
+                previous_hash,
+                entry_hash,
+                signature,
+            )| Entry {
+                sequence,
+                exchanged: Exchanged {
+                    client,
+                    message_id,
+                    method,
+                    case_name,
+                    purpose,
+                    request_hash,
+                    response_hash,
+                    recorded_at,
+                    read: None,
+                },
+                previous_hash,
+                entry_hash,
+                signature,
+            },
+        )
         .collect())
 }
 
@@ -306,7 +351,13 @@ mod tests {
                 let exchanged = exchange(i);
                 let hash = entry_hash(&previous, i64::from(i), &exchanged);
                 let signature = (i == n).then(|| key.sign(hash.as_bytes()));
-                let entry = Entry { sequence: i64::from(i), exchanged, previous_hash: previous.clone(), entry_hash: hash.clone(), signature };
+                let entry = Entry {
+                    sequence: i64::from(i),
+                    exchanged,
+                    previous_hash: previous.clone(),
+                    entry_hash: hash.clone(),
+                    signature,
+                };
                 previous = hash;
                 entry
             })

@@ -60,26 +60,26 @@ impl Registers {
         .await
         .map(|_| ()))
         .map_err(store_error)?;
-        let (secret,): (Vec<u8>,) = on_backend!(self.db().writer(), |pool| sqlx::query_as(
-            "SELECT secret FROM gateway_keys WHERE name = $1"
-        )
-        .bind(name)
-        .fetch_one(pool)
-        .await)
-        .map_err(store_error)?;
+        let (secret,): (Vec<u8>,) =
+            on_backend!(self.db().writer(), |pool| sqlx::query_as("SELECT secret FROM gateway_keys WHERE name = $1")
+                .bind(name)
+                .fetch_one(pool)
+                .await)
+            .map_err(store_error)?;
         secret.try_into().map_err(|_| ApiError::internal(format!("key {name} is not 32 bytes")))
     }
 
     /// A person's consent for a purpose.
     pub async fn consent(&self, iin: Iin, purpose: &str) -> Result<Option<ConsentRow>, ApiError> {
-        let row: Option<(DateTime<Utc>, Option<DateTime<Utc>>)> = on_backend!(self.db().reader(), |pool| sqlx::query_as(
-            "SELECT granted_at, withdrawn_at FROM consents WHERE iin = $1 AND purpose = $2"
-        )
-        .bind(iin.to_string())
-        .bind(purpose)
-        .fetch_optional(pool)
-        .await)
-        .map_err(store_error)?;
+        let row: Option<(DateTime<Utc>, Option<DateTime<Utc>>)> =
+            on_backend!(self.db().reader(), |pool| sqlx::query_as(
+                "SELECT granted_at, withdrawn_at FROM consents WHERE iin = $1 AND purpose = $2"
+            )
+            .bind(iin.to_string())
+            .bind(purpose)
+            .fetch_optional(pool)
+            .await)
+            .map_err(store_error)?;
         Ok(row.map(|(granted_at, withdrawn_at)| ConsentRow {
             iin: iin.to_string(),
             purpose: purpose.to_owned(),
@@ -89,7 +89,13 @@ impl Registers {
     }
 
     /// Records or withdraws a consent, with its audit row.
-    pub async fn set_consent(&self, command: Command, iin: Iin, purpose: &str, give: bool) -> Result<Option<ConsentRow>, ApiError> {
+    pub async fn set_consent(
+        &self,
+        command: Command,
+        iin: Iin,
+        purpose: &str,
+        give: bool,
+    ) -> Result<Option<ConsentRow>, ApiError> {
         let (who, what) = (iin.to_string(), purpose.to_owned());
         self.db()
             .transact::<(), _>(command, move |tx| {
@@ -131,7 +137,14 @@ impl Registers {
     }
 
     /// Stores a certificate issued.
-    pub async fn store_certificate(&self, command: Command, serial: &str, iin: Iin, encoded: Vec<u8>, not_after: DateTime<Utc>) -> Result<(), ApiError> {
+    pub async fn store_certificate(
+        &self,
+        command: Command,
+        serial: &str,
+        iin: Iin,
+        encoded: Vec<u8>,
+        not_after: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
         let (serial, who) = (serial.to_owned(), iin.to_string());
         self.db()
             .transact::<(), _>(command, move |tx| {
@@ -168,7 +181,10 @@ impl Registers {
     }
 
     /// A certificate's subject, expiry and revocation.
-    pub async fn certificate(&self, serial: &str) -> Result<Option<(String, DateTime<Utc>, Option<DateTime<Utc>>)>, ApiError> {
+    pub async fn certificate(
+        &self,
+        serial: &str,
+    ) -> Result<Option<(String, DateTime<Utc>, Option<DateTime<Utc>>)>, ApiError> {
         on_backend!(self.db().reader(), |pool| sqlx::query_as(
             "SELECT iin, not_after, revoked_at FROM certificates WHERE serial = $1"
         )
@@ -179,7 +195,12 @@ impl Registers {
     }
 
     /// Revokes a certificate; answers when it was revoked (the first time).
-    pub async fn revoke(&self, command: Command, serial: &str, reason: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
+    pub async fn revoke(
+        &self,
+        command: Command,
+        serial: &str,
+        reason: &str,
+    ) -> Result<Option<DateTime<Utc>>, ApiError> {
         let (serial, reason) = (serial.to_owned(), reason.to_owned());
         let s = serial.clone();
         self.db()
@@ -244,7 +265,8 @@ impl Registers {
 
     /// The one-time password for (IIN, digest).
     pub async fn otp(&self, iin: Iin, digest: &str) -> Result<Option<OtpRow>, ApiError> {
-        let row: Option<(Vec<u8>, Option<String>, DateTime<Utc>, i64, i64)> = on_backend!(self.db().reader(), |pool| sqlx::query_as(
+        type Row = (Vec<u8>, Option<String>, DateTime<Utc>, i64, i64);
+        let row: Option<Row> = on_backend!(self.db().reader(), |pool| sqlx::query_as(
             "SELECT code_hash, dev_code, expires_at, attempts_left, used FROM otps WHERE iin = $1 AND digest = $2"
         )
         .bind(iin.to_string())
@@ -283,7 +305,11 @@ impl Registers {
 
     /// Stores a notification once per (sender, message id); answers the stored one and whether
     /// it was already there.
-    pub async fn store_notification(&self, command: Command, row: NotificationRow) -> Result<(NotificationRow, bool), ApiError> {
+    pub async fn store_notification(
+        &self,
+        command: Command,
+        row: NotificationRow,
+    ) -> Result<(NotificationRow, bool), ApiError> {
         let (sender, message_id) = (row.7.clone(), row.8.clone());
         let inserted = self
             .db()
@@ -328,7 +354,12 @@ impl Registers {
     }
 
     /// A recipient's notifications, newest first, from `offset`.
-    pub async fn notifications(&self, recipient: &str, offset: i64, limit: i64) -> Result<Vec<NotificationRow>, ApiError> {
+    pub async fn notifications(
+        &self,
+        recipient: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<NotificationRow>, ApiError> {
         on_backend!(self.db().reader(), |pool| sqlx::query_as(
             "SELECT id, recipient, channel, text_kk, text_ru, text_en, case_name, sender, message_id, sent_at \
              FROM notifications WHERE recipient = $1 ORDER BY seq DESC LIMIT $2 OFFSET $3"
@@ -342,7 +373,12 @@ impl Registers {
     }
 
     /// Stores a stage report once per (reporter, message id).
-    pub async fn store_stage(&self, command: Command, row: StageRow, message_id: &str) -> Result<(StageRow, bool), ApiError> {
+    pub async fn store_stage(
+        &self,
+        command: Command,
+        row: StageRow,
+        message_id: &str,
+    ) -> Result<(StageRow, bool), ApiError> {
         let (reporter, message_id) = (row.6.clone(), message_id.to_owned());
         let m = message_id.clone();
         let inserted = self
@@ -387,7 +423,13 @@ impl Registers {
     }
 
     /// Stage reports of a case, or of a service, in the order recorded.
-    pub async fn stages(&self, case_name: &str, service: &str, offset: i64, limit: i64) -> Result<Vec<StageRow>, ApiError> {
+    pub async fn stages(
+        &self,
+        case_name: &str,
+        service: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<StageRow>, ApiError> {
         let (sql, key) = if case_name.is_empty() {
             (
                 "SELECT id, service, case_name, stage, occurred_at, channel, reporter, recorded_at FROM stage_reports \
@@ -401,8 +443,13 @@ impl Registers {
                 case_name,
             )
         };
-        on_backend!(self.db().reader(), |pool| sqlx::query_as(sql).bind(key).bind(limit).bind(offset).fetch_all(pool).await)
-            .map_err(store_error)
+        on_backend!(self.db().reader(), |pool| sqlx::query_as(sql)
+            .bind(key)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await)
+        .map_err(store_error)
     }
 
     /// Reads of a person's data, newest first.

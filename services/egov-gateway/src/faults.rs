@@ -71,7 +71,8 @@ impl Faults {
             tokio::time::sleep(delay).await;
         }
         if unavailable {
-            return Err(ApiError::unavailable("FAULT_INJECTED", format!("{method}: injected UNAVAILABLE")).meta("method", method));
+            return Err(ApiError::unavailable("FAULT_INJECTED", format!("{method}: injected UNAVAILABLE"))
+                .meta("method", method));
         }
         Ok(())
     }

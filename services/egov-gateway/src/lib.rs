@@ -91,7 +91,8 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         grpc::seed_population(&registers, system, settings.seed, settings.seed_persons).await?;
     }
     let grants = access::Grants::for_profile(ctx.config.profile, settings.access_file.as_deref())?;
-    let authority = authority::Authority::new(registers.secret("ca-root").await?, registers.secret("person-keys").await?);
+    let authority =
+        authority::Authority::new(registers.secret("ca-root").await?, registers.secret("person-keys").await?);
     let evidence_key = authority::EvidenceKey::new(registers.secret("evidence").await?);
     let gateway = grpc::Gateway::new(grpc::Parts {
         registers,
@@ -108,17 +109,44 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         }
     };
     let g = &gateway;
-    rules("IdentityService", services.add(tuned!(gw::identity_service_server::IdentityServiceServer::new(g.clone()), ctx)));
-    rules("CivilStatusService", services.add(tuned!(gw::civil_status_service_server::CivilStatusServiceServer::new(g.clone()), ctx)));
-    rules("PropertyService", services.add(tuned!(gw::property_service_server::PropertyServiceServer::new(g.clone()), ctx)));
+    rules(
+        "IdentityService",
+        services.add(tuned!(gw::identity_service_server::IdentityServiceServer::new(g.clone()), ctx)),
+    );
+    rules(
+        "CivilStatusService",
+        services.add(tuned!(gw::civil_status_service_server::CivilStatusServiceServer::new(g.clone()), ctx)),
+    );
+    rules(
+        "PropertyService",
+        services.add(tuned!(gw::property_service_server::PropertyServiceServer::new(g.clone()), ctx)),
+    );
     rules("CourtService", services.add(tuned!(gw::court_service_server::CourtServiceServer::new(g.clone()), ctx)));
-    rules("SocialStatusService", services.add(tuned!(gw::social_status_service_server::SocialStatusServiceServer::new(g.clone()), ctx)));
-    rules("EmploymentService", services.add(tuned!(gw::employment_service_server::EmploymentServiceServer::new(g.clone()), ctx)));
-    rules("ConsentService", services.add(tuned!(gw::consent_service_server::ConsentServiceServer::new(g.clone()), ctx)));
-    rules("SignatureService", services.add(tuned!(gw::signature_service_server::SignatureServiceServer::new(g.clone()), ctx)));
+    rules(
+        "SocialStatusService",
+        services.add(tuned!(gw::social_status_service_server::SocialStatusServiceServer::new(g.clone()), ctx)),
+    );
+    rules(
+        "EmploymentService",
+        services.add(tuned!(gw::employment_service_server::EmploymentServiceServer::new(g.clone()), ctx)),
+    );
+    rules(
+        "ConsentService",
+        services.add(tuned!(gw::consent_service_server::ConsentServiceServer::new(g.clone()), ctx)),
+    );
+    rules(
+        "SignatureService",
+        services.add(tuned!(gw::signature_service_server::SignatureServiceServer::new(g.clone()), ctx)),
+    );
     rules("OtpService", services.add(tuned!(gw::otp_service_server::OtpServiceServer::new(g.clone()), ctx)));
-    rules("NotificationService", services.add(tuned!(gw::notification_service_server::NotificationServiceServer::new(g.clone()), ctx)));
-    rules("MonitoringService", services.add(tuned!(gw::monitoring_service_server::MonitoringServiceServer::new(g.clone()), ctx)));
+    rules(
+        "NotificationService",
+        services.add(tuned!(gw::notification_service_server::NotificationServiceServer::new(g.clone()), ctx)),
+    );
+    rules(
+        "MonitoringService",
+        services.add(tuned!(gw::monitoring_service_server::MonitoringServiceServer::new(g.clone()), ctx)),
+    );
     rules("AuditService", services.add(tuned!(gw::audit_service_server::AuditServiceServer::new(g.clone()), ctx)));
     rules("MetaService", services.add(tuned!(gw::meta_service_server::MetaServiceServer::new(g.clone()), ctx)));
     rules("AdminService", services.add(tuned!(gw::admin_service_server::AdminServiceServer::new(gateway), ctx)));

@@ -654,7 +654,10 @@ mod tests {
         assert!(p.dwellings.iter().any(|d| d.emergency_since.is_some()));
         assert!(!p.tenancies.is_empty() && !p.court_decisions.is_empty() && !p.incomes.is_empty());
         let consenting: std::collections::HashSet<Iin> = p.consents.iter().map(|(i, _)| *i).collect();
-        assert!(consenting.len() < p.persons.len() && consenting.len() > p.persons.len() * 9 / 10, "most consent, some do not");
+        assert!(
+            consenting.len() < p.persons.len() && consenting.len() > p.persons.len() * 9 / 10,
+            "most consent, some do not"
+        );
         let names: String = p.persons.iter().take(200).map(|x| x.last_name.clone() + &x.first_name).collect();
         assert!(names.chars().any(|c| "әғқңөұүһі".contains(c)), "Kazakh letters");
     }

@@ -73,7 +73,10 @@ impl Exchange {
         let message_id = uuid::Uuid::parse_str(message_id)
             .map_err(|_| ApiError::bad_field("ENVELOPE_INVALID", keys::MESSAGE_ID, "must be a UUID"))?;
         let user_iin = get(keys::USER_IIN)
-            .map(|text| Iin::parse(text).map_err(|e| ApiError::bad_field(e.reason(), keys::USER_IIN, format!("not a valid IIN: {e}"))))
+            .map(|text| {
+                Iin::parse(text)
+                    .map_err(|e| ApiError::bad_field(e.reason(), keys::USER_IIN, format!("not a valid IIN: {e}")))
+            })
             .transpose()?;
         for (key, value) in [(keys::CASE, case), (keys::PURPOSE, purpose)] {
             if value.chars().count() > MAX_TEXT {

@@ -35,7 +35,8 @@ fn purpose(value: &str) -> Result<String, ApiError> {
 }
 
 fn digest_field(value: &str) -> Result<[u8; 32], ApiError> {
-    authority::digest(value).ok_or_else(|| ApiError::bad_field("DIGEST_INVALID", "digest", "a lowercase hex SHA-256, 64 characters"))
+    authority::digest(value)
+        .ok_or_else(|| ApiError::bad_field("DIGEST_INVALID", "digest", "a lowercase hex SHA-256, 64 characters"))
 }
 
 /// Page tokens are offsets, written as decimal text.
@@ -44,7 +45,9 @@ fn page(page_size: i32, token: &str) -> Result<(i64, i64), ApiError> {
     let offset = if token.is_empty() {
         0
     } else {
-        token.parse::<i64>().ok().filter(|o| *o >= 0).ok_or_else(|| ApiError::bad_field("PAGE_TOKEN_INVALID", "page_token", "use the next_page_token of the last page"))?
+        token.parse::<i64>().ok().filter(|o| *o >= 0).ok_or_else(|| {
+            ApiError::bad_field("PAGE_TOKEN_INVALID", "page_token", "use the next_page_token of the last page")
+        })?
     };
     Ok((size, offset))
 }
@@ -74,7 +77,10 @@ impl pb::consent_service_server::ConsentService for Gateway {
         self.finish(&exchange, M, pb::RecordConsentResponse { consent: consent(row) }, &[], &[]).await
     }
 
-    async fn withdraw_consent(&self, request: Request<pb::WithdrawConsentRequest>) -> Answer<pb::WithdrawConsentResponse> {
+    async fn withdraw_consent(
+        &self,
+        request: Request<pb::WithdrawConsentRequest>,
+    ) -> Answer<pb::WithdrawConsentResponse> {
         const M: &str = method!("ConsentService", "WithdrawConsent");
         let exchange = self.open(&request, M).await?;
         let who = iin(&request.get_ref().iin, "iin")?;
@@ -90,22 +96,33 @@ impl pb::consent_service_server::ConsentService for Gateway {
         let who = iin(&request.get_ref().iin, "iin")?;
         let what = purpose(&request.get_ref().purpose)?;
         self.registers.existing(who).await?;
-        let row = if self.faults.has(M, Fault::ConsentWithdrawn) { None } else { self.registers.consent(who, &what).await? };
+        let row =
+            if self.faults.has(M, Fault::ConsentWithdrawn) { None } else { self.registers.consent(who, &what).await? };
         let granted = row.as_ref().is_some_and(|c| c.withdrawn_at.is_none());
-        self.finish(&exchange, M, pb::CheckConsentResponse { granted, consent: consent(row) }, &[who], &["consent"]).await
+        self.finish(&exchange, M, pb::CheckConsentResponse { granted, consent: consent(row) }, &[who], &["consent"])
+            .await
     }
 }
 
 #[tonic::async_trait]
 impl pb::signature_service_server::SignatureService for Gateway {
-    async fn issue_certificate(&self, request: Request<pb::IssueCertificateRequest>) -> Answer<pb::IssueCertificateResponse> {
+    async fn issue_certificate(
+        &self,
+        request: Request<pb::IssueCertificateRequest>,
+    ) -> Answer<pb::IssueCertificateResponse> {
         const M: &str = method!("SignatureService", "IssueCertificate");
         let exchange = self.open(&request, M).await?;
         let who = iin(&request.get_ref().iin, "iin")?;
         self.registers.existing(who).await?;
         let issued = self.authority.issue(who, self.clock.now());
         self.registers
-            .store_certificate(Command::new(Principal::of(&request), M), &issued.serial, who, issued.encoded.clone(), issued.not_after)
+            .store_certificate(
+                Command::new(Principal::of(&request), M),
+                &issued.serial,
+                who,
+                issued.encoded.clone(),
+                issued.not_after,
+            )
             .await?;
         let response = pb::IssueCertificateResponse { certificate: issued.encoded, serial: issued.serial };
         self.finish(&exchange, M, response, &[], &[]).await
@@ -123,7 +140,13 @@ impl pb::signature_service_server::SignatureService for Gateway {
             None => {
                 let issued = self.authority.issue(who, now);
                 self.registers
-                    .store_certificate(Command::new(Principal::of(&request), M), &issued.serial, who, issued.encoded.clone(), issued.not_after)
+                    .store_certificate(
+                        Command::new(Principal::of(&request), M),
+                        &issued.serial,
+                        who,
+                        issued.encoded.clone(),
+                        issued.not_after,
+                    )
                     .await?;
                 issued.encoded
             }
@@ -132,7 +155,10 @@ impl pb::signature_service_server::SignatureService for Gateway {
         self.finish(&exchange, M, response, &[], &[]).await
     }
 
-    async fn verify_signature(&self, request: Request<pb::VerifySignatureRequest>) -> Answer<pb::VerifySignatureResponse> {
+    async fn verify_signature(
+        &self,
+        request: Request<pb::VerifySignatureRequest>,
+    ) -> Answer<pb::VerifySignatureResponse> {
         const M: &str = method!("SignatureService", "VerifySignature");
         let exchange = self.open(&request, M).await?;
         let digest = digest_field(&request.get_ref().digest)?;
@@ -142,20 +168,33 @@ impl pb::signature_service_server::SignatureService for Gateway {
         let (result, signer, serial) = match verdict {
             Verdict::Unknown => (pb::VerificationResult::Unknown, String::new(), String::new()),
             Verdict::Expired(who, serial) => (pb::VerificationResult::Expired, who.to_string(), serial),
-            Verdict::InvalidSignature(who, serial) => (pb::VerificationResult::InvalidSignature, who.to_string(), serial),
+            Verdict::InvalidSignature(who, serial) => {
+                (pb::VerificationResult::InvalidSignature, who.to_string(), serial)
+            }
             Verdict::Valid(who, serial) => {
                 let revoked = self.faults.has(M, Fault::RevokedCertificate)
-                    || self.registers.certificate(&serial).await?.is_some_and(|(_, _, revoked)| revoked.is_some_and(|at| at <= now));
+                    || self
+                        .registers
+                        .certificate(&serial)
+                        .await?
+                        .is_some_and(|(_, _, revoked)| revoked.is_some_and(|at| at <= now));
                 let result = if revoked { pb::VerificationResult::Revoked } else { pb::VerificationResult::Valid };
                 (result, who.to_string(), serial)
             }
         };
-        let response =
-            pb::VerifySignatureResponse { result: result as i32, signer_iin: signer, verified_at: Some(timestamp(now)), serial };
+        let response = pb::VerifySignatureResponse {
+            result: result as i32,
+            signer_iin: signer,
+            verified_at: Some(timestamp(now)),
+            serial,
+        };
         self.finish(&exchange, M, response, &[], &[]).await
     }
 
-    async fn revoke_certificate(&self, request: Request<pb::RevokeCertificateRequest>) -> Answer<pb::RevokeCertificateResponse> {
+    async fn revoke_certificate(
+        &self,
+        request: Request<pb::RevokeCertificateRequest>,
+    ) -> Answer<pb::RevokeCertificateResponse> {
         const M: &str = method!("SignatureService", "RevokeCertificate");
         let exchange = self.open(&request, M).await?;
         let serial = request.get_ref().serial.trim().to_owned();
@@ -164,10 +203,13 @@ impl pb::signature_service_server::SignatureService for Gateway {
             return Err(ApiError::bad_field("REASON_REQUIRED", "reason", "a revocation states why").into());
         }
         if self.registers.certificate(&serial).await?.is_none() {
-            return Err(ApiError::not_found("CERTIFICATE_NOT_FOUND", format!("no certificate with serial {serial:?}")).into());
+            return Err(
+                ApiError::not_found("CERTIFICATE_NOT_FOUND", format!("no certificate with serial {serial:?}")).into()
+            );
         }
         let revoked_at = self.registers.revoke(Command::new(Principal::of(&request), M), &serial, &reason).await?;
-        self.finish(&exchange, M, pb::RevokeCertificateResponse { revoked_at: revoked_at.map(timestamp) }, &[], &[]).await
+        self.finish(&exchange, M, pb::RevokeCertificateResponse { revoked_at: revoked_at.map(timestamp) }, &[], &[])
+            .await
     }
 
     async fn get_certificate_status(
@@ -188,7 +230,14 @@ impl pb::signature_service_server::SignatureService for Gateway {
         } else {
             status
         };
-        self.finish(&exchange, M, pb::GetCertificateStatusResponse { status: status as i32, subject_iin: subject }, &[], &[]).await
+        self.finish(
+            &exchange,
+            M,
+            pb::GetCertificateStatusResponse { status: status as i32, subject_iin: subject },
+            &[],
+            &[],
+        )
+        .await
     }
 
     async fn list_revoked_certificates(
@@ -260,7 +309,11 @@ impl pb::otp_service_server::OtpService for Gateway {
             Some(otp) => {
                 let matched = otp.code_hash == otp_hash(&who.to_string(), &digest, &code);
                 self.registers.spend_otp(Command::new(Principal::of(&request), M), who, &digest, matched).await?;
-                if matched { (pb::OtpResult::Valid, otp.attempts_left) } else { (pb::OtpResult::WrongCode, otp.attempts_left - 1) }
+                if matched {
+                    (pb::OtpResult::Valid, otp.attempts_left)
+                } else {
+                    (pb::OtpResult::WrongCode, otp.attempts_left - 1)
+                }
             }
         };
         let response = pb::VerifyOtpResponse { result: result as i32, attempts_left: i32::try_from(left).unwrap_or(0) };
@@ -307,7 +360,10 @@ fn notification(row: crate::exchange_store::NotificationRow) -> pb::Notification
 
 #[tonic::async_trait]
 impl pb::notification_service_server::NotificationService for Gateway {
-    async fn send_notification(&self, request: Request<pb::SendNotificationRequest>) -> Answer<pb::SendNotificationResponse> {
+    async fn send_notification(
+        &self,
+        request: Request<pb::SendNotificationRequest>,
+    ) -> Answer<pb::SendNotificationResponse> {
         const M: &str = method!("NotificationService", "SendNotification");
         self.faults.enter(M).await?;
         let exchange = super::envelope::Exchange::open_delivery(&request, M)?;
@@ -321,10 +377,16 @@ impl pb::notification_service_server::NotificationService for Gateway {
         let text = r.text.clone().unwrap_or_default();
         for (field, value) in [("text.kk", &text.kk), ("text.ru", &text.ru), ("text.en", &text.en)] {
             if value.trim().is_empty() {
-                return Err(ApiError::bad_field("TEXT_REQUIRED", field, "notifications go out in Kazakh, Russian and English").into());
+                return Err(ApiError::bad_field(
+                    "TEXT_REQUIRED",
+                    field,
+                    "notifications go out in Kazakh, Russian and English",
+                )
+                .into());
             }
         }
-        let case_name = if r.case_name.trim().is_empty() { exchange.case.clone() } else { r.case_name.trim().to_owned() };
+        let case_name =
+            if r.case_name.trim().is_empty() { exchange.case.clone() } else { r.case_name.trim().to_owned() };
         let row = (
             uuid::Uuid::new_v4().to_string(),
             recipient,
@@ -337,12 +399,16 @@ impl pb::notification_service_server::NotificationService for Gateway {
             exchange.message_id.to_string(),
             self.clock.now(),
         );
-        let (stored, duplicate) = self.registers.store_notification(Command::new(Principal::of(&request), M), row).await?;
+        let (stored, duplicate) =
+            self.registers.store_notification(Command::new(Principal::of(&request), M), row).await?;
         let response = pb::SendNotificationResponse { notification: Some(notification(stored)), duplicate };
         self.finish(&exchange, M, response, &[], &[]).await
     }
 
-    async fn list_notifications(&self, request: Request<pb::ListNotificationsRequest>) -> Answer<pb::ListNotificationsResponse> {
+    async fn list_notifications(
+        &self,
+        request: Request<pb::ListNotificationsRequest>,
+    ) -> Answer<pb::ListNotificationsResponse> {
         const M: &str = method!("NotificationService", "ListNotifications");
         let exchange = self.open(&request, M).await?;
         let r = request.get_ref();
@@ -354,7 +420,10 @@ impl pb::notification_service_server::NotificationService for Gateway {
         let (size, offset) = page(r.page_size, &r.page_token)?;
         let rows = self.registers.notifications(&recipient, offset, size).await?;
         let next_page_token = next_token(offset, size, rows.len());
-        let response = pb::ListNotificationsResponse { notifications: rows.into_iter().map(notification).collect(), next_page_token };
+        let response = pb::ListNotificationsResponse {
+            notifications: rows.into_iter().map(notification).collect(),
+            next_page_token,
+        };
         self.finish(&exchange, M, response, &people, &["notifications"]).await
     }
 }
@@ -403,12 +472,17 @@ impl pb::monitoring_service_server::MonitoringService for Gateway {
             exchange.client.clone(),
             evidence::canonical_time(self.clock.now()),
         );
-        let (stored, duplicate) =
-            self.registers.store_stage(Command::new(Principal::of(&request), M), row, &exchange.message_id.to_string()).await?;
+        let (stored, duplicate) = self
+            .registers
+            .store_stage(Command::new(Principal::of(&request), M), row, &exchange.message_id.to_string())
+            .await?;
         self.finish(&exchange, M, pb::ReportStageResponse { report: Some(report(stored)), duplicate }, &[], &[]).await
     }
 
-    async fn list_stage_reports(&self, request: Request<pb::ListStageReportsRequest>) -> Answer<pb::ListStageReportsResponse> {
+    async fn list_stage_reports(
+        &self,
+        request: Request<pb::ListStageReportsRequest>,
+    ) -> Answer<pb::ListStageReportsResponse> {
         let r = request.get_ref();
         let (case_name, service) = (r.case_name.trim(), r.service.trim());
         if case_name.is_empty() && service.is_empty() {
@@ -417,7 +491,10 @@ impl pb::monitoring_service_server::MonitoringService for Gateway {
         let (size, offset) = page(r.page_size, &r.page_token)?;
         let rows = self.registers.stages(case_name, service, offset, size).await?;
         let next_page_token = next_token(offset, size, rows.len());
-        Ok(Response::new(pb::ListStageReportsResponse { reports: rows.into_iter().map(report).collect(), next_page_token }))
+        Ok(Response::new(pb::ListStageReportsResponse {
+            reports: rows.into_iter().map(report).collect(),
+            next_page_token,
+        }))
     }
 }
 
@@ -464,7 +541,10 @@ impl pb::audit_service_server::AuditService for Gateway {
         }))
     }
 
-    async fn list_processing_log(&self, request: Request<pb::ListProcessingLogRequest>) -> Answer<pb::ListProcessingLogResponse> {
+    async fn list_processing_log(
+        &self,
+        request: Request<pb::ListProcessingLogRequest>,
+    ) -> Answer<pb::ListProcessingLogResponse> {
         const M: &str = method!("AuditService", "ListProcessingLog");
         let exchange = self.open(&request, M).await?;
         let who = iin(&request.get_ref().iin, "iin")?;

@@ -98,7 +98,11 @@ impl Gateway {
             "CONSENT_MISSING",
             format!("{who} has no consent on record for {} to process their restricted personal data", exchange.client),
         )
-        .precondition("CONSENT", who.to_string(), "Personal Data Law Art. 8: consent to restricted-access personal data is missing")
+        .precondition(
+            "CONSENT",
+            who.to_string(),
+            "Personal Data Law Art. 8: consent to restricted-access personal data is missing",
+        )
         .meta("iin", who.to_string())
         .meta("purpose", exchange.client.clone()))
     }
@@ -148,7 +152,14 @@ impl pb::identity_service_server::IdentityService for Gateway {
         let exchange = self.open(&request, M).await?;
         let who = iin(&request.get_ref().iin, "iin")?;
         let person = self.registers.existing(who).await?;
-        self.finish(&exchange, M, pb::GetPersonResponse { person: Some(convert::person(&person)) }, &[who], &["identity"]).await
+        self.finish(
+            &exchange,
+            M,
+            pb::GetPersonResponse { person: Some(convert::person(&person)) },
+            &[who],
+            &["identity"],
+        )
+        .await
     }
 
     async fn list_identity_documents(
@@ -160,7 +171,8 @@ impl pb::identity_service_server::IdentityService for Gateway {
         let who = iin(&request.get_ref().iin, "iin")?;
         self.registers.existing(who).await?;
         let documents = if self.hidden(M) { Vec::new() } else { self.registers.documents(who).await? };
-        let response = pb::ListIdentityDocumentsResponse { documents: documents.iter().map(convert::document).collect() };
+        let response =
+            pb::ListIdentityDocumentsResponse { documents: documents.iter().map(convert::document).collect() };
         self.finish(&exchange, M, response, &[who], &["identity_documents"]).await
     }
 
@@ -172,10 +184,15 @@ impl pb::identity_service_server::IdentityService for Gateway {
         let exchange = self.open(&request, M).await?;
         let who = iin(&request.get_ref().iin, "iin")?;
         self.registers.existing(who).await?;
-        let (periods, settlement) = if self.hidden(M) { (Vec::new(), None) } else { self.registers.addresses(who).await? };
+        let (periods, settlement) =
+            if self.hidden(M) { (Vec::new(), None) } else { self.registers.addresses(who).await? };
         let current = periods.iter().find(|p| p.to.is_none()).map(convert::address);
         let history = periods.iter().filter(|p| p.to.is_some()).map(convert::address).collect();
-        let response = pb::GetRegisteredAddressResponse { current, history, settlement: settlement.as_ref().map(convert::settlement) };
+        let response = pb::GetRegisteredAddressResponse {
+            current,
+            history,
+            settlement: settlement.as_ref().map(convert::settlement),
+        };
         self.finish(&exchange, M, response, &[who], &["address"]).await
     }
 }
@@ -303,7 +320,8 @@ impl pb::social_status_service_server::SocialStatusService for Gateway {
             .filter(|g| g.since <= as_of && g.until.is_none_or(|u| u >= as_of))
             .map(convert::group)
             .collect();
-        self.finish(&exchange, M, pb::GetSocialStatusResponse { groups, orphan_data_held }, &[who], &["social_status"]).await
+        self.finish(&exchange, M, pb::GetSocialStatusResponse { groups, orphan_data_held }, &[who], &["social_status"])
+            .await
     }
 
     async fn list_income(&self, request: Request<pb::ListIncomeRequest>) -> Answer<pb::ListIncomeResponse> {
@@ -404,15 +422,23 @@ impl pb::admin_service_server::AdminService for Gateway {
     async fn inject_fault(&self, request: Request<pb::InjectFaultRequest>) -> Answer<pb::InjectFaultResponse> {
         let pb::InjectFaultRequest { method, kind, latency, rate_per_mille } = request.into_inner();
         if !access::gateway_methods().iter().any(|(s, m)| format!("/{}.{s}/{m}", access::PACKAGE) == method) {
-            return Err(ApiError::bad_field("METHOD_UNKNOWN", "method", "a full method name of the gateway, /kz.egov.gateway.v1.Service/Method").into());
+            return Err(ApiError::bad_field(
+                "METHOD_UNKNOWN",
+                "method",
+                "a full method name of the gateway, /kz.egov.gateway.v1.Service/Method",
+            )
+            .into());
         }
         let fault = match pb::FaultKind::try_from(kind) {
             Ok(pb::FaultKind::Latency) => {
-                let latency = latency.ok_or_else(|| ApiError::bad_field("LATENCY_REQUIRED", "latency", "required for LATENCY"))?;
+                let latency = latency
+                    .ok_or_else(|| ApiError::bad_field("LATENCY_REQUIRED", "latency", "required for LATENCY"))?;
                 let d = std::time::Duration::try_from(latency)
                     .ok()
                     .filter(|d| !d.is_zero() && *d <= std::time::Duration::from_secs(60))
-                    .ok_or_else(|| ApiError::bad_field("LATENCY_OUT_OF_RANGE", "latency", "above zero and at most 60 s"))?;
+                    .ok_or_else(|| {
+                        ApiError::bad_field("LATENCY_OUT_OF_RANGE", "latency", "above zero and at most 60 s")
+                    })?;
                 Fault::Latency(d)
             }
             Ok(pb::FaultKind::Unavailable) => {
@@ -439,7 +465,10 @@ impl pb::admin_service_server::AdminService for Gateway {
         let who = iin(&request.get_ref().iin, "iin")?;
         let digest = request.get_ref().digest.trim().to_owned();
         let code = self.registers.otp(who, &digest).await?.and_then(|o| o.dev_code).ok_or_else(|| {
-            ApiError::not_found("OTP_NOT_ISSUED", "no one-time password was issued in the dev profile for this IIN and digest")
+            ApiError::not_found(
+                "OTP_NOT_ISSUED",
+                "no one-time password was issued in the dev profile for this IIN and digest",
+            )
         })?;
         Ok(Response::new(pb::GetIssuedOtpResponse { code }))
     }
