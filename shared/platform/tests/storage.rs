@@ -24,9 +24,11 @@ use uuid::Uuid;
 const ADD_NOTE: &str = "/test.v1.NoteService/AddNote";
 const LIMIT: Duration = Duration::from_secs(60);
 
+/// The caller of the tests' changes: a portal, so that the envelope's sender (the service,
+/// `registry`) is seen to differ from who made the change.
 fn principal() -> Principal {
     Principal {
-        subsystem: Subsystem::Registry,
+        subsystem: Subsystem::OtbasyPortal,
         official: None,
         user_iin: Some("791028302728".into()),
         representative: None,

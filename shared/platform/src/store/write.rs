@@ -64,6 +64,8 @@ type Transactions = Backend<Transaction<'static, Sqlite>, Transaction<'static, P
 #[derive(Debug)]
 pub struct WriteTx {
     tx: Transactions,
+    /// The service writing: the sender named in its outbox rows' envelope.
+    sender: crate::principal::Subsystem,
     command: Command,
     now: DateTime<Utc>,
     audited: usize,
@@ -128,7 +130,8 @@ impl WriteTx {
     /// Adds a message to the outbox; the relay delivers it after the commit. Answers its id.
     pub async fn enqueue(&mut self, message: OutboxMessage) -> Result<Uuid, ApiError> {
         let id = Uuid::new_v4();
-        let client = self.command.principal.subsystem.as_str().to_owned();
+        // The envelope names the service that sends, whoever made the change.
+        let client = self.sender.as_str().to_owned();
         let wall = crate::clock::wall_time();
         crate::on_backend!(self.conn(), |c| sqlx::query(
             "INSERT INTO outbox (message_id, client, destination, method, case_name, purpose, user_iin, payload, \
@@ -216,7 +219,8 @@ impl Db {
     {
         let now = self.clock().now();
         let idempotency = command.idempotency;
-        let mut tx = WriteTx { tx: self.begin().await?, command, now, audited: 0, enqueued: 0 };
+        let mut tx =
+            WriteTx { tx: self.begin().await?, sender: self.spec().subsystem, command, now, audited: 0, enqueued: 0 };
         // The request id is claimed before the change runs: a concurrent retry on another
         // replica waits on this row, then finds it committed and gets the first answer back.
         if let Some((request_id, hash)) = idempotency
