@@ -104,6 +104,17 @@ impl pb::consent_service_server::ConsentService for Gateway {
     }
 }
 
+impl Gateway {
+    /// Issues a certificate to `who`, valid from now, and keeps it on record.
+    async fn issue_certificate(&self, command: Command, who: kz_ids::Iin) -> Result<authority::Issued, ApiError> {
+        let issued = self.authority.issue(who, self.clock.now());
+        self.registers
+            .store_certificate(command, &issued.serial, who, issued.encoded.clone(), issued.not_after)
+            .await?;
+        Ok(issued)
+    }
+}
+
 #[tonic::async_trait]
 impl pb::signature_service_server::SignatureService for Gateway {
     async fn issue_certificate(
@@ -114,16 +125,7 @@ impl pb::signature_service_server::SignatureService for Gateway {
         let exchange = self.open(&request, M).await?;
         let who = iin(&request.get_ref().iin, "iin")?;
         self.registers.existing(who).await?;
-        let issued = self.authority.issue(who, self.clock.now());
-        self.registers
-            .store_certificate(
-                Command::new(Principal::of(&request), M),
-                &issued.serial,
-                who,
-                issued.encoded.clone(),
-                issued.not_after,
-            )
-            .await?;
+        let issued = self.issue_certificate(Command::new(Principal::of(&request), M), who).await?;
         let response = pb::IssueCertificateResponse { certificate: issued.encoded, serial: issued.serial };
         self.finish(&exchange, M, response, &[], &[]).await
     }
@@ -137,19 +139,7 @@ impl pb::signature_service_server::SignatureService for Gateway {
         let now = self.clock.now();
         let certificate = match self.registers.current_certificate(who, now).await? {
             Some(encoded) => encoded,
-            None => {
-                let issued = self.authority.issue(who, now);
-                self.registers
-                    .store_certificate(
-                        Command::new(Principal::of(&request), M),
-                        &issued.serial,
-                        who,
-                        issued.encoded.clone(),
-                        issued.not_after,
-                    )
-                    .await?;
-                issued.encoded
-            }
+            None => self.issue_certificate(Command::new(Principal::of(&request), M), who).await?.encoded,
         };
         let response = pb::SignDigestResponse { certificate, signature: self.authority.sign(who, &digest) };
         self.finish(&exchange, M, response, &[], &[]).await
