@@ -380,13 +380,18 @@ async fn tamper(suite: &Suite, sequence: i64) {
 async fn the_evidence_chain_verifies_and_a_changed_record_is_found_and_reads_are_logged() {
     let suite = spawn_suite(&[]).await;
     person(&suite).await;
+    // A refused exchange is evidence too.
+    assert_eq!(reason(&dwellings(&suite).await.unwrap_err()), "CONSENT_MISSING");
+    let after_refusal = verify_chain(&suite).await.entries;
+    assert_eq!(after_refusal, 1);
     consent(&suite, true).await;
     for _ in 0..3 {
         dwellings(&suite).await.unwrap();
     }
     let sound = verify_chain(&suite).await;
     assert!(sound.valid, "{}", sound.problem);
-    assert!(sound.entries >= 4 && sound.signatures >= 1);
+    assert_eq!(sound.entries, 5, "the refusal, the consent and three reads");
+    assert!(sound.signatures >= 1);
 
     let (log, _) = call::<_, pb::ListProcessingLogResponse>(
         &suite.channel,

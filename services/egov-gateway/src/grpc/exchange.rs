@@ -70,11 +70,15 @@ impl pb::consent_service_server::ConsentService for Gateway {
     async fn record_consent(&self, request: Request<pb::RecordConsentRequest>) -> Answer<pb::RecordConsentResponse> {
         const M: &str = method!("ConsentService", "RecordConsent");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        let what = purpose(&request.get_ref().purpose)?;
-        self.registers.existing(who).await?;
-        let row = self.registers.set_consent(Command::new(Principal::of(&request), M), who, &what, true).await?;
-        self.finish(&exchange, M, pb::RecordConsentResponse { consent: consent(row) }, &[], &[]).await
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            let what = purpose(&request.get_ref().purpose)?;
+            self.registers.existing(who).await?;
+            let row = self.registers.set_consent(Command::new(Principal::of(&request), M), who, &what, true).await?;
+            Ok((pb::RecordConsentResponse { consent: consent(row) }, Vec::new()))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &[]).await
     }
 
     async fn withdraw_consent(
@@ -83,24 +87,34 @@ impl pb::consent_service_server::ConsentService for Gateway {
     ) -> Answer<pb::WithdrawConsentResponse> {
         const M: &str = method!("ConsentService", "WithdrawConsent");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        let what = purpose(&request.get_ref().purpose)?;
-        self.registers.existing(who).await?;
-        let row = self.registers.set_consent(Command::new(Principal::of(&request), M), who, &what, false).await?;
-        self.finish(&exchange, M, pb::WithdrawConsentResponse { consent: consent(row) }, &[], &[]).await
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            let what = purpose(&request.get_ref().purpose)?;
+            self.registers.existing(who).await?;
+            let row = self.registers.set_consent(Command::new(Principal::of(&request), M), who, &what, false).await?;
+            Ok((pb::WithdrawConsentResponse { consent: consent(row) }, Vec::new()))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &[]).await
     }
 
     async fn check_consent(&self, request: Request<pb::CheckConsentRequest>) -> Answer<pb::CheckConsentResponse> {
         const M: &str = method!("ConsentService", "CheckConsent");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        let what = purpose(&request.get_ref().purpose)?;
-        self.registers.existing(who).await?;
-        let row =
-            if self.faults.has(M, Fault::ConsentWithdrawn) { None } else { self.registers.consent(who, &what).await? };
-        let granted = row.as_ref().is_some_and(|c| c.withdrawn_at.is_none());
-        self.finish(&exchange, M, pb::CheckConsentResponse { granted, consent: consent(row) }, &[who], &["consent"])
-            .await
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            let what = purpose(&request.get_ref().purpose)?;
+            self.registers.existing(who).await?;
+            let row = if self.faults.has(M, Fault::ConsentWithdrawn) {
+                None
+            } else {
+                self.registers.consent(who, &what).await?
+            };
+            let granted = row.as_ref().is_some_and(|c| c.withdrawn_at.is_none());
+            Ok((pb::CheckConsentResponse { granted, consent: consent(row) }, vec![who]))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &["consent"]).await
     }
 }
 
@@ -123,26 +137,34 @@ impl pb::signature_service_server::SignatureService for Gateway {
     ) -> Answer<pb::IssueCertificateResponse> {
         const M: &str = method!("SignatureService", "IssueCertificate");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        self.registers.existing(who).await?;
-        let issued = self.issue_certificate(Command::new(Principal::of(&request), M), who).await?;
-        let response = pb::IssueCertificateResponse { certificate: issued.encoded, serial: issued.serial };
-        self.finish(&exchange, M, response, &[], &[]).await
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            self.registers.existing(who).await?;
+            let issued = self.issue_certificate(Command::new(Principal::of(&request), M), who).await?;
+            let response = pb::IssueCertificateResponse { certificate: issued.encoded, serial: issued.serial };
+            Ok((response, Vec::new()))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &[]).await
     }
 
     async fn sign_digest(&self, request: Request<pb::SignDigestRequest>) -> Answer<pb::SignDigestResponse> {
         const M: &str = method!("SignatureService", "SignDigest");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        let digest = digest_field(&request.get_ref().digest)?;
-        self.registers.existing(who).await?;
-        let now = self.clock.now();
-        let certificate = match self.registers.current_certificate(who, now).await? {
-            Some(encoded) => encoded,
-            None => self.issue_certificate(Command::new(Principal::of(&request), M), who).await?.encoded,
-        };
-        let response = pb::SignDigestResponse { certificate, signature: self.authority.sign(who, &digest) };
-        self.finish(&exchange, M, response, &[], &[]).await
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            let digest = digest_field(&request.get_ref().digest)?;
+            self.registers.existing(who).await?;
+            let now = self.clock.now();
+            let certificate = match self.registers.current_certificate(who, now).await? {
+                Some(encoded) => encoded,
+                None => self.issue_certificate(Command::new(Principal::of(&request), M), who).await?.encoded,
+            };
+            let response = pb::SignDigestResponse { certificate, signature: self.authority.sign(who, &digest) };
+            Ok((response, Vec::new()))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &[]).await
     }
 
     async fn verify_signature(
@@ -151,34 +173,38 @@ impl pb::signature_service_server::SignatureService for Gateway {
     ) -> Answer<pb::VerifySignatureResponse> {
         const M: &str = method!("SignatureService", "VerifySignature");
         let exchange = self.open(&request, M).await?;
-        let digest = digest_field(&request.get_ref().digest)?;
-        let now = self.clock.now();
-        let r = request.get_ref();
-        let verdict = self.authority.verify(&r.certificate, &r.signature, &digest, now);
-        let (result, signer, serial) = match verdict {
-            Verdict::Unknown => (pb::VerificationResult::Unknown, String::new(), String::new()),
-            Verdict::Expired(who, serial) => (pb::VerificationResult::Expired, who.to_string(), serial),
-            Verdict::InvalidSignature(who, serial) => {
-                (pb::VerificationResult::InvalidSignature, who.to_string(), serial)
-            }
-            Verdict::Valid(who, serial) => {
-                let revoked = self.faults.has(M, Fault::RevokedCertificate)
-                    || self
-                        .registers
-                        .certificate(&serial)
-                        .await?
-                        .is_some_and(|(_, _, revoked)| revoked.is_some_and(|at| at <= now));
-                let result = if revoked { pb::VerificationResult::Revoked } else { pb::VerificationResult::Valid };
-                (result, who.to_string(), serial)
-            }
-        };
-        let response = pb::VerifySignatureResponse {
-            result: result as i32,
-            signer_iin: signer,
-            verified_at: Some(timestamp(now)),
-            serial,
-        };
-        self.finish(&exchange, M, response, &[], &[]).await
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let digest = digest_field(&request.get_ref().digest)?;
+            let now = self.clock.now();
+            let r = request.get_ref();
+            let verdict = self.authority.verify(&r.certificate, &r.signature, &digest, now);
+            let (result, signer, serial) = match verdict {
+                Verdict::Unknown => (pb::VerificationResult::Unknown, String::new(), String::new()),
+                Verdict::Expired(who, serial) => (pb::VerificationResult::Expired, who.to_string(), serial),
+                Verdict::InvalidSignature(who, serial) => {
+                    (pb::VerificationResult::InvalidSignature, who.to_string(), serial)
+                }
+                Verdict::Valid(who, serial) => {
+                    let revoked = self.faults.has(M, Fault::RevokedCertificate)
+                        || self
+                            .registers
+                            .certificate(&serial)
+                            .await?
+                            .is_some_and(|(_, _, revoked)| revoked.is_some_and(|at| at <= now));
+                    let result = if revoked { pb::VerificationResult::Revoked } else { pb::VerificationResult::Valid };
+                    (result, who.to_string(), serial)
+                }
+            };
+            let response = pb::VerifySignatureResponse {
+                result: result as i32,
+                signer_iin: signer,
+                verified_at: Some(timestamp(now)),
+                serial,
+            };
+            Ok((response, Vec::new()))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &[]).await
     }
 
     async fn revoke_certificate(
@@ -187,19 +213,23 @@ impl pb::signature_service_server::SignatureService for Gateway {
     ) -> Answer<pb::RevokeCertificateResponse> {
         const M: &str = method!("SignatureService", "RevokeCertificate");
         let exchange = self.open(&request, M).await?;
-        let serial = request.get_ref().serial.trim().to_owned();
-        let reason = request.get_ref().reason.trim().to_owned();
-        if reason.is_empty() {
-            return Err(ApiError::bad_field("REASON_REQUIRED", "reason", "a revocation states why").into());
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let serial = request.get_ref().serial.trim().to_owned();
+            let reason = request.get_ref().reason.trim().to_owned();
+            if reason.is_empty() {
+                return Err(ApiError::bad_field("REASON_REQUIRED", "reason", "a revocation states why"));
+            }
+            if self.registers.certificate(&serial).await?.is_none() {
+                return Err(ApiError::not_found(
+                    "CERTIFICATE_NOT_FOUND",
+                    format!("no certificate with serial {serial:?}"),
+                ));
+            }
+            let revoked_at = self.registers.revoke(Command::new(Principal::of(&request), M), &serial, &reason).await?;
+            Ok((pb::RevokeCertificateResponse { revoked_at: revoked_at.map(timestamp) }, Vec::new()))
         }
-        if self.registers.certificate(&serial).await?.is_none() {
-            return Err(
-                ApiError::not_found("CERTIFICATE_NOT_FOUND", format!("no certificate with serial {serial:?}")).into()
-            );
-        }
-        let revoked_at = self.registers.revoke(Command::new(Principal::of(&request), M), &serial, &reason).await?;
-        self.finish(&exchange, M, pb::RevokeCertificateResponse { revoked_at: revoked_at.map(timestamp) }, &[], &[])
-            .await
+        .await;
+        self.conclude(&exchange, M, outcome, &[]).await
     }
 
     async fn get_certificate_status(
@@ -208,26 +238,23 @@ impl pb::signature_service_server::SignatureService for Gateway {
     ) -> Answer<pb::GetCertificateStatusResponse> {
         const M: &str = method!("SignatureService", "GetCertificateStatus");
         let exchange = self.open(&request, M).await?;
-        let now = self.clock.now();
-        let (status, subject) = match self.registers.certificate(request.get_ref().serial.trim()).await? {
-            None => (pb::VerificationResult::Unknown, String::new()),
-            Some((who, _, Some(revoked))) if revoked <= now => (pb::VerificationResult::Revoked, who),
-            Some((who, not_after, _)) if now > not_after => (pb::VerificationResult::Expired, who),
-            Some((who, ..)) => (pb::VerificationResult::Valid, who),
-        };
-        let status = if self.faults.has(M, Fault::RevokedCertificate) && status == pb::VerificationResult::Valid {
-            pb::VerificationResult::Revoked
-        } else {
-            status
-        };
-        self.finish(
-            &exchange,
-            M,
-            pb::GetCertificateStatusResponse { status: status as i32, subject_iin: subject },
-            &[],
-            &[],
-        )
-        .await
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let now = self.clock.now();
+            let (status, subject) = match self.registers.certificate(request.get_ref().serial.trim()).await? {
+                None => (pb::VerificationResult::Unknown, String::new()),
+                Some((who, _, Some(revoked))) if revoked <= now => (pb::VerificationResult::Revoked, who),
+                Some((who, not_after, _)) if now > not_after => (pb::VerificationResult::Expired, who),
+                Some((who, ..)) => (pb::VerificationResult::Valid, who),
+            };
+            let status = if self.faults.has(M, Fault::RevokedCertificate) && status == pb::VerificationResult::Valid {
+                pb::VerificationResult::Revoked
+            } else {
+                status
+            };
+            Ok((pb::GetCertificateStatusResponse { status: status as i32, subject_iin: subject }, Vec::new()))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &[]).await
     }
 
     async fn list_revoked_certificates(
@@ -258,56 +285,64 @@ impl pb::otp_service_server::OtpService for Gateway {
     async fn issue_otp(&self, request: Request<pb::IssueOtpRequest>) -> Answer<pb::IssueOtpResponse> {
         const M: &str = method!("OtpService", "IssueOtp");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        let digest = hex::encode(digest_field(&request.get_ref().digest)?);
-        let person = self.registers.existing(who).await?;
-        if person.phone.len() < 8 {
-            return Err(ApiError::failed_precondition("PHONE_MISSING", "the person has no mobile phone on record")
-                .precondition("PHONE", who.to_string(), "a one-time password goes to the phone on record")
-                .into());
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            let digest = hex::encode(digest_field(&request.get_ref().digest)?);
+            let person = self.registers.existing(who).await?;
+            if person.phone.len() < 8 {
+                return Err(ApiError::failed_precondition("PHONE_MISSING", "the person has no mobile phone on record")
+                    .precondition("PHONE", who.to_string(), "a one-time password goes to the phone on record"));
+            }
+            let mut random = [0u8; 4];
+            getrandom::fill(&mut random).map_err(|e| ApiError::internal(format!("randomness: {e}")))?;
+            let code = format!("{:06}", u32::from_le_bytes(random) % 1_000_000);
+            let expires_at = self.clock.now() + chrono::Duration::minutes(OTP_LIFETIME_MINUTES);
+            let row = OtpRow {
+                code_hash: otp_hash(&who.to_string(), &digest, &code),
+                // Kept readable for tests in the dev profile only; never logged.
+                dev_code: (self.profile == platform::Profile::Dev).then_some(code),
+                expires_at,
+                attempts_left: OTP_ATTEMPTS,
+                used: false,
+            };
+            self.registers.store_otp(Command::new(Principal::of(&request), M), who, &digest, row).await?;
+            let phone = &person.phone;
+            let masked = format!("{}***{}", &phone[..phone.len().min(5)], &phone[phone.len().saturating_sub(2)..]);
+            let response = pb::IssueOtpResponse { expires_at: Some(timestamp(expires_at)), masked_phone: masked };
+            Ok((response, vec![who]))
         }
-        let mut random = [0u8; 4];
-        getrandom::fill(&mut random).map_err(|e| ApiError::internal(format!("randomness: {e}")))?;
-        let code = format!("{:06}", u32::from_le_bytes(random) % 1_000_000);
-        let expires_at = self.clock.now() + chrono::Duration::minutes(OTP_LIFETIME_MINUTES);
-        let row = OtpRow {
-            code_hash: otp_hash(&who.to_string(), &digest, &code),
-            // Kept readable for tests in the dev profile only; never logged.
-            dev_code: (self.profile == platform::Profile::Dev).then_some(code),
-            expires_at,
-            attempts_left: OTP_ATTEMPTS,
-            used: false,
-        };
-        self.registers.store_otp(Command::new(Principal::of(&request), M), who, &digest, row).await?;
-        let phone = &person.phone;
-        let masked = format!("{}***{}", &phone[..phone.len().min(5)], &phone[phone.len().saturating_sub(2)..]);
-        let response = pb::IssueOtpResponse { expires_at: Some(timestamp(expires_at)), masked_phone: masked };
-        self.finish(&exchange, M, response, &[who], &["phone"]).await
+        .await;
+        self.conclude(&exchange, M, outcome, &["phone"]).await
     }
 
     async fn verify_otp(&self, request: Request<pb::VerifyOtpRequest>) -> Answer<pb::VerifyOtpResponse> {
         const M: &str = method!("OtpService", "VerifyOtp");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        let digest = hex::encode(digest_field(&request.get_ref().digest)?);
-        let code = request.get_ref().code.trim().to_owned();
-        let (result, left) = match self.registers.otp(who, &digest).await? {
-            None => (pb::OtpResult::NotIssued, 0),
-            Some(otp) if otp.used => (pb::OtpResult::Used, otp.attempts_left),
-            Some(otp) if self.clock.now() > otp.expires_at => (pb::OtpResult::Expired, otp.attempts_left),
-            Some(otp) if otp.attempts_left <= 0 => (pb::OtpResult::AttemptsExhausted, 0),
-            Some(otp) => {
-                let matched = otp.code_hash == otp_hash(&who.to_string(), &digest, &code);
-                self.registers.spend_otp(Command::new(Principal::of(&request), M), who, &digest, matched).await?;
-                if matched {
-                    (pb::OtpResult::Valid, otp.attempts_left)
-                } else {
-                    (pb::OtpResult::WrongCode, otp.attempts_left - 1)
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            let digest = hex::encode(digest_field(&request.get_ref().digest)?);
+            let code = request.get_ref().code.trim().to_owned();
+            let (result, left) = match self.registers.otp(who, &digest).await? {
+                None => (pb::OtpResult::NotIssued, 0),
+                Some(otp) if otp.used => (pb::OtpResult::Used, otp.attempts_left),
+                Some(otp) if self.clock.now() > otp.expires_at => (pb::OtpResult::Expired, otp.attempts_left),
+                Some(otp) if otp.attempts_left <= 0 => (pb::OtpResult::AttemptsExhausted, 0),
+                Some(otp) => {
+                    let matched = otp.code_hash == otp_hash(&who.to_string(), &digest, &code);
+                    self.registers.spend_otp(Command::new(Principal::of(&request), M), who, &digest, matched).await?;
+                    if matched {
+                        (pb::OtpResult::Valid, otp.attempts_left)
+                    } else {
+                        (pb::OtpResult::WrongCode, otp.attempts_left - 1)
+                    }
                 }
-            }
-        };
-        let response = pb::VerifyOtpResponse { result: result as i32, attempts_left: i32::try_from(left).unwrap_or(0) };
-        self.finish(&exchange, M, response, &[], &[]).await
+            };
+            let response =
+                pb::VerifyOtpResponse { result: result as i32, attempts_left: i32::try_from(left).unwrap_or(0) };
+            Ok((response, Vec::new()))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &[]).await
     }
 }
 
@@ -357,42 +392,45 @@ impl pb::notification_service_server::NotificationService for Gateway {
         const M: &str = method!("NotificationService", "SendNotification");
         self.faults.enter(M).await?;
         let exchange = super::envelope::Exchange::open_delivery(&request, M)?;
-        let r = request.get_ref();
-        let recipient = r.recipient.trim().to_owned();
-        if !ORGANIZATIONS.contains(&recipient.as_str()) {
-            let who = iin(&recipient, "recipient")?;
-            self.registers.existing(who).await?;
-        }
-        let channel = channel_code(r.channel)?;
-        let text = r.text.clone().unwrap_or_default();
-        for (field, value) in [("text.kk", &text.kk), ("text.ru", &text.ru), ("text.en", &text.en)] {
-            if value.trim().is_empty() {
-                return Err(ApiError::bad_field(
-                    "TEXT_REQUIRED",
-                    field,
-                    "notifications go out in Kazakh, Russian and English",
-                )
-                .into());
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let r = request.get_ref();
+            let recipient = r.recipient.trim().to_owned();
+            if !ORGANIZATIONS.contains(&recipient.as_str()) {
+                let who = iin(&recipient, "recipient")?;
+                self.registers.existing(who).await?;
             }
+            let channel = channel_code(r.channel)?;
+            let text = r.text.clone().unwrap_or_default();
+            for (field, value) in [("text.kk", &text.kk), ("text.ru", &text.ru), ("text.en", &text.en)] {
+                if value.trim().is_empty() {
+                    return Err(ApiError::bad_field(
+                        "TEXT_REQUIRED",
+                        field,
+                        "notifications go out in Kazakh, Russian and English",
+                    ));
+                }
+            }
+            let case_name =
+                if r.case_name.trim().is_empty() { exchange.case.clone() } else { r.case_name.trim().to_owned() };
+            let row = (
+                uuid::Uuid::new_v4().to_string(),
+                recipient,
+                channel.to_owned(),
+                text.kk,
+                text.ru,
+                text.en,
+                case_name,
+                exchange.client.clone(),
+                exchange.message_id.to_string(),
+                self.clock.now(),
+            );
+            let (stored, duplicate) =
+                self.registers.store_notification(Command::new(Principal::of(&request), M), row).await?;
+            let response = pb::SendNotificationResponse { notification: Some(notification(stored)), duplicate };
+            Ok((response, Vec::new()))
         }
-        let case_name =
-            if r.case_name.trim().is_empty() { exchange.case.clone() } else { r.case_name.trim().to_owned() };
-        let row = (
-            uuid::Uuid::new_v4().to_string(),
-            recipient,
-            channel.to_owned(),
-            text.kk,
-            text.ru,
-            text.en,
-            case_name,
-            exchange.client.clone(),
-            exchange.message_id.to_string(),
-            self.clock.now(),
-        );
-        let (stored, duplicate) =
-            self.registers.store_notification(Command::new(Principal::of(&request), M), row).await?;
-        let response = pb::SendNotificationResponse { notification: Some(notification(stored)), duplicate };
-        self.finish(&exchange, M, response, &[], &[]).await
+        .await;
+        self.conclude(&exchange, M, outcome, &[]).await
     }
 
     async fn list_notifications(
@@ -401,20 +439,24 @@ impl pb::notification_service_server::NotificationService for Gateway {
     ) -> Answer<pb::ListNotificationsResponse> {
         const M: &str = method!("NotificationService", "ListNotifications");
         let exchange = self.open(&request, M).await?;
-        let r = request.get_ref();
-        let recipient = r.recipient.trim().to_owned();
-        let mut people = Vec::new();
-        if !ORGANIZATIONS.contains(&recipient.as_str()) {
-            people.push(iin(&recipient, "recipient")?);
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let r = request.get_ref();
+            let recipient = r.recipient.trim().to_owned();
+            let mut people = Vec::new();
+            if !ORGANIZATIONS.contains(&recipient.as_str()) {
+                people.push(iin(&recipient, "recipient")?);
+            }
+            let (size, offset) = page(r.page_size, &r.page_token)?;
+            let rows = self.registers.notifications(&recipient, offset, size).await?;
+            let next_page_token = next_token(offset, size, rows.len());
+            let response = pb::ListNotificationsResponse {
+                notifications: rows.into_iter().map(notification).collect(),
+                next_page_token,
+            };
+            Ok((response, people))
         }
-        let (size, offset) = page(r.page_size, &r.page_token)?;
-        let rows = self.registers.notifications(&recipient, offset, size).await?;
-        let next_page_token = next_token(offset, size, rows.len());
-        let response = pb::ListNotificationsResponse {
-            notifications: rows.into_iter().map(notification).collect(),
-            next_page_token,
-        };
-        self.finish(&exchange, M, response, &people, &["notifications"]).await
+        .await;
+        self.conclude(&exchange, M, outcome, &["notifications"]).await
     }
 }
 
@@ -438,35 +480,41 @@ impl pb::monitoring_service_server::MonitoringService for Gateway {
         const M: &str = method!("MonitoringService", "ReportStage");
         self.faults.enter(M).await?;
         let exchange = super::envelope::Exchange::open_delivery(&request, M)?;
-        let r = request.get_ref();
-        let mut fields = Vec::new();
-        for (name, value) in [("service", &r.service), ("case_name", &r.case_name), ("stage", &r.stage)] {
-            if value.trim().is_empty() {
-                fields.push(name);
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let r = request.get_ref();
+            let mut fields = Vec::new();
+            for (name, value) in [("service", &r.service), ("case_name", &r.case_name), ("stage", &r.stage)] {
+                if value.trim().is_empty() {
+                    fields.push(name);
+                }
             }
+            if let Some(first) = fields.first() {
+                return Err(ApiError::bad_field("FIELD_REQUIRED", *first, "required"));
+            }
+            let occurred_at = r
+                .occurred_at
+                .and_then(|t| DateTime::<Utc>::from_timestamp(t.seconds, u32::try_from(t.nanos).unwrap_or(0)))
+                .ok_or_else(|| {
+                    ApiError::bad_field("FIELD_REQUIRED", "occurred_at", "when the case entered the stage")
+                })?;
+            let row = (
+                uuid::Uuid::new_v4().to_string(),
+                r.service.trim().to_owned(),
+                r.case_name.trim().to_owned(),
+                r.stage.trim().to_owned(),
+                evidence::canonical_time(occurred_at),
+                r.channel.trim().to_owned(),
+                exchange.client.clone(),
+                evidence::canonical_time(self.clock.now()),
+            );
+            let (stored, duplicate) = self
+                .registers
+                .store_stage(Command::new(Principal::of(&request), M), row, &exchange.message_id.to_string())
+                .await?;
+            Ok((pb::ReportStageResponse { report: Some(report(stored)), duplicate }, Vec::new()))
         }
-        if let Some(first) = fields.first() {
-            return Err(ApiError::bad_field("FIELD_REQUIRED", *first, "required").into());
-        }
-        let occurred_at = r
-            .occurred_at
-            .and_then(|t| DateTime::<Utc>::from_timestamp(t.seconds, u32::try_from(t.nanos).unwrap_or(0)))
-            .ok_or_else(|| ApiError::bad_field("FIELD_REQUIRED", "occurred_at", "when the case entered the stage"))?;
-        let row = (
-            uuid::Uuid::new_v4().to_string(),
-            r.service.trim().to_owned(),
-            r.case_name.trim().to_owned(),
-            r.stage.trim().to_owned(),
-            evidence::canonical_time(occurred_at),
-            r.channel.trim().to_owned(),
-            exchange.client.clone(),
-            evidence::canonical_time(self.clock.now()),
-        );
-        let (stored, duplicate) = self
-            .registers
-            .store_stage(Command::new(Principal::of(&request), M), row, &exchange.message_id.to_string())
-            .await?;
-        self.finish(&exchange, M, pb::ReportStageResponse { report: Some(report(stored)), duplicate }, &[], &[]).await
+        .await;
+        self.conclude(&exchange, M, outcome, &[]).await
     }
 
     async fn list_stage_reports(
@@ -537,23 +585,27 @@ impl pb::audit_service_server::AuditService for Gateway {
     ) -> Answer<pb::ListProcessingLogResponse> {
         const M: &str = method!("AuditService", "ListProcessingLog");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        let (size, offset) = page(request.get_ref().page_size, &request.get_ref().page_token)?;
-        let rows = self.registers.processing_log(who, offset, size).await?;
-        let next_page_token = next_token(offset, size, rows.len());
-        let entries = rows
-            .into_iter()
-            .map(|(client, method, fields, case_name, purpose, user_iin, read_at)| pb::ProcessingEntry {
-                client,
-                method,
-                fields: fields.split(',').filter(|f| !f.is_empty()).map(str::to_owned).collect(),
-                case_name,
-                purpose,
-                user_iin,
-                read_at: Some(timestamp(read_at)),
-            })
-            .collect();
-        self.finish(&exchange, M, pb::ListProcessingLogResponse { entries, next_page_token }, &[], &[]).await
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            let (size, offset) = page(request.get_ref().page_size, &request.get_ref().page_token)?;
+            let rows = self.registers.processing_log(who, offset, size).await?;
+            let next_page_token = next_token(offset, size, rows.len());
+            let entries = rows
+                .into_iter()
+                .map(|(client, method, fields, case_name, purpose, user_iin, read_at)| pb::ProcessingEntry {
+                    client,
+                    method,
+                    fields: fields.split(',').filter(|f| !f.is_empty()).map(str::to_owned).collect(),
+                    case_name,
+                    purpose,
+                    user_iin,
+                    read_at: Some(timestamp(read_at)),
+                })
+                .collect();
+            Ok((pb::ListProcessingLogResponse { entries, next_page_token }, Vec::new()))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &[]).await
     }
 
     async fn get_public_key(&self, _: Request<pb::GetPublicKeyRequest>) -> Answer<pb::GetPublicKeyResponse> {

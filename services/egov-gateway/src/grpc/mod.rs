@@ -107,19 +107,29 @@ impl Gateway {
         .meta("purpose", exchange.client.clone()))
     }
 
-    /// Answers an exchange once its evidence (and the processing log of the people whose data
-    /// were read) is durable.
-    async fn finish<R: prost::Message>(
+    /// Concludes an exchange once its evidence (and the processing log of the people whose data
+    /// were read) is durable: every exchange with a valid envelope is evidence, a refused or
+    /// failed one too (its "response" is the error's code and reason).
+    async fn conclude<R: prost::Message>(
         &self,
         exchange: &Exchange,
         method: &str,
-        response: R,
-        people: &[kz_ids::Iin],
+        outcome: Result<(R, Vec<kz_ids::Iin>), ApiError>,
         fields: &[&str],
     ) -> Answer<R> {
-        let people = people.iter().map(ToString::to_string).collect();
-        self.evidence.record(exchange.evidence(method, &response, people, fields, self.clock.now())).await?;
-        Ok(exchange.answer(response))
+        let now = self.clock.now();
+        match outcome {
+            Ok((response, people)) => {
+                let people = people.iter().map(ToString::to_string).collect();
+                self.evidence.record(exchange.evidence(method, &response, people, fields, now)).await?;
+                Ok(exchange.answer(response))
+            }
+            Err(error) => {
+                let summary = format!("error {:?} {}", error.code(), error.reason());
+                self.evidence.record(exchange.evidence(method, &summary, Vec::new(), &[], now)).await?;
+                Err(error.into())
+            }
+        }
     }
 
     fn today(&self) -> NaiveDate {
@@ -150,16 +160,13 @@ impl pb::identity_service_server::IdentityService for Gateway {
     async fn get_person(&self, request: Request<pb::GetPersonRequest>) -> Answer<pb::GetPersonResponse> {
         const M: &str = method!("IdentityService", "GetPerson");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        let person = self.registers.existing(who).await?;
-        self.finish(
-            &exchange,
-            M,
-            pb::GetPersonResponse { person: Some(convert::person(&person)) },
-            &[who],
-            &["identity"],
-        )
-        .await
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            let person = self.registers.existing(who).await?;
+            Ok((pb::GetPersonResponse { person: Some(convert::person(&person)) }, vec![who]))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &["identity"]).await
     }
 
     async fn list_identity_documents(
@@ -168,12 +175,16 @@ impl pb::identity_service_server::IdentityService for Gateway {
     ) -> Answer<pb::ListIdentityDocumentsResponse> {
         const M: &str = method!("IdentityService", "ListIdentityDocuments");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        self.registers.existing(who).await?;
-        let documents = if self.hidden(M) { Vec::new() } else { self.registers.documents(who).await? };
-        let response =
-            pb::ListIdentityDocumentsResponse { documents: documents.iter().map(convert::document).collect() };
-        self.finish(&exchange, M, response, &[who], &["identity_documents"]).await
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            self.registers.existing(who).await?;
+            let documents = if self.hidden(M) { Vec::new() } else { self.registers.documents(who).await? };
+            let response =
+                pb::ListIdentityDocumentsResponse { documents: documents.iter().map(convert::document).collect() };
+            Ok((response, vec![who]))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &["identity_documents"]).await
     }
 
     async fn get_registered_address(
@@ -182,18 +193,22 @@ impl pb::identity_service_server::IdentityService for Gateway {
     ) -> Answer<pb::GetRegisteredAddressResponse> {
         const M: &str = method!("IdentityService", "GetRegisteredAddress");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        self.registers.existing(who).await?;
-        let (periods, settlement) =
-            if self.hidden(M) { (Vec::new(), None) } else { self.registers.addresses(who).await? };
-        let current = periods.iter().find(|p| p.to.is_none()).map(convert::address);
-        let history = periods.iter().filter(|p| p.to.is_some()).map(convert::address).collect();
-        let response = pb::GetRegisteredAddressResponse {
-            current,
-            history,
-            settlement: settlement.as_ref().map(convert::settlement),
-        };
-        self.finish(&exchange, M, response, &[who], &["address"]).await
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            self.registers.existing(who).await?;
+            let (periods, settlement) =
+                if self.hidden(M) { (Vec::new(), None) } else { self.registers.addresses(who).await? };
+            let current = periods.iter().find(|p| p.to.is_none()).map(convert::address);
+            let history = periods.iter().filter(|p| p.to.is_some()).map(convert::address).collect();
+            let response = pb::GetRegisteredAddressResponse {
+                current,
+                history,
+                settlement: settlement.as_ref().map(convert::settlement),
+            };
+            Ok((response, vec![who]))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &["address"]).await
     }
 }
 
@@ -202,21 +217,25 @@ impl pb::civil_status_service_server::CivilStatusService for Gateway {
     async fn get_family(&self, request: Request<pb::GetFamilyRequest>) -> Answer<pb::GetFamilyResponse> {
         const M: &str = method!("CivilStatusService", "GetFamily");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        self.registers.existing(who).await?;
-        self.consented(&exchange, who, M).await?;
-        let family = if self.hidden(M) { Vec::new() } else { self.family(who).await? };
-        let mut members = Vec::new();
-        for (member, relation) in family {
-            let death_date = self.registers.person(member).await?.and_then(|p| p.death_date);
-            members.push(pb::FamilyMember {
-                iin: member.to_string(),
-                relation: convert::relation(relation) as i32,
-                birth_date: member.birth_date().format("%Y-%m-%d").to_string(),
-                death_date: death_date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
-            });
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            self.registers.existing(who).await?;
+            self.consented(&exchange, who, M).await?;
+            let family = if self.hidden(M) { Vec::new() } else { self.family(who).await? };
+            let mut members = Vec::new();
+            for (member, relation) in family {
+                let death_date = self.registers.person(member).await?.and_then(|p| p.death_date);
+                members.push(pb::FamilyMember {
+                    iin: member.to_string(),
+                    relation: convert::relation(relation) as i32,
+                    birth_date: member.birth_date().format("%Y-%m-%d").to_string(),
+                    death_date: death_date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+                });
+            }
+            Ok((pb::GetFamilyResponse { members }, vec![who]))
         }
-        self.finish(&exchange, M, pb::GetFamilyResponse { members }, &[who], &["civil_status.family"]).await
+        .await;
+        self.conclude(&exchange, M, outcome, &["civil_status.family"]).await
     }
 
     async fn list_civil_records(
@@ -225,20 +244,24 @@ impl pb::civil_status_service_server::CivilStatusService for Gateway {
     ) -> Answer<pb::ListCivilRecordsResponse> {
         const M: &str = method!("CivilStatusService", "ListCivilRecords");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        let kind = request.get_ref().kind;
-        if pb::CivilRecordKind::try_from(kind).is_err() {
-            return Err(ApiError::bad_field("KIND_INVALID", "kind", "not a CivilRecordKind").into());
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            let kind = request.get_ref().kind;
+            if pb::CivilRecordKind::try_from(kind).is_err() {
+                return Err(ApiError::bad_field("KIND_INVALID", "kind", "not a CivilRecordKind"));
+            }
+            self.registers.existing(who).await?;
+            self.consented(&exchange, who, M).await?;
+            let records = if self.hidden(M) { Vec::new() } else { self.registers.civil_records(&[who]).await? };
+            let records = records
+                .iter()
+                .filter(|r| kind == 0 || convert::record_kind(r.kind) as i32 == kind)
+                .map(convert::record)
+                .collect();
+            Ok((pb::ListCivilRecordsResponse { records }, vec![who]))
         }
-        self.registers.existing(who).await?;
-        self.consented(&exchange, who, M).await?;
-        let records = if self.hidden(M) { Vec::new() } else { self.registers.civil_records(&[who]).await? };
-        let records = records
-            .iter()
-            .filter(|r| kind == 0 || convert::record_kind(r.kind) as i32 == kind)
-            .map(convert::record)
-            .collect();
-        self.finish(&exchange, M, pb::ListCivilRecordsResponse { records }, &[who], &["civil_status.records"]).await
+        .await;
+        self.conclude(&exchange, M, outcome, &["civil_status.records"]).await
     }
 }
 
@@ -247,24 +270,29 @@ impl pb::property_service_server::PropertyService for Gateway {
     async fn list_dwellings(&self, request: Request<pb::ListDwellingsRequest>) -> Answer<pb::ListDwellingsResponse> {
         const M: &str = method!("PropertyService", "ListDwellings");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        let as_of = self.as_of(&request.get_ref().as_of)?;
-        self.registers.existing(who).await?;
-        self.consented(&exchange, who, M).await?;
-        // Annex 2 row 4(1): "during the last five years"; [A-5Y] ends them on the date asked.
-        let from = domain::five_years_before(as_of);
-        let dwellings = if self.hidden(M) { Vec::new() } else { self.registers.dwellings(who, from, as_of).await? };
-        let response = pb::ListDwellingsResponse {
-            dwellings: dwellings
-                .iter()
-                .map(|(d, o)| pb::OwnedDwelling {
-                    dwelling: Some(convert::dwelling(d)),
-                    ownership: Some(convert::ownership(o)),
-                })
-                .collect(),
-            looked_back_to: from.format("%Y-%m-%d").to_string(),
-        };
-        self.finish(&exchange, M, response, &[who], &["property.dwellings"]).await
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            let as_of = self.as_of(&request.get_ref().as_of)?;
+            self.registers.existing(who).await?;
+            self.consented(&exchange, who, M).await?;
+            // Annex 2 row 4(1): "during the last five years"; [A-5Y] ends them on the date asked.
+            let from = domain::five_years_before(as_of);
+            let dwellings =
+                if self.hidden(M) { Vec::new() } else { self.registers.dwellings(who, from, as_of).await? };
+            let response = pb::ListDwellingsResponse {
+                dwellings: dwellings
+                    .iter()
+                    .map(|(d, o)| pb::OwnedDwelling {
+                        dwelling: Some(convert::dwelling(d)),
+                        ownership: Some(convert::ownership(o)),
+                    })
+                    .collect(),
+                looked_back_to: from.format("%Y-%m-%d").to_string(),
+            };
+            Ok((response, vec![who]))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &["property.dwellings"]).await
     }
 
     async fn get_state_tenancy(
@@ -273,12 +301,16 @@ impl pb::property_service_server::PropertyService for Gateway {
     ) -> Answer<pb::GetStateTenancyResponse> {
         const M: &str = method!("PropertyService", "GetStateTenancy");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        self.registers.existing(who).await?;
-        self.consented(&exchange, who, M).await?;
-        let tenancy = if self.hidden(M) { None } else { self.registers.tenancy(who).await? };
-        let response = pb::GetStateTenancyResponse { tenancy: tenancy.as_ref().map(convert::tenancy) };
-        self.finish(&exchange, M, response, &[who], &["property.tenancy"]).await
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            self.registers.existing(who).await?;
+            self.consented(&exchange, who, M).await?;
+            let tenancy = if self.hidden(M) { None } else { self.registers.tenancy(who).await? };
+            let response = pb::GetStateTenancyResponse { tenancy: tenancy.as_ref().map(convert::tenancy) };
+            Ok((response, vec![who]))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &["property.tenancy"]).await
     }
 }
 
@@ -290,13 +322,19 @@ impl pb::court_service_server::CourtService for Gateway {
     ) -> Answer<pb::ListCourtDecisionsResponse> {
         const M: &str = method!("CourtService", "ListCourtDecisions");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        let as_of = self.as_of(&request.get_ref().as_of)?;
-        self.registers.existing(who).await?;
-        self.consented(&exchange, who, M).await?;
-        let decisions = if self.hidden(M) { Vec::new() } else { self.registers.court_decisions(who, as_of).await? };
-        let response = pb::ListCourtDecisionsResponse { decisions: decisions.iter().map(convert::decision).collect() };
-        self.finish(&exchange, M, response, &[who], &["court_decisions"]).await
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            let as_of = self.as_of(&request.get_ref().as_of)?;
+            self.registers.existing(who).await?;
+            self.consented(&exchange, who, M).await?;
+            let decisions =
+                if self.hidden(M) { Vec::new() } else { self.registers.court_decisions(who, as_of).await? };
+            let response =
+                pb::ListCourtDecisionsResponse { decisions: decisions.iter().map(convert::decision).collect() };
+            Ok((response, vec![who]))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &["court_decisions"]).await
     }
 }
 
@@ -308,60 +346,67 @@ impl pb::social_status_service_server::SocialStatusService for Gateway {
     ) -> Answer<pb::GetSocialStatusResponse> {
         const M: &str = method!("SocialStatusService", "GetSocialStatus");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        let as_of = self.as_of(&request.get_ref().as_of)?;
-        self.registers.existing(who).await?;
-        self.consented(&exchange, who, M).await?;
-        let groups = if self.hidden(M) { Vec::new() } else { self.registers.social_groups(who).await? };
-        // [A-ORPHAN]: the register "holds orphan data" when it has any such record at all.
-        let orphan_data_held = groups.iter().any(|g| domain::ORPHAN_GROUPS.contains(&g.code.as_str()));
-        let groups = groups
-            .iter()
-            .filter(|g| g.since <= as_of && g.until.is_none_or(|u| u >= as_of))
-            .map(convert::group)
-            .collect();
-        self.finish(&exchange, M, pb::GetSocialStatusResponse { groups, orphan_data_held }, &[who], &["social_status"])
-            .await
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            let as_of = self.as_of(&request.get_ref().as_of)?;
+            self.registers.existing(who).await?;
+            self.consented(&exchange, who, M).await?;
+            let groups = if self.hidden(M) { Vec::new() } else { self.registers.social_groups(who).await? };
+            // [A-ORPHAN]: the register "holds orphan data" when it has any such record at all.
+            let orphan_data_held = groups.iter().any(|g| domain::ORPHAN_GROUPS.contains(&g.code.as_str()));
+            let groups = groups
+                .iter()
+                .filter(|g| g.since <= as_of && g.until.is_none_or(|u| u >= as_of))
+                .map(convert::group)
+                .collect();
+            Ok((pb::GetSocialStatusResponse { groups, orphan_data_held }, vec![who]))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &["social_status"]).await
     }
 
     async fn list_income(&self, request: Request<pb::ListIncomeRequest>) -> Answer<pb::ListIncomeResponse> {
         const M: &str = method!("SocialStatusService", "ListIncome");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        let month = |value: &str, field: &str| -> Result<Option<NaiveDate>, ApiError> {
-            if value.trim().is_empty() {
-                return Ok(None);
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            let month = |value: &str, field: &str| -> Result<Option<NaiveDate>, ApiError> {
+                if value.trim().is_empty() {
+                    return Ok(None);
+                }
+                NaiveDate::parse_from_str(&format!("{}-01", value.trim()), "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| ApiError::bad_field("MONTH_INVALID", field, "a month is written YYYY-MM"))
+            };
+            let today = self.today();
+            let this_month = today.with_day(1).unwrap_or(today);
+            let to = month(&request.get_ref().to_month, "to_month")?
+                .unwrap_or_else(|| this_month.checked_sub_months(chrono::Months::new(1)).unwrap_or(this_month));
+            let from = month(&request.get_ref().from_month, "from_month")?
+                .unwrap_or_else(|| to.checked_sub_months(chrono::Months::new(5)).unwrap_or(to));
+            if from > to {
+                return Err(ApiError::bad_field("MONTH_RANGE_INVALID", "from_month", "after to_month"));
             }
-            NaiveDate::parse_from_str(&format!("{}-01", value.trim()), "%Y-%m-%d")
-                .map(Some)
-                .map_err(|_| ApiError::bad_field("MONTH_INVALID", field, "a month is written YYYY-MM"))
-        };
-        let today = self.today();
-        let this_month = today.with_day(1).unwrap_or(today);
-        let to = month(&request.get_ref().to_month, "to_month")?
-            .unwrap_or_else(|| this_month.checked_sub_months(chrono::Months::new(1)).unwrap_or(this_month));
-        let from = month(&request.get_ref().from_month, "from_month")?
-            .unwrap_or_else(|| to.checked_sub_months(chrono::Months::new(5)).unwrap_or(to));
-        if from > to {
-            return Err(ApiError::bad_field("MONTH_RANGE_INVALID", "from_month", "after to_month").into());
+            self.registers.existing(who).await?;
+            let mut people = vec![who];
+            people.extend(
+                self.family(who)
+                    .await?
+                    .into_iter()
+                    .filter(|(_, r)| matches!(r, family::Relation::Spouse | family::Relation::Child))
+                    .map(|(m, _)| m),
+            );
+            // [A-CONSENT-FAMILY]: the spouse's and children's income needs their own consent.
+            for person in &people {
+                self.consented(&exchange, *person, M).await?;
+            }
+            let (from, to) = (from.format("%Y-%m").to_string(), to.format("%Y-%m").to_string());
+            let incomes = if self.hidden(M) { Vec::new() } else { self.registers.incomes(&people, &from, &to).await? };
+            let response = pb::ListIncomeResponse { incomes: incomes.iter().map(convert::income).collect() };
+            Ok((response, people))
         }
-        self.registers.existing(who).await?;
-        let mut people = vec![who];
-        people.extend(
-            self.family(who)
-                .await?
-                .into_iter()
-                .filter(|(_, r)| matches!(r, family::Relation::Spouse | family::Relation::Child))
-                .map(|(m, _)| m),
-        );
-        // [A-CONSENT-FAMILY]: the spouse's and children's income needs their own consent.
-        for person in &people {
-            self.consented(&exchange, *person, M).await?;
-        }
-        let (from, to) = (from.format("%Y-%m").to_string(), to.format("%Y-%m").to_string());
-        let incomes = if self.hidden(M) { Vec::new() } else { self.registers.incomes(&people, &from, &to).await? };
-        let response = pb::ListIncomeResponse { incomes: incomes.iter().map(convert::income).collect() };
-        self.finish(&exchange, M, response, &people, &["income"]).await
+        .await;
+        self.conclude(&exchange, M, outcome, &["income"]).await
     }
 }
 
@@ -370,12 +415,17 @@ impl pb::employment_service_server::EmploymentService for Gateway {
     async fn get_employment(&self, request: Request<pb::GetEmploymentRequest>) -> Answer<pb::GetEmploymentResponse> {
         const M: &str = method!("EmploymentService", "GetEmployment");
         let exchange = self.open(&request, M).await?;
-        let who = iin(&request.get_ref().iin, "iin")?;
-        self.registers.existing(who).await?;
-        self.consented(&exchange, who, M).await?;
-        let employments = if self.hidden(M) { Vec::new() } else { self.registers.employments(who).await? };
-        let response = pb::GetEmploymentResponse { employments: employments.iter().map(convert::employment).collect() };
-        self.finish(&exchange, M, response, &[who], &["employment"]).await
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            self.registers.existing(who).await?;
+            self.consented(&exchange, who, M).await?;
+            let employments = if self.hidden(M) { Vec::new() } else { self.registers.employments(who).await? };
+            let response =
+                pb::GetEmploymentResponse { employments: employments.iter().map(convert::employment).collect() };
+            Ok((response, vec![who]))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &["employment"]).await
     }
 }
 
