@@ -76,6 +76,15 @@ impl Gateway {
         Exchange::open(request, method)
     }
 
+    /// The person a restricted read is about: a valid IIN, an existing person, their consent for
+    /// the calling service on record, checked in that order.
+    async fn restricted(&self, exchange: &Exchange, iin_text: &str, method: &str) -> Result<kz_ids::Iin, ApiError> {
+        let who = iin(iin_text, "iin")?;
+        self.registers.existing(who).await?;
+        self.consented(exchange, who, method).await?;
+        Ok(who)
+    }
+
     /// Whether the registers are to report no record for `method` (an injected fault).
     fn hidden(&self, method: &str) -> bool {
         self.faults.has(method, Fault::NoRecord)
@@ -218,9 +227,7 @@ impl pb::civil_status_service_server::CivilStatusService for Gateway {
         const M: &str = method!("CivilStatusService", "GetFamily");
         let exchange = self.open(&request, M).await?;
         let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
-            let who = iin(&request.get_ref().iin, "iin")?;
-            self.registers.existing(who).await?;
-            self.consented(&exchange, who, M).await?;
+            let who = self.restricted(&exchange, &request.get_ref().iin, M).await?;
             let family = if self.hidden(M) { Vec::new() } else { self.family(who).await? };
             let mut members = Vec::new();
             for (member, relation) in family {
@@ -245,13 +252,11 @@ impl pb::civil_status_service_server::CivilStatusService for Gateway {
         const M: &str = method!("CivilStatusService", "ListCivilRecords");
         let exchange = self.open(&request, M).await?;
         let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
-            let who = iin(&request.get_ref().iin, "iin")?;
             let kind = request.get_ref().kind;
             if pb::CivilRecordKind::try_from(kind).is_err() {
                 return Err(ApiError::bad_field("KIND_INVALID", "kind", "not a CivilRecordKind"));
             }
-            self.registers.existing(who).await?;
-            self.consented(&exchange, who, M).await?;
+            let who = self.restricted(&exchange, &request.get_ref().iin, M).await?;
             let records = if self.hidden(M) { Vec::new() } else { self.registers.civil_records(&[who]).await? };
             let records = records
                 .iter()
@@ -271,10 +276,8 @@ impl pb::property_service_server::PropertyService for Gateway {
         const M: &str = method!("PropertyService", "ListDwellings");
         let exchange = self.open(&request, M).await?;
         let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
-            let who = iin(&request.get_ref().iin, "iin")?;
             let as_of = self.as_of(&request.get_ref().as_of)?;
-            self.registers.existing(who).await?;
-            self.consented(&exchange, who, M).await?;
+            let who = self.restricted(&exchange, &request.get_ref().iin, M).await?;
             // Annex 2 row 4(1): "during the last five years"; [A-5Y] ends them on the date asked.
             let from = domain::five_years_before(as_of);
             let dwellings =
@@ -302,9 +305,7 @@ impl pb::property_service_server::PropertyService for Gateway {
         const M: &str = method!("PropertyService", "GetStateTenancy");
         let exchange = self.open(&request, M).await?;
         let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
-            let who = iin(&request.get_ref().iin, "iin")?;
-            self.registers.existing(who).await?;
-            self.consented(&exchange, who, M).await?;
+            let who = self.restricted(&exchange, &request.get_ref().iin, M).await?;
             let tenancy = if self.hidden(M) { None } else { self.registers.tenancy(who).await? };
             let response = pb::GetStateTenancyResponse { tenancy: tenancy.as_ref().map(convert::tenancy) };
             Ok((response, vec![who]))
@@ -323,10 +324,8 @@ impl pb::court_service_server::CourtService for Gateway {
         const M: &str = method!("CourtService", "ListCourtDecisions");
         let exchange = self.open(&request, M).await?;
         let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
-            let who = iin(&request.get_ref().iin, "iin")?;
             let as_of = self.as_of(&request.get_ref().as_of)?;
-            self.registers.existing(who).await?;
-            self.consented(&exchange, who, M).await?;
+            let who = self.restricted(&exchange, &request.get_ref().iin, M).await?;
             let decisions =
                 if self.hidden(M) { Vec::new() } else { self.registers.court_decisions(who, as_of).await? };
             let response =
@@ -347,10 +346,8 @@ impl pb::social_status_service_server::SocialStatusService for Gateway {
         const M: &str = method!("SocialStatusService", "GetSocialStatus");
         let exchange = self.open(&request, M).await?;
         let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
-            let who = iin(&request.get_ref().iin, "iin")?;
             let as_of = self.as_of(&request.get_ref().as_of)?;
-            self.registers.existing(who).await?;
-            self.consented(&exchange, who, M).await?;
+            let who = self.restricted(&exchange, &request.get_ref().iin, M).await?;
             let groups = if self.hidden(M) { Vec::new() } else { self.registers.social_groups(who).await? };
             // [A-ORPHAN]: the register "holds orphan data" when it has any such record at all.
             let orphan_data_held = groups.iter().any(|g| domain::ORPHAN_GROUPS.contains(&g.code.as_str()));
@@ -416,9 +413,7 @@ impl pb::employment_service_server::EmploymentService for Gateway {
         const M: &str = method!("EmploymentService", "GetEmployment");
         let exchange = self.open(&request, M).await?;
         let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
-            let who = iin(&request.get_ref().iin, "iin")?;
-            self.registers.existing(who).await?;
-            self.consented(&exchange, who, M).await?;
+            let who = self.restricted(&exchange, &request.get_ref().iin, M).await?;
             let employments = if self.hidden(M) { Vec::new() } else { self.registers.employments(who).await? };
             let response =
                 pb::GetEmploymentResponse { employments: employments.iter().map(convert::employment).collect() };
