@@ -218,21 +218,26 @@ pub async fn serve(
         .layer(RpcLayer::new(ctx.config.profile, callers, ctx.clock.clone()))
         .add_routes(routes.routes())
         .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), graceful);
+    // Background work (relays, sweepers) stops on the same signal and finishes what it has in
+    // hand while the calls drain: one limit covers both.
+    let tasks = std::mem::take(&mut *ctx.tasks.lock().unwrap_or_else(|p| p.into_inner()));
+    let serving = async {
+        let result = server.await;
+        if result.is_ok() {
+            join_tasks(tasks).await;
+        }
+        result
+    };
     // Graceful shutdown waits for every open stream; the drain limit cuts what is left.
     tokio::select! {
-        result = server => result?,
-        () = drain_limit => tracing::warn!("drain limit reached; closing the calls still open"),
-    }
-    // Background work stops on the same signal; what it has in hand finishes within the limit.
-    let tasks = std::mem::take(&mut *ctx.tasks.lock().unwrap_or_else(|p| p.into_inner()));
-    if tokio::time::timeout(drain, futures_join(tasks)).await.is_err() {
-        tracing::warn!("background work still running at the drain limit");
+        result = serving => result?,
+        () = drain_limit => tracing::warn!("drain limit reached; closing what is still open"),
     }
     tracing::info!("stopped");
     Ok(())
 }
 
-async fn futures_join(tasks: Vec<JoinHandle<()>>) {
+async fn join_tasks(tasks: Vec<JoinHandle<()>>) {
     for task in tasks {
         let _ = task.await;
     }
