@@ -25,10 +25,16 @@ pub const DEFAULT_SEED: u64 = 76_2026;
 /// counted from it, never from the clock, so that a seed always gives the same people.
 pub const WORLD_DATE: (i32, u32, u32) = (2026, 3, 12);
 
-/// Marriages and divorces registered after this day are in the state systems [A-CUTOFF].
+/// Marriages and divorces registered after this day are in the state systems (Annex 1 row 9:
+/// "2008 жылғы 1 маусымнан кейін").
 pub const MARRIAGE_CUTOFF: (i32, u32, u32) = (2008, 6, 1);
-/// Births and deaths registered after this day are in the state systems [A-CUTOFF].
-pub const BIRTH_DEATH_CUTOFF: (i32, u32, u32) = (2007, 8, 13);
+/// Deaths registered after this day are in the state systems (Annex 1 row 9: "2007 жылғы 13
+/// тамыздан кейін").
+pub const DEATH_CUTOFF: (i32, u32, u32) = (2007, 8, 13);
+/// Births registered after this day are in the state systems: the order says only "after
+/// August 2007" ("2007 жылғы тамыздан кейін", the day missing, [D-11]); [A-CUTOFF] reads it as
+/// the deaths' 13 August 2007. A lawyer's other answer changes this one constant.
+pub const BIRTH_CUTOFF: (i32, u32, u32) = (2007, 8, 13);
 
 /// The settlements of the population (KATO-like codes).
 pub const SETTLEMENTS: &[(&str, &str, &str, &str)] = &[
@@ -251,7 +257,8 @@ impl Generator {
         let registered = event.checked_add_days(Days::new(self.dice.below(20))).unwrap_or(event);
         let cutoff = match kind {
             CivilRecordKind::Marriage | CivilRecordKind::Divorce => date(MARRIAGE_CUTOFF),
-            CivilRecordKind::Birth | CivilRecordKind::Death => date(BIRTH_DEATH_CUTOFF),
+            CivilRecordKind::Birth => date(BIRTH_CUTOFF),
+            CivilRecordKind::Death => date(DEATH_CUTOFF),
         };
         // After the cut-off the state systems hold every record; before it, about half.
         if registered > cutoff || self.dice.chance(500) {
@@ -625,12 +632,12 @@ mod tests {
         let births_before = p
             .civil_records
             .iter()
-            .filter(|r| r.kind == CivilRecordKind::Birth && r.registered_on <= date(BIRTH_DEATH_CUTOFF))
+            .filter(|r| r.kind == CivilRecordKind::Birth && r.registered_on <= date(BIRTH_CUTOFF))
             .count();
         let births_after = p
             .civil_records
             .iter()
-            .filter(|r| r.kind == CivilRecordKind::Birth && r.registered_on > date(BIRTH_DEATH_CUTOFF))
+            .filter(|r| r.kind == CivilRecordKind::Birth && r.registered_on > date(BIRTH_CUTOFF))
             .count();
         assert!(births_before > 0 && births_after > 0);
         // Every person born (and registered) after the cut-off has a birth record.
@@ -643,7 +650,7 @@ mod tests {
         let born_after_without_parents = p
             .persons
             .iter()
-            .filter(|x| x.iin.birth_date() > date(BIRTH_DEATH_CUTOFF))
+            .filter(|x| x.iin.birth_date() > date(BIRTH_CUTOFF))
             .filter(|x| !registered_children.contains(&x.iin))
             .count();
         // Everyone born after the cut-off is a child of the population, registered after it.
