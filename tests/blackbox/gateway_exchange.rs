@@ -393,6 +393,17 @@ async fn the_evidence_chain_verifies_and_a_changed_record_is_found_and_reads_are
     assert_eq!(sound.entries, 5, "the refusal, the consent and three reads");
     assert!(sound.signatures >= 1);
 
+    // Free text in Kazakh travels percent-encoded and is logged as the text it stands for.
+    let mut kazakh = envelope("registry", PERSON, &fresh());
+    kazakh[4].1 = "%D0%B5%D1%81%D0%B5%D0%BF%D0%BA%D0%B5%20%D2%9B%D0%BE%D1%8E".into(); // "есепке қою"
+    call::<_, pb::ListDwellingsResponse>(
+        &suite.channel,
+        &path("PropertyService/ListDwellings"),
+        pb::ListDwellingsRequest { iin: PERSON.into(), as_of: "2026-04-15".into() },
+        &kazakh,
+    )
+    .await
+    .unwrap();
     let (log, _) = call::<_, pb::ListProcessingLogResponse>(
         &suite.channel,
         &path("AuditService/ListProcessingLog"),
@@ -401,7 +412,12 @@ async fn the_evidence_chain_verifies_and_a_changed_record_is_found_and_reads_are
     )
     .await
     .unwrap();
-    let read = log.entries.iter().find(|e| e.client == "registry").expect("the registry's read is logged");
+    assert_eq!(log.entries[0].purpose, "есепке қою");
+    let read = log
+        .entries
+        .iter()
+        .find(|e| e.client == "registry" && e.purpose == "Annex 2 row 9")
+        .expect("the registry's read is logged");
     assert_eq!(read.case_name, "registry/applications/9");
     assert_eq!(read.purpose, "Annex 2 row 9");
     assert_eq!(read.fields, ["property.dwellings"]);

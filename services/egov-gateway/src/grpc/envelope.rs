@@ -30,7 +30,30 @@ pub struct Exchange {
     pub case: String,
     /// The legal purpose.
     pub purpose: String,
+    /// The case and purpose as they came (percent-encoded where they were), to echo.
+    raw: (String, String),
     request_hash: String,
+}
+
+/// Decodes `%XX` sequences as UTF-8; text without them is itself.
+fn percent_decode(text: &str) -> Option<String> {
+    if !text.contains('%') {
+        return Some(text.to_owned());
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 impl Exchange {
@@ -78,14 +101,24 @@ impl Exchange {
                     .map_err(|e| ApiError::bad_field(e.reason(), keys::USER_IIN, format!("not a valid IIN: {e}")))
             })
             .transpose()?;
+        // Metadata is ASCII: free text in other letters (Kazakh, Russian) comes percent-encoded
+        // as UTF-8, and is read, limited and hashed as the text it stands for.
+        let (raw_case, raw_purpose) = (case, purpose);
+        let mut texts = Vec::new();
         for (key, value) in [(keys::CASE, case), (keys::PURPOSE, purpose)] {
-            if value.chars().count() > MAX_TEXT {
+            let text = percent_decode(value).ok_or_else(|| {
+                ApiError::bad_field("ENVELOPE_INVALID", key, "percent-encoding must spell UTF-8 text")
+            })?;
+            if text.chars().count() > MAX_TEXT {
                 return Err(ApiError::bad_field("ENVELOPE_INVALID", key, format!("at most {MAX_TEXT} characters")));
             }
+            texts.push(text);
         }
+        let purpose = texts.pop().unwrap_or_default();
+        let case = texts.pop().unwrap_or_default();
         let mut hasher = Sha256::new();
         let user = user_iin.map(|i| i.to_string()).unwrap_or_default();
-        for part in [method, client, &message_id.to_string(), &user, case, purpose] {
+        for part in [method, client, &message_id.to_string(), &user, &case, &purpose] {
             hasher.update(part.as_bytes());
             hasher.update([0]);
         }
@@ -94,8 +127,9 @@ impl Exchange {
             client: client.to_owned(),
             message_id,
             user_iin,
-            case: case.to_owned(),
-            purpose: purpose.to_owned(),
+            case,
+            purpose,
+            raw: (raw_case.to_owned(), raw_purpose.to_owned()),
             request_hash: hex::encode(hasher.finalize()),
         })
     }
@@ -139,8 +173,8 @@ impl Exchange {
             (keys::CLIENT, self.client.clone()),
             (keys::MESSAGE_ID, self.message_id.to_string()),
             (keys::USER_IIN, self.user_iin.map(|i| i.to_string()).unwrap_or_default()),
-            (keys::CASE, self.case.clone()),
-            (keys::PURPOSE, self.purpose.clone()),
+            (keys::CASE, self.raw.0.clone()),
+            (keys::PURPOSE, self.raw.1.clone()),
             (REQUEST_HASH, self.request_hash.clone()),
         ] {
             // Values came in as valid metadata (or are ours), so they go back out as such.
@@ -152,5 +186,18 @@ impl Exchange {
             }
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decode;
+
+    #[test]
+    fn percent_encoded_text_is_read_as_utf8() {
+        assert_eq!(percent_decode("registry/applications/1").as_deref(), Some("registry/applications/1"));
+        assert_eq!(percent_decode("%D2%9B%D0%B0%D0%B7%D0%B0%D2%9B").as_deref(), Some("қазақ"));
+        assert_eq!(percent_decode("50%"), None, "a truncated escape");
+        assert_eq!(percent_decode("%FF%FE"), None, "not UTF-8");
     }
 }
