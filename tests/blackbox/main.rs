@@ -11,3 +11,4 @@ mod gateway;
 mod gateway_exchange;
 mod serving;
 mod shutdown;
+mod telemetry;

@@ -74,7 +74,9 @@ where
             (Some(tracing_opentelemetry::layer().with_tracer(tracer)), Some(provider))
         }
     };
-    let subscriber = Registry::default().with(otel).with(fmt.with_filter(filter));
+    // One filter bounds both the log lines and the exported spans (the dependencies' debug
+    // spans stay out of the traces as they stay out of the logs).
+    let subscriber = Registry::default().with(filter).with(otel).with(fmt);
     Ok((subscriber, Telemetry { provider }))
 }
 
