@@ -427,6 +427,18 @@ async fn the_same_seed_gives_the_same_population() {
     let (second, _) = seed(300).await.unwrap();
     assert!(second.already_seeded);
     assert_eq!(second.digest, first.digest);
+    assert_eq!(first.sample_iins.len(), 5);
+    assert_eq!(second.sample_iins, first.sample_iins);
+    // A sample person is there, and their restricted data answer (they consent).
+    let (family, _) = call::<_, pb::GetFamilyResponse>(
+        &suite.channel,
+        &path("CivilStatusService/GetFamily"),
+        pb::GetFamilyRequest { iin: first.sample_iins[0].clone() },
+        &envelope("registry"),
+    )
+    .await
+    .unwrap();
+    assert!(!family.members.is_empty(), "a seeded person has a family on record");
     let bad = seed(0).await.unwrap_err();
     assert_eq!(reason(&bad), "PERSONS_OUT_OF_RANGE");
 }

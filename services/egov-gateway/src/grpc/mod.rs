@@ -519,21 +519,33 @@ impl pb::admin_service_server::AdminService for Gateway {
     }
 }
 
-/// Seeds the population of `seed` unless it is there already.
+/// How many sample IINs a seeding answers.
+const SAMPLES: usize = 5;
+
+/// Seeds the population of `seed` unless it is there already; answers its digest and a few of
+/// its people (consenting ones, so that every register answers for them).
 pub async fn seed_population(
     registers: &Registers,
     principal: Principal,
     seed: u64,
     persons: usize,
 ) -> Result<pb::SeedPopulationResponse, ApiError> {
+    let population = seed::population(seed, persons);
+    let sample_iins: Vec<String> = population
+        .persons
+        .iter()
+        .filter(|p| population.consents.iter().filter(|(i, _)| *i == p.iin).count() == domain::CONSENT_PURPOSES.len())
+        .take(SAMPLES)
+        .map(|p| p.iin.to_string())
+        .collect();
     if let Some((count, digest)) = registers.seeding(seed).await? {
         return Ok(pb::SeedPopulationResponse {
             persons: i32::try_from(count).unwrap_or(i32::MAX),
             digest,
             already_seeded: true,
+            sample_iins,
         });
     }
-    let population = seed::population(seed, persons);
     let digest = seed::digest(&population);
     let count = population.persons.len();
     registers
@@ -544,5 +556,10 @@ pub async fn seed_population(
         )
         .await?;
     tracing::info!(seed, persons = count, %digest, "population seeded");
-    Ok(pb::SeedPopulationResponse { persons: i32::try_from(count).unwrap_or(i32::MAX), digest, already_seeded: false })
+    Ok(pb::SeedPopulationResponse {
+        persons: i32::try_from(count).unwrap_or(i32::MAX),
+        digest,
+        already_seeded: false,
+        sample_iins,
+    })
 }
