@@ -313,7 +313,7 @@ impl Registers {
         let (sender, message_id) = (row.7.clone(), row.8.clone());
         let inserted = self
             .db()
-            .transact::<String, _>(command, move |tx| {
+            .transact::<bool, _>(command, move |tx| {
                 Box::pin(async move {
                     let n = on_backend!(tx.conn(), |c| sqlx::query(
                         "INSERT INTO notifications (id, recipient, channel, text_kk, text_ru, text_en, case_name, sender, message_id, sent_at) \
@@ -335,12 +335,11 @@ impl Registers {
                     .map_err(store_error)?;
                     let what = if n == 1 { "notification stored" } else { "redelivery dropped" };
                     tx.audit(&format!("notifications/{}", row.0), what).await?;
-                    Ok((n == 1).to_string())
+                    Ok(n == 1)
                 })
             })
             .await?
-            .response
-                == "true";
+            .response;
         let stored: NotificationRow = on_backend!(self.db().reader(), |pool| sqlx::query_as(
             "SELECT id, recipient, channel, text_kk, text_ru, text_en, case_name, sender, message_id, sent_at \
              FROM notifications WHERE sender = $1 AND message_id = $2"
@@ -383,7 +382,7 @@ impl Registers {
         let m = message_id.clone();
         let inserted = self
             .db()
-            .transact::<String, _>(command, move |tx| {
+            .transact::<bool, _>(command, move |tx| {
                 Box::pin(async move {
                     let n = on_backend!(tx.conn(), |c| sqlx::query(
                         "INSERT INTO stage_reports (id, service, case_name, stage, occurred_at, channel, reporter, message_id, recorded_at) \
@@ -404,12 +403,11 @@ impl Registers {
                     .map_err(store_error)?;
                     let what = if n == 1 { "stage reported" } else { "redelivery dropped" };
                     tx.audit(&row.2, what).await?;
-                    Ok((n == 1).to_string())
+                    Ok(n == 1)
                 })
             })
             .await?
-            .response
-                == "true";
+            .response;
         let stored: StageRow = on_backend!(self.db().reader(), |pool| sqlx::query_as(
             "SELECT id, service, case_name, stage, occurred_at, channel, reporter, recorded_at FROM stage_reports \
              WHERE reporter = $1 AND message_id = $2"

@@ -134,11 +134,6 @@ impl Exchange {
         })
     }
 
-    /// The request's hash, as echoed.
-    pub fn request_hash(&self) -> &str {
-        &self.request_hash
-    }
-
     /// The evidence of this exchange answered with `response`, reading the data of `people`.
     pub fn evidence<R: Message>(
         &self,

@@ -93,7 +93,6 @@ struct DbInner {
     /// Woken by every commit that wrote outbox rows, so the relay delivers at once.
     outbox_ready: Notify,
     idempotency_retention: Duration,
-    location: String,
 }
 
 #[derive(Debug)]
@@ -156,7 +155,6 @@ impl Db {
                 clock,
                 outbox_ready: Notify::new(),
                 idempotency_retention: settings.idempotency_retention,
-                location,
             }),
         })
     }
@@ -167,16 +165,6 @@ impl Db {
             Backend::Sqlite(p) => Backend::Sqlite(&p.reader),
             Backend::Postgres(p) => Backend::Postgres(p),
         }
-    }
-
-    /// Whether this is the PostgreSQL backend.
-    pub fn is_postgres(&self) -> bool {
-        matches!(self.inner.pools, Backend::Postgres(_))
-    }
-
-    /// Where the data lives, for logs.
-    pub fn location(&self) -> &str {
-        &self.inner.location
     }
 
     /// The service this database belongs to.
