@@ -1,36 +1,87 @@
 //! Enrolment of citizens and kandas in the "Housing Provision Center" database (Annex 2;
-//! RR cl. 1, 2), provided by Otbasy bank through otbasybank.kz only.
-//!
-//! The contract is declared; its methods answer UNIMPLEMENTED until the registry issue lands.
-//! The caller table below is already the one that service enforces.
+//! RR cl. 1, 2), provided by Otbasy bank through otbasybank.kz only: applications confirmed
+//! over their signing digest, decided from the state systems' data (at once in the fully
+//! automated case, after an official's review in the others), and the waiting lists.
 #![forbid(unsafe_code)]
 
-use platform::principal::Allow::{self, Official, Subsystem as From};
-use platform::store::{NO_MIGRATIONS, StoreSpec};
-use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S};
-use proto::housing::registry::v1::registry_service_server::RegistryServiceServer;
+pub mod domain;
+pub mod gather;
+pub mod grpc;
+pub mod reporting;
+pub mod store;
 
-/// The service's database: the platform's tables (audit, idempotency, outbox, jobs) until its
-/// own tables land with its issue.
-pub const STORE: StoreSpec =
-    StoreSpec { service: "registry", subsystem: S::Registry, sqlite: &NO_MIGRATIONS, postgres: &NO_MIGRATIONS };
+use std::sync::{Arc, OnceLock};
+
+use clients::{CallPolicy, ChannelPool, GatewayClient};
+use platform::principal::Allow::{self, Official, Subsystem as From};
+use platform::store::StoreSpec;
+use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S, tuned};
+use proto::housing::registry::v1::registry_service_server::RegistryServiceServer;
+use sqlx::migrate::Migrator;
+
+use grpc::{DECIDE, DocumentLimits, Registry};
+
+static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The service's database.
+pub const STORE: StoreSpec = StoreSpec { service: "registry", subsystem: S::Registry, sqlite: &SQLITE, postgres: &POSTGRES };
 
 /// The address the separate binary binds by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50053";
+
+/// Channels to the gateway, one HTTP/2 connection each.
+const GATEWAY_CHANNELS: usize = 4;
 
 /// Anyone who shows the service's status to the applicant (Annex 2 row 11(2)).
 const STATUS_READERS: &[Allow] =
     &[From(S::OtbasyPortal), From(S::EgovPortal), From(S::ContactCentre), From(S::Complaints), From(S::RentSubsidy)];
 
+/// The bank's officials.
+const OFFICIALS: &[Allow] = &[Official(S::OtbasyPortal, Role::OtbasyOfficial)];
+
 /// Adds the registry service to a server.
 pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
-    ctx.start_store(STORE, |jobs| jobs).await?;
+    let pool = ChannelPool::lazy(&ctx.endpoint(S::Gateway), GATEWAY_CHANNELS)
+        .map_err(|e| ApiError::internal(format!("the gateway's endpoint: {e}")))?;
+    let gateway = GatewayClient::new(pool, S::Registry.as_str(), CallPolicy::default());
+    // The sweeper's handlers need the service, which needs the store the sweeper runs on.
+    let cell: Arc<OnceLock<Registry>> = Arc::default();
+    let for_jobs = cell.clone();
+    let db = ctx
+        .start_store(STORE, move |sweeper| {
+            sweeper.handle_prepared(
+                DECIDE,
+                move |job| {
+                    let registry = for_jobs.get().cloned();
+                    async move {
+                        match registry {
+                            Some(r) => r.prepare_decision(job).await,
+                            None => Err(ApiError::unavailable("STARTING", "the registry is starting")),
+                        }
+                    }
+                },
+                |tx, job, facts| Box::pin(Registry::apply_decision(tx, job, facts)),
+            )
+        })
+        .await?;
+    let registry = Registry::new(grpc::Deps {
+        db,
+        calendar: ctx.calendar.clone(),
+        clock: ctx.clock.clone(),
+        state: gather::StateData::new(gateway),
+        limits: DocumentLimits { each: ctx.config.document_max_bytes, total: ctx.config.documents_max_bytes },
+        shutdown: ctx.shutdown_signal(),
+    });
+    let _ = cell.set(registry.clone());
     services
-        .add_pending::<RegistryServiceServer<()>>()
+        .add(tuned!(RegistryServiceServer::new(registry), ctx))
         .method(
             "GetServiceStandard",
-            &[From(S::OtbasyPortal), From(S::EgovPortal), From(S::ContactCentre), From(S::Complaints)],
+            &[From(S::OtbasyPortal), From(S::EgovPortal), From(S::ContactCentre), From(S::Complaints), From(S::StateCorporation)],
         )
+        // RR cl. 2: a changed standard is recorded by the bank.
+        .method("PublishServiceStandard", OFFICIALS)
         // Annex 2 row 3: otbasybank.kz is the only channel.
         .method("CreateApplication", &[From(S::OtbasyPortal)])
         .method("GetApplication", STATUS_READERS)
@@ -40,9 +91,14 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         .method("ListOverdue", &[Official(S::OtbasyPortal, Role::OtbasyOfficial), From(S::Complaints)])
         // DESIGN.md "Cases, deadlines and evidence": only the complaints service reopens a case.
         .method("ReconsiderApplication", &[From(S::Complaints)])
-        .method("RecordReview", &[Official(S::OtbasyPortal, Role::OtbasyOfficial)])
+        // Annex 2 rows 5(2), 5(3): the partially automated cases' human step.
+        .method("ListReviewTasks", OFFICIALS)
+        .method("ClaimReviewTask", OFFICIALS)
+        .method("DecideReviewTask", OFFICIALS)
+        .method("GetQueuePosition", &[From(S::OtbasyPortal), From(S::ContactCentre), From(S::RentSubsidy)])
+        .method("ListQueue", &[Official(S::OtbasyPortal, Role::OtbasyOfficial), From(S::OtbasyPortal)])
         // The rent subsidy is paid to people on the waiting list (RULES.md section 5).
-        .method("GetWaitingListPosition", &[From(S::OtbasyPortal), From(S::RentSubsidy), From(S::ContactCentre)])
-        .method("ListWaitingList", &[Official(S::OtbasyPortal, Role::OtbasyOfficial), From(S::RentSubsidy)]);
+        .method("GetQueueStanding", &[From(S::RentSubsidy), From(S::OtbasyPortal), From(S::ContactCentre)])
+        .method("RemoveFromQueue", OFFICIALS);
     Ok(())
 }

@@ -72,6 +72,17 @@ impl GatewayClient {
         list_income: SocialStatusServiceClient::social_status_service_client, ListIncomeRequest => ListIncomeResponse;
         /// Employment.
         get_employment: EmploymentServiceClient::employment_service_client, GetEmploymentRequest => GetEmploymentResponse;
+        /// Verifies an EDS signature over a digest: a pure check, so retried like a read.
+        verify_signature: SignatureServiceClient::signature_service_client, VerifySignatureRequest => VerifySignatureResponse;
+    }
+
+    /// Verifies a one-time password: it is used up when right, so it is sent once, never
+    /// retried (a retry would meet `OTP_RESULT_USED`).
+    pub async fn verify_otp(&self, case: &CaseRef, request: pb::VerifyOtpRequest) -> Result<pb::VerifyOtpResponse, Status> {
+        let mut outgoing = Request::new(request);
+        outgoing.set_timeout(self.policy.deadline);
+        self.envelope(&mut outgoing, case, &uuid::Uuid::new_v4().to_string())?;
+        pb::otp_service_client::OtpServiceClient::new(self.pool.get()).verify_otp(outgoing).await.map(tonic::Response::into_inner)
     }
 
     /// One idempotent read: the same message id on every attempt, a deadline on each.

@@ -86,6 +86,16 @@ pub const SETTINGS: &[Setting] = &[
         default: "25165824 (24 MiB)",
         meaning: "the decoding limit of a request, above the documents' own limits",
     },
+    Setting {
+        key: "SHANYRAQ_DOCUMENT_MAX_BYTES",
+        default: "5242880 (5 MiB)",
+        meaning: "the largest document a request may carry; a larger one is refused with DOCUMENT_TOO_LARGE",
+    },
+    Setting {
+        key: "SHANYRAQ_DOCUMENTS_MAX_BYTES",
+        default: "20971520 (20 MiB)",
+        meaning: "the most document bytes one request may carry, all documents together",
+    },
     Setting { key: "SHANYRAQ_LOG", default: "info", meaning: "the log filter, in tracing's `EnvFilter` syntax" },
     Setting { key: "SHANYRAQ_LOG_FORMAT", default: "json", meaning: "`json` or `text`" },
     Setting {
@@ -180,6 +190,10 @@ pub struct Config {
     pub concurrency_limit: usize,
     /// The decoding limit of one message.
     pub max_message_bytes: usize,
+    /// The largest document a request may carry.
+    pub document_max_bytes: usize,
+    /// The most document bytes one request may carry.
+    pub documents_max_bytes: usize,
     /// The log filter.
     pub log_filter: String,
     /// The log format.
@@ -315,6 +329,8 @@ impl Config {
             request_timeout: duration(&get, "SHANYRAQ_REQUEST_TIMEOUT", Duration::from_secs(30))?,
             concurrency_limit: positive(&get, "SHANYRAQ_CONCURRENCY_LIMIT", 256)?,
             max_message_bytes: positive(&get, "SHANYRAQ_MAX_MESSAGE_BYTES", 24 * 1024 * 1024)?,
+            document_max_bytes: positive(&get, "SHANYRAQ_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)?,
+            documents_max_bytes: positive(&get, "SHANYRAQ_DOCUMENTS_MAX_BYTES", 20 * 1024 * 1024)?,
             log_filter: get("SHANYRAQ_LOG").unwrap_or_else(|| "info".to_owned()),
             log_format,
             otlp_endpoint: get("OTEL_EXPORTER_OTLP_ENDPOINT"),

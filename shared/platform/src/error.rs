@@ -140,6 +140,11 @@ impl ApiError {
         self.0.code
     }
 
+    /// The bad fields named, as (field, description).
+    pub fn fields(&self) -> Vec<(String, String)> {
+        self.0.violations.iter().map(|v| (v.field.clone(), v.description.clone())).collect()
+    }
+
     /// The stable reason.
     pub fn reason(&self) -> &str {
         &self.0.reason

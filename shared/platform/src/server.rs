@@ -61,6 +61,18 @@ impl ServerContext {
         Ok(ServerContext { config, clock, calendar, shutdown, own_url, tasks: Arc::default() })
     }
 
+    /// Where another subsystem is reached, for the typed clients of `shared/clients`: its
+    /// `<SUBSYSTEM>_ENDPOINT`, else this server itself (the suite serves every subsystem).
+    pub fn endpoint(&self, subsystem: crate::Subsystem) -> String {
+        let name = subsystem.as_str();
+        self.config.endpoints.iter().find(|(s, _)| s == name).map_or_else(|| self.own_url.clone(), |(_, url)| url.clone())
+    }
+
+    /// Turns true when the server shuts down: long-lived streams end on it.
+    pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.shutdown.clone()
+    }
+
     /// Opens a service's store (running its migrations) and starts its outbox relay and its
     /// deadline sweeper, to which `jobs` adds the service's job handlers.
     pub async fn start_store(&self, spec: StoreSpec, jobs: impl FnOnce(Sweeper) -> Sweeper) -> Result<Db, ApiError> {

@@ -5,6 +5,8 @@
 //! also marks it done: on any number of replicas a job runs once, and a failed one is retried.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,11 +37,30 @@ pub struct Job {
 /// state change does) and answers an error to have the job retried later.
 pub type JobHandler = Arc<dyn for<'t> Fn(&'t mut WriteTx, &'t Job) -> ChangeFuture<'t, ()> + Send + Sync>;
 
+/// What a prepared job gathered before its transaction began.
+pub type Prepared = Box<dyn std::any::Any + Send>;
+
+/// The outside work of a prepared job, run before its transaction (see [`Sweeper::handle_prepared`]).
+type Prepare = Arc<dyn Fn(Job) -> Pin<Box<dyn Future<Output = Result<Prepared, ApiError>> + Send>> + Send + Sync>;
+
+/// The change of a prepared job, given what its preparation gathered.
+type Apply = Arc<dyn for<'t> Fn(&'t mut WriteTx, &'t Job, Prepared) -> ChangeFuture<'t, ()> + Send + Sync>;
+
+/// How a kind of job runs.
+#[derive(Clone)]
+enum Handler {
+    /// Wholly inside its transaction.
+    Plain(JobHandler),
+    /// Outside work first (calls to other services), then the change in its transaction, so
+    /// that no transaction waits on the network.
+    Prepared(Prepare, Apply),
+}
+
 /// Runs a database's due jobs.
 #[derive(Clone)]
 pub struct Sweeper {
     db: Db,
-    handlers: HashMap<String, JobHandler>,
+    handlers: HashMap<String, Handler>,
     interval: Duration,
     /// How long a claimed job is the claimer's before another replica may take it.
     lease: Duration,
@@ -49,6 +70,12 @@ impl std::fmt::Debug for Sweeper {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Sweeper").field("kinds", &self.handlers.keys().collect::<Vec<_>>()).finish()
     }
+}
+
+/// The change half of a handler, as the transaction runs it.
+enum Either {
+    Plain(JobHandler),
+    Prepared(Apply),
 }
 
 /// At most this many jobs are claimed at a time.
@@ -65,7 +92,30 @@ impl Sweeper {
     where
         F: for<'t> Fn(&'t mut WriteTx, &'t Job) -> ChangeFuture<'t, ()> + Send + Sync + 'static,
     {
-        self.handlers.insert(kind.to_owned(), Arc::new(handler));
+        self.handlers.insert(kind.to_owned(), Handler::Plain(Arc::new(handler)));
+        self
+    }
+
+    /// Registers a kind of job that needs outside work before its change: `prepare` runs
+    /// first, outside any transaction (an error has the job retried later); `apply` then runs
+    /// in the job's transaction with what `prepare` answered. `apply` must check that the
+    /// state it changes is still the one `prepare` saw.
+    pub fn handle_prepared<P, Prep, Fut, A>(mut self, kind: &str, prepare: Prep, apply: A) -> Self
+    where
+        P: Send + 'static,
+        Prep: Fn(Job) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<P, ApiError>> + Send + 'static,
+        A: for<'t> Fn(&'t mut WriteTx, &'t Job, P) -> ChangeFuture<'t, ()> + Send + Sync + 'static,
+    {
+        let prepare: Prepare = Arc::new(move |job| {
+            let gathering = prepare(job);
+            Box::pin(async move { gathering.await.map(|p| Box::new(p) as Prepared) })
+        });
+        let apply: Apply = Arc::new(move |tx, job, prepared| match prepared.downcast::<P>() {
+            Ok(p) => apply(tx, job, *p),
+            Err(_) => Box::pin(async { Err(ApiError::internal("a prepared job got another job's preparation")) }),
+        });
+        self.handlers.insert(kind.to_owned(), Handler::Prepared(prepare, apply));
         self
     }
 
@@ -142,6 +192,16 @@ impl Sweeper {
             self.release(&job, &format!("no handler for {}", job.kind)).await;
             return;
         };
+        let (prepared, apply) = match handler {
+            Handler::Plain(run) => (None, Either::Plain(run)),
+            Handler::Prepared(prepare, apply) => match prepare(job.clone()).await {
+                Ok(prepared) => (Some(prepared), Either::Prepared(apply)),
+                Err(e) => {
+                    self.release(&job, &e.to_string()).await;
+                    return;
+                }
+            },
+        };
         let principal =
             Principal { subsystem: self.db.spec().subsystem, official: None, user_iin: None, representative: None };
         let command = Command::new(principal, format!("job:{}", job.kind));
@@ -165,7 +225,11 @@ impl Sweeper {
                     if marked == 0 {
                         return Err(ApiError::already_exists("JOB_ALREADY_DONE", "another sweeper ran it"));
                     }
-                    handler(tx, &job_in_tx).await
+                    match (apply, prepared) {
+                        (Either::Plain(run), _) => run(tx, &job_in_tx).await,
+                        (Either::Prepared(apply), Some(prepared)) => apply(tx, &job_in_tx, prepared).await,
+                        (Either::Prepared(_), None) => Err(ApiError::internal("a prepared job lost its preparation")),
+                    }
                 })
             })
             .await;

@@ -253,6 +253,43 @@ impl Db {
     }
 }
 
+impl Db {
+    /// What an earlier request under `request_id` answered, without claiming the id: a
+    /// service whose change needs outside work first (verifying a one-time password, which
+    /// is used up once verified) looks here, so that a retry gets the first answer back
+    /// instead of repeating that work. Another request under the id is refused as in
+    /// [`Db::transact`].
+    pub async fn replay<R: Message + Default>(&self, request_id: Uuid, hash: &[u8; 32]) -> Result<Option<R>, ApiError> {
+        let id = request_id.to_string();
+        let row: Option<(String, Vec<u8>, Vec<u8>)> = crate::on_backend!(self.reader(), |c| sqlx::query_as(
+            "SELECT method, request_hash, response FROM idempotency WHERE request_id = $1"
+        )
+        .bind(&id)
+        .fetch_optional(c)
+        .await)
+        .map_err(store_error)?;
+        match row {
+            None => Ok(None),
+            Some((_, stored, response)) if stored.as_slice() == hash.as_slice() && !response.is_empty() => {
+                R::decode(response.as_slice()).map(Some).map_err(ApiError::internal)
+            }
+            // Claimed by a change still in flight: it is answered by that change.
+            Some((_, stored, _)) if stored.as_slice() == hash.as_slice() => Ok(None),
+            Some((first_method, _, _)) => Err(reused(request_id, first_method)),
+        }
+    }
+}
+
+fn reused(request_id: Uuid, first_method: String) -> ApiError {
+    ApiError::already_exists(
+        "REQUEST_ID_REUSED",
+        format!("request_id {request_id} was used for another request; choose a new one"),
+    )
+    .field("request_id", "already used with a different request")
+    .meta("request_id", request_id.to_string())
+    .meta("first_method", first_method)
+}
+
 /// Claims `request_id` for this transaction, or reads what an earlier request under it
 /// answered: the same request gets that answer back, another request is refused.
 async fn claim_request_id<R: Message + Default>(
@@ -290,11 +327,5 @@ async fn claim_request_id<R: Message + Default>(
     if stored.as_slice() == hash.as_slice() {
         return R::decode(response.as_slice()).map(Recorded::Replay).map_err(ApiError::internal);
     }
-    Err(ApiError::already_exists(
-        "REQUEST_ID_REUSED",
-        format!("request_id {request_id} was used for another request; choose a new one"),
-    )
-    .field("request_id", "already used with a different request")
-    .meta("request_id", id)
-    .meta("first_method", first_method))
+    Err(reused(request_id, first_method))
 }

@@ -1,0 +1,171 @@
+//! What the state systems hold, read through the gateway (Annex 2 row 9 last paragraph: the
+//! provider fetches identity, civil status, births and property itself, never asks). The
+//! reads leave no trace here; a gateway that does not answer fails the gathering, and the
+//! application waits to be decided when it is back.
+
+use chrono::{Datelike, NaiveDate};
+use clients::{CaseRef, GatewayClient};
+use platform::ApiError;
+use proto::egov::gateway::v1 as pb;
+use tonic::{Code, Status};
+use tonic_types::StatusExt;
+
+use crate::domain::decision::{Citizenship, Facts, Ownership};
+
+/// The purpose the exchange envelope names (Annex 2 row 9).
+pub const PURPOSE: &str = "Annex 2 row 9: enrolment in the Housing Provision Center database";
+
+/// A person is a minor until this age (Civil Code; the household of Annex 2 row 10(2)).
+pub const MAJORITY_AGE: i32 = 18;
+
+/// The gateway, as the registry reads it.
+#[derive(Debug, Clone)]
+pub struct StateData {
+    gateway: GatewayClient,
+}
+
+/// What a restricted read found.
+enum Read<T> {
+    Found(T),
+    NoConsent,
+}
+
+impl StateData {
+    /// Reads through `gateway`.
+    pub fn new(gateway: GatewayClient) -> Self {
+        StateData { gateway }
+    }
+
+    /// The gateway client, for the confirmations.
+    pub fn gateway(&self) -> &GatewayClient {
+        &self.gateway
+    }
+
+    /// Whether the person is in the population register (NOT_FOUND otherwise).
+    pub async fn person(&self, case: &CaseRef, iin: &str) -> Result<pb::Person, ApiError> {
+        let person = self
+            .gateway
+            .get_person(case, pb::GetPersonRequest { iin: iin.to_owned() })
+            .await
+            .map_err(|s| from_gateway(&s, iin))?;
+        person.person.ok_or_else(|| ApiError::internal("the gateway answered no person"))
+    }
+
+    /// [A-ORPHAN]: whether the state systems hold the applicant's orphan data; without
+    /// consent they cannot say, and the documents are asked.
+    pub async fn orphan_data_held(&self, case: &CaseRef, iin: &str, on: NaiveDate) -> Result<bool, ApiError> {
+        let read = self.restricted(
+            self.gateway.get_social_status(case, pb::GetSocialStatusRequest { iin: iin.to_owned(), as_of: ymd(on) }).await,
+            iin,
+        )?;
+        Ok(matches!(read, Read::Found(s) if s.orphan_data_held))
+    }
+
+    /// Every fact the decision weighs, as of the acceptance date.
+    pub async fn facts(&self, case: &CaseRef, applicant: &str, accepted_on: NaiveDate) -> Result<Facts, ApiError> {
+        let person = self.person(case, applicant).await?;
+        let citizenship = match pb::Citizenship::try_from(person.citizenship) {
+            Ok(pb::Citizenship::Kazakhstan) => Citizenship::Citizen,
+            Ok(pb::Citizenship::Kandas) => Citizenship::Kandas,
+            _ => Citizenship::Other,
+        };
+        let mut facts = Facts {
+            accepted_on,
+            applicant_iin: applicant.to_owned(),
+            citizenship,
+            consent_missing: Vec::new(),
+            ownerships: Vec::new(),
+            groups: Vec::new(),
+        };
+        let family = self.gateway.get_family(case, pb::GetFamilyRequest { iin: applicant.to_owned() }).await;
+        let members = match self.restricted(family, applicant)? {
+            Read::Found(f) => f.members,
+            Read::NoConsent => {
+                facts.consent_missing.push(applicant.to_owned());
+                return Ok(facts);
+            }
+        };
+        // Annex 2 row 10(2): the applicant, the spouse and the minor children.
+        let mut household = vec![applicant.to_owned()];
+        household.extend(members.iter().filter(|m| m.death_date.is_empty() && counts(m, accepted_on)).map(|m| m.iin.clone()));
+        for iin in &household {
+            let dwellings = self
+                .gateway
+                .list_dwellings(case, pb::ListDwellingsRequest { iin: iin.clone(), as_of: ymd(accepted_on) })
+                .await;
+            match self.restricted(dwellings, iin)? {
+                Read::Found(found) => facts.ownerships.extend(found.dwellings.iter().filter_map(|d| ownership(d, iin))),
+                Read::NoConsent => facts.consent_missing.push(iin.clone()),
+            }
+            let status = self
+                .gateway
+                .get_social_status(case, pb::GetSocialStatusRequest { iin: iin.clone(), as_of: ymd(accepted_on) })
+                .await;
+            match self.restricted(status, iin)? {
+                Read::Found(found) => facts.groups.extend(found.groups.into_iter().map(|g| g.code)),
+                Read::NoConsent => {
+                    if !facts.consent_missing.contains(iin) {
+                        facts.consent_missing.push(iin.clone());
+                    }
+                }
+            }
+        }
+        facts.groups.sort();
+        facts.groups.dedup();
+        Ok(facts)
+    }
+
+    fn restricted<T>(&self, answer: Result<T, Status>, iin: &str) -> Result<Read<T>, ApiError> {
+        match answer {
+            Ok(found) => Ok(Read::Found(found)),
+            Err(s) if reason(&s).as_deref() == Some("CONSENT_MISSING") => Ok(Read::NoConsent),
+            Err(s) => Err(from_gateway(&s, iin)),
+        }
+    }
+}
+
+/// Whether a family member belongs to the household the rules weigh.
+fn counts(m: &pb::FamilyMember, on: NaiveDate) -> bool {
+    match pb::Relation::try_from(m.relation) {
+        Ok(pb::Relation::Spouse) => true,
+        Ok(pb::Relation::Child) => NaiveDate::parse_from_str(&m.birth_date, "%Y-%m-%d")
+            .is_ok_and(|born| born.with_year(born.year() + MAJORITY_AGE).is_none_or(|adult| adult > on)),
+        _ => false,
+    }
+}
+
+fn ownership(d: &pb::OwnedDwelling, owner: &str) -> Option<Ownership> {
+    let (dwelling, own) = (d.dwelling.as_ref()?, d.ownership.as_ref()?);
+    let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    Some(Ownership {
+        owner_iin: owner.to_owned(),
+        cadastral_number: dwelling.cadastral_number.clone(),
+        kato: dwelling.kato.clone(),
+        acquired_on: date(&own.acquired_on)?,
+        alienated_on: date(&own.alienated_on),
+        buyer_is_local_executive_body: own.buyer_is_local_executive_body,
+        emergency_since: date(&dwelling.emergency_since),
+    })
+}
+
+fn ymd(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// The stable reason of a gateway error.
+pub fn reason(status: &Status) -> Option<String> {
+    status.get_details_error_info().map(|info| info.reason)
+}
+
+/// A gateway error as the registry answers it: a person the register does not know is
+/// NOT_FOUND; anything else means the gateway could not answer now (UNAVAILABLE, retried).
+pub fn from_gateway(status: &Status, iin: &str) -> ApiError {
+    match status.code() {
+        Code::NotFound => ApiError::not_found("PERSON_NOT_FOUND", format!("{iin} is not in the population register"))
+            .meta("iin", iin),
+        code => ApiError::unavailable(
+            "GATEWAY_UNAVAILABLE",
+            format!("the e-government gateway did not answer ({code:?}: {}); try again later", status.message()),
+        ),
+    }
+}

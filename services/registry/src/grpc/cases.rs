@@ -1,0 +1,258 @@
+//! The "personal cabinet" view of a case (Annex 2 row 11(2)): one application, lists, its
+//! history and a live watch; the overdue list; and reconsideration after an upheld complaint.
+
+use std::pin::Pin;
+use std::time::Duration;
+
+use calendar::DEFAULT_START;
+use platform::store::{Command, request_hash};
+use platform::{ApiError, Principal};
+use proto::housing::registry::v1 as pb;
+use tokio_stream::Stream;
+use tonic::{Request, Status};
+
+use super::convert::{self, application_name, id_of};
+use super::decide::{accepted_on, claim};
+use super::{DECIDE, Registry, calendar_error};
+use crate::reporting;
+use crate::store::{self, Conditions, Deadline};
+
+/// The stream `WatchApplication` answers.
+pub type EventStream = Pin<Box<dyn Stream<Item = Result<pb::WatchApplicationResponse, Status>> + Send>>;
+
+/// How often a watch looks for events written by other replicas.
+const WATCH_POLL: Duration = Duration::from_secs(1);
+
+const RECONSIDER: &str = "/kz.housing.registry.v1.RegistryService/ReconsiderApplication";
+
+impl Registry {
+    /// The application `name` names, if the caller may see it: a person acting through a
+    /// portal sees their own applications and those they filed for others.
+    async fn visible(&self, principal: &Principal, name: &str, field: &str) -> Result<i64, ApiError> {
+        let id = id_of(name, "registry/applications", field)?;
+        let row = store::application(&self.db, id).await?.ok_or_else(|| super::not_found(id))?;
+        if let Some(user) = &principal.user_iin
+            && *user != row.applicant_iin
+            && row.representative_iin.as_deref() != Some(user.as_str())
+        {
+            return Err(ApiError::permission_denied("NOT_YOUR_APPLICATION", "the application is another person's")
+                .meta("name", name.to_owned()));
+        }
+        Ok(id)
+    }
+
+    pub(super) async fn get(&self, r: Request<pb::GetApplicationRequest>) -> Result<pb::GetApplicationResponse, ApiError> {
+        let id = self.visible(&Principal::of(&r), &r.get_ref().name, "name").await?;
+        Ok(pb::GetApplicationResponse { application: Some(self.load(id).await?) })
+    }
+
+    pub(super) async fn list(&self, r: pb::ListApplicationsRequest) -> Result<pb::ListApplicationsResponse, ApiError> {
+        let limit = convert::page_size(r.page_size)?;
+        let after = convert::after(&r.page_token)?;
+        let conditions = filter(&r.filter)?;
+        let rows = store::list(&self.db, &conditions, after, limit + 1).await?;
+        let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+        let page: Vec<_> = rows.into_iter().take(usize::try_from(limit).unwrap_or(0)).collect();
+        let next = if more { page.last().map(|a| convert::page_token(a.received_at, a.id)).unwrap_or_default() } else { String::new() };
+        let mut applications = Vec::with_capacity(page.len());
+        for row in &page {
+            applications.push(self.load(row.id).await?);
+        }
+        Ok(pb::ListApplicationsResponse { applications, next_page_token: next })
+    }
+
+    pub(super) async fn list_events(
+        &self,
+        r: Request<pb::ListApplicationEventsRequest>,
+    ) -> Result<pb::ListApplicationEventsResponse, ApiError> {
+        let id = self.visible(&Principal::of(&r), &r.get_ref().name, "name").await?;
+        let r = r.into_inner();
+        let limit = convert::page_size(r.page_size)?;
+        let after = convert::sequence_token(&r.page_token)?;
+        let rows = store::events(&self.db, id, after, limit + 1).await?;
+        let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+        let events: Vec<_> = rows.iter().take(usize::try_from(limit).unwrap_or(0)).map(convert::event).collect();
+        let next = if more { events.last().map(|e| e.sequence.to_string()).unwrap_or_default() } else { String::new() };
+        Ok(pb::ListApplicationEventsResponse { events, next_page_token: next })
+    }
+
+    pub(super) async fn watch(&self, r: Request<pb::WatchApplicationRequest>) -> Result<EventStream, ApiError> {
+        let id = self.visible(&Principal::of(&r), &r.get_ref().name, "name").await?;
+        let mut after = r.get_ref().after_sequence;
+        if after < 0 {
+            return Err(ApiError::bad_field("SEQUENCE_INVALID", "after_sequence", "zero or more"));
+        }
+        let (tx, rx) = tokio::sync::mpsc::channel(16);
+        let (db, changed, mut shutdown) = (self.db.clone(), self.changed.clone(), self.shutdown.clone());
+        tokio::spawn(async move {
+            loop {
+                let woken = changed.notified();
+                match store::events(&db, id, after, 100).await {
+                    Ok(events) => {
+                        for e in &events {
+                            after = e.sequence;
+                            let item = pb::WatchApplicationResponse { event: Some(convert::event(e)) };
+                            if tx.send(Ok(item)).await.is_err() {
+                                return;
+                            }
+                        }
+                        if events.len() == 100 {
+                            continue;
+                        }
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Err(Status::from(e))).await;
+                        return;
+                    }
+                }
+                tokio::select! {
+                    () = woken => {}
+                    () = tokio::time::sleep(WATCH_POLL) => {}
+                    () = tx.closed() => return,
+                    _ = shutdown.wait_for(|stop| *stop) => return,
+                }
+            }
+        });
+        Ok(Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx)))
+    }
+
+    pub(super) async fn overdue(&self, r: pb::ListOverdueRequest) -> Result<pb::ListOverdueResponse, ApiError> {
+        let limit = convert::page_size(r.page_size)?;
+        let after = convert::after(&r.page_token)?;
+        let rows = store::overdue(&self.db, self.clock.now(), after, limit + 1).await?;
+        let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+        let page: Vec<_> = rows.into_iter().take(usize::try_from(limit).unwrap_or(0)).collect();
+        let next =
+            if more { page.last().map(|a| convert::page_token(a.deadline_due_at, a.id)).unwrap_or_default() } else { String::new() };
+        let mut applications = Vec::with_capacity(page.len());
+        for row in &page {
+            applications.push(self.load(row.id).await?);
+        }
+        Ok(pb::ListOverdueResponse { applications, next_page_token: next })
+    }
+
+    /// DESIGN.md "Cases, deadlines and evidence": an upheld complaint reopens a refused case at
+    /// a named stage with a new deadline; the history stays.
+    pub(super) async fn reconsider(
+        &self,
+        request: Request<pb::ReconsiderApplicationRequest>,
+    ) -> Result<pb::ReconsiderApplicationResponse, ApiError> {
+        let principal = Principal::of(&request);
+        let r = request.into_inner();
+        let request_id = convert::request_id(&r.request_id)?;
+        let id = id_of(&r.name, "registry/applications", "name")?;
+        let reopen_at = match pb::ApplicationStage::try_from(r.stage) {
+            Ok(pb::ApplicationStage::Accepted) => "ACCEPTED",
+            Ok(pb::ApplicationStage::UnderReview) => "UNDER_REVIEW",
+            _ => {
+                return Err(ApiError::bad_field("STAGE_NOT_REOPENABLE", "stage", "APPLICATION_STAGE_ACCEPTED or APPLICATION_STAGE_UNDER_REVIEW"));
+            }
+        };
+        if !r.complaint.trim().starts_with("complaints/complaints/") {
+            return Err(ApiError::bad_field("COMPLAINT_REQUIRED", "complaint", "the upheld complaint, complaints/complaints/{id}"));
+        }
+        let reason = convert::text(&r.reason, "reason")?;
+        let app = store::application(&self.db, id).await?.ok_or_else(|| super::not_found(id))?;
+        let case = claim(&app)?.case;
+        let now = self.clock.now();
+        let acceptance = calendar::Channel::OTBASYBANK_REGISTRY
+            .accept(&self.calendar, now)
+            .map_err(calendar_error)?
+            .ok_or_else(|| ApiError::internal("the channel is open around the clock"))?;
+        let due = self.calendar.due(acceptance.accepted_on, case.term(), DEFAULT_START).map_err(calendar_error)?;
+        let deadline = Deadline {
+            term: i64::from(case.term().count),
+            unit: "WORKING_DAYS".into(),
+            counted_from: "RECONSIDERATION_OPENED".into(),
+            counted_from_at: now,
+            due_date: due.due_date.to_string(),
+            due_at: due.due_at,
+            clause: format!("{}; reconsideration after {}", case.term_clause(), r.complaint.trim()),
+            calendar_version: due.calendar_version,
+        };
+        let _ = accepted_on(&app)?;
+        let command = Command::new(principal, RECONSIDER).idempotent(request_id, request_hash(RECONSIDER, &r));
+        let complaint = r.complaint.trim().to_owned();
+        self.db
+            .transact(command, move |tx| {
+                Box::pin(async move {
+                    let app = store::application_in(tx, id).await?.ok_or_else(|| super::not_found(id))?;
+                    if app.stage != "REFUSED" {
+                        return Err(ApiError::failed_precondition("NOT_REFUSED", format!("only a refused application is reconsidered; this one is {}", app.stage))
+                            .precondition("STAGE", application_name(id), "REFUSED"));
+                    }
+                    if let Some(other) = store::collision_in(tx, &app).await? {
+                        return Err(super::filing::collision(&other));
+                    }
+                    let name = application_name(id);
+                    let why = format!("reconsideration after the upheld complaint {complaint}: {reason}");
+                    store::set_refusal(tx, id, None).await?;
+                    store::record_stage(tx, id, "RECONSIDERATION", &why, Some(&deadline)).await?;
+                    tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "RECONSIDERATION", tx.now())).await?;
+                    if reopen_at == "UNDER_REVIEW" {
+                        store::record_stage(tx, id, "UNDER_REVIEW", "reopened for an official's review", None).await?;
+                        store::open_task(tx, id, &app.settlement_kato).await?;
+                        tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "UNDER_REVIEW", tx.now())).await?;
+                    } else {
+                        let at = tx.now();
+                        tx.schedule(DECIDE, &name, at).await?;
+                    }
+                    tx.audit(&name, &why).await?;
+                    Ok(pb::ReconsiderApplicationResponse { application: Some(pb::Application { name, ..Default::default() }) })
+                })
+            })
+            .await?;
+        self.changed.notify_waiters();
+        Ok(pb::ReconsiderApplicationResponse { application: Some(self.load(id).await?) })
+    }
+}
+
+/// Reads a filter: `field = value` conditions joined by `AND`.
+fn filter(text: &str) -> Result<Conditions, ApiError> {
+    let mut conditions = Conditions::new();
+    if text.trim().is_empty() {
+        return Ok(conditions);
+    }
+    let bad = |why: String| ApiError::bad_field("FILTER_INVALID", "filter", why);
+    for part in text.split(" AND ") {
+        let (field, value) = part.split_once('=').ok_or_else(|| bad(format!("`{}` is not `field = value`", part.trim())))?;
+        let value = value.trim().trim_matches('"').to_owned();
+        let column = match field.trim() {
+            "stage" => {
+                if !convert::STAGES.contains(&value.as_str()) {
+                    return Err(bad(format!("stage is one of {}", convert::STAGES.join(", "))));
+                }
+                "stage"
+            }
+            "applicant_iin" => {
+                convert::iin(&value, "filter")?;
+                "applicant_iin"
+            }
+            "settlement_kato" => "settlement_kato",
+            "list_category" => "list_category",
+            "case_kind" => "case_kind",
+            other => {
+                return Err(bad(format!(
+                    "unknown field `{other}`; use stage, applicant_iin, settlement_kato, list_category or case_kind"
+                )));
+            }
+        };
+        conditions.push((column, value));
+    }
+    Ok(conditions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_name_known_fields_only() {
+        let f = filter("stage = ENROLLED AND settlement_kato = \"751110000\"").unwrap();
+        assert_eq!(f, vec![("stage", "ENROLLED".to_owned()), ("settlement_kato", "751110000".to_owned())]);
+        assert_eq!(filter("stage = DONE").unwrap_err().reason(), "FILTER_INVALID");
+        assert_eq!(filter("owner = x").unwrap_err().reason(), "FILTER_INVALID");
+        assert_eq!(filter("applicant_iin = 85021530063").unwrap_err().reason(), "IIN_BAD_FORMAT");
+        assert!(filter("").unwrap().is_empty());
+    }
+}

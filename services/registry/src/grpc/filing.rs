@@ -1,0 +1,337 @@
+//! `CreateApplication`: the electronic application of Annex 2 row 9, confirmed over its
+//! signing digest, accepted under row 8(2), decided at once where the case is fully automated.
+
+use calendar::{Channel, DEFAULT_START, KAZAKHSTAN};
+use chrono::{DateTime, NaiveDate, Utc};
+use platform::store::{Command, request_hash};
+use platform::{ApiError, Principal};
+use proto::egov::gateway::v1 as gw;
+use proto::housing::common::v1 as common;
+use proto::housing::registry::v1 as pb;
+use sha2::{Digest, Sha256};
+use tonic::Request;
+
+use super::convert::{self, application_name};
+use super::{DECIDE, Registry, calendar_error};
+use crate::domain::case::DOCUMENT_KINDS;
+use crate::domain::digest::{SignedFields, signing_digest};
+use crate::domain::{Case, category};
+use crate::reporting;
+use crate::store::{self, ConfirmationRow, Deadline, NewApplication};
+
+const METHOD: &str = "/kz.housing.registry.v1.RegistryService/CreateApplication";
+
+/// Annex 2 row 3: the only channel, with the provider's hours of row 8(1).
+const CHANNEL: Channel = Channel::OTBASYBANK_REGISTRY;
+
+/// A request checked for shape.
+struct Filing {
+    applicant: String,
+    representative: Option<(String, String, String)>,
+    case: Case,
+    settlement: String,
+    category: &'static str,
+    documents: Vec<(String, String, String, Vec<u8>)>,
+    digest: String,
+}
+
+impl Registry {
+    pub(super) async fn create(&self, request: Request<pb::CreateApplicationRequest>) -> Result<pb::CreateApplicationResponse, ApiError> {
+        let principal = Principal::of(&request);
+        let r = request.into_inner();
+        let request_id = if r.validate_only { None } else { Some(convert::request_id(&r.request_id)?) };
+        let filing = self.check_shape(&r)?;
+        if let Some(id) = request_id
+            && let Some(first) = self.db.replay::<pb::CreateApplicationResponse>(id, &request_hash(METHOD, &r)).await?
+        {
+            return self.answer(first).await;
+        }
+        let pending = format!("registry/requests/{}", r.request_id.trim());
+        let case_ref = Self::case_ref(&pending, &filing.applicant);
+        self.state.person(&case_ref, &filing.applicant).await?;
+        if let Some((rep, _, _)) = &filing.representative {
+            self.state.person(&case_ref, rep).await?;
+        }
+        let now = self.clock.now();
+        let acceptance = CHANNEL.accept(&self.calendar, now).map_err(calendar_error)?.ok_or_else(|| {
+            ApiError::internal("otbasybank.kz receives applications around the clock")
+        })?;
+        // [A-ORPHAN]: the state systems are asked before the applicant is.
+        let effective = if filing.case == Case::OrphanDataMissing {
+            filing.case.effective(self.state.orphan_data_held(&case_ref, &filing.applicant, acceptance.accepted_on).await?)
+        } else {
+            filing.case
+        };
+        let kinds: Vec<&str> = filing.documents.iter().map(|d| d.0.as_str()).collect();
+        let missing = effective.missing_documents(kinds.iter().copied());
+        if !missing.is_empty() {
+            // [A-INCOMPLETE], for: refused at the door, nothing is created.
+            let mut e = ApiError::failed_precondition(
+                "DOCUMENTS_INCOMPLETE",
+                format!("the case {} needs documents that were not filed", effective.code()),
+            );
+            for rule in &missing {
+                e = e.precondition("DOCUMENT_MISSING", rule.kinds.join(" or "), format!("required by {}", rule.clause));
+            }
+            return Err(e.meta("missing", missing.iter().map(|m| m.kinds.join("|")).collect::<Vec<_>>().join(",")));
+        }
+        if r.validate_only {
+            return Ok(pb::CreateApplicationResponse { application: None, signing_digest: filing.digest });
+        }
+        let request_id = request_id.ok_or_else(|| ApiError::internal("a filing has a request id"))?;
+        let confirmations = self.verify(&case_ref, &filing, &r.confirmations).await?;
+        let accepted_at = if acceptance.deferred { opening(acceptance.accepted_on) } else { now };
+        let due = self.calendar.due(acceptance.accepted_on, effective.term(), DEFAULT_START).map_err(calendar_error)?;
+        let deadline = Deadline {
+            term: i64::from(effective.term().count),
+            unit: "WORKING_DAYS".into(),
+            counted_from: "APPLICATION_ACCEPTED".into(),
+            counted_from_at: accepted_at,
+            due_date: due.due_date.to_string(),
+            due_at: due.due_at,
+            clause: effective.term_clause().into(),
+            calendar_version: due.calendar_version,
+        };
+        // The automated step reads the gateway before the transaction, never inside it; if
+        // the gateway does not answer, the application is kept and the job decides it later.
+        let facts = if acceptance.deferred {
+            None
+        } else {
+            match self.state.facts(&case_ref, &filing.applicant, acceptance.accepted_on).await {
+                Ok(facts) => Some(facts),
+                Err(e) => {
+                    tracing::warn!(error = %e, "gateway reads failed; the application will be decided when they succeed");
+                    None
+                }
+            }
+        };
+        let new = NewApplication {
+            applicant_iin: filing.applicant.clone(),
+            representative: filing.representative.clone(),
+            case_kind: filing.case.code().into(),
+            effective_case: effective.code().into(),
+            settlement_kato: filing.settlement.clone(),
+            list_category: filing.category.into(),
+            received_at: now,
+            accepted_at,
+            accepted_on: acceptance.accepted_on.to_string(),
+            deadline: deadline.clone(),
+            documents: filing.documents,
+            confirmations,
+        };
+        let why = if acceptance.deferred {
+            format!("received after working hours, on a weekend or a holiday; accepted on {} (Annex 2 row 8(2))", acceptance.accepted_on)
+        } else {
+            format!("received and accepted on {} via {}", acceptance.accepted_on, reporting::CHANNEL)
+        };
+        let command = Command::new(principal, METHOD).idempotent(request_id, request_hash(METHOD, &r));
+        let digest = filing.digest.clone();
+        let committed = self
+            .db
+            .transact(command, move |tx| {
+                Box::pin(async move {
+                    let id = match store::insert_application(tx, &new).await? {
+                        Ok(id) => id,
+                        Err(existing) => return Err(collision(&existing)),
+                    };
+                    let name = application_name(id);
+                    store::record_stage(tx, id, "ACCEPTED", &why, Some(&deadline)).await?;
+                    tx.enqueue(reporting::stage_report(&name, &new.applicant_iin, "ACCEPTED", accepted_at)).await?;
+                    tx.audit(&name, &format!("application filed: {why}")).await?;
+                    let app = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
+                    match facts {
+                        Some(facts) => Registry::apply_facts(tx, &app, &facts).await?,
+                        None => tx.schedule(DECIDE, &name, accepted_at.max(tx.now())).await?,
+                    }
+                    Ok(pb::CreateApplicationResponse {
+                        application: Some(pb::Application { name, ..Default::default() }),
+                        signing_digest: digest,
+                    })
+                })
+            })
+            .await?;
+        self.changed.notify_waiters();
+        self.answer(committed.response).await
+    }
+
+    /// The response with the application as it stands now: a retry gets the same application.
+    async fn answer(&self, first: pb::CreateApplicationResponse) -> Result<pb::CreateApplicationResponse, ApiError> {
+        let name = first.application.as_ref().map(|a| a.name.clone()).unwrap_or_default();
+        let id = convert::id_of(&name, "registry/applications", "name")?;
+        Ok(pb::CreateApplicationResponse { application: Some(self.load(id).await?), signing_digest: first.signing_digest })
+    }
+
+    fn check_shape(&self, r: &pb::CreateApplicationRequest) -> Result<Filing, ApiError> {
+        let mut problems: Vec<(String, String, String)> = Vec::new();
+        let mut note = |e: ApiError| {
+            let reason = e.reason().to_owned();
+            for (field, description) in e.fields() {
+                problems.push((reason.clone(), field, description));
+            }
+        };
+        let applicant = r.applicant.as_ref().map(|p| p.iin.as_str()).unwrap_or_default();
+        let applicant = convert::iin(applicant, "applicant.iin").map_err(&mut note).ok();
+        let case = convert::case(r.case_kind).map_err(&mut note).ok();
+        let settlement = convert::kato(&r.settlement_kato, "settlement_kato").map_err(&mut note).ok();
+        let category = category::find(r.list_category.trim()).map(|c| c.code);
+        if category.is_none() {
+            let known = category::CATEGORIES.iter().map(|c| c.code).collect::<Vec<_>>().join(", ");
+            note(ApiError::bad_field("LIST_CATEGORY_UNKNOWN", "list_category", format!("one of {known}")));
+        }
+        let representative = match &r.representative {
+            None => None,
+            Some(rep) => {
+                let iin = convert::iin(rep.person.as_ref().map(|p| p.iin.as_str()).unwrap_or_default(), "representative.person.iin")
+                    .map_err(&mut note)
+                    .ok();
+                let basis = match common::RepresentationBasis::try_from(rep.basis) {
+                    Ok(common::RepresentationBasis::PowerOfAttorney) => Some("POWER_OF_ATTORNEY"),
+                    Ok(common::RepresentationBasis::LegalRepresentative) => Some("LEGAL_REPRESENTATIVE"),
+                    _ => {
+                        note(ApiError::bad_field("REPRESENTATION_BASIS_REQUIRED", "representative.basis", "a power of attorney or a legal representative"));
+                        None
+                    }
+                };
+                let reference = convert::text(&rep.basis_reference, "representative.basis_reference").map_err(&mut note).ok();
+                match (iin, basis, reference) {
+                    (Some(i), Some(b), Some(r)) => Some((i.to_string(), b.to_owned(), r)),
+                    _ => None,
+                }
+            }
+        };
+        let mut documents = Vec::new();
+        let mut total = 0usize;
+        for (i, d) in r.documents.iter().enumerate() {
+            let at = |f: &str| format!("documents[{i}].{f}");
+            if !DOCUMENT_KINDS.contains(&d.kind.as_str()) {
+                note(ApiError::bad_field("DOCUMENT_KIND_UNKNOWN", at("kind"), format!("one of {}", DOCUMENT_KINDS.join(", "))));
+            }
+            if d.media_type.trim().is_empty() {
+                note(ApiError::bad_field("FIELD_REQUIRED", at("media_type"), "required, for example application/pdf"));
+            }
+            if d.content.is_empty() {
+                note(ApiError::bad_field("DOCUMENT_EMPTY", at("content"), "a document has content"));
+            }
+            if d.content.len() > self.limits.each {
+                note(ApiError::bad_field("DOCUMENT_TOO_LARGE", at("content"), format!("at most {} bytes", self.limits.each)));
+            }
+            total += d.content.len();
+            if hex::encode(Sha256::digest(&d.content)) != d.sha256.trim().to_lowercase() {
+                note(ApiError::bad_field("DOCUMENT_HASH_MISMATCH", at("sha256"), "the lowercase hex SHA-256 of content"));
+            }
+            documents.push((d.kind.clone(), d.media_type.trim().to_owned(), d.sha256.trim().to_lowercase(), d.content.to_vec()));
+        }
+        if total > self.limits.total {
+            note(ApiError::bad_field("DOCUMENT_TOO_LARGE", "documents", format!("at most {} bytes together", self.limits.total)));
+        }
+        if let Some((reason, _, _)) = problems.first() {
+            let mut e = ApiError::invalid_argument(reason.clone(), "the application is not well formed");
+            for (_, field, message) in &problems {
+                e = e.field(field.clone(), message.clone());
+            }
+            return Err(e);
+        }
+        let (Some(applicant), Some(case), Some(settlement), Some(category)) = (applicant, case, settlement, category) else {
+            return Err(ApiError::internal("a checked filing lost a field"));
+        };
+        let applicant = applicant.to_string();
+        let digest = signing_digest(&SignedFields {
+            applicant_iin: &applicant,
+            representative: representative.as_ref().map(|(i, b, r)| (i.as_str(), b.as_str(), r.as_str())),
+            case: case.code(),
+            settlement_kato: &settlement,
+            list_category: category,
+            documents: documents.iter().map(|d| (d.0.as_str(), d.2.as_str())).collect(),
+        });
+        Ok(Filing { applicant, representative, case, settlement, category, documents, digest })
+    }
+
+    /// Annex 2 row 11(1), 11(3): the application is confirmed over its digest with an EDS or a
+    /// one-time password by whoever files it: the representative when one acts, else the
+    /// applicant. The gateway verifies each confirmation.
+    async fn verify(
+        &self,
+        case: &clients::CaseRef,
+        filing: &Filing,
+        given: &[common::Confirmation],
+    ) -> Result<Vec<ConfirmationRow>, ApiError> {
+        let signer = filing.representative.as_ref().map_or(filing.applicant.as_str(), |(i, _, _)| i.as_str());
+        if !given.iter().any(|c| c.signer.as_ref().is_some_and(|s| s.iin.trim() == signer)) {
+            return Err(ApiError::failed_precondition(
+                "CONFIRMATION_MISSING",
+                format!("the application must be confirmed by {signer} with an EDS or a one-time password over its signing digest"),
+            )
+            .precondition("CONFIRMATION", signer, "Annex 2 row 11(1), 11(3)")
+            .meta("signing_digest", filing.digest.clone()));
+        }
+        let mut rows = Vec::new();
+        for (i, c) in given.iter().enumerate() {
+            let who = c.signer.as_ref().map(|s| s.iin.trim().to_owned()).unwrap_or_default();
+            if who != signer && who != filing.applicant {
+                return Err(ApiError::invalid_argument("CONFIRMATION_SIGNER_UNEXPECTED", "a confirmation by someone who does not file the application")
+                    .field(format!("confirmations[{i}].signer.iin"), "the applicant or the representative"));
+            }
+            let gw = self.state.gateway();
+            let row = match &c.method {
+                Some(common::confirmation::Method::Eds(eds)) => {
+                    let verdict = gw
+                        .verify_signature(case, gw::VerifySignatureRequest {
+                            certificate: eds.certificate.clone(),
+                            signature: eds.signature.clone(),
+                            digest: filing.digest.clone(),
+                        })
+                        .await
+                        .map_err(|s| crate::gather::from_gateway(&s, &who))?;
+                    let valid = verdict.result == i32::from(gw::VerificationResult::Valid) && verdict.signer_iin == who;
+                    if !valid {
+                        let result = gw::VerificationResult::try_from(verdict.result).map(|r| r.as_str_name()).unwrap_or("UNKNOWN");
+                        return Err(ApiError::failed_precondition("SIGNATURE_INVALID", format!("the EDS of {who} does not verify: {result}"))
+                            .precondition("SIGNATURE", who.clone(), result)
+                            .meta("verdict", result)
+                            .meta("certificate_subject", verdict.signer_iin));
+                    }
+                    ConfirmationRow { signer_iin: who, method: "EDS".into(), certificate_serial: verdict.serial, verified_at: self.clock.now() }
+                }
+                Some(common::confirmation::Method::Otp(otp)) => {
+                    let verdict = gw
+                        .verify_otp(case, gw::VerifyOtpRequest { iin: who.clone(), digest: filing.digest.clone(), code: otp.code.clone() })
+                        .await
+                        .map_err(|s| crate::gather::from_gateway(&s, &who))?;
+                    if verdict.result != i32::from(gw::OtpResult::Valid) {
+                        let result = gw::OtpResult::try_from(verdict.result).map(|r| r.as_str_name()).unwrap_or("UNKNOWN");
+                        return Err(ApiError::failed_precondition("OTP_INVALID", format!("the one-time password of {who} does not verify: {result}"))
+                            .precondition("OTP", who.clone(), result)
+                            .meta("verdict", result)
+                            .meta("attempts_left", verdict.attempts_left.to_string()));
+                    }
+                    ConfirmationRow { signer_iin: who, method: "OTP".into(), certificate_serial: String::new(), verified_at: self.clock.now() }
+                }
+                None => {
+                    return Err(ApiError::invalid_argument("CONFIRMATION_METHOD_REQUIRED", "a confirmation is an EDS or a one-time password")
+                        .field(format!("confirmations[{i}]"), "eds or otp"));
+                }
+            };
+            rows.push(row);
+        }
+        Ok(rows)
+    }
+}
+
+/// The moment a deferred application counts as accepted: the provider's opening on the
+/// acceptance day (Annex 2 row 8(1)); the queue is ordered by it [A-QUEUE].
+fn opening(day: NaiveDate) -> DateTime<Utc> {
+    let start = calendar::OfficeHours::OTBASY_BANK.working_days.start;
+    // A fixed offset maps every local time to exactly one instant.
+    (day.and_time(start) - chrono::Duration::seconds(i64::from(KAZAKHSTAN.local_minus_utc()))).and_utc()
+}
+
+/// The refusal at the door of a second application on the same list.
+pub(super) fn collision(existing: &store::Collision) -> ApiError {
+    let name = application_name(existing.id);
+    let (reason, what) = if existing.stage == "ENROLLED" {
+        ("ALREADY_ENROLLED", "the person is already on this waiting list")
+    } else {
+        ("OPEN_APPLICATION_EXISTS", "the person already has an open application for this waiting list")
+    };
+    ApiError::already_exists(reason, format!("{what}: {name}")).meta("application", name)
+}

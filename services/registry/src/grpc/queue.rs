@@ -1,0 +1,94 @@
+//! The waiting lists [A-QUEUE]: a person's place, a list a page at a time, every list a person
+//! is on (the rent subsidy asks it), and removal by an official on a ground [A-REMOVAL].
+
+use platform::store::{Command, request_hash};
+use platform::{ApiError, Principal};
+use proto::housing::registry::v1 as pb;
+use tonic::Request;
+
+use super::Registry;
+use super::convert::{self, application_name, id_of};
+use crate::domain::category;
+use crate::reporting;
+use crate::store;
+
+const REMOVE: &str = "/kz.housing.registry.v1.RegistryService/RemoveFromQueue";
+
+fn list_category(value: &str) -> Result<&'static str, ApiError> {
+    category::find(value.trim()).map(|c| c.code).ok_or_else(|| {
+        let known = category::CATEGORIES.iter().map(|c| c.code).collect::<Vec<_>>().join(", ");
+        ApiError::bad_field("LIST_CATEGORY_UNKNOWN", "list_category", format!("one of {known}"))
+    })
+}
+
+impl Registry {
+    pub(super) async fn queue_position(&self, r: pb::GetQueuePositionRequest) -> Result<pb::GetQueuePositionResponse, ApiError> {
+        let iin = convert::iin(&r.iin, "iin")?.to_string();
+        let settlement = convert::kato(&r.settlement_kato, "settlement_kato")?;
+        let category = list_category(&r.list_category)?;
+        let entry = store::entry_of(&self.db, &iin, &settlement, category).await?.ok_or_else(|| {
+            ApiError::not_found("NOT_ON_WAITING_LIST", format!("{iin} is not on the list {category} of {settlement}"))
+                .meta("iin", iin.clone())
+        })?;
+        let size = store::size(&self.db, &settlement, category).await?;
+        Ok(pb::GetQueuePositionResponse { entry: Some(convert::queue_entry(&entry)), list_size: size })
+    }
+
+    pub(super) async fn queue_page(&self, r: pb::ListQueueRequest) -> Result<pb::ListQueueResponse, ApiError> {
+        let settlement = convert::kato(&r.settlement_kato, "settlement_kato")?;
+        let category = list_category(&r.list_category)?;
+        let limit = convert::page_size(r.page_size)?;
+        let after = convert::after(&r.page_token)?;
+        let rows = store::page(&self.db, &settlement, category, after, limit + 1).await?;
+        let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+        let page: Vec<_> = rows.into_iter().take(usize::try_from(limit).unwrap_or(0)).collect();
+        let next =
+            if more { page.last().map(|q| convert::page_token(q.accepted_at, q.application_id)).unwrap_or_default() } else { String::new() };
+        Ok(pb::ListQueueResponse {
+            entries: page.iter().map(convert::queue_entry).collect(),
+            next_page_token: next,
+            list_size: store::size(&self.db, &settlement, category).await?,
+        })
+    }
+
+    pub(super) async fn queue_standing(&self, r: pb::GetQueueStandingRequest) -> Result<pb::GetQueueStandingResponse, ApiError> {
+        let iin = convert::iin(&r.iin, "iin")?.to_string();
+        let rows = store::standing(&self.db, &iin).await?;
+        Ok(pb::GetQueueStandingResponse { entries: rows.iter().map(convert::queue_entry).collect() })
+    }
+
+    pub(super) async fn remove(&self, request: Request<pb::RemoveFromQueueRequest>) -> Result<pb::RemoveFromQueueResponse, ApiError> {
+        let principal = Principal::of(&request);
+        let r = request.into_inner();
+        let request_id = convert::request_id(&r.request_id)?;
+        let id = id_of(&r.name, "registry/applications", "name")?;
+        let ground = convert::removal_ground(r.ground)?;
+        let reason = convert::text(&r.reason, "reason")?;
+        store::application(&self.db, id).await?.ok_or_else(|| super::not_found(id))?;
+        let command = Command::new(principal, REMOVE).idempotent(request_id, request_hash(REMOVE, &r));
+        self.db
+            .transact(command, move |tx| {
+                Box::pin(async move {
+                    let app = store::application_in(tx, id).await?.ok_or_else(|| super::not_found(id))?;
+                    let name = application_name(id);
+                    let place = match (app.stage.as_str(), store::remove(tx, id, ground, &reason).await?) {
+                        ("ENROLLED", Some(place)) => place,
+                        (stage, _) => {
+                            return Err(ApiError::failed_precondition("NOT_ON_WAITING_LIST", format!("the application is {stage}, not on a list"))
+                                .precondition("STAGE", name, "ENROLLED"));
+                        }
+                    };
+                    let why = format!("removed from place {place} on {ground} [A-REMOVAL]: {reason}; everyone behind moves up");
+                    store::record_stage(tx, id, "REMOVED", &why, None).await?;
+                    let text = reporting::removal_text(&app.business_id, ground, &reason);
+                    tx.enqueue(reporting::result_notice(&name, &app.applicant_iin, text)).await?;
+                    tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "REMOVED", tx.now())).await?;
+                    tx.audit(&name, &why).await?;
+                    Ok(pb::RemoveFromQueueResponse { application: Some(pb::Application { name, ..Default::default() }) })
+                })
+            })
+            .await?;
+        self.changed.notify_waiters();
+        Ok(pb::RemoveFromQueueResponse { application: Some(self.load(id).await?) })
+    }
+}

@@ -1,0 +1,141 @@
+//! The service standard (Annex 2) as data, in the version in force on a date; and RR cl. 2:
+//! a changed standard is recorded with the date it takes effect and the State Corporation and
+//! the Unified Contact Centre are told within 3 working days of it [A-CHANGE-DATE].
+
+use calendar::{DEFAULT_START, Term};
+use chrono::NaiveDate;
+use platform::store::{Command, request_hash};
+use platform::{ApiError, Principal};
+use proto::housing::common::v1 as common;
+use proto::housing::registry::v1 as pb;
+use tonic::Request;
+
+use super::{Registry, calendar_error, convert};
+use crate::domain::Ground;
+use crate::domain::standard::{self, CHANGE_NOTICE_RECIPIENTS, CHANGE_NOTICE_WORKING_DAYS, IN_FORCE_FROM, ROWS};
+use crate::reporting::{self, platform_timestamp as ts};
+use crate::store::{self, PublicationRow};
+
+const PUBLISH: &str = "/kz.housing.registry.v1.RegistryService/PublishServiceStandard";
+
+fn text([kk, ru, en]: [&str; 3]) -> common::LocalizedText {
+    common::LocalizedText { kk: kk.into(), ru: ru.into(), en: en.into() }
+}
+
+fn date(value: &str, field: &str) -> Result<NaiveDate, ApiError> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| ApiError::bad_field("DATE_INVALID", field, "YYYY-MM-DD"))
+}
+
+impl Registry {
+    pub(super) async fn service_standard(&self, r: pb::GetServiceStandardRequest) -> Result<pb::GetServiceStandardResponse, ApiError> {
+        let as_of = if r.as_of.trim().is_empty() { self.clock.now_local().date_naive() } else { date(&r.as_of, "as_of")? };
+        if as_of < IN_FORCE_FROM {
+            return Err(ApiError::not_found(
+                "STANDARD_NOT_IN_FORCE",
+                format!("this version of the standard is in force from {IN_FORCE_FROM} (order No. 76, §4); no earlier version is kept"),
+            )
+            .meta("in_force_from", IN_FORCE_FROM.to_string()));
+        }
+        let change = store::publication_in_force(&self.db, &as_of.to_string()).await?;
+        let (in_force_from, source) = match &change {
+            Some(p) => (p.in_force_from.clone(), p.source.clone()),
+            None => (IN_FORCE_FROM.to_string(), standard::SOURCE.to_owned()),
+        };
+        let rows = ROWS
+            .iter()
+            .map(|row| common::StandardRow {
+                number: row.number,
+                heading: Some(text(row.heading)),
+                // Row 10 is the grounds' own texts, so that the two never differ.
+                items: if row.number == 10 {
+                    Ground::ALL.iter().map(|g| text(g.texts())).collect()
+                } else {
+                    row.items.iter().map(|t| text(*t)).collect()
+                },
+            })
+            .collect();
+        Ok(pb::GetServiceStandardResponse {
+            standard: Some(common::ServiceStandard {
+                service: "registry".into(),
+                source,
+                in_force_from,
+                rows,
+                refusal_grounds: Ground::ALL.iter().map(|g| convert::refusal(*g, None)).collect(),
+            }),
+        })
+    }
+
+    pub(super) async fn publish_standard(
+        &self,
+        request: Request<pb::PublishServiceStandardRequest>,
+    ) -> Result<pb::PublishServiceStandardResponse, ApiError> {
+        let principal = Principal::of(&request);
+        let r = request.into_inner();
+        let request_id = convert::request_id(&r.request_id)?;
+        let from = date(&r.in_force_from, "in_force_from")?;
+        if from < IN_FORCE_FROM {
+            return Err(ApiError::bad_field("DATE_BEFORE_STANDARD", "in_force_from", format!("on or after {IN_FORCE_FROM}")));
+        }
+        let source = convert::text(&r.source, "source")?;
+        let summary = r.summary.clone().unwrap_or_default();
+        let kk = convert::text(&summary.kk, "summary.kk")?;
+        let ru = convert::text(&summary.ru, "summary.ru")?;
+        let en = convert::text(&summary.en, "summary.en")?;
+        // RR cl. 2; [A-CHANGE-DATE]: the 3 working days count from the day the change takes effect.
+        let due = self.calendar.due(from, Term::working_days(CHANGE_NOTICE_WORKING_DAYS), DEFAULT_START).map_err(calendar_error)?;
+        let now = self.clock.now();
+        let row = PublicationRow {
+            id: 0,
+            in_force_from: from.to_string(),
+            source,
+            summary_kk: kk,
+            summary_ru: ru,
+            summary_en: en,
+            notices_due_date: due.due_date.to_string(),
+            notices_due_at: due.due_at,
+            calendar_version: due.calendar_version.clone(),
+            recorded_at: now,
+        };
+        let command = Command::new(principal, PUBLISH).idempotent(request_id, request_hash(PUBLISH, &r));
+        let committed = self
+            .db
+            .transact(command, move |tx| {
+                Box::pin(async move {
+                    let id = store::insert_publication(tx, &row).await?;
+                    let name = format!("registry/standard-publications/{id}");
+                    for recipient in CHANGE_NOTICE_RECIPIENTS {
+                        let notice = common::LocalizedText {
+                            kk: format!("Тұрғын үйге мұқтаж азаматтарды есепке қою мемлекеттік қызметі стандартының өзгерісі {} бастап күшіне енеді ({}): {}", row.in_force_from, row.source, row.summary_kk),
+                            ru: format!("Изменение стандарта государственной услуги по постановке на учёт, вступает в силу с {} ({}): {}", row.in_force_from, row.source, row.summary_ru),
+                            en: format!("A change of the registry service standard takes effect on {} ({}): {}", row.in_force_from, row.source, row.summary_en),
+                        };
+                        tx.enqueue(reporting::change_notice(&name, recipient, notice)).await?;
+                    }
+                    tx.audit(&name, &format!("standard changed from {}; notices due {} (RR cl. 2)", row.in_force_from, row.notices_due_date)).await?;
+                    Ok(pb::PublishServiceStandardResponse {
+                        publication: Some(pb::StandardPublication {
+                            name,
+                            in_force_from: row.in_force_from.clone(),
+                            source: row.source.clone(),
+                            summary: Some(common::LocalizedText { kk: row.summary_kk.clone(), ru: row.summary_ru.clone(), en: row.summary_en.clone() }),
+                            notices_due: Some(common::Deadline {
+                                term: i32::try_from(CHANGE_NOTICE_WORKING_DAYS).unwrap_or(3),
+                                unit: common::TermUnit::WorkingDays.into(),
+                                counted_from: "CHANGE_IN_FORCE".into(),
+                                counted_from_at: None,
+                                due_date: row.notices_due_date.clone(),
+                                due_at: Some(ts(row.notices_due_at)),
+                                clause: "RR cl. 2".into(),
+                                calendar_version: row.calendar_version.clone(),
+                                breached: false,
+                            }),
+                            recipients: CHANGE_NOTICE_RECIPIENTS.iter().map(|r| (*r).to_owned()).collect(),
+                            recorded_at: Some(ts(row.recorded_at)),
+                        }),
+                    })
+                })
+            })
+            .await?;
+        Ok(committed.response)
+    }
+}

@@ -1,0 +1,95 @@
+//! What leaves the registry through the outbox: every stage change to the state services
+//! monitoring system (SR cl. 26 as [A-MON] applies it to every service), each result to the
+//! applicant's personal cabinet in kk/ru/en (Annex 2 rows 6 and 11(2)), and the notices of a
+//! changed procedure to the State Corporation and the Unified Contact Centre (RR cl. 2).
+
+use chrono::{DateTime, Utc};
+use platform::Subsystem;
+use platform::store::outbox::OutboxMessage;
+use proto::egov::gateway::v1 as gw;
+use proto::housing::common::v1::LocalizedText;
+
+use crate::domain::Ground;
+
+/// The monitoring system's method.
+pub const REPORT_STAGE: &str = "/kz.egov.gateway.v1.MonitoringService/ReportStage";
+/// The notification service's method.
+pub const SEND_NOTIFICATION: &str = "/kz.egov.gateway.v1.NotificationService/SendNotification";
+/// The channel the service is provided through (Annex 2 row 3).
+pub const CHANNEL: &str = "otbasybank.kz";
+
+/// A stage report for the monitoring system.
+pub fn stage_report(case: &str, applicant: &str, stage: &str, at: DateTime<Utc>) -> OutboxMessage {
+    let request = gw::ReportStageRequest {
+        service: "registry".into(),
+        case_name: case.into(),
+        stage: stage.into(),
+        occurred_at: Some(platform_timestamp(at)),
+        channel: CHANNEL.into(),
+    };
+    OutboxMessage::new(Subsystem::Gateway, REPORT_STAGE, case, "SR cl. 26: stage data to monitoring [A-MON]", &request)
+        .for_user(applicant)
+}
+
+/// The notice of a result to the applicant's personal cabinet.
+pub fn result_notice(case: &str, applicant: &str, text: LocalizedText) -> OutboxMessage {
+    let request = gw::SendNotificationRequest {
+        recipient: applicant.into(),
+        channel: gw::NotificationChannel::Cabinet.into(),
+        text: Some(text),
+        case_name: case.into(),
+    };
+    OutboxMessage::new(Subsystem::Gateway, SEND_NOTIFICATION, case, "Annex 2 row 6: the result to the applicant", &request)
+        .for_user(applicant)
+}
+
+/// The notification of enrolment with the place on the list (Annex 2 row 6; [A-QUEUE]).
+pub fn enrolment_text(business_id: &str, settlement: &str, category: &str, position: i64) -> LocalizedText {
+    LocalizedText {
+        kk: format!(
+            "{business_id} өтініші бойынша сіз \"Тұрғын үймен қамтамасыз ету орталығы\" электрондық базасына есепке қойылдыңыз: {settlement} елді мекені, {category} тізімі, кезектегі нөміріңіз {position}."
+        ),
+        ru: format!(
+            "По заявлению {business_id} вы поставлены на учёт в электронной базе «Центр обеспечения жильём»: населённый пункт {settlement}, список {category}, ваш номер в очереди {position}."
+        ),
+        en: format!(
+            "Application {business_id}: you are enrolled in the \"Housing Provision Center\" database, settlement {settlement}, list {category}, queue number {position}."
+        ),
+    }
+}
+
+/// The motivated refusal (Annex 2 rows 6 and 10).
+pub fn refusal_text(business_id: &str, ground: Ground) -> LocalizedText {
+    let [kk, ru, en] = ground.texts();
+    let clause = ground.clause();
+    LocalizedText {
+        kk: format!("{business_id} өтініші бойынша есепке қоюдан уәжді бас тарту ({clause}): {kk}."),
+        ru: format!("По заявлению {business_id} мотивированный отказ в постановке на учёт ({clause}): {ru}."),
+        en: format!("Application {business_id}: motivated refusal of enrolment ({clause}): {en}."),
+    }
+}
+
+/// The notice of a removal from the list [A-REMOVAL].
+pub fn removal_text(business_id: &str, ground: &str, reason: &str) -> LocalizedText {
+    LocalizedText {
+        kk: format!("{business_id} өтініші бойынша сіз кезектен шығарылдыңыз ({ground}): {reason}"),
+        ru: format!("По заявлению {business_id} вы сняты с очереди ({ground}): {reason}"),
+        en: format!("Application {business_id}: you were removed from the waiting list ({ground}): {reason}"),
+    }
+}
+
+/// A notice of a changed procedure to an organization (RR cl. 2).
+pub fn change_notice(case: &str, recipient: &str, text: LocalizedText) -> OutboxMessage {
+    let request = gw::SendNotificationRequest {
+        recipient: recipient.into(),
+        channel: gw::NotificationChannel::Email.into(),
+        text: Some(text),
+        case_name: case.into(),
+    };
+    OutboxMessage::new(Subsystem::Gateway, SEND_NOTIFICATION, case, "RR cl. 2: notice of a changed procedure", &request)
+}
+
+/// An instant as protobuf's timestamp.
+pub fn platform_timestamp(at: DateTime<Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp { seconds: at.timestamp(), nanos: i32::try_from(at.timestamp_subsec_nanos()).unwrap_or(0) }
+}

@@ -1,0 +1,474 @@
+//! Applications, their history, findings, confirmations and documents.
+
+use chrono::{DateTime, Utc};
+use platform::store::{Db, WriteTx, store_error};
+use platform::{ApiError, on_backend};
+
+use super::{After, Deadline, OPEN_STAGES};
+
+/// An application as it is filed.
+#[derive(Debug, Clone)]
+pub struct NewApplication {
+    /// The applicant.
+    pub applicant_iin: String,
+    /// The representative: IIN, basis code, basis reference.
+    pub representative: Option<(String, String, String)>,
+    /// The case claimed.
+    pub case_kind: String,
+    /// The case it runs as [A-ORPHAN].
+    pub effective_case: String,
+    /// The settlement.
+    pub settlement_kato: String,
+    /// The list.
+    pub list_category: String,
+    /// When it arrived.
+    pub received_at: DateTime<Utc>,
+    /// When it counts as accepted.
+    pub accepted_at: DateTime<Utc>,
+    /// The acceptance day, `YYYY-MM-DD`.
+    pub accepted_on: String,
+    /// The decision's deadline.
+    pub deadline: Deadline,
+    /// The documents: kind, media type, SHA-256, content.
+    pub documents: Vec<(String, String, String, Vec<u8>)>,
+    /// The verified confirmations.
+    pub confirmations: Vec<ConfirmationRow>,
+}
+
+/// A verified confirmation.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ConfirmationRow {
+    /// Who.
+    pub signer_iin: String,
+    /// `EDS` or `OTP`.
+    pub method: String,
+    /// The certificate serial, for an EDS.
+    pub certificate_serial: String,
+    /// When the gateway verified it.
+    pub verified_at: DateTime<Utc>,
+}
+
+/// An application as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ApplicationRow {
+    pub id: i64,
+    pub business_id: String,
+    pub applicant_iin: String,
+    pub representative_iin: Option<String>,
+    pub representative_basis: Option<String>,
+    pub representative_reference: Option<String>,
+    pub case_kind: String,
+    pub effective_case: String,
+    pub settlement_kato: String,
+    pub list_category: String,
+    pub stage: String,
+    pub received_at: DateTime<Utc>,
+    pub accepted_at: DateTime<Utc>,
+    pub accepted_on: String,
+    pub deadline_term: i64,
+    pub deadline_unit: String,
+    pub deadline_counted_from: String,
+    pub deadline_counted_from_at: DateTime<Utc>,
+    pub deadline_due_date: String,
+    pub deadline_due_at: DateTime<Utc>,
+    pub deadline_clause: String,
+    pub deadline_calendar_version: String,
+    pub refusal_code: Option<String>,
+    pub refusal_reason: Option<String>,
+    pub last_sequence: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ApplicationRow {
+    /// The stored deadline.
+    pub fn deadline(&self) -> Deadline {
+        Deadline {
+            term: self.deadline_term,
+            unit: self.deadline_unit.clone(),
+            counted_from: self.deadline_counted_from.clone(),
+            counted_from_at: self.deadline_counted_from_at,
+            due_date: self.deadline_due_date.clone(),
+            due_at: self.deadline_due_at,
+            clause: self.deadline_clause.clone(),
+            calendar_version: self.deadline_calendar_version.clone(),
+        }
+    }
+
+    /// Whether the case still waits for its decision.
+    pub fn is_open(&self) -> bool {
+        matches!(self.stage.as_str(), "ACCEPTED" | "UNDER_REVIEW" | "RECONSIDERATION")
+    }
+}
+
+/// A stored finding.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct FindingRow {
+    pub code: String,
+    pub ground: Option<String>,
+    pub source: String,
+    pub person_iin: String,
+    pub occurred_on: Option<String>,
+    pub detail: String,
+}
+
+/// A stored event.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EventRow {
+    pub sequence: i64,
+    pub stage: String,
+    pub occurred_at: DateTime<Utc>,
+    pub subsystem: String,
+    pub official_id: Option<String>,
+    pub official_role: Option<String>,
+    pub user_iin: Option<String>,
+    pub representative_iin: Option<String>,
+    pub reason: String,
+    pub deadline_term: Option<i64>,
+    pub deadline_unit: Option<String>,
+    pub deadline_counted_from: Option<String>,
+    pub deadline_counted_from_at: Option<DateTime<Utc>>,
+    pub deadline_due_date: Option<String>,
+    pub deadline_due_at: Option<DateTime<Utc>>,
+    pub deadline_clause: Option<String>,
+    pub deadline_calendar_version: Option<String>,
+}
+
+/// The case an application collides with: another open one, or an enrolment, on the same list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collision {
+    /// The existing application's id.
+    pub id: i64,
+    /// Its stage.
+    pub stage: String,
+}
+
+const COLUMNS: &str = "id, business_id, applicant_iin, representative_iin, representative_basis, representative_reference, \
+    case_kind, effective_case, settlement_kato, list_category, stage, received_at, accepted_at, accepted_on, deadline_term, \
+    deadline_unit, deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, \
+    deadline_calendar_version, refusal_code, refusal_reason, last_sequence, updated_at";
+
+/// Files an application at `ACCEPTED` with its documents and confirmations; answers its id,
+/// or the case it collides with (nothing is written then).
+pub async fn insert_application(tx: &mut WriteTx, new: &NewApplication) -> Result<Result<i64, Collision>, ApiError> {
+    let now = tx.now();
+    let (rep_iin, rep_basis, rep_ref) = match &new.representative {
+        Some((i, b, r)) => (Some(i.as_str()), Some(b.as_str()), Some(r.as_str())),
+        None => (None, None, None),
+    };
+    let business_id = format!("R-{}", uuid::Uuid::new_v4().simple().to_string()[..12].to_uppercase());
+    let d = &new.deadline;
+    // DO NOTHING, not an error: a failed statement would abort a PostgreSQL transaction.
+    let id: Option<i64> = on_backend!(tx.conn(), |c| sqlx::query_scalar(
+        "INSERT INTO applications (business_id, applicant_iin, representative_iin, representative_basis, \
+         representative_reference, case_kind, effective_case, settlement_kato, list_category, stage, received_at, \
+         accepted_at, accepted_on, deadline_term, deadline_unit, deadline_counted_from, deadline_counted_from_at, \
+         deadline_due_date, deadline_due_at, deadline_clause, deadline_calendar_version, last_sequence, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ACCEPTED', $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 0, $21) \
+         ON CONFLICT DO NOTHING RETURNING id"
+    )
+    .bind(&business_id)
+    .bind(&new.applicant_iin)
+    .bind(rep_iin)
+    .bind(rep_basis)
+    .bind(rep_ref)
+    .bind(&new.case_kind)
+    .bind(&new.effective_case)
+    .bind(&new.settlement_kato)
+    .bind(&new.list_category)
+    .bind(new.received_at)
+    .bind(new.accepted_at)
+    .bind(&new.accepted_on)
+    .bind(d.term)
+    .bind(&d.unit)
+    .bind(&d.counted_from)
+    .bind(d.counted_from_at)
+    .bind(&d.due_date)
+    .bind(d.due_at)
+    .bind(&d.clause)
+    .bind(&d.calendar_version)
+    .bind(now)
+    .fetch_optional(c)
+    .await)
+    .map_err(store_error)?;
+    let Some(id) = id else {
+        let existing: (i64, String) = on_backend!(tx.conn(), |c| sqlx::query_as(
+            "SELECT id, stage FROM applications WHERE applicant_iin = $1 AND settlement_kato = $2 AND list_category = $3 \
+             AND stage IN ('ACCEPTED', 'UNDER_REVIEW', 'RECONSIDERATION', 'ENROLLED') ORDER BY id LIMIT 1"
+        )
+        .bind(&new.applicant_iin)
+        .bind(&new.settlement_kato)
+        .bind(&new.list_category)
+        .fetch_one(c)
+        .await)
+        .map_err(store_error)?;
+        return Ok(Err(Collision { id: existing.0, stage: existing.1 }));
+    };
+    for (seq, (kind, media, sha, content)) in new.documents.iter().enumerate() {
+        let seq = i64::try_from(seq).unwrap_or(i64::MAX);
+        on_backend!(tx.conn(), |c| sqlx::query(
+            "INSERT INTO documents (application_id, seq, kind, media_type, sha256, content) VALUES ($1, $2, $3, $4, $5, $6)"
+        )
+        .bind(id)
+        .bind(seq)
+        .bind(kind)
+        .bind(media)
+        .bind(sha)
+        .bind(content)
+        .execute(c).await.map(|r| r.rows_affected()))
+        .map_err(store_error)?;
+    }
+    for c in &new.confirmations {
+        on_backend!(tx.conn(), |conn| sqlx::query(
+            "INSERT INTO confirmations (application_id, signer_iin, method, certificate_serial, verified_at) VALUES ($1, $2, $3, $4, $5)"
+        )
+        .bind(id)
+        .bind(&c.signer_iin)
+        .bind(&c.method)
+        .bind(&c.certificate_serial)
+        .bind(c.verified_at)
+        .execute(conn).await.map(|r| r.rows_affected()))
+        .map_err(store_error)?;
+    }
+    Ok(Ok(id))
+}
+
+/// Another open application or enrolment of the same person on the same list.
+pub async fn collision_in(tx: &mut WriteTx, app: &ApplicationRow) -> Result<Option<Collision>, ApiError> {
+    let found: Option<(i64, String)> = on_backend!(tx.conn(), |c| sqlx::query_as(
+        "SELECT id, stage FROM applications WHERE applicant_iin = $1 AND settlement_kato = $2 AND list_category = $3 \
+         AND stage IN ('ACCEPTED', 'UNDER_REVIEW', 'RECONSIDERATION', 'ENROLLED') AND id <> $4 ORDER BY id LIMIT 1"
+    )
+    .bind(&app.applicant_iin)
+    .bind(&app.settlement_kato)
+    .bind(&app.list_category)
+    .bind(app.id)
+    .fetch_optional(c)
+    .await)
+    .map_err(store_error)?;
+    Ok(found.map(|(id, stage)| Collision { id, stage }))
+}
+
+/// An application's findings, read inside a change.
+pub async fn findings_in(tx: &mut WriteTx, id: i64) -> Result<Vec<FindingRow>, ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query_as(
+        "SELECT code, ground, source, person_iin, occurred_on, detail FROM findings WHERE application_id = $1 ORDER BY seq"
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await)
+    .map_err(store_error)
+}
+
+/// Moves an application to `stage` and appends the event; a new deadline replaces the stored
+/// one. Answers the event's sequence number.
+pub async fn record_stage(
+    tx: &mut WriteTx,
+    id: i64,
+    stage: &str,
+    reason: &str,
+    deadline: Option<&Deadline>,
+) -> Result<i64, ApiError> {
+    let now = tx.now();
+    let p = tx.principal().clone();
+    let sequence: i64 = on_backend!(tx.conn(), |c| sqlx::query_scalar(
+        "UPDATE applications SET stage = $2, last_sequence = last_sequence + 1, updated_at = $3 WHERE id = $1 RETURNING last_sequence"
+    )
+    .bind(id)
+    .bind(stage)
+    .bind(now)
+    .fetch_one(c)
+    .await)
+    .map_err(store_error)?;
+    if let Some(d) = deadline {
+        on_backend!(tx.conn(), |c| sqlx::query(
+            "UPDATE applications SET deadline_term = $2, deadline_unit = $3, deadline_counted_from = $4, \
+             deadline_counted_from_at = $5, deadline_due_date = $6, deadline_due_at = $7, deadline_clause = $8, \
+             deadline_calendar_version = $9 WHERE id = $1"
+        )
+        .bind(id)
+        .bind(d.term)
+        .bind(&d.unit)
+        .bind(&d.counted_from)
+        .bind(d.counted_from_at)
+        .bind(&d.due_date)
+        .bind(d.due_at)
+        .bind(&d.clause)
+        .bind(&d.calendar_version)
+        .execute(c).await.map(|r| r.rows_affected()))
+        .map_err(store_error)?;
+    }
+    let official = p.official.as_ref();
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "INSERT INTO application_events (application_id, sequence, stage, occurred_at, subsystem, official_id, official_role, \
+         user_iin, representative_iin, reason, deadline_term, deadline_unit, deadline_counted_from, deadline_counted_from_at, \
+         deadline_due_date, deadline_due_at, deadline_clause, deadline_calendar_version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+    )
+    .bind(id)
+    .bind(sequence)
+    .bind(stage)
+    .bind(now)
+    .bind(p.subsystem.as_str())
+    .bind(official.map(|o| o.id.as_str()))
+    .bind(official.map(|o| o.role.as_str()))
+    .bind(p.user_iin.as_deref())
+    .bind(p.representative.as_ref().map(|r| r.iin.as_str()))
+    .bind(reason)
+    .bind(deadline.map(|d| d.term))
+    .bind(deadline.map(|d| d.unit.as_str()))
+    .bind(deadline.map(|d| d.counted_from.as_str()))
+    .bind(deadline.map(|d| d.counted_from_at))
+    .bind(deadline.map(|d| d.due_date.as_str()))
+    .bind(deadline.map(|d| d.due_at))
+    .bind(deadline.map(|d| d.clause.as_str()))
+    .bind(deadline.map(|d| d.calendar_version.as_str()))
+    .execute(c).await.map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    Ok(sequence)
+}
+
+/// Records the refusal's ground, or clears it.
+pub async fn set_refusal(tx: &mut WriteTx, id: i64, refusal: Option<(&str, Option<&str>)>) -> Result<(), ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query("UPDATE applications SET refusal_code = $2, refusal_reason = $3 WHERE id = $1")
+        .bind(id)
+        .bind(refusal.map(|r| r.0))
+        .bind(refusal.and_then(|r| r.1))
+        .execute(c).await.map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Appends findings to the case.
+pub async fn add_findings(tx: &mut WriteTx, id: i64, findings: &[FindingRow]) -> Result<(), ApiError> {
+    let first: i64 = on_backend!(tx.conn(), |c| sqlx::query_scalar(
+        "SELECT COALESCE(MAX(seq), 0) FROM findings WHERE application_id = $1"
+    )
+    .bind(id)
+    .fetch_one(c)
+    .await)
+    .map_err(store_error)?;
+    for (n, f) in findings.iter().enumerate() {
+        let seq = first + 1 + i64::try_from(n).unwrap_or(0);
+        on_backend!(tx.conn(), |c| sqlx::query(
+            "INSERT INTO findings (application_id, seq, code, ground, source, person_iin, occurred_on, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        )
+        .bind(id)
+        .bind(seq)
+        .bind(&f.code)
+        .bind(f.ground.as_deref())
+        .bind(&f.source)
+        .bind(&f.person_iin)
+        .bind(f.occurred_on.as_deref())
+        .bind(&f.detail)
+        .execute(c).await.map(|r| r.rows_affected()))
+        .map_err(store_error)?;
+    }
+    Ok(())
+}
+
+/// One application, read inside a change (it sees the change's own writes).
+pub async fn application_in(tx: &mut WriteTx, id: i64) -> Result<Option<ApplicationRow>, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
+    on_backend!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
+        .map_err(store_error)
+}
+
+/// One application.
+pub async fn application(db: &Db, id: i64) -> Result<Option<ApplicationRow>, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
+    on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
+        .map_err(store_error)
+}
+
+/// An application's findings, in order.
+pub async fn findings(db: &Db, id: i64) -> Result<Vec<FindingRow>, ApiError> {
+    on_backend!(db.reader(), |c| sqlx::query_as(
+        "SELECT code, ground, source, person_iin, occurred_on, detail FROM findings WHERE application_id = $1 ORDER BY seq"
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await)
+    .map_err(store_error)
+}
+
+/// An application's confirmations.
+pub async fn confirmations(db: &Db, id: i64) -> Result<Vec<ConfirmationRow>, ApiError> {
+    on_backend!(db.reader(), |c| sqlx::query_as(
+        "SELECT signer_iin, method, certificate_serial, verified_at FROM confirmations WHERE application_id = $1 ORDER BY signer_iin"
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await)
+    .map_err(store_error)
+}
+
+/// The kinds of an application's documents, in the order filed.
+pub async fn document_kinds(db: &Db, id: i64) -> Result<Vec<String>, ApiError> {
+    on_backend!(db.reader(), |c| sqlx::query_scalar("SELECT kind FROM documents WHERE application_id = $1 ORDER BY seq")
+        .bind(id)
+        .fetch_all(c)
+        .await)
+    .map_err(store_error)
+}
+
+/// The conditions of a list of applications: `(column, value)` pairs, all of which hold.
+pub type Conditions = Vec<(&'static str, String)>;
+
+/// Applications matching `conditions`, newest first, after `after`.
+pub async fn list(db: &Db, conditions: &Conditions, after: After, limit: i64) -> Result<Vec<ApplicationRow>, ApiError> {
+    let mut sql = format!("SELECT {COLUMNS} FROM applications WHERE 1 = 1");
+    let mut n = 0;
+    for (column, _) in conditions {
+        n += 1;
+        sql.push_str(&format!(" AND {column} = ${n}"));
+    }
+    if after.is_some() {
+        sql.push_str(&format!(" AND (received_at < ${} OR (received_at = ${} AND id < ${}))", n + 1, n + 1, n + 2));
+    }
+    sql.push_str(&format!(" ORDER BY received_at DESC, id DESC LIMIT {limit}"));
+    on_backend!(db.reader(), |c| {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+        for (_, value) in conditions {
+            q = q.bind(value.clone());
+        }
+        if let Some((at, id)) = after {
+            q = q.bind(at).bind(id);
+        }
+        q.fetch_all(c).await
+    })
+    .map_err(store_error)
+}
+
+/// Open applications past their deadline at `now`, the longest overdue first.
+pub async fn overdue(db: &Db, now: DateTime<Utc>, after: After, limit: i64) -> Result<Vec<ApplicationRow>, ApiError> {
+    let page = if after.is_some() { " AND (deadline_due_at > $2 OR (deadline_due_at = $2 AND id > $3))" } else { "" };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM applications WHERE stage IN {OPEN_STAGES} AND deadline_due_at < $1{page} \
+         ORDER BY deadline_due_at, id LIMIT {limit}"
+    );
+    on_backend!(db.reader(), |c| {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(now);
+        if let Some((at, id)) = after {
+            q = q.bind(at).bind(id);
+        }
+        q.fetch_all(c).await
+    })
+    .map_err(store_error)
+}
+
+/// An application's events after `after`, oldest first.
+pub async fn events(db: &Db, id: i64, after: i64, limit: i64) -> Result<Vec<EventRow>, ApiError> {
+    on_backend!(db.reader(), |c| sqlx::query_as(
+        "SELECT sequence, stage, occurred_at, subsystem, official_id, official_role, user_iin, representative_iin, reason, \
+         deadline_term, deadline_unit, deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, \
+         deadline_clause, deadline_calendar_version FROM application_events WHERE application_id = $1 AND sequence > $2 \
+         ORDER BY sequence LIMIT $3"
+    )
+    .bind(id)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(c)
+    .await)
+    .map_err(store_error)
+}

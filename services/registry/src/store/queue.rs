@@ -1,0 +1,156 @@
+//! The waiting lists [A-QUEUE]: one per settlement and category, ordered by acceptance time,
+//! then application id. A place is counted, never stored, so a removal moves everyone behind
+//! up at once; a removed entry keeps the place it held.
+
+use chrono::{DateTime, Utc};
+use platform::store::{Db, WriteTx, store_error};
+use platform::{ApiError, on_backend};
+
+/// A place on a list.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct QueueRow {
+    pub application_id: i64,
+    pub settlement_kato: String,
+    pub list_category: String,
+    pub person_iin: String,
+    pub accepted_at: DateTime<Utc>,
+    pub enrolled_at: DateTime<Utc>,
+    pub removed_at: Option<DateTime<Utc>>,
+    pub removal_ground: Option<String>,
+    pub removal_reason: Option<String>,
+    pub last_position: Option<i64>,
+    /// The place now, from 1; 0 once removed.
+    pub position: i64,
+}
+
+/// The place an active entry holds: one more than the active entries ahead of it.
+const POSITION: &str = "(SELECT COUNT(*) FROM queue_entries a WHERE a.settlement_kato = q.settlement_kato \
+    AND a.list_category = q.list_category AND a.removed_at IS NULL \
+    AND (a.accepted_at < q.accepted_at OR (a.accepted_at = q.accepted_at AND a.application_id <= q.application_id)))";
+
+fn select() -> String {
+    format!(
+        "SELECT q.application_id, q.settlement_kato, q.list_category, q.person_iin, q.accepted_at, q.enrolled_at, q.removed_at, \
+         q.removal_ground, q.removal_reason, q.last_position, CASE WHEN q.removed_at IS NULL THEN {POSITION} ELSE 0 END AS position \
+         FROM queue_entries q"
+    )
+}
+
+/// Puts an enrolled application on its list; answers its place.
+pub async fn enqueue(
+    tx: &mut WriteTx,
+    application_id: i64,
+    settlement: &str,
+    category: &str,
+    person: &str,
+    accepted_at: DateTime<Utc>,
+) -> Result<i64, ApiError> {
+    let now = tx.now();
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "INSERT INTO queue_entries (application_id, settlement_kato, list_category, person_iin, accepted_at, enrolled_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)"
+    )
+    .bind(application_id)
+    .bind(settlement)
+    .bind(category)
+    .bind(person)
+    .bind(accepted_at)
+    .bind(now)
+    .execute(c).await.map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    let sql = format!("SELECT {POSITION} FROM queue_entries q WHERE q.application_id = $1");
+    on_backend!(tx.conn(), |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(application_id).fetch_one(c).await)
+        .map_err(store_error)
+}
+
+/// Takes an entry off its list, keeping the place it held; answers that place, or `None`
+/// when it was not on the list.
+pub async fn remove(tx: &mut WriteTx, application_id: i64, ground: &str, reason: &str) -> Result<Option<i64>, ApiError> {
+    let now = tx.now();
+    let sql = format!("SELECT {POSITION} FROM queue_entries q WHERE q.application_id = $1 AND q.removed_at IS NULL");
+    let place: Option<i64> =
+        on_backend!(tx.conn(), |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(application_id).fetch_optional(c).await)
+            .map_err(store_error)?;
+    let Some(place) = place else { return Ok(None) };
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "UPDATE queue_entries SET removed_at = $2, removal_ground = $3, removal_reason = $4, last_position = $5 \
+         WHERE application_id = $1 AND removed_at IS NULL"
+    )
+    .bind(application_id)
+    .bind(now)
+    .bind(ground)
+    .bind(reason)
+    .bind(place)
+    .execute(c).await.map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    Ok(Some(place))
+}
+
+/// An application's entry, on the list or removed.
+pub async fn entry(db: &Db, application_id: i64) -> Result<Option<QueueRow>, ApiError> {
+    let sql = format!("{} WHERE q.application_id = $1", select());
+    on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(application_id).fetch_optional(c).await)
+        .map_err(store_error)
+}
+
+/// A person's active entry on one list.
+pub async fn entry_of(db: &Db, person: &str, settlement: &str, category: &str) -> Result<Option<QueueRow>, ApiError> {
+    let sql = format!(
+        "{} WHERE q.person_iin = $1 AND q.settlement_kato = $2 AND q.list_category = $3 AND q.removed_at IS NULL",
+        select()
+    );
+    on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(person)
+        .bind(settlement)
+        .bind(category)
+        .fetch_optional(c)
+        .await)
+    .map_err(store_error)
+}
+
+/// Every list a person is on.
+pub async fn standing(db: &Db, person: &str) -> Result<Vec<QueueRow>, ApiError> {
+    let sql = format!("{} WHERE q.person_iin = $1 AND q.removed_at IS NULL ORDER BY q.enrolled_at, q.application_id", select());
+    on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(person).fetch_all(c).await)
+        .map_err(store_error)
+}
+
+/// How many people are on a list.
+pub async fn size(db: &Db, settlement: &str, category: &str) -> Result<i64, ApiError> {
+    on_backend!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM queue_entries WHERE settlement_kato = $1 AND list_category = $2 AND removed_at IS NULL"
+    )
+    .bind(settlement)
+    .bind(category)
+    .fetch_one(c)
+    .await)
+    .map_err(store_error)
+}
+
+/// A page of a list, in order, after the entry `after`.
+pub async fn page(
+    db: &Db,
+    settlement: &str,
+    category: &str,
+    after: Option<(DateTime<Utc>, i64)>,
+    limit: i64,
+) -> Result<Vec<QueueRow>, ApiError> {
+    let keyset = if after.is_some() {
+        " AND (q.accepted_at > $3 OR (q.accepted_at = $3 AND q.application_id > $4))"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "{} WHERE q.settlement_kato = $1 AND q.list_category = $2 AND q.removed_at IS NULL{keyset} \
+         ORDER BY q.accepted_at, q.application_id LIMIT {limit}",
+        select()
+    );
+    on_backend!(db.reader(), |c| {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(settlement).bind(category);
+        if let Some((at, id)) = after {
+            q = q.bind(at).bind(id);
+        }
+        q.fetch_all(c).await
+    })
+    .map_err(store_error)
+}

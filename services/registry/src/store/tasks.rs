@@ -1,0 +1,141 @@
+//! The officials' review tasks of the partially automated cases (Annex 2 row 5(2), 5(3)), and
+//! the recorded changes of the service standard (RR cl. 2).
+
+use chrono::{DateTime, Utc};
+use platform::store::{Db, WriteTx, store_error};
+use platform::{ApiError, on_backend};
+
+/// A review task.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TaskRow {
+    pub id: i64,
+    pub application_id: i64,
+    pub state: String,
+    pub assignee: Option<String>,
+    pub settlement_kato: String,
+    pub created_at: DateTime<Utc>,
+    pub claimed_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub reason: Option<String>,
+}
+
+const TASK: &str = "SELECT id, application_id, state, assignee, settlement_kato, created_at, claimed_at, decided_at, reason FROM review_tasks";
+
+/// Opens a task for an application.
+pub async fn open_task(tx: &mut WriteTx, application_id: i64, settlement: &str) -> Result<i64, ApiError> {
+    let now = tx.now();
+    on_backend!(tx.conn(), |c| sqlx::query_scalar(
+        "INSERT INTO review_tasks (application_id, state, settlement_kato, created_at) VALUES ($1, 'OPEN', $2, $3) RETURNING id"
+    )
+    .bind(application_id)
+    .bind(settlement)
+    .bind(now)
+    .fetch_one(c)
+    .await)
+    .map_err(store_error)
+}
+
+/// A task, read inside a change.
+pub async fn task_in(tx: &mut WriteTx, id: i64) -> Result<Option<TaskRow>, ApiError> {
+    let sql = format!("{TASK} WHERE id = $1");
+    on_backend!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
+        .map_err(store_error)
+}
+
+/// A task.
+pub async fn task(db: &Db, id: i64) -> Result<Option<TaskRow>, ApiError> {
+    let sql = format!("{TASK} WHERE id = $1");
+    on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
+        .map_err(store_error)
+}
+
+/// An application's task that is not done yet.
+pub async fn pending_task_in(tx: &mut WriteTx, application_id: i64) -> Result<Option<TaskRow>, ApiError> {
+    let sql = format!("{TASK} WHERE application_id = $1 AND state <> 'DONE' ORDER BY id DESC LIMIT 1");
+    on_backend!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(application_id).fetch_optional(c).await)
+        .map_err(store_error)
+}
+
+/// Gives a task to an official.
+pub async fn claim_task(tx: &mut WriteTx, id: i64, official: &str) -> Result<(), ApiError> {
+    let now = tx.now();
+    on_backend!(tx.conn(), |c| sqlx::query("UPDATE review_tasks SET state = 'CLAIMED', assignee = $2, claimed_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(official)
+        .bind(now)
+        .execute(c).await.map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Closes a task with the official's reason.
+pub async fn finish_task(tx: &mut WriteTx, id: i64, reason: &str) -> Result<(), ApiError> {
+    let now = tx.now();
+    on_backend!(tx.conn(), |c| sqlx::query("UPDATE review_tasks SET state = 'DONE', decided_at = $2, reason = $3 WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .bind(reason)
+        .execute(c).await.map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Tasks in `states`, in a jurisdiction (`None`: every one), oldest first, after id `after`.
+pub async fn tasks(db: &Db, states: &[&str], jurisdiction: Option<&str>, after: i64, limit: i64) -> Result<Vec<TaskRow>, ApiError> {
+    let states = states.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
+    let scope = if jurisdiction.is_some() { " AND settlement_kato = $2" } else { "" };
+    let sql = format!("{TASK} WHERE state IN ({states}) AND id > $1{scope} ORDER BY id LIMIT {limit}");
+    on_backend!(db.reader(), |c| {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(after);
+        if let Some(j) = jurisdiction {
+            q = q.bind(j.to_owned());
+        }
+        q.fetch_all(c).await
+    })
+    .map_err(store_error)
+}
+
+/// A recorded change of the service standard.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PublicationRow {
+    pub id: i64,
+    pub in_force_from: String,
+    pub source: String,
+    pub summary_kk: String,
+    pub summary_ru: String,
+    pub summary_en: String,
+    pub notices_due_date: String,
+    pub notices_due_at: DateTime<Utc>,
+    pub calendar_version: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+const PUBLICATION: &str = "SELECT id, in_force_from, source, summary_kk, summary_ru, summary_en, notices_due_date, \
+    notices_due_at, calendar_version, recorded_at FROM standard_publications";
+
+/// Records a change; answers its id.
+pub async fn insert_publication(tx: &mut WriteTx, p: &PublicationRow) -> Result<i64, ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query_scalar(
+        "INSERT INTO standard_publications (in_force_from, source, summary_kk, summary_ru, summary_en, notices_due_date, \
+         notices_due_at, calendar_version, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
+    )
+    .bind(&p.in_force_from)
+    .bind(&p.source)
+    .bind(&p.summary_kk)
+    .bind(&p.summary_ru)
+    .bind(&p.summary_en)
+    .bind(&p.notices_due_date)
+    .bind(p.notices_due_at)
+    .bind(&p.calendar_version)
+    .bind(p.recorded_at)
+    .fetch_one(c)
+    .await)
+    .map_err(store_error)
+}
+
+/// The latest change in force on `day` (`YYYY-MM-DD`).
+pub async fn publication_in_force(db: &Db, day: &str) -> Result<Option<PublicationRow>, ApiError> {
+    let sql = format!("{PUBLICATION} WHERE in_force_from <= $1 ORDER BY in_force_from DESC, id DESC LIMIT 1");
+    on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(day).fetch_optional(c).await)
+        .map_err(store_error)
+}
