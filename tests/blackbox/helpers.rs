@@ -136,7 +136,6 @@ pub async fn call_empty(
 /// The services whose issue has not landed yet: their methods answer UNIMPLEMENTED.
 pub const PENDING_SERVICES: &[&str] = &[
     "kz.housing.privatization.v1.PrivatizationService",
-    "kz.housing.registry.v1.RegistryService",
     "kz.housing.subsidy.v1.RentSubsidyService",
     "kz.housing.complaints.v1.ComplaintService",
 ];

@@ -9,6 +9,7 @@ mod clock;
 mod errors;
 mod gateway;
 mod gateway_exchange;
+mod registry;
 mod serving;
 mod shutdown;
 mod telemetry;

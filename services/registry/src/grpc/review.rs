@@ -19,6 +19,10 @@ const DECIDE_TASK: &str = "/kz.housing.registry.v1.RegistryService/DecideReviewT
 
 /// The official acting, with their jurisdiction (a settlement code) if they have one.
 fn official(principal: &Principal) -> Result<(String, Option<String>), ApiError> {
+    // The dev profile's anonymous caller works the tasks as a bank-wide official.
+    if principal.subsystem == platform::Subsystem::Dev && principal.official.is_none() {
+        return Ok(("dev".to_owned(), None));
+    }
     let o = principal
         .official
         .as_ref()

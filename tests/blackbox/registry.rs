@@ -1,0 +1,705 @@
+//! The registry (Annex 2) through gRPC only, the clock set through `ClockService`: the
+//! scenarios AT-01 to AT-10, AT-24c and AT-25 at the registry's own methods, every row of the
+//! decision table, idempotency, one open application per list, the waiting lists, and an
+//! application kept through a gateway outage.
+
+use std::time::Duration;
+
+use proto::egov::gateway::v1 as gw;
+use proto::housing::common::v1 as common;
+use proto::housing::ops::v1::SetTimeRequest;
+use proto::housing::ops::v1::clock_service_client::ClockServiceClient;
+use proto::housing::registry::v1 as pb;
+use proto::housing::registry::v1::registry_service_client::RegistryServiceClient;
+use tonic::{Code, Request, Status};
+use tonic_types::StatusExt;
+
+use crate::helpers::{Suite, call, call_empty, contract_methods, spawn_suite};
+
+const ASTANA: &str = "711210000";
+const ALMATY: &str = "751110000";
+
+fn gw_path(method: &str) -> String {
+    format!("/kz.egov.gateway.v1.{method}")
+}
+
+/// The exchange envelope of a development call to the gateway for `user`.
+fn envelope(user: &str) -> [(&'static str, String); 5] {
+    [
+        ("x-egov-client", "dev".to_owned()),
+        ("x-egov-message-id", uuid::Uuid::new_v4().to_string()),
+        ("x-egov-user-iin", user.to_owned()),
+        ("x-egov-case", "registry/applications/new".to_owned()),
+        ("x-egov-purpose", "a black-box test".to_owned()),
+    ]
+}
+
+fn reason(status: &Status) -> String {
+    status.get_error_details().error_info().map(|i| i.reason.clone()).unwrap_or_default()
+}
+
+fn with<T>(message: T, metadata: &[(&'static str, &str)]) -> Request<T> {
+    let mut request = Request::new(message);
+    for (key, value) in metadata {
+        request.metadata_mut().insert(*key, value.parse().unwrap());
+    }
+    request
+}
+
+/// An IIN born on `born` (`YYYY-MM-DD`).
+pub fn iin(born: &str, serial: u16) -> String {
+    kz_ids::Iin::generate_from(born.parse().unwrap(), kz_ids::Sex::Male, serial).unwrap().to_string()
+}
+
+/// A citizen with a phone.
+pub fn citizen(iin: &str) -> gw::Person {
+    gw::Person {
+        iin: iin.into(),
+        last_name: "Сейітов".into(),
+        first_name: "Ерғали".into(),
+        citizenship: gw::Citizenship::Kazakhstan as i32,
+        phone: "+77010000000".into(),
+        ..Default::default()
+    }
+}
+
+/// Consent for the registry.
+pub fn consent(iin: &str) -> gw::ConsentGrant {
+    gw::ConsentGrant { iin: iin.into(), purpose: "registry".into() }
+}
+
+/// A document of `kind`.
+fn document(kind: &str) -> common::Document {
+    use sha2::Digest;
+    let content = format!("%PDF-1.7 {kind}").into_bytes();
+    common::Document {
+        kind: kind.into(),
+        media_type: "application/pdf".into(),
+        sha256: hex::encode(sha2::Sha256::digest(&content)),
+        content,
+    }
+}
+
+/// An application to file.
+#[derive(Clone)]
+struct Form {
+    applicant: String,
+    case: pb::EnrolmentCase,
+    settlement: &'static str,
+    category: &'static str,
+    documents: Vec<common::Document>,
+}
+
+fn form(applicant: &str, case: pb::EnrolmentCase) -> Form {
+    Form { applicant: applicant.into(), case, settlement: ALMATY, category: "GENERAL", documents: Vec::new() }
+}
+
+/// The suite and the people at its desk: the portal, an official, the complaints service.
+struct Desk {
+    suite: Suite,
+}
+
+const OFFICIAL: &[(&str, &str)] = &[
+    ("x-caller-subsystem", "otbasy-portal"),
+    ("x-official-id", "official-7"),
+    ("x-official-role", "otbasy-official"),
+];
+
+impl Desk {
+    async fn open(env: &[(&str, &str)]) -> Desk {
+        Desk { suite: spawn_suite(env).await }
+    }
+
+    fn registry(&self) -> RegistryServiceClient<tonic::transport::Channel> {
+        RegistryServiceClient::new(self.suite.channel.clone())
+    }
+
+    async fn load(&self, records: gw::LoadRecordsRequest) {
+        call::<_, gw::LoadRecordsResponse>(&self.suite.channel, &gw_path("AdminService/LoadRecords"), records, &[])
+            .await
+            .unwrap();
+    }
+
+    /// Loads citizens with their consent and nothing else.
+    async fn citizens(&self, iins: &[&str]) {
+        self.load(gw::LoadRecordsRequest {
+            persons: iins.iter().map(|i| citizen(i)).collect(),
+            consents: iins.iter().map(|i| consent(i)).collect(),
+            ..Default::default()
+        })
+        .await;
+    }
+
+    /// Sets the clock to a local time in Kazakhstan, `2026-04-01T11:00`.
+    async fn at(&self, local: &str) {
+        let time = format!("{local}:00+05:00").parse::<chrono::DateTime<chrono::FixedOffset>>().unwrap();
+        let time = prost_types::Timestamp { seconds: time.timestamp(), nanos: 0 };
+        ClockServiceClient::new(self.suite.channel.clone()).set_time(SetTimeRequest { time: Some(time) }).await.unwrap();
+    }
+
+    fn request(&self, f: &Form, request_id: &str) -> pb::CreateApplicationRequest {
+        pb::CreateApplicationRequest {
+            request_id: request_id.into(),
+            validate_only: false,
+            applicant: Some(common::PersonRef { iin: f.applicant.clone() }),
+            representative: None,
+            documents: f.documents.clone(),
+            confirmations: Vec::new(),
+            case_kind: f.case as i32,
+            settlement_kato: f.settlement.into(),
+            list_category: f.category.into(),
+        }
+    }
+
+    /// The signing digest of a form.
+    async fn digest(&self, f: &Form) -> Result<String, Status> {
+        let mut r = self.request(f, "");
+        r.validate_only = true;
+        let response = self.registry().create_application(with(r, &self.portal(&f.applicant))).await?;
+        Ok(response.into_inner().signing_digest)
+    }
+
+    fn portal<'u>(&self, user: &'u str) -> Vec<(&'static str, &'u str)> {
+        vec![("x-caller-subsystem", "otbasy-portal"), ("x-user-iin", user)]
+    }
+
+    /// An EDS confirmation by `signer` over `digest`, signed by the gateway's test keys.
+    async fn eds(&self, signer: &str, digest: &str) -> common::Confirmation {
+        let request = gw::SignDigestRequest { iin: signer.into(), digest: digest.into() };
+        let (signed, _) =
+            call::<_, gw::SignDigestResponse>(&self.suite.channel, &gw_path("SignatureService/SignDigest"), request, &envelope(signer))
+                .await
+                .unwrap();
+        common::Confirmation {
+            signer: Some(common::PersonRef { iin: signer.into() }),
+            method: Some(common::confirmation::Method::Eds(common::EdsSignature {
+                certificate: signed.certificate,
+                signature: signed.signature,
+            })),
+        }
+    }
+
+    /// A form signed with the applicant's EDS, to file under `request_id`.
+    async fn signed(&self, f: &Form, request_id: &str) -> Result<pb::CreateApplicationRequest, Status> {
+        let digest = self.digest(f).await?;
+        let mut r = self.request(f, request_id);
+        r.confirmations = vec![self.eds(&f.applicant, &digest).await];
+        Ok(r)
+    }
+
+    async fn send(&self, r: pb::CreateApplicationRequest) -> Result<pb::Application, Status> {
+        let user = r.applicant.as_ref().unwrap().iin.clone();
+        let response = self.registry().create_application(with(r, &self.portal(&user))).await?;
+        Ok(response.into_inner().application.unwrap())
+    }
+
+    async fn file(&self, f: &Form) -> Result<pb::Application, Status> {
+        self.send(self.signed(f, &uuid::Uuid::new_v4().to_string()).await?).await
+    }
+
+    async fn get(&self, name: &str) -> pb::Application {
+        let r = pb::GetApplicationRequest { name: name.into() };
+        self.registry().get_application(r).await.unwrap().into_inner().application.unwrap()
+    }
+
+    /// Waits (at most 30 s) until the application reaches `stage`.
+    async fn wait(&self, name: &str, stage: pb::ApplicationStage) -> pb::Application {
+        for _ in 0..300 {
+            let app = self.get(name).await;
+            if app.stage == stage as i32 {
+                return app;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{name} never reached {stage:?}: {:?}", self.get(name).await);
+    }
+
+    /// Claims the application's review task and decides it with `findings`.
+    async fn review(&self, name: &str, findings: Vec<pb::OfficialFinding>) -> pb::Application {
+        let tasks = self.registry().list_review_tasks(with(pb::ListReviewTasksRequest::default(), OFFICIAL)).await.unwrap();
+        let task = tasks.into_inner().tasks.into_iter().find(|t| t.application == name).expect("a review task");
+        let claim = pb::ClaimReviewTaskRequest { request_id: uuid::Uuid::new_v4().to_string(), name: task.name.clone() };
+        let claimed = self.registry().claim_review_task(with(claim, OFFICIAL)).await.unwrap().into_inner().task.unwrap();
+        assert_eq!((claimed.state.as_str(), claimed.assignee.as_str()), ("CLAIMED", "official-7"));
+        let decide = pb::DecideReviewTaskRequest {
+            request_id: uuid::Uuid::new_v4().to_string(),
+            name: task.name,
+            findings,
+            reason: "the documents were checked against the originals".into(),
+        };
+        let decided = self.registry().decide_review_task(with(decide, OFFICIAL)).await.unwrap().into_inner();
+        assert_eq!(decided.task.unwrap().state, "DONE");
+        decided.application.unwrap()
+    }
+
+    async fn events(&self, name: &str) -> Vec<String> {
+        let r = pb::ListApplicationEventsRequest { name: name.into(), ..Default::default() };
+        self.registry().list_application_events(r).await.unwrap().into_inner().events.into_iter().map(|e| e.stage).collect()
+    }
+
+    /// The stage reports the monitoring system holds for a case, once the outbox delivered them.
+    async fn reports(&self, case: &str, expect: usize) -> Vec<String> {
+        for _ in 0..100 {
+            let r = gw::ListStageReportsRequest { case_name: case.into(), ..Default::default() };
+            let (page, _) = call::<_, gw::ListStageReportsResponse>(
+                &self.suite.channel,
+                &gw_path("MonitoringService/ListStageReports"),
+                r,
+                &envelope("791028302728"),
+            )
+            .await
+            .unwrap();
+            if page.reports.len() >= expect {
+                return page.reports.into_iter().map(|r| r.stage).collect();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the monitoring system never got {expect} reports for {case}");
+    }
+
+    async fn notifications(&self, recipient: &str, expect: usize) -> Vec<gw::Notification> {
+        for _ in 0..100 {
+            let r = gw::ListNotificationsRequest { recipient: recipient.into(), ..Default::default() };
+            let (page, _) = call::<_, gw::ListNotificationsResponse>(
+                &self.suite.channel,
+                &gw_path("NotificationService/ListNotifications"),
+                r,
+                &envelope("791028302728"),
+            )
+            .await
+            .unwrap();
+            if page.notifications.len() >= expect {
+                return page.notifications;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{recipient} never got {expect} notifications");
+    }
+}
+
+fn due(app: &pb::Application) -> String {
+    app.deadline.as_ref().unwrap().due_date.clone()
+}
+
+fn refusal(app: &pb::Application) -> (String, String, String) {
+    let r = app.refusal.as_ref().expect("a refusal ground");
+    assert!(!r.text_kk.is_empty() && !r.text_ru.is_empty() && !r.text_en.is_empty());
+    (r.code.clone(), r.clause.clone(), r.reason.clone())
+}
+
+fn accepted_local(app: &pb::Application) -> String {
+    let at = app.accepted_at.as_ref().unwrap();
+    let t = chrono::DateTime::from_timestamp(at.seconds, 0).unwrap();
+    t.with_timezone(&chrono::FixedOffset::east_opt(5 * 3600).unwrap()).format("%Y-%m-%d %H:%M").to_string()
+}
+
+#[tokio::test]
+async fn at01_at04_no_dwelling_is_enrolled_from_the_state_data_with_a_queue_number() {
+    let desk = Desk::open(&[]).await;
+    let (a, b, c) = (iin("1990-01-01", 1), iin("1990-01-02", 1), iin("1990-01-03", 1));
+    desk.citizens(&[&a, &b, &c]).await;
+
+    // AT-01: Wed 1 April 11:00; decided at once, due Thu 2 April; no human task.
+    desk.at("2026-04-01T11:00").await;
+    let app = desk.file(&form(&a, pb::EnrolmentCase::NoDwelling5y)).await.unwrap();
+    assert_eq!(app.stage, pb::ApplicationStage::Enrolled as i32, "{app:?}");
+    assert_eq!((due(&app).as_str(), app.queue_position), ("2026-04-02", 1));
+    assert_eq!(app.deadline.as_ref().unwrap().clause, "Annex 2 row 4(1)");
+    assert!(app.document_kinds.is_empty() && app.findings.iter().any(|f| f.code == "CATEGORY_CONFIRMED"));
+    assert_eq!(app.confirmations[0].method, "EDS");
+    assert_eq!(desk.events(&app.name).await, ["ACCEPTED", "ENROLLED"]);
+    let tasks = desk.registry().list_review_tasks(with(pb::ListReviewTasksRequest::default(), OFFICIAL)).await.unwrap();
+    assert!(tasks.into_inner().tasks.is_empty(), "a fully automated case has no human step");
+    // SR cl. 26 [A-MON]: each stage once; Annex 2 row 6: the notice carries the queue number.
+    let mut reported = desk.reports(&app.name, 2).await;
+    reported.sort();
+    assert_eq!(reported, ["ACCEPTED", "ENROLLED"]);
+    let notices = desk.notifications(&a, 1).await;
+    assert!(notices[0].text.as_ref().unwrap().kk.contains("кезектегі нөміріңіз 1"));
+
+    // AT-04: Fri 3 April 18:45 is after the 18:30 close: accepted Mon 6 April, due Tue 7 April,
+    // decided on Monday.
+    desk.at("2026-04-03T18:45").await;
+    let late = desk.file(&form(&b, pb::EnrolmentCase::NoDwelling5y)).await.unwrap();
+    assert_eq!(late.stage, pb::ApplicationStage::Accepted as i32);
+    assert_eq!((accepted_local(&late).as_str(), due(&late).as_str()), ("2026-04-06 09:00", "2026-04-07"));
+    // [A-LUNCH]: 13:45 on Friday is within working time: accepted that day, due Mon 6 April.
+    desk.at("2026-04-03T13:45").await;
+    let lunch = desk.file(&form(&c, pb::EnrolmentCase::NoDwelling5y)).await.unwrap();
+    assert_eq!((accepted_local(&lunch).as_str(), due(&lunch).as_str()), ("2026-04-03 13:45", "2026-04-06"));
+    assert_eq!(lunch.queue_position, 2);
+    desk.at("2026-04-06T09:30").await;
+    let late = desk.wait(&late.name, pb::ApplicationStage::Enrolled).await;
+    // [A-QUEUE]: the list is ordered by acceptance, so Monday's acceptance comes third.
+    assert_eq!(late.queue_position, 3);
+}
+
+#[tokio::test]
+async fn at02_at03_at05_emergency_dwelling_needs_the_expert_conclusion_and_an_official() {
+    let desk = Desk::open(&[]).await;
+    let (a, b) = (iin("1985-05-05", 1), iin("1985-05-06", 1));
+    desk.citizens(&[&a, &b]).await;
+    let mut f = form(&a, pb::EnrolmentCase::EmergencyOnlyDwelling);
+
+    // AT-03: without the technical conclusion the submission is incomplete; nothing is created.
+    desk.at("2026-04-04T10:00").await;
+    let incomplete = desk.file(&f).await.unwrap_err();
+    assert_eq!((incomplete.code(), reason(&incomplete).as_str()), (Code::FailedPrecondition, "DOCUMENTS_INCOMPLETE"));
+    let details = incomplete.get_error_details();
+    assert_eq!(details.precondition_failure().unwrap().violations[0].subject, "EXPERT_TECHNICAL_CONCLUSION");
+    let all = desk.registry().list_applications(pb::ListApplicationsRequest::default()).await.unwrap().into_inner();
+    assert!(all.applications.is_empty());
+
+    // AT-02: Saturday 4 April: accepted Mon 6 April, due Thu 9 April; an official reviews it.
+    f.documents = vec![document("EXPERT_TECHNICAL_CONCLUSION")];
+    let app = desk.file(&f).await.unwrap();
+    assert_eq!((accepted_local(&app).as_str(), due(&app).as_str()), ("2026-04-06 09:00", "2026-04-09"));
+    desk.at("2026-04-06T10:00").await;
+    desk.wait(&app.name, pb::ApplicationStage::UnderReview).await;
+    let decided = desk.review(&app.name, vec![]).await;
+    assert_eq!(decided.stage, pb::ApplicationStage::Enrolled as i32);
+    assert_eq!(desk.events(&app.name).await, ["ACCEPTED", "UNDER_REVIEW", "ENROLLED"]);
+
+    // AT-05: Fri 20 March 19:00; 21-25 March are non-working: accepted Thu 26 March, due Tue 31 March.
+    desk.at("2026-03-20T19:00").await;
+    let mut g = form(&b, pb::EnrolmentCase::EmergencyOnlyDwelling);
+    g.documents = vec![document("EXPERT_TECHNICAL_CONCLUSION")];
+    let march = desk.file(&g).await.unwrap();
+    assert_eq!((accepted_local(&march).as_str(), due(&march).as_str()), ("2026-03-26 09:00", "2026-03-31"));
+}
+
+#[tokio::test]
+async fn at06_orphan_documents_are_asked_only_when_the_state_systems_lack_the_data() {
+    let desk = Desk::open(&[]).await;
+    let (missing, held) = (iin("2004-02-02", 1), iin("2004-02-03", 1));
+    desk.citizens(&[&missing, &held]).await;
+    let group = gw::SocialGroup { iin: held.clone(), code: "ORPHAN".into(), since: "2010-01-01".into(), until: String::new() };
+    desk.load(gw::LoadRecordsRequest { social_groups: vec![group], ..Default::default() }).await;
+    desk.at("2026-04-15T10:00").await;
+
+    let mut f = form(&missing, pb::EnrolmentCase::OrphanDataMissing);
+    f.category = "ORPHANS";
+    assert_eq!(reason(&desk.file(&f).await.unwrap_err()), "DOCUMENTS_INCOMPLETE");
+    f.documents = vec![document("LEGAL_REPRESENTATIVE_STATUS")];
+    let app = desk.file(&f).await.unwrap();
+    assert_eq!((due(&app).as_str(), app.stage), ("2026-04-20", pb::ApplicationStage::UnderReview as i32));
+    assert!(app.findings.iter().any(|x| x.code == "CATEGORY_BY_DOCUMENTS"));
+
+    // [A-ORPHAN]: the gateway holds the data: nothing is asked, one working day, automated.
+    let mut g = form(&held, pb::EnrolmentCase::OrphanDataMissing);
+    g.category = "ORPHANS";
+    let ordinary = desk.file(&g).await.unwrap();
+    assert_eq!(ordinary.effective_case_kind, pb::EnrolmentCase::NoDwelling5y as i32);
+    assert_eq!((due(&ordinary).as_str(), ordinary.stage), ("2026-04-16", pb::ApplicationStage::Enrolled as i32));
+}
+
+fn dwelling(cadastral: &str, kato: &str, emergency_since: &str) -> gw::Dwelling {
+    gw::Dwelling {
+        cadastral_number: cadastral.into(),
+        kato: kato.into(),
+        address_line: "Сәтпаев көшесі, 5".into(),
+        area_decimetres: 420,
+        emergency_since: emergency_since.into(),
+    }
+}
+
+fn ownership(cadastral: &str, owner: &str, acquired: &str, sold: &str, akimat: bool) -> gw::Ownership {
+    gw::Ownership {
+        cadastral_number: cadastral.into(),
+        iin: owner.into(),
+        acquired_on: acquired.into(),
+        alienated_on: sold.into(),
+        buyer_id: if sold.is_empty() { String::new() } else { "990140000001".into() },
+        buyer_is_local_executive_body: akimat,
+    }
+}
+
+#[tokio::test]
+async fn annex_2_row_10_every_row_of_the_decision_table() {
+    let desk = Desk::open(&[]).await;
+    let people: Vec<String> = (1..=9).map(|n| iin("1975-03-03", n)).collect();
+    let [consentless, sold, owner, foreign, elsewhere, settled, unreliable, uncategorized, court] =
+        <[String; 9]>::try_from(people.clone()).unwrap();
+    let mut persons: Vec<gw::Person> = people.iter().map(|p| citizen(p)).collect();
+    persons[3].citizenship = gw::Citizenship::Foreign as i32;
+    desk.load(gw::LoadRecordsRequest {
+        persons,
+        consents: people.iter().filter(|p| **p != consentless).map(|p| consent(p)).collect(),
+        dwellings: vec![
+            dwelling("02:1", ALMATY, ""),
+            dwelling("02:2", ALMATY, ""),
+            dwelling("02:3", ASTANA, "2025-06-01"),
+        ],
+        ownerships: vec![
+            ownership("02:1", &sold, "2015-01-01", "2024-03-01", false),
+            ownership("02:2", &owner, "2020-01-01", "", false),
+            ownership("02:3", &elsewhere, "2010-01-01", "", false),
+        ],
+        court_decisions: vec![gw::CourtDecision {
+            case_number: "2-1234/2025".into(),
+            iin: court.clone(),
+            kind: gw::CourtDecisionKind::SpecialRightDeprivation as i32,
+            in_force_from: "2025-01-01".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    })
+    .await;
+    desk.at("2026-04-15T10:00").await;
+    let automated = |who: &str| form(who, pb::EnrolmentCase::NoDwelling5y);
+
+    // AT-09: row 10(4), from the gateway.
+    let app = desk.file(&automated(&consentless)).await.unwrap();
+    assert_eq!(refusal(&app), ("NO_PERSONAL_DATA_CONSENT".into(), "Annex 2 row 10(4)".into(), String::new()));
+    // Row 10(3), alienation to a buyer other than the akimat within 5 years, from the register.
+    let app = desk.file(&automated(&sold)).await.unwrap();
+    assert_eq!(refusal(&app).0, "WORSENING_ALIENATION");
+    assert!(app.findings.iter().any(|f| f.code == "OWNED_DWELLING_WITHIN_5Y"), "every finding is recorded");
+    // Row 10(2) and its sub-reasons.
+    let app = desk.file(&automated(&owner)).await.unwrap();
+    assert_eq!(refusal(&app), ("NONCONFORMING".into(), "Annex 2 row 10(2)".into(), "OWNS_DWELLING".into()));
+    let app = desk.file(&automated(&foreign)).await.unwrap();
+    assert_eq!(refusal(&app).2, "NOT_CITIZEN_OR_KANDAS");
+    let mut f = automated(&uncategorized);
+    f.category = "DISABLED_GROUP_1_2";
+    assert_eq!(refusal(&desk.file(&f).await.unwrap()).2, "CATEGORY_NOT_CONFIRMED");
+    // AT-10: a court decision is no ground in the registry.
+    let app = desk.file(&automated(&court)).await.unwrap();
+    assert_eq!(app.stage, pb::ApplicationStage::Enrolled as i32);
+
+    // AT-07: the emergency dwelling is in Astana, the application names Almaty.
+    let mut f = form(&elsewhere, pb::EnrolmentCase::EmergencyOnlyDwelling);
+    f.documents = vec![document("EXPERT_TECHNICAL_CONCLUSION")];
+    let app = desk.file(&f).await.unwrap();
+    let app = desk.review(&app.name, vec![]).await;
+    assert_eq!(refusal(&app), ("EMERGENCY_DWELLING_OTHER_SETTLEMENT".into(), "Annex 2 row 10(3)".into(), String::new()));
+
+    // AT-08 (d), (e) through the review: an adult brother settled in refuses; a minor daughter not.
+    let mut f = form(&settled, pb::EnrolmentCase::EmergencyOnlyDwelling);
+    f.documents = vec![document("EXPERT_TECHNICAL_CONCLUSION")];
+    let app = desk.file(&f).await.unwrap();
+    let finding = |relation: &str| pb::OfficialFinding {
+        code: "WORSENING_SETTLED_OTHERS".into(),
+        occurred_on: "2025-03-01".into(),
+        settled_relation: relation.into(),
+        detail: "registered at the applicant's address".into(),
+        ..Default::default()
+    };
+    let app = desk.review(&app.name, vec![finding("MINOR_CHILD"), finding("OTHER")]).await;
+    assert_eq!(refusal(&app).0, "WORSENING_SETTLED_OTHERS");
+    assert!(app.findings.iter().any(|f| f.code == "WORSENING_SETTLED_OTHERS_EXCEPTED" && f.source == "official"));
+
+    // Row 10(1): unreliable documents, the official's finding, cited last [A-DECISION-ORDER].
+    let mut f = form(&unreliable, pb::EnrolmentCase::EmergencyOnlyDwelling);
+    f.documents = vec![document("EXPERT_TECHNICAL_CONCLUSION")];
+    let app = desk.file(&f).await.unwrap();
+    let forged = pb::OfficialFinding { code: "UNRELIABLE_DOCUMENTS".into(), detail: "the expert's attestation number does not exist".into(), ..Default::default() };
+    let app = desk.review(&app.name, vec![forged]).await;
+    assert_eq!(refusal(&app), ("UNRELIABLE_DOCUMENTS".into(), "Annex 2 row 10(1)".into(), String::new()));
+    let notices = desk.notifications(&unreliable, 1).await;
+    assert!(notices[0].text.as_ref().unwrap().ru.contains("мотивированный отказ"));
+}
+
+#[tokio::test]
+async fn at25_every_iin_is_checked_with_its_reason() {
+    let desk = Desk::open(&[]).await;
+    for (value, expected) in [
+        ("850215300631", "IIN_CHECKSUM_MISMATCH"),
+        ("85021530060", "IIN_BAD_FORMAT"),
+        ("791328300009", "IIN_DATE_INVALID"),
+    ] {
+        let mut r = desk.request(&form(value, pb::EnrolmentCase::NoDwelling5y), "");
+        r.validate_only = true;
+        let portal = [("x-caller-subsystem", "otbasy-portal")];
+        let status = desk.registry().create_application(with(r, &portal)).await.unwrap_err();
+        assert_eq!((status.code(), reason(&status).as_str()), (Code::InvalidArgument, expected), "{value}");
+        assert_eq!(status.get_error_details().bad_request().unwrap().field_violations[0].field, "applicant.iin");
+        let standing = desk.registry().get_queue_standing(pb::GetQueueStandingRequest { iin: value.into() }).await.unwrap_err();
+        assert_eq!(reason(&standing), expected);
+    }
+    for valid in ["791028302728", "850215300005", "850215300604"] {
+        let standing = desk.registry().get_queue_standing(pb::GetQueueStandingRequest { iin: valid.into() }).await.unwrap();
+        assert!(standing.into_inner().entries.is_empty());
+        // A valid IIN of nobody in the register is NOT_FOUND, not a bad argument.
+        assert_eq!(reason(&desk.file(&form(valid, pb::EnrolmentCase::NoDwelling5y)).await.unwrap_err()), "PERSON_NOT_FOUND");
+    }
+}
+
+#[tokio::test]
+async fn a_retry_gets_the_first_answer_and_a_person_has_one_open_case_per_list() {
+    let desk = Desk::open(&[]).await;
+    let (a, b) = (iin("1991-07-07", 1), iin("1991-07-08", 1));
+    desk.citizens(&[&a, &b]).await;
+    desk.at("2026-04-15T10:00").await;
+    let f = form(&a, pb::EnrolmentCase::NoDwelling5y);
+    let id = uuid::Uuid::new_v4().to_string();
+    let request = desk.signed(&f, &id).await.unwrap();
+    let first = desk.send(request.clone()).await.unwrap();
+    let again = desk.send(request).await.unwrap();
+    assert_eq!((again.name.as_str(), again.queue_position), (first.name.as_str(), 1));
+    let mut other = f.clone();
+    other.settlement = ASTANA;
+    let reused = desk.send(desk.signed(&other, &id).await.unwrap()).await.unwrap_err();
+    assert_eq!((reused.code(), reason(&reused).as_str()), (Code::AlreadyExists, "REQUEST_ID_REUSED"));
+    let enrolled = desk.file(&f).await.unwrap_err();
+    assert_eq!((enrolled.code(), reason(&enrolled).as_str()), (Code::AlreadyExists, "ALREADY_ENROLLED"));
+    assert_eq!(enrolled.get_error_details().error_info().unwrap().metadata["application"], first.name);
+
+    // Two at once for an open (reviewed) case: exactly one is filed, the other names it.
+    let mut g = form(&b, pb::EnrolmentCase::EmergencyOnlyDwelling);
+    g.documents = vec![document("EXPERT_TECHNICAL_CONCLUSION")];
+    let (x, y) = tokio::join!(desk.file(&g), desk.file(&g));
+    let (filed, refused) = match (x, y) {
+        (Ok(app), Err(e)) | (Err(e), Ok(app)) => (app, e),
+        other => panic!("exactly one must be filed: {other:?}"),
+    };
+    assert_eq!(reason(&refused), "OPEN_APPLICATION_EXISTS");
+    assert_eq!(refused.get_error_details().error_info().unwrap().metadata["application"], filed.name);
+    let listed = pb::ListApplicationsRequest { filter: format!("applicant_iin = \"{b}\""), ..Default::default() };
+    assert_eq!(desk.registry().list_applications(listed).await.unwrap().into_inner().applications.len(), 1);
+}
+
+#[tokio::test]
+async fn a_queue_in_acceptance_order_renumbered_after_a_removal() {
+    let desk = Desk::open(&[]).await;
+    let people: Vec<String> = (1..=3).map(|n| iin("1988-08-08", n)).collect();
+    desk.citizens(&people.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    let mut names = Vec::new();
+    for (n, who) in people.iter().enumerate() {
+        desk.at(&format!("2026-04-1{}T10:00", n + 3)).await;
+        names.push(desk.file(&form(who, pb::EnrolmentCase::NoDwelling5y)).await.unwrap().name);
+    }
+    let remove = pb::RemoveFromQueueRequest {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        name: names[0].clone(),
+        ground: pb::RemovalGround::HousingReceived as i32,
+        reason: "a dwelling of the state fund was provided".into(),
+    };
+    let removed = desk.registry().remove_from_queue(with(remove, OFFICIAL)).await.unwrap().into_inner().application.unwrap();
+    assert_eq!(removed.stage, pb::ApplicationStage::Removed as i32);
+    assert_eq!(removed.removal.unwrap().last_position, 1);
+    let list = pb::ListQueueRequest { settlement_kato: ALMATY.into(), list_category: "GENERAL".into(), page_size: 1, ..Default::default() };
+    let first = desk.registry().list_queue(with(list.clone(), OFFICIAL)).await.unwrap().into_inner();
+    assert_eq!((first.entries[0].position, first.entries[0].application.as_str(), first.list_size), (1, names[1].as_str(), 2));
+    let next = pb::ListQueueRequest { page_token: first.next_page_token, ..list };
+    let second = desk.registry().list_queue(with(next, OFFICIAL)).await.unwrap().into_inner();
+    assert_eq!((second.entries[0].position, second.next_page_token.as_str()), (2, ""));
+    let standing = desk.registry().get_queue_standing(pb::GetQueueStandingRequest { iin: people[2].clone() }).await.unwrap();
+    assert_eq!(standing.into_inner().entries[0].position, 2);
+    let gone = pb::GetQueuePositionRequest { iin: people[0].clone(), settlement_kato: ALMATY.into(), list_category: "GENERAL".into() };
+    assert_eq!(reason(&desk.registry().get_queue_position(gone).await.unwrap_err()), "NOT_ON_WAITING_LIST");
+    assert_eq!(desk.events(&names[0]).await, ["ACCEPTED", "ENROLLED", "REMOVED"]);
+}
+
+#[tokio::test]
+async fn a_gateway_outage_keeps_the_application_and_it_is_decided_when_the_gateway_is_back() {
+    let desk = Desk::open(&[("SHANYRAQ_SWEEP_INTERVAL", "200ms")]).await;
+    let a = iin("1993-09-09", 1);
+    desk.citizens(&[&a]).await;
+    desk.at("2026-04-15T10:00").await;
+    let fault = gw::InjectFaultRequest {
+        method: gw_path("PropertyService/ListDwellings"),
+        kind: gw::FaultKind::Unavailable as i32,
+        ..Default::default()
+    };
+    call::<_, gw::InjectFaultResponse>(&desk.suite.channel, &gw_path("AdminService/InjectFault"), fault, &[]).await.unwrap();
+    let app = desk.file(&form(&a, pb::EnrolmentCase::NoDwelling5y)).await.unwrap();
+    assert_eq!(app.stage, pb::ApplicationStage::Accepted as i32, "kept, not lost, not refused");
+    call::<_, gw::ClearFaultsResponse>(&desk.suite.channel, &gw_path("AdminService/ClearFaults"), gw::ClearFaultsRequest {}, &[])
+        .await
+        .unwrap();
+    let app = desk.wait(&app.name, pb::ApplicationStage::Enrolled).await;
+    assert_eq!(app.queue_position, 1);
+}
+
+#[tokio::test]
+async fn reconsideration_is_the_complaints_service_s_and_reopens_with_history_kept() {
+    let desk = Desk::open(&[]).await;
+    let a = iin("1979-10-28", 5);
+    desk.load(gw::LoadRecordsRequest { persons: vec![citizen(&a)], ..Default::default() }).await;
+    desk.at("2026-04-15T10:00").await;
+    let refused = desk.file(&form(&a, pb::EnrolmentCase::NoDwelling5y)).await.unwrap();
+    assert_eq!(refusal(&refused).0, "NO_PERSONAL_DATA_CONSENT");
+    desk.load(gw::LoadRecordsRequest { consents: vec![consent(&a)], ..Default::default() }).await;
+    let reconsider = || pb::ReconsiderApplicationRequest {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        name: refused.name.clone(),
+        stage: pb::ApplicationStage::Accepted as i32,
+        complaint: "complaints/complaints/9".into(),
+        reason: "the consent was on record at filing".into(),
+    };
+    let denied = desk.registry().reconsider_application(with(reconsider(), &desk.portal(&a))).await.unwrap_err();
+    assert_eq!(denied.code(), Code::PermissionDenied);
+    desk.at("2026-04-20T10:00").await;
+    let complaints = [("x-caller-subsystem", "complaints")];
+    let reopened = desk.registry().reconsider_application(with(reconsider(), &complaints)).await.unwrap();
+    let reopened = reopened.into_inner().application.unwrap();
+    assert_eq!(due(&reopened), "2026-04-21");
+    let app = desk.wait(&refused.name, pb::ApplicationStage::Enrolled).await;
+    assert!(app.refusal.is_none());
+    assert_eq!(desk.events(&app.name).await, ["ACCEPTED", "REFUSED", "RECONSIDERATION", "ENROLLED"]);
+    let again = desk.registry().reconsider_application(with(reconsider(), &complaints)).await.unwrap_err();
+    assert_eq!(reason(&again), "NOT_REFUSED");
+}
+
+#[tokio::test]
+async fn at24c_a_changed_standard_is_noticed_within_three_working_days() {
+    let desk = Desk::open(&[]).await;
+    let publish = pb::PublishServiceStandardRequest {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        in_force_from: "2026-04-02".into(),
+        source: "Order No. 99 of 20.03.2026".into(),
+        summary: Some(common::LocalizedText { kk: "9-жол өзгерді".into(), ru: "Изменена строка 9".into(), en: "Row 9 changed".into() }),
+    };
+    let published = desk.registry().publish_service_standard(with(publish, OFFICIAL)).await.unwrap().into_inner();
+    let publication = published.publication.unwrap();
+    assert_eq!(publication.notices_due.as_ref().unwrap().due_date, "2026-04-07");
+    for recipient in ["STATE_CORPORATION", "CONTACT_CENTRE"] {
+        let notices = desk.notifications(recipient, 1).await;
+        assert!(notices[0].text.as_ref().unwrap().en.contains("Row 9 changed"));
+    }
+    let standard = |as_of: &str| pb::GetServiceStandardRequest { as_of: as_of.into() };
+    let before = desk.registry().get_service_standard(standard("2026-03-11")).await.unwrap_err();
+    assert_eq!((before.code(), reason(&before).as_str()), (Code::NotFound, "STANDARD_NOT_IN_FORCE"));
+    let first = desk.registry().get_service_standard(standard("2026-03-12")).await.unwrap().into_inner().standard.unwrap();
+    assert_eq!((first.rows.len(), first.in_force_from.as_str()), (11, "2026-03-12"));
+    assert!(first.rows.iter().all(|r| r.items.iter().all(|i| !i.kk.is_empty() && !i.ru.is_empty() && !i.en.is_empty())));
+    assert_eq!(first.refusal_grounds.len(), 9);
+    let changed = desk.registry().get_service_standard(standard("2026-04-02")).await.unwrap().into_inner().standard.unwrap();
+    assert_eq!(changed.in_force_from, "2026-04-02");
+}
+
+#[tokio::test]
+async fn every_registry_method_answers_an_empty_request_with_details_or_ok() {
+    let desk = Desk::open(&[]).await;
+    for (_, path) in contract_methods().into_iter().filter(|(s, _)| s == "kz.housing.registry.v1.RegistryService") {
+        if path.ends_with("/WatchApplication") {
+            continue;
+        }
+        match call_empty(&desk.suite.channel, &path, &[]).await {
+            Ok(_) => {}
+            Err(status) => {
+                assert_eq!(status.code(), Code::InvalidArgument, "{path}: {status:?}");
+                assert!(!reason(&status).is_empty() && status.get_error_details().bad_request().is_some(), "{path}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn watch_streams_the_history_then_each_new_event() {
+    use tokio_stream::StreamExt;
+    let desk = Desk::open(&[]).await;
+    let a = iin("1995-12-12", 1);
+    desk.citizens(&[&a]).await;
+    desk.at("2026-04-17T19:00").await;
+    let app = desk.file(&form(&a, pb::EnrolmentCase::NoDwelling5y)).await.unwrap();
+    let watch = pb::WatchApplicationRequest { name: app.name.clone(), after_sequence: 0 };
+    let mut stream = desk.registry().watch_application(watch).await.unwrap().into_inner();
+    let first = stream.next().await.unwrap().unwrap().event.unwrap();
+    assert_eq!((first.sequence, first.stage.as_str()), (1, "ACCEPTED"));
+    assert_eq!(first.deadline.unwrap().due_date, "2026-04-21");
+    desk.at("2026-04-20T09:05").await;
+    let next = tokio::time::timeout(Duration::from_secs(20), stream.next()).await.unwrap().unwrap().unwrap();
+    assert_eq!(next.event.unwrap().stage, "ENROLLED");
+}
