@@ -38,6 +38,8 @@ pub const CONTRACT_SERVICES: &[&str] = &[
 pub struct Suite {
     pub child: Child,
     pub channel: Channel,
+    /// The address it serves, `http://host:port`.
+    pub address: String,
     /// Where the SQLite files are (when on SQLite).
     pub data_dir: std::path::PathBuf,
     /// The PostgreSQL URL and schema prefix (when on PostgreSQL).
@@ -107,13 +109,14 @@ pub async fn spawn_suite(env: &[(&str, &str)]) -> Suite {
         .ok()
         .flatten()
         .expect("the suite logs its address within 30 s");
-    let channel = Endpoint::from_shared(format!("http://{addr}"))
+    let address = format!("http://{addr}");
+    let channel = Endpoint::from_shared(address.clone())
         .unwrap()
         .connect()
         .await
         .expect("the suite accepts connections");
     let postgres = database_env(&unique).first().map(|(_, url)| (url.clone(), format!("bb{}_", &unique[..12])));
-    Suite { child, channel, data_dir, postgres }
+    Suite { child, channel, address, data_dir, postgres }
 }
 
 /// Calls any unary method with an empty request (every field at its default) and the given

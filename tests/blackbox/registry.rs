@@ -110,6 +110,11 @@ impl Desk {
         Desk { suite: spawn_suite(env).await }
     }
 
+    /// The suite's address, `http://host:port`.
+    fn address(&self) -> String {
+        self.suite.address.clone()
+    }
+
     fn registry(&self) -> RegistryServiceClient<tonic::transport::Channel> {
         RegistryServiceClient::new(self.suite.channel.clone())
     }
@@ -584,8 +589,13 @@ async fn a_queue_in_acceptance_order_renumbered_after_a_removal() {
     let next = pb::ListQueueRequest { page_token: first.next_page_token, ..list };
     let second = desk.registry().list_queue(with(next, OFFICIAL)).await.unwrap().into_inner();
     assert_eq!((second.entries[0].position, second.next_page_token.as_str()), (2, ""));
-    let standing = desk.registry().get_queue_standing(pb::GetQueueStandingRequest { iin: people[2].clone() }).await.unwrap();
-    assert_eq!(standing.into_inner().entries[0].position, 2);
+    // The rent subsidy asks through the typed client of shared/clients, as its own subsystem.
+    let pool = clients::ChannelPool::lazy(&desk.address(), 1).unwrap();
+    let subsidy = clients::RegistryClient::new(pool, "rent-subsidy", clients::CallPolicy::default()).unwrap();
+    let standing = subsidy.get_queue_standing(&people[2]).await.unwrap();
+    assert_eq!((standing.entries[0].position, standing.entries[0].list_category.as_str()), (2, "GENERAL"));
+    let create = with(desk.request(&form(&people[2], pb::EnrolmentCase::NoDwelling5y), ""), &[("x-caller-subsystem", "rent-subsidy")]);
+    assert_eq!(desk.registry().create_application(create).await.unwrap_err().code(), Code::PermissionDenied);
     let gone = pb::GetQueuePositionRequest { iin: people[0].clone(), settlement_kato: ALMATY.into(), list_category: "GENERAL".into() };
     assert_eq!(reason(&desk.registry().get_queue_position(gone).await.unwrap_err()), "NOT_ON_WAITING_LIST");
     assert_eq!(desk.events(&names[0]).await, ["ACCEPTED", "ENROLLED", "REMOVED"]);

@@ -5,9 +5,11 @@
 
 pub mod gateway;
 pub mod pool;
+pub mod registry;
 
 pub use gateway::{CaseRef, GatewayClient};
 pub use pool::ChannelPool;
+pub use registry::RegistryClient;
 
 use std::time::Duration;
 

@@ -12,8 +12,13 @@
 //! - `health`: `grpc.health.v1.Health/Check` of the whole server;
 //! - `gateway-person`: `IdentityService/GetPerson` with a full envelope, over the people of the
 //!   seeded population (`--seed`, `--persons`, the gateway's defaults), as the subsystem
-//!   `registry`.
+//!   `registry`;
+//! - `registry-enrol`: `RegistryService/CreateApplication`, one `NO_DWELLING_5Y` application
+//!   accepted and decided per call, for `--persons` fresh people prepared before the clock
+//!   starts (see `enrol.rs`; the suite must run in the dev profile).
 #![forbid(unsafe_code)]
+
+mod enrol;
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -47,9 +52,10 @@ struct Options {
 enum Scenario {
     Health,
     GatewayPerson,
+    RegistryEnrol,
 }
 
-const USAGE: &str = "usage: load [--target URL] [--scenario health|gateway-person] [--concurrency N] [--rate R] \
+const USAGE: &str = "usage: load [--target URL] [--scenario health|gateway-person|registry-enrol] [--concurrency N] [--rate R] \
 [--duration 30s] [--channels K] [--seed S] [--persons P]";
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -73,6 +79,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 o.scenario = match value()?.as_str() {
                     "health" => Scenario::Health,
                     "gateway-person" => Scenario::GatewayPerson,
+                    "registry-enrol" => Scenario::RegistryEnrol,
                     other => return Err(format!("unknown scenario {other:?}")),
                 }
             }
@@ -97,8 +104,8 @@ fn parse(args: &[String]) -> Result<Options, String> {
     if o.rate == Some(0) {
         return Err("--rate must be above zero".into());
     }
-    if o.scenario == Scenario::GatewayPerson && o.persons == 0 {
-        return Err("gateway-person needs --persons above zero (the suite's seeded people)".into());
+    if matches!(o.scenario, Scenario::GatewayPerson | Scenario::RegistryEnrol) && o.persons == 0 {
+        return Err("this scenario needs --persons above zero".into());
     }
     Ok(o)
 }
@@ -110,6 +117,7 @@ struct Caller {
     pool: ChannelPool,
     gateway: GatewayClient,
     people: Arc<Vec<String>>,
+    enrol: Option<Arc<enrol::Prepared>>,
 }
 
 impl Caller {
@@ -125,6 +133,10 @@ impl Caller {
                     CaseRef { name: format!("load/cases/{n}"), purpose: "load test".into(), user_iin: iin.clone() };
                 self.gateway.get_person(&case, pb::GetPersonRequest { iin }).await.map(|_| ())
             }
+            Scenario::RegistryEnrol => match &self.enrol {
+                Some(prepared) => return prepared.file(self.pool.get()).await,
+                None => return -3,
+            },
         };
         match result {
             Ok(()) => 0,
@@ -137,6 +149,8 @@ impl Caller {
 struct Tally {
     latencies_us: Vec<u64>,
     codes: BTreeMap<i32, u64>,
+    /// The timed part of the run, preparation excluded.
+    elapsed: Duration,
 }
 
 impl Tally {
@@ -162,13 +176,22 @@ async fn run(o: Options) -> Result<Tally, String> {
     } else {
         Vec::new()
     };
+    let enrol = if o.scenario == Scenario::RegistryEnrol {
+        let seed = u64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos() & u128::from(u64::MAX)).unwrap_or(1);
+        eprintln!("preparing {} signed applications…", o.persons);
+        Some(Arc::new(enrol::prepare(pool.get(), o.persons, seed, o.concurrency).await?))
+    } else {
+        None
+    };
     let caller = Caller {
         scenario: o.scenario,
         gateway: GatewayClient::new(pool.clone(), "registry", policy),
         pool,
         people: Arc::new(people),
+        enrol,
     };
-    let deadline = Instant::now() + o.duration;
+    let started = Instant::now();
+    let deadline = started + o.duration;
     let mut tally = Tally::default();
     match o.rate {
         None => {
@@ -219,6 +242,7 @@ async fn run(o: Options) -> Result<Tally, String> {
             }
         }
     }
+    tally.elapsed = started.elapsed();
     Ok(tally)
 }
 
@@ -231,8 +255,11 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
 }
 
 fn code_name(code: i32) -> String {
-    if code == -1 {
-        return "NOT_SENT (in-flight bound)".into();
+    match code {
+        -1 => return "NOT_SENT (in-flight bound)".into(),
+        -2 => return "NOT_ENROLLED (accepted, not decided)".into(),
+        -3 => return "EXHAUSTED (raise --persons)".into(),
+        _ => {}
     }
     format!("{:?}", tonic::Code::from_i32(code))
 }
@@ -253,7 +280,6 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let started = Instant::now();
     let tally = match runtime.block_on(run(options.clone())) {
         Ok(t) => t,
         Err(e) => {
@@ -261,7 +287,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let elapsed = started.elapsed().as_secs_f64();
+    let elapsed = tally.elapsed.as_secs_f64();
     let mut sorted = tally.latencies_us.clone();
     sorted.sort_unstable();
     let calls = sorted.len();
