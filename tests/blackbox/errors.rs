@@ -46,10 +46,11 @@ async fn in_prod_a_caller_needs_an_identity_and_a_right_to_the_method() {
     assert_eq!(stranger.code(), tonic::Code::PermissionDenied);
     assert_eq!(stranger.get_error_details().error_info().unwrap().reason, "METHOD_NOT_ALLOWED");
 
-    // A caller the table names gets through to the method itself.
+    // A caller the table names gets through to the method itself, which checks the request.
     let portal =
         call_empty(&suite.channel, GET_APPLICATION, &[("x-caller-subsystem", "otbasy-portal")]).await.unwrap_err();
-    assert_eq!(portal.code(), tonic::Code::Unimplemented);
+    assert_eq!(portal.code(), tonic::Code::InvalidArgument);
+    assert_eq!(portal.get_error_details().error_info().unwrap().reason, "FIELD_REQUIRED");
 
     // The gateway reads the calling subsystem from the envelope, and the prod profile grants
     // there nothing that GATEWAY_ACCESS_FILE does not name.

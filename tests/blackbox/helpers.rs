@@ -110,11 +110,8 @@ pub async fn spawn_suite(env: &[(&str, &str)]) -> Suite {
         .flatten()
         .expect("the suite logs its address within 30 s");
     let address = format!("http://{addr}");
-    let channel = Endpoint::from_shared(address.clone())
-        .unwrap()
-        .connect()
-        .await
-        .expect("the suite accepts connections");
+    let channel =
+        Endpoint::from_shared(address.clone()).unwrap().connect().await.expect("the suite accepts connections");
     let postgres = database_env(&unique).first().map(|(_, url)| (url.clone(), format!("bb{}_", &unique[..12])));
     Suite { child, channel, address, data_dir, postgres }
 }

@@ -99,11 +99,8 @@ struct Desk {
     suite: Suite,
 }
 
-const OFFICIAL: &[(&str, &str)] = &[
-    ("x-caller-subsystem", "otbasy-portal"),
-    ("x-official-id", "official-7"),
-    ("x-official-role", "otbasy-official"),
-];
+const OFFICIAL: &[(&str, &str)] =
+    &[("x-caller-subsystem", "otbasy-portal"), ("x-official-id", "official-7"), ("x-official-role", "otbasy-official")];
 
 impl Desk {
     async fn open(env: &[(&str, &str)]) -> Desk {
@@ -139,7 +136,10 @@ impl Desk {
     async fn at(&self, local: &str) {
         let time = format!("{local}:00+05:00").parse::<chrono::DateTime<chrono::FixedOffset>>().unwrap();
         let time = prost_types::Timestamp { seconds: time.timestamp(), nanos: 0 };
-        ClockServiceClient::new(self.suite.channel.clone()).set_time(SetTimeRequest { time: Some(time) }).await.unwrap();
+        ClockServiceClient::new(self.suite.channel.clone())
+            .set_time(SetTimeRequest { time: Some(time) })
+            .await
+            .unwrap();
     }
 
     fn request(&self, f: &Form, request_id: &str) -> pb::CreateApplicationRequest {
@@ -171,10 +171,14 @@ impl Desk {
     /// An EDS confirmation by `signer` over `digest`, signed by the gateway's test keys.
     async fn eds(&self, signer: &str, digest: &str) -> common::Confirmation {
         let request = gw::SignDigestRequest { iin: signer.into(), digest: digest.into() };
-        let (signed, _) =
-            call::<_, gw::SignDigestResponse>(&self.suite.channel, &gw_path("SignatureService/SignDigest"), request, &envelope(signer))
-                .await
-                .unwrap();
+        let (signed, _) = call::<_, gw::SignDigestResponse>(
+            &self.suite.channel,
+            &gw_path("SignatureService/SignDigest"),
+            request,
+            &envelope(signer),
+        )
+        .await
+        .unwrap();
         common::Confirmation {
             signer: Some(common::PersonRef { iin: signer.into() }),
             method: Some(common::confirmation::Method::Eds(common::EdsSignature {
@@ -221,10 +225,13 @@ impl Desk {
 
     /// Claims the application's review task and decides it with `findings`.
     async fn review(&self, name: &str, findings: Vec<pb::OfficialFinding>) -> pb::Application {
-        let tasks = self.registry().list_review_tasks(with(pb::ListReviewTasksRequest::default(), OFFICIAL)).await.unwrap();
+        let tasks =
+            self.registry().list_review_tasks(with(pb::ListReviewTasksRequest::default(), OFFICIAL)).await.unwrap();
         let task = tasks.into_inner().tasks.into_iter().find(|t| t.application == name).expect("a review task");
-        let claim = pb::ClaimReviewTaskRequest { request_id: uuid::Uuid::new_v4().to_string(), name: task.name.clone() };
-        let claimed = self.registry().claim_review_task(with(claim, OFFICIAL)).await.unwrap().into_inner().task.unwrap();
+        let claim =
+            pb::ClaimReviewTaskRequest { request_id: uuid::Uuid::new_v4().to_string(), name: task.name.clone() };
+        let claimed =
+            self.registry().claim_review_task(with(claim, OFFICIAL)).await.unwrap().into_inner().task.unwrap();
         assert_eq!((claimed.state.as_str(), claimed.assignee.as_str()), ("CLAIMED", "official-7"));
         let decide = pb::DecideReviewTaskRequest {
             request_id: uuid::Uuid::new_v4().to_string(),
@@ -239,7 +246,15 @@ impl Desk {
 
     async fn events(&self, name: &str) -> Vec<String> {
         let r = pb::ListApplicationEventsRequest { name: name.into(), ..Default::default() };
-        self.registry().list_application_events(r).await.unwrap().into_inner().events.into_iter().map(|e| e.stage).collect()
+        self.registry()
+            .list_application_events(r)
+            .await
+            .unwrap()
+            .into_inner()
+            .events
+            .into_iter()
+            .map(|e| e.stage)
+            .collect()
     }
 
     /// The stage reports the monitoring system holds for a case, once the outbox delivered them.
@@ -378,7 +393,8 @@ async fn at06_orphan_documents_are_asked_only_when_the_state_systems_lack_the_da
     let desk = Desk::open(&[]).await;
     let (missing, held) = (iin("2004-02-02", 1), iin("2004-02-03", 1));
     desk.citizens(&[&missing, &held]).await;
-    let group = gw::SocialGroup { iin: held.clone(), code: "ORPHAN".into(), since: "2010-01-01".into(), until: String::new() };
+    let group =
+        gw::SocialGroup { iin: held.clone(), code: "ORPHAN".into(), since: "2010-01-01".into(), until: String::new() };
     desk.load(gw::LoadRecordsRequest { social_groups: vec![group], ..Default::default() }).await;
     desk.at("2026-04-15T10:00").await;
 
@@ -477,7 +493,10 @@ async fn annex_2_row_10_every_row_of_the_decision_table() {
     f.documents = vec![document("EXPERT_TECHNICAL_CONCLUSION")];
     let app = desk.file(&f).await.unwrap();
     let app = desk.review(&app.name, vec![]).await;
-    assert_eq!(refusal(&app), ("EMERGENCY_DWELLING_OTHER_SETTLEMENT".into(), "Annex 2 row 10(3)".into(), String::new()));
+    assert_eq!(
+        refusal(&app),
+        ("EMERGENCY_DWELLING_OTHER_SETTLEMENT".into(), "Annex 2 row 10(3)".into(), String::new())
+    );
 
     // AT-08 (d), (e) through the review: an adult brother settled in refuses; a minor daughter not.
     let mut f = form(&settled, pb::EnrolmentCase::EmergencyOnlyDwelling);
@@ -498,7 +517,11 @@ async fn annex_2_row_10_every_row_of_the_decision_table() {
     let mut f = form(&unreliable, pb::EnrolmentCase::EmergencyOnlyDwelling);
     f.documents = vec![document("EXPERT_TECHNICAL_CONCLUSION")];
     let app = desk.file(&f).await.unwrap();
-    let forged = pb::OfficialFinding { code: "UNRELIABLE_DOCUMENTS".into(), detail: "the expert's attestation number does not exist".into(), ..Default::default() };
+    let forged = pb::OfficialFinding {
+        code: "UNRELIABLE_DOCUMENTS".into(),
+        detail: "the expert's attestation number does not exist".into(),
+        ..Default::default()
+    };
     let app = desk.review(&app.name, vec![forged]).await;
     assert_eq!(refusal(&app), ("UNRELIABLE_DOCUMENTS".into(), "Annex 2 row 10(1)".into(), String::new()));
     let notices = desk.notifications(&unreliable, 1).await;
@@ -519,14 +542,19 @@ async fn at25_every_iin_is_checked_with_its_reason() {
         let status = desk.registry().create_application(with(r, &portal)).await.unwrap_err();
         assert_eq!((status.code(), reason(&status).as_str()), (Code::InvalidArgument, expected), "{value}");
         assert_eq!(status.get_error_details().bad_request().unwrap().field_violations[0].field, "applicant.iin");
-        let standing = desk.registry().get_queue_standing(pb::GetQueueStandingRequest { iin: value.into() }).await.unwrap_err();
+        let standing =
+            desk.registry().get_queue_standing(pb::GetQueueStandingRequest { iin: value.into() }).await.unwrap_err();
         assert_eq!(reason(&standing), expected);
     }
     for valid in ["791028302728", "850215300005", "850215300604"] {
-        let standing = desk.registry().get_queue_standing(pb::GetQueueStandingRequest { iin: valid.into() }).await.unwrap();
+        let standing =
+            desk.registry().get_queue_standing(pb::GetQueueStandingRequest { iin: valid.into() }).await.unwrap();
         assert!(standing.into_inner().entries.is_empty());
         // A valid IIN of nobody in the register is NOT_FOUND, not a bad argument.
-        assert_eq!(reason(&desk.file(&form(valid, pb::EnrolmentCase::NoDwelling5y)).await.unwrap_err()), "PERSON_NOT_FOUND");
+        assert_eq!(
+            reason(&desk.file(&form(valid, pb::EnrolmentCase::NoDwelling5y)).await.unwrap_err()),
+            "PERSON_NOT_FOUND"
+        );
     }
 }
 
@@ -580,12 +608,21 @@ async fn a_queue_in_acceptance_order_renumbered_after_a_removal() {
         ground: pb::RemovalGround::HousingReceived as i32,
         reason: "a dwelling of the state fund was provided".into(),
     };
-    let removed = desk.registry().remove_from_queue(with(remove, OFFICIAL)).await.unwrap().into_inner().application.unwrap();
+    let removed =
+        desk.registry().remove_from_queue(with(remove, OFFICIAL)).await.unwrap().into_inner().application.unwrap();
     assert_eq!(removed.stage, pb::ApplicationStage::Removed as i32);
     assert_eq!(removed.removal.unwrap().last_position, 1);
-    let list = pb::ListQueueRequest { settlement_kato: ALMATY.into(), list_category: "GENERAL".into(), page_size: 1, ..Default::default() };
+    let list = pb::ListQueueRequest {
+        settlement_kato: ALMATY.into(),
+        list_category: "GENERAL".into(),
+        page_size: 1,
+        ..Default::default()
+    };
     let first = desk.registry().list_queue(with(list.clone(), OFFICIAL)).await.unwrap().into_inner();
-    assert_eq!((first.entries[0].position, first.entries[0].application.as_str(), first.list_size), (1, names[1].as_str(), 2));
+    assert_eq!(
+        (first.entries[0].position, first.entries[0].application.as_str(), first.list_size),
+        (1, names[1].as_str(), 2)
+    );
     let next = pb::ListQueueRequest { page_token: first.next_page_token, ..list };
     let second = desk.registry().list_queue(with(next, OFFICIAL)).await.unwrap().into_inner();
     assert_eq!((second.entries[0].position, second.next_page_token.as_str()), (2, ""));
@@ -594,9 +631,16 @@ async fn a_queue_in_acceptance_order_renumbered_after_a_removal() {
     let subsidy = clients::RegistryClient::new(pool, "rent-subsidy", clients::CallPolicy::default()).unwrap();
     let standing = subsidy.get_queue_standing(&people[2]).await.unwrap();
     assert_eq!((standing.entries[0].position, standing.entries[0].list_category.as_str()), (2, "GENERAL"));
-    let create = with(desk.request(&form(&people[2], pb::EnrolmentCase::NoDwelling5y), ""), &[("x-caller-subsystem", "rent-subsidy")]);
+    let create = with(
+        desk.request(&form(&people[2], pb::EnrolmentCase::NoDwelling5y), ""),
+        &[("x-caller-subsystem", "rent-subsidy")],
+    );
     assert_eq!(desk.registry().create_application(create).await.unwrap_err().code(), Code::PermissionDenied);
-    let gone = pb::GetQueuePositionRequest { iin: people[0].clone(), settlement_kato: ALMATY.into(), list_category: "GENERAL".into() };
+    let gone = pb::GetQueuePositionRequest {
+        iin: people[0].clone(),
+        settlement_kato: ALMATY.into(),
+        list_category: "GENERAL".into(),
+    };
     assert_eq!(reason(&desk.registry().get_queue_position(gone).await.unwrap_err()), "NOT_ON_WAITING_LIST");
     assert_eq!(desk.events(&names[0]).await, ["ACCEPTED", "ENROLLED", "REMOVED"]);
 }
@@ -612,12 +656,19 @@ async fn a_gateway_outage_keeps_the_application_and_it_is_decided_when_the_gatew
         kind: gw::FaultKind::Unavailable as i32,
         ..Default::default()
     };
-    call::<_, gw::InjectFaultResponse>(&desk.suite.channel, &gw_path("AdminService/InjectFault"), fault, &[]).await.unwrap();
-    let app = desk.file(&form(&a, pb::EnrolmentCase::NoDwelling5y)).await.unwrap();
-    assert_eq!(app.stage, pb::ApplicationStage::Accepted as i32, "kept, not lost, not refused");
-    call::<_, gw::ClearFaultsResponse>(&desk.suite.channel, &gw_path("AdminService/ClearFaults"), gw::ClearFaultsRequest {}, &[])
+    call::<_, gw::InjectFaultResponse>(&desk.suite.channel, &gw_path("AdminService/InjectFault"), fault, &[])
         .await
         .unwrap();
+    let app = desk.file(&form(&a, pb::EnrolmentCase::NoDwelling5y)).await.unwrap();
+    assert_eq!(app.stage, pb::ApplicationStage::Accepted as i32, "kept, not lost, not refused");
+    call::<_, gw::ClearFaultsResponse>(
+        &desk.suite.channel,
+        &gw_path("AdminService/ClearFaults"),
+        gw::ClearFaultsRequest {},
+        &[],
+    )
+    .await
+    .unwrap();
     let app = desk.wait(&app.name, pb::ApplicationStage::Enrolled).await;
     assert_eq!(app.queue_position, 1);
 }
@@ -659,7 +710,11 @@ async fn at24c_a_changed_standard_is_noticed_within_three_working_days() {
         request_id: uuid::Uuid::new_v4().to_string(),
         in_force_from: "2026-04-02".into(),
         source: "Order No. 99 of 20.03.2026".into(),
-        summary: Some(common::LocalizedText { kk: "9-жол өзгерді".into(), ru: "Изменена строка 9".into(), en: "Row 9 changed".into() }),
+        summary: Some(common::LocalizedText {
+            kk: "9-жол өзгерді".into(),
+            ru: "Изменена строка 9".into(),
+            en: "Row 9 changed".into(),
+        }),
     };
     let published = desk.registry().publish_service_standard(with(publish, OFFICIAL)).await.unwrap().into_inner();
     let publication = published.publication.unwrap();
@@ -671,11 +726,15 @@ async fn at24c_a_changed_standard_is_noticed_within_three_working_days() {
     let standard = |as_of: &str| pb::GetServiceStandardRequest { as_of: as_of.into() };
     let before = desk.registry().get_service_standard(standard("2026-03-11")).await.unwrap_err();
     assert_eq!((before.code(), reason(&before).as_str()), (Code::NotFound, "STANDARD_NOT_IN_FORCE"));
-    let first = desk.registry().get_service_standard(standard("2026-03-12")).await.unwrap().into_inner().standard.unwrap();
+    let first =
+        desk.registry().get_service_standard(standard("2026-03-12")).await.unwrap().into_inner().standard.unwrap();
     assert_eq!((first.rows.len(), first.in_force_from.as_str()), (11, "2026-03-12"));
-    assert!(first.rows.iter().all(|r| r.items.iter().all(|i| !i.kk.is_empty() && !i.ru.is_empty() && !i.en.is_empty())));
+    assert!(
+        first.rows.iter().all(|r| r.items.iter().all(|i| !i.kk.is_empty() && !i.ru.is_empty() && !i.en.is_empty()))
+    );
     assert_eq!(first.refusal_grounds.len(), 9);
-    let changed = desk.registry().get_service_standard(standard("2026-04-02")).await.unwrap().into_inner().standard.unwrap();
+    let changed =
+        desk.registry().get_service_standard(standard("2026-04-02")).await.unwrap().into_inner().standard.unwrap();
     assert_eq!(changed.in_force_from, "2026-04-02");
 }
 

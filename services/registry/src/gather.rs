@@ -55,15 +55,27 @@ impl StateData {
     /// consent they cannot say, and the documents are asked.
     pub async fn orphan_data_held(&self, case: &CaseRef, iin: &str, on: NaiveDate) -> Result<bool, ApiError> {
         let read = self.restricted(
-            self.gateway.get_social_status(case, pb::GetSocialStatusRequest { iin: iin.to_owned(), as_of: ymd(on) }).await,
+            self.gateway
+                .get_social_status(case, pb::GetSocialStatusRequest { iin: iin.to_owned(), as_of: ymd(on) })
+                .await,
             iin,
         )?;
         Ok(matches!(read, Read::Found(s) if s.orphan_data_held))
     }
 
-    /// Every fact the decision weighs, as of the acceptance date.
-    pub async fn facts(&self, case: &CaseRef, applicant: &str, accepted_on: NaiveDate) -> Result<Facts, ApiError> {
-        let person = self.person(case, applicant).await?;
+    /// Every fact the decision weighs, as of the acceptance date; `known` is the applicant's
+    /// identity when it was read already.
+    pub async fn facts(
+        &self,
+        case: &CaseRef,
+        applicant: &str,
+        known: Option<pb::Person>,
+        accepted_on: NaiveDate,
+    ) -> Result<Facts, ApiError> {
+        let person = match known {
+            Some(person) => person,
+            None => self.person(case, applicant).await?,
+        };
         let citizenship = match pb::Citizenship::try_from(person.citizenship) {
             Ok(pb::Citizenship::Kazakhstan) => Citizenship::Citizen,
             Ok(pb::Citizenship::Kandas) => Citizenship::Kandas,
@@ -87,7 +99,9 @@ impl StateData {
         };
         // Annex 2 row 10(2): the applicant, the spouse and the minor children.
         let mut household = vec![applicant.to_owned()];
-        household.extend(members.iter().filter(|m| m.death_date.is_empty() && counts(m, accepted_on)).map(|m| m.iin.clone()));
+        household.extend(
+            members.iter().filter(|m| m.death_date.is_empty() && counts(m, accepted_on)).map(|m| m.iin.clone()),
+        );
         for iin in &household {
             let dwellings = self
                 .gateway
@@ -161,8 +175,9 @@ pub fn reason(status: &Status) -> Option<String> {
 /// NOT_FOUND; anything else means the gateway could not answer now (UNAVAILABLE, retried).
 pub fn from_gateway(status: &Status, iin: &str) -> ApiError {
     match status.code() {
-        Code::NotFound => ApiError::not_found("PERSON_NOT_FOUND", format!("{iin} is not in the population register"))
-            .meta("iin", iin),
+        Code::NotFound => {
+            ApiError::not_found("PERSON_NOT_FOUND", format!("{iin} is not in the population register")).meta("iin", iin)
+        }
         code => ApiError::unavailable(
             "GATEWAY_UNAVAILABLE",
             format!("the e-government gateway did not answer ({code:?}: {}); try again later", status.message()),

@@ -25,7 +25,8 @@ static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The service's database.
-pub const STORE: StoreSpec = StoreSpec { service: "registry", subsystem: S::Registry, sqlite: &SQLITE, postgres: &POSTGRES };
+pub const STORE: StoreSpec =
+    StoreSpec { service: "registry", subsystem: S::Registry, sqlite: &SQLITE, postgres: &POSTGRES };
 
 /// The address the separate binary binds by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50053";
@@ -78,7 +79,13 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         .add(tuned!(RegistryServiceServer::new(registry), ctx))
         .method(
             "GetServiceStandard",
-            &[From(S::OtbasyPortal), From(S::EgovPortal), From(S::ContactCentre), From(S::Complaints), From(S::StateCorporation)],
+            &[
+                From(S::OtbasyPortal),
+                From(S::EgovPortal),
+                From(S::ContactCentre),
+                From(S::Complaints),
+                From(S::StateCorporation),
+            ],
         )
         // RR cl. 2: a changed standard is recorded by the bank.
         .method("PublishServiceStandard", OFFICIALS)

@@ -39,8 +39,14 @@ pub fn result_notice(case: &str, applicant: &str, text: LocalizedText) -> Outbox
         text: Some(text),
         case_name: case.into(),
     };
-    OutboxMessage::new(Subsystem::Gateway, SEND_NOTIFICATION, case, "Annex 2 row 6: the result to the applicant", &request)
-        .for_user(applicant)
+    OutboxMessage::new(
+        Subsystem::Gateway,
+        SEND_NOTIFICATION,
+        case,
+        "Annex 2 row 6: the result to the applicant",
+        &request,
+    )
+    .for_user(applicant)
 }
 
 /// The notification of enrolment with the place on the list (Annex 2 row 6; [A-QUEUE]).

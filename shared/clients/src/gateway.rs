@@ -78,11 +78,18 @@ impl GatewayClient {
 
     /// Verifies a one-time password: it is used up when right, so it is sent once, never
     /// retried (a retry would meet `OTP_RESULT_USED`).
-    pub async fn verify_otp(&self, case: &CaseRef, request: pb::VerifyOtpRequest) -> Result<pb::VerifyOtpResponse, Status> {
+    pub async fn verify_otp(
+        &self,
+        case: &CaseRef,
+        request: pb::VerifyOtpRequest,
+    ) -> Result<pb::VerifyOtpResponse, Status> {
         let mut outgoing = Request::new(request);
         outgoing.set_timeout(self.policy.deadline);
         self.envelope(&mut outgoing, case, &uuid::Uuid::new_v4().to_string())?;
-        pb::otp_service_client::OtpServiceClient::new(self.pool.get()).verify_otp(outgoing).await.map(tonic::Response::into_inner)
+        pb::otp_service_client::OtpServiceClient::new(self.pool.get())
+            .verify_otp(outgoing)
+            .await
+            .map(tonic::Response::into_inner)
     }
 
     /// One idempotent read: the same message id on every attempt, a deadline on each.

@@ -2,8 +2,8 @@
 //! caller names itself in `x-caller-subsystem`; reads are retried, and so is
 //! `ReconsiderApplication`, which is idempotent on its `request_id`.
 
-use proto::housing::registry::v1 as pb;
 use pb::registry_service_client::RegistryServiceClient;
+use proto::housing::registry::v1 as pb;
 use tonic::metadata::MetadataValue;
 use tonic::transport::Channel;
 use tonic::{Request, Status};
@@ -21,7 +21,8 @@ pub struct RegistryClient {
 impl RegistryClient {
     /// A client calling through `pool` as the subsystem `caller` (for example `rent-subsidy`).
     pub fn new(pool: ChannelPool, caller: &str, policy: CallPolicy) -> Result<Self, Status> {
-        let caller = MetadataValue::try_from(caller).map_err(|_| Status::invalid_argument("a subsystem name is ASCII"))?;
+        let caller =
+            MetadataValue::try_from(caller).map_err(|_| Status::invalid_argument("a subsystem name is ASCII"))?;
         Ok(RegistryClient { pool, caller, policy })
     }
 

@@ -65,7 +65,11 @@ impl ServerContext {
     /// `<SUBSYSTEM>_ENDPOINT`, else this server itself (the suite serves every subsystem).
     pub fn endpoint(&self, subsystem: crate::Subsystem) -> String {
         let name = subsystem.as_str();
-        self.config.endpoints.iter().find(|(s, _)| s == name).map_or_else(|| self.own_url.clone(), |(_, url)| url.clone())
+        self.config
+            .endpoints
+            .iter()
+            .find(|(s, _)| s == name)
+            .map_or_else(|| self.own_url.clone(), |(_, url)| url.clone())
     }
 
     /// Turns true when the server shuts down: long-lived streams end on it.

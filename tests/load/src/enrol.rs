@@ -41,12 +41,21 @@ impl Prepared {
         let Some(request) = self.requests.get(n) else { return -3 };
         let user = request.applicant.as_ref().map(|p| p.iin.clone()).unwrap_or_default();
         let mut outgoing = Request::new(request.clone());
-        outgoing.metadata_mut().insert("x-caller-subsystem", tonic::metadata::MetadataValue::from_static("otbasy-portal"));
+        outgoing
+            .metadata_mut()
+            .insert("x-caller-subsystem", tonic::metadata::MetadataValue::from_static("otbasy-portal"));
         if let Ok(value) = user.parse() {
             outgoing.metadata_mut().insert("x-user-iin", value);
         }
         match RegistryServiceClient::new(channel).create_application(outgoing).await {
-            Ok(r) if r.get_ref().application.as_ref().is_some_and(|a| a.stage == pb::ApplicationStage::Enrolled as i32) => 0,
+            Ok(r)
+                if r.get_ref()
+                    .application
+                    .as_ref()
+                    .is_some_and(|a| a.stage == pb::ApplicationStage::Enrolled as i32) =>
+            {
+                0
+            }
             Ok(_) => -2,
             Err(status) => status.code() as i32,
         }
@@ -88,7 +97,10 @@ pub async fn prepare(channel: Channel, count: usize, run_seed: u64, concurrency:
                     ..Default::default()
                 })
                 .collect(),
-            consents: chunk.iter().map(|iin| gw::ConsentGrant { iin: iin.clone(), purpose: "registry".into() }).collect(),
+            consents: chunk
+                .iter()
+                .map(|iin| gw::ConsentGrant { iin: iin.clone(), purpose: "registry".into() })
+                .collect(),
             ..Default::default()
         });
         envelope(&mut request, &chunk[0]);

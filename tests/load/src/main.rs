@@ -177,7 +177,8 @@ async fn run(o: Options) -> Result<Tally, String> {
         Vec::new()
     };
     let enrol = if o.scenario == Scenario::RegistryEnrol {
-        let seed = u64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos() & u128::from(u64::MAX)).unwrap_or(1);
+        // A run of its own: people no earlier run loaded.
+        let seed = uuid::Uuid::new_v4().as_u64_pair().0;
         eprintln!("preparing {} signed applications…", o.persons);
         Some(Arc::new(enrol::prepare(pool.get(), o.persons, seed, o.concurrency).await?))
     } else {

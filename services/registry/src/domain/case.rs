@@ -31,7 +31,8 @@ pub const PARENTAL_CARE_ABSENCE_PROOF: &str = "PARENTAL_CARE_ABSENCE_PROOF";
 pub const LEGAL_REPRESENTATIVE_STATUS: &str = "LEGAL_REPRESENTATIVE_STATUS";
 
 /// Every kind of document the registry accepts.
-pub const DOCUMENT_KINDS: &[&str] = &[EXPERT_TECHNICAL_CONCLUSION, PARENTAL_CARE_ABSENCE_PROOF, LEGAL_REPRESENTATIVE_STATUS];
+pub const DOCUMENT_KINDS: &[&str] =
+    &[EXPERT_TECHNICAL_CONCLUSION, PARENTAL_CARE_ABSENCE_PROOF, LEGAL_REPRESENTATIVE_STATUS];
 
 impl Case {
     /// Every case.
@@ -96,7 +97,11 @@ impl Case {
 
     /// The rules `kinds` leave unmet: [A-INCOMPLETE] refuses such a submission at the door.
     pub fn missing_documents<'k>(self, kinds: impl IntoIterator<Item = &'k str> + Clone) -> Vec<DocumentRule> {
-        self.documents().iter().filter(|rule| !kinds.clone().into_iter().any(|k| rule.kinds.contains(&k))).copied().collect()
+        self.documents()
+            .iter()
+            .filter(|rule| !kinds.clone().into_iter().any(|k| rule.kinds.contains(&k)))
+            .copied()
+            .collect()
     }
 }
 

@@ -19,7 +19,11 @@ pub const CATEGORIES: &[Category] = &[
     Category {
         code: "GENERAL",
         groups: &[],
-        name: ["Тұрғын үйге мұқтаж азаматтардың жалпы тізімі", "Общий список нуждающихся в жилище", "General list of persons in need of housing"],
+        name: [
+            "Тұрғын үйге мұқтаж азаматтардың жалпы тізімі",
+            "Общий список нуждающихся в жилище",
+            "General list of persons in need of housing",
+        ],
     },
     Category {
         code: "WAR_VETERANS",
@@ -29,17 +33,29 @@ pub const CATEGORIES: &[Category] = &[
     Category {
         code: "DISABLED_GROUP_1_2",
         groups: &["DISABILITY_GROUP_1", "DISABILITY_GROUP_2"],
-        name: ["1 және 2-топтағы мүгедектігі бар адамдар", "Лица с инвалидностью 1 и 2 групп", "Persons with disabilities of groups 1 and 2"],
+        name: [
+            "1 және 2-топтағы мүгедектігі бар адамдар",
+            "Лица с инвалидностью 1 и 2 групп",
+            "Persons with disabilities of groups 1 and 2",
+        ],
     },
     Category {
         code: "FAMILIES_WITH_DISABLED_CHILDREN",
         groups: &["FAMILY_WITH_DISABLED_CHILD"],
-        name: ["Мүгедектігі бар балалары бар отбасылар", "Семьи, имеющие детей с инвалидностью", "Families with children with disabilities"],
+        name: [
+            "Мүгедектігі бар балалары бар отбасылар",
+            "Семьи, имеющие детей с инвалидностью",
+            "Families with children with disabilities",
+        ],
     },
     Category {
         code: "SEVERE_CHRONIC_DISEASE",
         groups: &["SEVERE_CHRONIC_DISEASE"],
-        name: ["Созылмалы аурулардың ауыр түрлері бар адамдар", "Лица с тяжёлыми формами хронических заболеваний", "Persons with severe chronic diseases"],
+        name: [
+            "Созылмалы аурулардың ауыр түрлері бар адамдар",
+            "Лица с тяжёлыми формами хронических заболеваний",
+            "Persons with severe chronic diseases",
+        ],
     },
     Category {
         code: "AGE_PENSIONERS",
@@ -49,22 +65,20 @@ pub const CATEGORIES: &[Category] = &[
     Category {
         code: "ORPHANS",
         groups: &["ORPHAN", "WITHOUT_PARENTAL_CARE"],
-        name: ["Жетім балалар және ата-анасының қамқорлығынсыз қалған балалар", "Дети-сироты и дети, оставшиеся без попечения родителей", "Orphans and children left without parental care"],
+        name: [
+            "Жетім балалар және ата-анасының қамқорлығынсыз қалған балалар",
+            "Дети-сироты и дети, оставшиеся без попечения родителей",
+            "Orphans and children left without parental care",
+        ],
     },
-    Category {
-        code: "KANDAS",
-        groups: &["KANDAS"],
-        name: ["Қандастар", "Кандасы", "Kandas"],
-    },
+    Category { code: "KANDAS", groups: &["KANDAS"], name: ["Қандастар", "Кандасы", "Kandas"] },
     Category {
         code: "LARGE_FAMILIES",
         groups: &["LARGE_FAMILY", "MOTHER_HEROINE"],
         name: ["Көпбалалы отбасылар", "Многодетные семьи", "Large families"],
     },
     Category {
-        code: "WIDOWED",
-        groups: &["WIDOWED"],
-        name: ["Жесірлер", "Вдовы и вдовцы", "Widows and widowers"],
+        code: "WIDOWED", groups: &["WIDOWED"], name: ["Жесірлер", "Вдовы и вдовцы", "Widows and widowers"]
     },
 ];
 

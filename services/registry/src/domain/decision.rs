@@ -231,7 +231,15 @@ struct Findings {
 }
 
 impl Findings {
-    fn add(&mut self, code: &str, ground: Option<Ground>, source: Source, person: &str, on: Option<NaiveDate>, detail: String) {
+    fn add(
+        &mut self,
+        code: &str,
+        ground: Option<Ground>,
+        source: Source,
+        person: &str,
+        on: Option<NaiveDate>,
+        detail: String,
+    ) {
         let person = if person.is_empty() { self.applicant.clone() } else { person.to_owned() };
         self.all.push(Finding { code: code.to_owned(), ground, source, person_iin: person, occurred_on: on, detail });
     }
@@ -265,7 +273,12 @@ pub fn decide(claim: Claim<'_>, facts: &Facts, official: &[OfficialFinding]) -> 
 }
 
 /// The official's findings on a case accepted on `accepted_on`, as the case records them.
-pub fn review_findings(claim: Claim<'_>, applicant: &str, accepted_on: NaiveDate, official: &[OfficialFinding]) -> Vec<Finding> {
+pub fn review_findings(
+    claim: Claim<'_>,
+    applicant: &str,
+    accepted_on: NaiveDate,
+    official: &[OfficialFinding],
+) -> Vec<Finding> {
     let mut f = Findings { all: Vec::new(), applicant: applicant.to_owned() };
     for finding in official {
         from_official(claim, accepted_on, finding, &mut f);
@@ -279,10 +292,9 @@ pub fn outcome(findings: &[Finding]) -> Outcome {
     let cited = findings.iter().filter_map(|x| x.ground.map(|g| (g, x))).min_by_key(|(g, _)| *g);
     match cited {
         None => Outcome::Enrol,
-        Some((ground, finding)) => Outcome::Refuse {
-            ground,
-            reason: (ground == Ground::Nonconforming).then(|| finding.code.clone()),
-        },
+        Some((ground, finding)) => {
+            Outcome::Refuse { ground, reason: (ground == Ground::Nonconforming).then(|| finding.code.clone()) }
+        }
     }
 }
 
@@ -335,17 +347,36 @@ fn emergency_dwelling(claim: Claim<'_>, facts: &Facts, f: &mut Findings) {
     let emergency: Vec<&Ownership> = facts
         .ownerships
         .iter()
-        .filter(|o| o.owner_iin == facts.applicant_iin && o.owned_on(facts.accepted_on) && o.emergency_on(facts.accepted_on))
+        .filter(|o| {
+            o.owner_iin == facts.applicant_iin && o.owned_on(facts.accepted_on) && o.emergency_on(facts.accepted_on)
+        })
         .collect();
     if emergency.is_empty() {
         // The attested expert's conclusion (row 9(2)) is what the official weighs then.
-        f.add("EMERGENCY_DWELLING_NOT_IN_REGISTER", None, Source::Gateway, "", None, "no owned dwelling recognized as emergency in the register; the expert's conclusion is reviewed".into());
+        f.add(
+            "EMERGENCY_DWELLING_NOT_IN_REGISTER",
+            None,
+            Source::Gateway,
+            "",
+            None,
+            "no owned dwelling recognized as emergency in the register; the expert's conclusion is reviewed".into(),
+        );
     } else if let Some(here) = emergency.iter().find(|o| o.kato == claim.settlement_kato) {
-        f.add("EMERGENCY_DWELLING_CONFIRMED", None, Source::Gateway, "", here.emergency_since, format!("dwelling {} in {}", here.cadastral_number, here.kato));
+        f.add(
+            "EMERGENCY_DWELLING_CONFIRMED",
+            None,
+            Source::Gateway,
+            "",
+            here.emergency_since,
+            format!("dwelling {} in {}", here.cadastral_number, here.kato),
+        );
     } else {
         let o = emergency[0];
         let ground = Ground::EmergencyDwellingOtherSettlement;
-        let detail = format!("the emergency dwelling {} is in {}, the application names {}", o.cadastral_number, o.kato, claim.settlement_kato);
+        let detail = format!(
+            "the emergency dwelling {} is in {}, the application names {}",
+            o.cadastral_number, o.kato, claim.settlement_kato
+        );
         f.add(ground.code(), Some(ground), Source::Gateway, "", o.emergency_since, detail);
     }
 }
@@ -354,28 +385,68 @@ fn emergency_dwelling(claim: Claim<'_>, facts: &Facts, f: &mut Findings) {
 fn nonconformity(claim: Claim<'_>, facts: &Facts, f: &mut Findings) {
     let ground = Some(Ground::Nonconforming);
     if facts.citizenship == Citizenship::Other {
-        f.add("NOT_CITIZEN_OR_KANDAS", ground, Source::Gateway, "", None, "neither a citizen of Kazakhstan nor a kandas (RR cl. 1)".into());
+        f.add(
+            "NOT_CITIZEN_OR_KANDAS",
+            ground,
+            Source::Gateway,
+            "",
+            None,
+            "neither a citizen of Kazakhstan nor a kandas (RR cl. 1)".into(),
+        );
     }
     for o in facts.ownerships.iter().filter(|o| o.owned_on(facts.accepted_on)) {
         // In the emergency case the emergency dwelling itself does not count (row 4(2)).
         let the_emergency_one = claim.case == Case::EmergencyOnlyDwelling && o.emergency_on(facts.accepted_on);
         if !the_emergency_one {
-            f.add("OWNS_DWELLING", ground, Source::Gateway, &o.owner_iin, Some(o.acquired_on), format!("owns dwelling {} in {}", o.cadastral_number, o.kato));
+            f.add(
+                "OWNS_DWELLING",
+                ground,
+                Source::Gateway,
+                &o.owner_iin,
+                Some(o.acquired_on),
+                format!("owns dwelling {} in {}", o.cadastral_number, o.kato),
+            );
         }
     }
     if claim.case == Case::NoDwelling5y {
         // Row 4(1): owned no dwelling during the last five years [A-5Y].
-        for o in facts.ownerships.iter().filter(|o| o.alienated_on.is_some_and(|a| within_window(facts.accepted_on, a))) {
-            f.add("OWNED_DWELLING_WITHIN_5Y", ground, Source::Gateway, &o.owner_iin, o.alienated_on, format!("owned dwelling {} until {}", o.cadastral_number, o.alienated_on.map(|d| d.to_string()).unwrap_or_default()));
+        for o in facts.ownerships.iter().filter(|o| o.alienated_on.is_some_and(|a| within_window(facts.accepted_on, a)))
+        {
+            f.add(
+                "OWNED_DWELLING_WITHIN_5Y",
+                ground,
+                Source::Gateway,
+                &o.owner_iin,
+                o.alienated_on,
+                format!(
+                    "owned dwelling {} until {}",
+                    o.cadastral_number,
+                    o.alienated_on.map(|d| d.to_string()).unwrap_or_default()
+                ),
+            );
         }
     }
     let by_documents = claim.case == Case::OrphanDataMissing && claim.category.proven_by_documents();
     if claim.category.confirmed_by(facts.groups.iter().map(String::as_str)) {
         f.add("CATEGORY_CONFIRMED", None, Source::Gateway, "", None, format!("list {}", claim.category.code));
     } else if by_documents {
-        f.add("CATEGORY_BY_DOCUMENTS", None, Source::Gateway, "", None, "row 9(3) documents stand in for the missing data; the official reviews them".into());
+        f.add(
+            "CATEGORY_BY_DOCUMENTS",
+            None,
+            Source::Gateway,
+            "",
+            None,
+            "row 9(3) documents stand in for the missing data; the official reviews them".into(),
+        );
     } else {
-        f.add("CATEGORY_NOT_CONFIRMED", ground, Source::Gateway, "", None, format!("the state systems do not confirm the list {}", claim.category.code));
+        f.add(
+            "CATEGORY_NOT_CONFIRMED",
+            ground,
+            Source::Gateway,
+            "",
+            None,
+            format!("the state systems do not confirm the list {}", claim.category.code),
+        );
     }
 }
 
@@ -390,7 +461,14 @@ fn from_official(claim: Claim<'_>, accepted_on: NaiveDate, finding: &OfficialFin
             f.add("CATEGORY_NOT_CONFIRMED", Some(Ground::Nonconforming), Source::Official, "", None, detail.clone());
         }
         OfficialFinding::UnreliableDocuments(detail) => {
-            f.add(Ground::UnreliableDocuments.code(), Some(Ground::UnreliableDocuments), Source::Official, "", None, detail.clone());
+            f.add(
+                Ground::UnreliableDocuments.code(),
+                Some(Ground::UnreliableDocuments),
+                Source::Official,
+                "",
+                None,
+                detail.clone(),
+            );
         }
     }
 }
@@ -478,10 +556,16 @@ mod tests {
         assert!(c3.findings.iter().any(|f| f.code == "WORSENING_ALIENATION_OUTSIDE_5Y"));
         // (d) an adult brother settled in on 1 March 2025 refuses.
         let brother = Worsening::SettledIn(SettledRelation::Other);
-        assert_eq!(ground(&decide(c, &facts(), &[official(brother, d(2025, 3, 1))])), Some(Ground::WorseningSettledOthers));
+        assert_eq!(
+            ground(&decide(c, &facts(), &[official(brother, d(2025, 3, 1))])),
+            Some(Ground::WorseningSettledOthers)
+        );
         // (e) a minor daughter does not.
         let daughter = Worsening::SettledIn(SettledRelation::MinorChild);
-        assert_ne!(ground(&decide(c, &facts(), &[official(daughter, d(2025, 3, 1))])), Some(Ground::WorseningSettledOthers));
+        assert_ne!(
+            ground(&decide(c, &facts(), &[official(daughter, d(2025, 3, 1))])),
+            Some(Ground::WorseningSettledOthers)
+        );
     }
 
     #[test]
@@ -494,7 +578,10 @@ mod tests {
         assert!(decision.findings.iter().any(|x| x.code == "OWNED_DWELLING_WITHIN_5Y"));
         f.ownerships[0].buyer_is_local_executive_body = true;
         let decision = decide(claim(Case::NoDwelling5y), &f, &[]);
-        assert_eq!(decision.outcome, Outcome::Refuse { ground: Ground::Nonconforming, reason: Some("OWNED_DWELLING_WITHIN_5Y".into()) });
+        assert_eq!(
+            decision.outcome,
+            Outcome::Refuse { ground: Ground::Nonconforming, reason: Some("OWNED_DWELLING_WITHIN_5Y".into()) }
+        );
     }
 
     #[test]
@@ -533,12 +620,11 @@ mod tests {
 
     #[test]
     fn annex_2_row_10_1_unreliable_documents_come_last() {
-        let d1 = decide(claim(Case::OrphanDataMissing), &facts(), &[OfficialFinding::UnreliableDocuments("forged".into())]);
+        let d1 =
+            decide(claim(Case::OrphanDataMissing), &facts(), &[OfficialFinding::UnreliableDocuments("forged".into())]);
         assert_eq!(ground(&d1), Some(Ground::UnreliableDocuments));
-        let both = [
-            OfficialFinding::UnreliableDocuments("forged".into()),
-            official(Worsening::Exchange, d(2023, 5, 5)),
-        ];
+        let both =
+            [OfficialFinding::UnreliableDocuments("forged".into()), official(Worsening::Exchange, d(2023, 5, 5))];
         assert_eq!(ground(&decide(claim(Case::OrphanDataMissing), &facts(), &both)), Some(Ground::WorseningExchange));
     }
 
@@ -547,6 +633,9 @@ mod tests {
         let orphans = Claim { category: category::find("ORPHANS").unwrap(), ..claim(Case::OrphanDataMissing) };
         assert_eq!(decide(orphans, &facts(), &[]).outcome, Outcome::Enrol);
         let ordinary = Claim { case: Case::NoDwelling5y, ..orphans };
-        assert!(matches!(decide(ordinary, &facts(), &[]).outcome, Outcome::Refuse { ground: Ground::Nonconforming, .. }));
+        assert!(matches!(
+            decide(ordinary, &facts(), &[]).outcome,
+            Outcome::Refuse { ground: Ground::Nonconforming, .. }
+        ));
     }
 }

@@ -12,7 +12,7 @@ use tokio_stream::Stream;
 use tonic::{Request, Status};
 
 use super::convert::{self, application_name, id_of};
-use super::decide::{accepted_on, claim};
+use super::decide::claim;
 use super::{DECIDE, Registry, calendar_error};
 use crate::reporting;
 use crate::store::{self, Conditions, Deadline};
@@ -41,7 +41,10 @@ impl Registry {
         Ok(id)
     }
 
-    pub(super) async fn get(&self, r: Request<pb::GetApplicationRequest>) -> Result<pb::GetApplicationResponse, ApiError> {
+    pub(super) async fn get(
+        &self,
+        r: Request<pb::GetApplicationRequest>,
+    ) -> Result<pb::GetApplicationResponse, ApiError> {
         let id = self.visible(&Principal::of(&r), &r.get_ref().name, "name").await?;
         Ok(pb::GetApplicationResponse { application: Some(self.load(id).await?) })
     }
@@ -53,7 +56,11 @@ impl Registry {
         let rows = store::list(&self.db, &conditions, after, limit + 1).await?;
         let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
         let page: Vec<_> = rows.into_iter().take(usize::try_from(limit).unwrap_or(0)).collect();
-        let next = if more { page.last().map(|a| convert::page_token(a.received_at, a.id)).unwrap_or_default() } else { String::new() };
+        let next = if more {
+            page.last().map(|a| convert::page_token(a.received_at, a.id)).unwrap_or_default()
+        } else {
+            String::new()
+        };
         let mut applications = Vec::with_capacity(page.len());
         for row in &page {
             applications.push(self.load(row.id).await?);
@@ -122,8 +129,11 @@ impl Registry {
         let rows = store::overdue(&self.db, self.clock.now(), after, limit + 1).await?;
         let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
         let page: Vec<_> = rows.into_iter().take(usize::try_from(limit).unwrap_or(0)).collect();
-        let next =
-            if more { page.last().map(|a| convert::page_token(a.deadline_due_at, a.id)).unwrap_or_default() } else { String::new() };
+        let next = if more {
+            page.last().map(|a| convert::page_token(a.deadline_due_at, a.id)).unwrap_or_default()
+        } else {
+            String::new()
+        };
         let mut applications = Vec::with_capacity(page.len());
         for row in &page {
             applications.push(self.load(row.id).await?);
@@ -145,11 +155,19 @@ impl Registry {
             Ok(pb::ApplicationStage::Accepted) => "ACCEPTED",
             Ok(pb::ApplicationStage::UnderReview) => "UNDER_REVIEW",
             _ => {
-                return Err(ApiError::bad_field("STAGE_NOT_REOPENABLE", "stage", "APPLICATION_STAGE_ACCEPTED or APPLICATION_STAGE_UNDER_REVIEW"));
+                return Err(ApiError::bad_field(
+                    "STAGE_NOT_REOPENABLE",
+                    "stage",
+                    "APPLICATION_STAGE_ACCEPTED or APPLICATION_STAGE_UNDER_REVIEW",
+                ));
             }
         };
         if !r.complaint.trim().starts_with("complaints/complaints/") {
-            return Err(ApiError::bad_field("COMPLAINT_REQUIRED", "complaint", "the upheld complaint, complaints/complaints/{id}"));
+            return Err(ApiError::bad_field(
+                "COMPLAINT_REQUIRED",
+                "complaint",
+                "the upheld complaint, complaints/complaints/{id}",
+            ));
         }
         let reason = convert::text(&r.reason, "reason")?;
         let app = store::application(&self.db, id).await?.ok_or_else(|| super::not_found(id))?;
@@ -170,7 +188,6 @@ impl Registry {
             clause: format!("{}; reconsideration after {}", case.term_clause(), r.complaint.trim()),
             calendar_version: due.calendar_version,
         };
-        let _ = accepted_on(&app)?;
         let command = Command::new(principal, RECONSIDER).idempotent(request_id, request_hash(RECONSIDER, &r));
         let complaint = r.complaint.trim().to_owned();
         self.db
@@ -178,8 +195,11 @@ impl Registry {
                 Box::pin(async move {
                     let app = store::application_in(tx, id).await?.ok_or_else(|| super::not_found(id))?;
                     if app.stage != "REFUSED" {
-                        return Err(ApiError::failed_precondition("NOT_REFUSED", format!("only a refused application is reconsidered; this one is {}", app.stage))
-                            .precondition("STAGE", application_name(id), "REFUSED"));
+                        return Err(ApiError::failed_precondition(
+                            "NOT_REFUSED",
+                            format!("only a refused application is reconsidered; this one is {}", app.stage),
+                        )
+                        .precondition("STAGE", application_name(id), "REFUSED"));
                     }
                     if let Some(other) = store::collision_in(tx, &app).await? {
                         return Err(super::filing::collision(&other));
@@ -192,13 +212,16 @@ impl Registry {
                     if reopen_at == "UNDER_REVIEW" {
                         store::record_stage(tx, id, "UNDER_REVIEW", "reopened for an official's review", None).await?;
                         store::open_task(tx, id, &app.settlement_kato).await?;
-                        tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "UNDER_REVIEW", tx.now())).await?;
+                        tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "UNDER_REVIEW", tx.now()))
+                            .await?;
                     } else {
                         let at = tx.now();
                         tx.schedule(DECIDE, &name, at).await?;
                     }
                     tx.audit(&name, &why).await?;
-                    Ok(pb::ReconsiderApplicationResponse { application: Some(pb::Application { name, ..Default::default() }) })
+                    Ok(pb::ReconsiderApplicationResponse {
+                        application: Some(pb::Application { name, ..Default::default() }),
+                    })
                 })
             })
             .await?;
@@ -215,7 +238,8 @@ fn filter(text: &str) -> Result<Conditions, ApiError> {
     }
     let bad = |why: String| ApiError::bad_field("FILTER_INVALID", "filter", why);
     for part in text.split(" AND ") {
-        let (field, value) = part.split_once('=').ok_or_else(|| bad(format!("`{}` is not `field = value`", part.trim())))?;
+        let (field, value) =
+            part.split_once('=').ok_or_else(|| bad(format!("`{}` is not `field = value`", part.trim())))?;
         let value = value.trim().trim_matches('"').to_owned();
         let column = match field.trim() {
             "stage" => {

@@ -30,7 +30,11 @@ pub fn id_of(name: &str, prefix: &str, field: &str) -> Result<i64, ApiError> {
         .filter(|id| *id > 0)
         .ok_or_else(|| {
             let what = if name.trim().is_empty() { "required" } else { "not a resource name of this kind" };
-            ApiError::bad_field(if name.trim().is_empty() { "FIELD_REQUIRED" } else { "NAME_INVALID" }, field, format!("{what}: expected {prefix}/{{id}}"))
+            ApiError::bad_field(
+                if name.trim().is_empty() { "FIELD_REQUIRED" } else { "NAME_INVALID" },
+                field,
+                format!("{what}: expected {prefix}/{{id}}"),
+            )
         })
 }
 
@@ -137,7 +141,8 @@ fn removal_ground_out(code: &str) -> i32 {
 pub fn deadline(d: &store::Deadline, open: bool, now: DateTime<Utc>) -> common::Deadline {
     common::Deadline {
         term: i32::try_from(d.term).unwrap_or(i32::MAX),
-        unit: if d.unit == "CALENDAR_DAYS" { common::TermUnit::CalendarDays } else { common::TermUnit::WorkingDays }.into(),
+        unit: if d.unit == "CALENDAR_DAYS" { common::TermUnit::CalendarDays } else { common::TermUnit::WorkingDays }
+            .into(),
         counted_from: d.counted_from.clone(),
         counted_from_at: Some(ts(d.counted_from_at)),
         due_date: d.due_date.clone(),
@@ -296,7 +301,13 @@ pub fn queue_entry(q: &QueueRow) -> pb::QueueEntry {
 }
 
 /// A review task.
-pub fn task(t: &TaskRow, app: &ApplicationRow, findings: &[FindingRow], kinds: &[String], now: DateTime<Utc>) -> pb::ReviewTask {
+pub fn task(
+    t: &TaskRow,
+    app: &ApplicationRow,
+    findings: &[FindingRow],
+    kinds: &[String],
+    now: DateTime<Utc>,
+) -> pb::ReviewTask {
     pb::ReviewTask {
         name: task_name(t.id),
         application: application_name(t.application_id),
@@ -342,7 +353,9 @@ pub fn sequence_token(token: &str) -> Result<i64, ApiError> {
     if token.is_empty() {
         return Ok(0);
     }
-    token.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
-        ApiError::bad_field("PAGE_TOKEN_INVALID", "page_token", "not a token this method gave")
-    })
+    token
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| ApiError::bad_field("PAGE_TOKEN_INVALID", "page_token", "not a token this method gave"))
 }

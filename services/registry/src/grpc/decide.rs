@@ -18,6 +18,15 @@ use crate::gather::PURPOSE;
 use crate::reporting;
 use crate::store::{self, ApplicationRow, FindingRow};
 
+/// What the automated step wrote: the findings, and the place on the list when enrolled.
+#[derive(Debug, Clone, Default)]
+pub struct Applied {
+    /// The findings recorded.
+    pub findings: Vec<FindingRow>,
+    /// The place on the list.
+    pub queue_position: Option<i64>,
+}
+
 /// The job that decides an accepted application.
 pub const DECIDE: &str = "DECIDE";
 
@@ -66,40 +75,44 @@ impl Registry {
     /// Reads what the state systems hold on an application's household.
     pub async fn gather(&self, app: &ApplicationRow) -> Result<Facts, ApiError> {
         let case = Self::case_ref(&application_name(app.id), &app.applicant_iin);
-        self.state.facts(&case, &app.applicant_iin, accepted_on(app)?).await
+        self.state.facts(&case, &app.applicant_iin, None, accepted_on(app)?).await
     }
 
     /// Decides from the state systems' facts: a fully automated case is decided at once
     /// (Annex 2 row 5(1)); a partially automated one goes to an official's review with the
     /// facts recorded, unless the missing consent leaves nothing to review.
-    pub async fn apply_facts(tx: &mut WriteTx, app: &ApplicationRow, facts: &Facts) -> Result<(), ApiError> {
+    pub async fn apply_facts(tx: &mut WriteTx, app: &ApplicationRow, facts: &Facts) -> Result<Applied, ApiError> {
         let claim = claim(app)?;
         let Decision { findings, outcome } = decision::decide(claim, facts, &[]);
         let rows: Vec<FindingRow> = findings.iter().map(finding_row).collect();
         if claim.case.fully_automated() || !facts.consent_missing.is_empty() {
-            return Self::finish(tx, app, &rows, &outcome, "decided from the state systems' data (Annex 2 row 5)").await;
+            let why = "decided from the state systems' data (Annex 2 row 5)";
+            let queue_position = Self::finish(tx, app, &rows, &outcome, why).await?;
+            return Ok(Applied { findings: rows, queue_position });
         }
         store::add_findings(tx, app.id, &rows).await?;
         let name = application_name(app.id);
-        let reason = "partially automated (Annex 2 row 5): an official reviews the documents and the state systems' data";
+        let reason =
+            "partially automated (Annex 2 row 5): an official reviews the documents and the state systems' data";
         store::record_stage(tx, app.id, "UNDER_REVIEW", reason, None).await?;
         store::open_task(tx, app.id, &app.settlement_kato).await?;
         tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "UNDER_REVIEW", tx.now())).await?;
-        tx.audit(&name, "review task opened").await
+        tx.audit(&name, "review task opened").await?;
+        Ok(Applied { findings: rows, queue_position: None })
     }
 
     /// Records the findings and the result, with the notice to the applicant and the stage
-    /// report.
+    /// report; answers the place on the list when enrolled.
     pub async fn finish(
         tx: &mut WriteTx,
         app: &ApplicationRow,
         findings: &[FindingRow],
         outcome: &Outcome,
         why: &str,
-    ) -> Result<(), ApiError> {
+    ) -> Result<Option<i64>, ApiError> {
         let name = application_name(app.id);
         store::add_findings(tx, app.id, findings).await?;
-        let (stage, text, audit) = match outcome {
+        let (stage, text, audit, place) = match outcome {
             Outcome::Enrol => {
                 let position = store::enqueue(
                     tx,
@@ -113,20 +126,23 @@ impl Registry {
                 store::set_refusal(tx, app.id, None).await?;
                 let reason = format!("{why}; no ground of Annex 2 row 10 applies; queue number {position} [A-QUEUE]");
                 store::record_stage(tx, app.id, "ENROLLED", &reason, None).await?;
-                let text = reporting::enrolment_text(&app.business_id, &app.settlement_kato, &app.list_category, position);
-                ("ENROLLED", text, format!("enrolled, queue number {position}"))
+                let text =
+                    reporting::enrolment_text(&app.business_id, &app.settlement_kato, &app.list_category, position);
+                ("ENROLLED", text, format!("enrolled, queue number {position}"), Some(position))
             }
             Outcome::Refuse { ground, reason } => {
                 store::set_refusal(tx, app.id, Some((ground.code(), reason.as_deref()))).await?;
                 let sub = reason.as_deref().map(|r| format!(" {r}")).unwrap_or_default();
-                let why = format!("{why}; motivated refusal {}{sub} ({}) [A-DECISION-ORDER]", ground.code(), ground.clause());
+                let why =
+                    format!("{why}; motivated refusal {}{sub} ({}) [A-DECISION-ORDER]", ground.code(), ground.clause());
                 store::record_stage(tx, app.id, "REFUSED", &why, None).await?;
-                ("REFUSED", reporting::refusal_text(&app.business_id, *ground), why)
+                ("REFUSED", reporting::refusal_text(&app.business_id, *ground), why, None)
             }
         };
         tx.enqueue(reporting::result_notice(&name, &app.applicant_iin, text)).await?;
         tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, stage, tx.now())).await?;
-        tx.audit(&name, &audit).await
+        tx.audit(&name, &audit).await?;
+        Ok(place)
     }
 
     /// The `DECIDE` job's outside half: the state systems' facts, or nothing when the
@@ -144,7 +160,7 @@ impl Registry {
         let id = id_of(&job.subject, "registry/applications", "subject")?;
         let app = store::application_in(tx, id).await?;
         match (app, facts) {
-            (Some(app), Some(facts)) if waits_for_facts(&app) => Self::apply_facts(tx, &app, &facts).await,
+            (Some(app), Some(facts)) if waits_for_facts(&app) => Self::apply_facts(tx, &app, &facts).await.map(|_| ()),
             _ => tx.audit(&job.subject, "nothing to decide: the application no longer waits for a decision").await,
         }
     }

@@ -11,13 +11,14 @@ use proto::housing::registry::v1 as pb;
 use sha2::{Digest, Sha256};
 use tonic::Request;
 
-use super::convert::{self, application_name};
+use super::convert::{self, Parts, application_name};
+use super::decide::Applied;
 use super::{DECIDE, Registry, calendar_error};
 use crate::domain::case::DOCUMENT_KINDS;
 use crate::domain::digest::{SignedFields, signing_digest};
 use crate::domain::{Case, category};
 use crate::reporting;
-use crate::store::{self, ConfirmationRow, Deadline, NewApplication};
+use crate::store::{self, ConfirmationRow, Deadline, NewApplication, QueueRow};
 
 const METHOD: &str = "/kz.housing.registry.v1.RegistryService/CreateApplication";
 
@@ -36,7 +37,10 @@ struct Filing {
 }
 
 impl Registry {
-    pub(super) async fn create(&self, request: Request<pb::CreateApplicationRequest>) -> Result<pb::CreateApplicationResponse, ApiError> {
+    pub(super) async fn create(
+        &self,
+        request: Request<pb::CreateApplicationRequest>,
+    ) -> Result<pb::CreateApplicationResponse, ApiError> {
         let principal = Principal::of(&request);
         let r = request.into_inner();
         let request_id = if r.validate_only { None } else { Some(convert::request_id(&r.request_id)?) };
@@ -44,21 +48,24 @@ impl Registry {
         if let Some(id) = request_id
             && let Some(first) = self.db.replay::<pb::CreateApplicationResponse>(id, &request_hash(METHOD, &r)).await?
         {
-            return self.answer(first).await;
+            return Ok(first);
         }
         let pending = format!("registry/requests/{}", r.request_id.trim());
         let case_ref = Self::case_ref(&pending, &filing.applicant);
-        self.state.person(&case_ref, &filing.applicant).await?;
+        let person = self.state.person(&case_ref, &filing.applicant).await?;
         if let Some((rep, _, _)) = &filing.representative {
             self.state.person(&case_ref, rep).await?;
         }
         let now = self.clock.now();
-        let acceptance = CHANNEL.accept(&self.calendar, now).map_err(calendar_error)?.ok_or_else(|| {
-            ApiError::internal("otbasybank.kz receives applications around the clock")
-        })?;
+        let acceptance = CHANNEL
+            .accept(&self.calendar, now)
+            .map_err(calendar_error)?
+            .ok_or_else(|| ApiError::internal("otbasybank.kz receives applications around the clock"))?;
         // [A-ORPHAN]: the state systems are asked before the applicant is.
         let effective = if filing.case == Case::OrphanDataMissing {
-            filing.case.effective(self.state.orphan_data_held(&case_ref, &filing.applicant, acceptance.accepted_on).await?)
+            filing
+                .case
+                .effective(self.state.orphan_data_held(&case_ref, &filing.applicant, acceptance.accepted_on).await?)
         } else {
             filing.case
         };
@@ -97,7 +104,7 @@ impl Registry {
         let facts = if acceptance.deferred {
             None
         } else {
-            match self.state.facts(&case_ref, &filing.applicant, acceptance.accepted_on).await {
+            match self.state.facts(&case_ref, &filing.applicant, Some(person), acceptance.accepted_on).await {
                 Ok(facts) => Some(facts),
                 Err(e) => {
                     tracing::warn!(error = %e, "gateway reads failed; the application will be decided when they succeed");
@@ -120,7 +127,10 @@ impl Registry {
             confirmations,
         };
         let why = if acceptance.deferred {
-            format!("received after working hours, on a weekend or a holiday; accepted on {} (Annex 2 row 8(2))", acceptance.accepted_on)
+            format!(
+                "received after working hours, on a weekend or a holiday; accepted on {} (Annex 2 row 8(2))",
+                acceptance.accepted_on
+            )
         } else {
             format!("received and accepted on {} via {}", acceptance.accepted_on, reporting::CHANNEL)
         };
@@ -130,35 +140,52 @@ impl Registry {
             .db
             .transact(command, move |tx| {
                 Box::pin(async move {
-                    let id = match store::insert_application(tx, &new).await? {
+                    let id = match store::insert_application(tx, &new, &why).await? {
                         Ok(id) => id,
                         Err(existing) => return Err(collision(&existing)),
                     };
                     let name = application_name(id);
-                    store::record_stage(tx, id, "ACCEPTED", &why, Some(&deadline)).await?;
                     tx.enqueue(reporting::stage_report(&name, &new.applicant_iin, "ACCEPTED", accepted_at)).await?;
                     tx.audit(&name, &format!("application filed: {why}")).await?;
                     let app = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
-                    match facts {
+                    let applied = match facts {
                         Some(facts) => Registry::apply_facts(tx, &app, &facts).await?,
-                        None => tx.schedule(DECIDE, &name, accepted_at.max(tx.now())).await?,
-                    }
+                        None => {
+                            tx.schedule(DECIDE, &name, accepted_at.max(tx.now())).await?;
+                            Applied::default()
+                        }
+                    };
+                    // The answer is built here, so that a retry gets this very answer back.
+                    let row = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
+                    let queue = applied.queue_position.map(|position| QueueRow {
+                        application_id: id,
+                        settlement_kato: row.settlement_kato.clone(),
+                        list_category: row.list_category.clone(),
+                        person_iin: row.applicant_iin.clone(),
+                        accepted_at: row.accepted_at,
+                        enrolled_at: tx.now(),
+                        removed_at: None,
+                        removal_ground: None,
+                        removal_reason: None,
+                        last_position: None,
+                        position,
+                    });
+                    let kinds = new.documents.iter().map(|d| d.0.clone()).collect();
+                    let parts = Parts {
+                        findings: applied.findings,
+                        confirmations: new.confirmations.clone(),
+                        document_kinds: kinds,
+                        queue,
+                    };
                     Ok(pb::CreateApplicationResponse {
-                        application: Some(pb::Application { name, ..Default::default() }),
+                        application: Some(convert::application(&row, &parts, tx.now())),
                         signing_digest: digest,
                     })
                 })
             })
             .await?;
         self.changed.notify_waiters();
-        self.answer(committed.response).await
-    }
-
-    /// The response with the application as it stands now: a retry gets the same application.
-    async fn answer(&self, first: pb::CreateApplicationResponse) -> Result<pb::CreateApplicationResponse, ApiError> {
-        let name = first.application.as_ref().map(|a| a.name.clone()).unwrap_or_default();
-        let id = convert::id_of(&name, "registry/applications", "name")?;
-        Ok(pb::CreateApplicationResponse { application: Some(self.load(id).await?), signing_digest: first.signing_digest })
+        Ok(committed.response)
     }
 
     fn check_shape(&self, r: &pb::CreateApplicationRequest) -> Result<Filing, ApiError> {
@@ -181,18 +208,26 @@ impl Registry {
         let representative = match &r.representative {
             None => None,
             Some(rep) => {
-                let iin = convert::iin(rep.person.as_ref().map(|p| p.iin.as_str()).unwrap_or_default(), "representative.person.iin")
-                    .map_err(&mut note)
-                    .ok();
+                let iin = convert::iin(
+                    rep.person.as_ref().map(|p| p.iin.as_str()).unwrap_or_default(),
+                    "representative.person.iin",
+                )
+                .map_err(&mut note)
+                .ok();
                 let basis = match common::RepresentationBasis::try_from(rep.basis) {
                     Ok(common::RepresentationBasis::PowerOfAttorney) => Some("POWER_OF_ATTORNEY"),
                     Ok(common::RepresentationBasis::LegalRepresentative) => Some("LEGAL_REPRESENTATIVE"),
                     _ => {
-                        note(ApiError::bad_field("REPRESENTATION_BASIS_REQUIRED", "representative.basis", "a power of attorney or a legal representative"));
+                        note(ApiError::bad_field(
+                            "REPRESENTATION_BASIS_REQUIRED",
+                            "representative.basis",
+                            "a power of attorney or a legal representative",
+                        ));
                         None
                     }
                 };
-                let reference = convert::text(&rep.basis_reference, "representative.basis_reference").map_err(&mut note).ok();
+                let reference =
+                    convert::text(&rep.basis_reference, "representative.basis_reference").map_err(&mut note).ok();
                 match (iin, basis, reference) {
                     (Some(i), Some(b), Some(r)) => Some((i.to_string(), b.to_owned(), r)),
                     _ => None,
@@ -204,7 +239,11 @@ impl Registry {
         for (i, d) in r.documents.iter().enumerate() {
             let at = |f: &str| format!("documents[{i}].{f}");
             if !DOCUMENT_KINDS.contains(&d.kind.as_str()) {
-                note(ApiError::bad_field("DOCUMENT_KIND_UNKNOWN", at("kind"), format!("one of {}", DOCUMENT_KINDS.join(", "))));
+                note(ApiError::bad_field(
+                    "DOCUMENT_KIND_UNKNOWN",
+                    at("kind"),
+                    format!("one of {}", DOCUMENT_KINDS.join(", ")),
+                ));
             }
             if d.media_type.trim().is_empty() {
                 note(ApiError::bad_field("FIELD_REQUIRED", at("media_type"), "required, for example application/pdf"));
@@ -213,16 +252,33 @@ impl Registry {
                 note(ApiError::bad_field("DOCUMENT_EMPTY", at("content"), "a document has content"));
             }
             if d.content.len() > self.limits.each {
-                note(ApiError::bad_field("DOCUMENT_TOO_LARGE", at("content"), format!("at most {} bytes", self.limits.each)));
+                note(ApiError::bad_field(
+                    "DOCUMENT_TOO_LARGE",
+                    at("content"),
+                    format!("at most {} bytes", self.limits.each),
+                ));
             }
             total += d.content.len();
             if hex::encode(Sha256::digest(&d.content)) != d.sha256.trim().to_lowercase() {
-                note(ApiError::bad_field("DOCUMENT_HASH_MISMATCH", at("sha256"), "the lowercase hex SHA-256 of content"));
+                note(ApiError::bad_field(
+                    "DOCUMENT_HASH_MISMATCH",
+                    at("sha256"),
+                    "the lowercase hex SHA-256 of content",
+                ));
             }
-            documents.push((d.kind.clone(), d.media_type.trim().to_owned(), d.sha256.trim().to_lowercase(), d.content.to_vec()));
+            documents.push((
+                d.kind.clone(),
+                d.media_type.trim().to_owned(),
+                d.sha256.trim().to_lowercase(),
+                d.content.to_vec(),
+            ));
         }
         if total > self.limits.total {
-            note(ApiError::bad_field("DOCUMENT_TOO_LARGE", "documents", format!("at most {} bytes together", self.limits.total)));
+            note(ApiError::bad_field(
+                "DOCUMENT_TOO_LARGE",
+                "documents",
+                format!("at most {} bytes together", self.limits.total),
+            ));
         }
         if let Some((reason, _, _)) = problems.first() {
             let mut e = ApiError::invalid_argument(reason.clone(), "the application is not well formed");
@@ -231,7 +287,8 @@ impl Registry {
             }
             return Err(e);
         }
-        let (Some(applicant), Some(case), Some(settlement), Some(category)) = (applicant, case, settlement, category) else {
+        let (Some(applicant), Some(case), Some(settlement), Some(category)) = (applicant, case, settlement, category)
+        else {
             return Err(ApiError::internal("a checked filing lost a field"));
         };
         let applicant = applicant.to_string();
@@ -268,47 +325,82 @@ impl Registry {
         for (i, c) in given.iter().enumerate() {
             let who = c.signer.as_ref().map(|s| s.iin.trim().to_owned()).unwrap_or_default();
             if who != signer && who != filing.applicant {
-                return Err(ApiError::invalid_argument("CONFIRMATION_SIGNER_UNEXPECTED", "a confirmation by someone who does not file the application")
-                    .field(format!("confirmations[{i}].signer.iin"), "the applicant or the representative"));
+                return Err(ApiError::invalid_argument(
+                    "CONFIRMATION_SIGNER_UNEXPECTED",
+                    "a confirmation by someone who does not file the application",
+                )
+                .field(format!("confirmations[{i}].signer.iin"), "the applicant or the representative"));
             }
             let gw = self.state.gateway();
             let row = match &c.method {
                 Some(common::confirmation::Method::Eds(eds)) => {
                     let verdict = gw
-                        .verify_signature(case, gw::VerifySignatureRequest {
-                            certificate: eds.certificate.clone(),
-                            signature: eds.signature.clone(),
-                            digest: filing.digest.clone(),
-                        })
+                        .verify_signature(
+                            case,
+                            gw::VerifySignatureRequest {
+                                certificate: eds.certificate.clone(),
+                                signature: eds.signature.clone(),
+                                digest: filing.digest.clone(),
+                            },
+                        )
                         .await
                         .map_err(|s| crate::gather::from_gateway(&s, &who))?;
                     let valid = verdict.result == i32::from(gw::VerificationResult::Valid) && verdict.signer_iin == who;
                     if !valid {
-                        let result = gw::VerificationResult::try_from(verdict.result).map(|r| r.as_str_name()).unwrap_or("UNKNOWN");
-                        return Err(ApiError::failed_precondition("SIGNATURE_INVALID", format!("the EDS of {who} does not verify: {result}"))
-                            .precondition("SIGNATURE", who.clone(), result)
-                            .meta("verdict", result)
-                            .meta("certificate_subject", verdict.signer_iin));
+                        let result = gw::VerificationResult::try_from(verdict.result)
+                            .map(|r| r.as_str_name())
+                            .unwrap_or("UNKNOWN");
+                        return Err(ApiError::failed_precondition(
+                            "SIGNATURE_INVALID",
+                            format!("the EDS of {who} does not verify: {result}"),
+                        )
+                        .precondition("SIGNATURE", who.clone(), result)
+                        .meta("verdict", result)
+                        .meta("certificate_subject", verdict.signer_iin));
                     }
-                    ConfirmationRow { signer_iin: who, method: "EDS".into(), certificate_serial: verdict.serial, verified_at: self.clock.now() }
+                    ConfirmationRow {
+                        signer_iin: who,
+                        method: "EDS".into(),
+                        certificate_serial: verdict.serial,
+                        verified_at: self.clock.now(),
+                    }
                 }
                 Some(common::confirmation::Method::Otp(otp)) => {
                     let verdict = gw
-                        .verify_otp(case, gw::VerifyOtpRequest { iin: who.clone(), digest: filing.digest.clone(), code: otp.code.clone() })
+                        .verify_otp(
+                            case,
+                            gw::VerifyOtpRequest {
+                                iin: who.clone(),
+                                digest: filing.digest.clone(),
+                                code: otp.code.clone(),
+                            },
+                        )
                         .await
                         .map_err(|s| crate::gather::from_gateway(&s, &who))?;
                     if verdict.result != i32::from(gw::OtpResult::Valid) {
-                        let result = gw::OtpResult::try_from(verdict.result).map(|r| r.as_str_name()).unwrap_or("UNKNOWN");
-                        return Err(ApiError::failed_precondition("OTP_INVALID", format!("the one-time password of {who} does not verify: {result}"))
-                            .precondition("OTP", who.clone(), result)
-                            .meta("verdict", result)
-                            .meta("attempts_left", verdict.attempts_left.to_string()));
+                        let result =
+                            gw::OtpResult::try_from(verdict.result).map(|r| r.as_str_name()).unwrap_or("UNKNOWN");
+                        return Err(ApiError::failed_precondition(
+                            "OTP_INVALID",
+                            format!("the one-time password of {who} does not verify: {result}"),
+                        )
+                        .precondition("OTP", who.clone(), result)
+                        .meta("verdict", result)
+                        .meta("attempts_left", verdict.attempts_left.to_string()));
                     }
-                    ConfirmationRow { signer_iin: who, method: "OTP".into(), certificate_serial: String::new(), verified_at: self.clock.now() }
+                    ConfirmationRow {
+                        signer_iin: who,
+                        method: "OTP".into(),
+                        certificate_serial: String::new(),
+                        verified_at: self.clock.now(),
+                    }
                 }
                 None => {
-                    return Err(ApiError::invalid_argument("CONFIRMATION_METHOD_REQUIRED", "a confirmation is an EDS or a one-time password")
-                        .field(format!("confirmations[{i}]"), "eds or otp"));
+                    return Err(ApiError::invalid_argument(
+                        "CONFIRMATION_METHOD_REQUIRED",
+                        "a confirmation is an EDS or a one-time password",
+                    )
+                    .field(format!("confirmations[{i}]"), "eds or otp"));
                 }
             };
             rows.push(row);

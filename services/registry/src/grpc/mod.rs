@@ -1,8 +1,8 @@
 //! The registry's gRPC service: thin handlers that check the request, ask the domain, write
 //! through the store in one transaction, and answer.
 
-pub mod convert;
 mod cases;
+pub mod convert;
 mod decide;
 mod filing;
 mod queue;
@@ -12,10 +12,10 @@ mod standard;
 use std::sync::Arc;
 
 use calendar::{Calendar, CalendarError};
+use pb::registry_service_server::RegistryService;
 use platform::store::Db;
 use platform::{ApiError, Clock};
 use proto::housing::registry::v1 as pb;
-use pb::registry_service_server::RegistryService;
 use tokio::sync::{Notify, watch};
 use tonic::{Request, Response, Status};
 
@@ -69,7 +69,10 @@ type Answer<T> = Result<Response<T>, Status>;
 
 /// A calendar that does not cover a date is the operators' to fix, not the caller's.
 fn calendar_error(e: CalendarError) -> ApiError {
-    ApiError::failed_precondition("CALENDAR_NOT_COVERED", format!("the working-day calendar cannot count this term: {e}"))
+    ApiError::failed_precondition(
+        "CALENDAR_NOT_COVERED",
+        format!("the working-day calendar cannot count this term: {e}"),
+    )
 }
 
 impl Registry {
@@ -110,7 +113,10 @@ fn ok<T>(result: Result<T, ApiError>) -> Answer<T> {
 
 #[tonic::async_trait]
 impl RegistryService for Registry {
-    async fn get_service_standard(&self, r: Request<pb::GetServiceStandardRequest>) -> Answer<pb::GetServiceStandardResponse> {
+    async fn get_service_standard(
+        &self,
+        r: Request<pb::GetServiceStandardRequest>,
+    ) -> Answer<pb::GetServiceStandardResponse> {
         ok(self.service_standard(r.into_inner()).await)
     }
 
@@ -121,7 +127,10 @@ impl RegistryService for Registry {
         ok(self.publish_standard(r).await)
     }
 
-    async fn create_application(&self, r: Request<pb::CreateApplicationRequest>) -> Answer<pb::CreateApplicationResponse> {
+    async fn create_application(
+        &self,
+        r: Request<pb::CreateApplicationRequest>,
+    ) -> Answer<pb::CreateApplicationResponse> {
         ok(self.create(r).await)
     }
 
@@ -165,11 +174,17 @@ impl RegistryService for Registry {
         ok(self.claim_task(r).await)
     }
 
-    async fn decide_review_task(&self, r: Request<pb::DecideReviewTaskRequest>) -> Answer<pb::DecideReviewTaskResponse> {
+    async fn decide_review_task(
+        &self,
+        r: Request<pb::DecideReviewTaskRequest>,
+    ) -> Answer<pb::DecideReviewTaskResponse> {
         ok(self.decide_task(r).await)
     }
 
-    async fn get_queue_position(&self, r: Request<pb::GetQueuePositionRequest>) -> Answer<pb::GetQueuePositionResponse> {
+    async fn get_queue_position(
+        &self,
+        r: Request<pb::GetQueuePositionRequest>,
+    ) -> Answer<pb::GetQueuePositionResponse> {
         ok(self.queue_position(r.into_inner()).await)
     }
 
@@ -177,7 +192,10 @@ impl RegistryService for Registry {
         ok(self.queue_page(r.into_inner()).await)
     }
 
-    async fn get_queue_standing(&self, r: Request<pb::GetQueueStandingRequest>) -> Answer<pb::GetQueueStandingResponse> {
+    async fn get_queue_standing(
+        &self,
+        r: Request<pb::GetQueueStandingRequest>,
+    ) -> Answer<pb::GetQueueStandingResponse> {
         ok(self.queue_standing(r.into_inner()).await)
     }
 

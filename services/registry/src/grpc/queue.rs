@@ -22,7 +22,10 @@ fn list_category(value: &str) -> Result<&'static str, ApiError> {
 }
 
 impl Registry {
-    pub(super) async fn queue_position(&self, r: pb::GetQueuePositionRequest) -> Result<pb::GetQueuePositionResponse, ApiError> {
+    pub(super) async fn queue_position(
+        &self,
+        r: pb::GetQueuePositionRequest,
+    ) -> Result<pb::GetQueuePositionResponse, ApiError> {
         let iin = convert::iin(&r.iin, "iin")?.to_string();
         let settlement = convert::kato(&r.settlement_kato, "settlement_kato")?;
         let category = list_category(&r.list_category)?;
@@ -42,8 +45,11 @@ impl Registry {
         let rows = store::page(&self.db, &settlement, category, after, limit + 1).await?;
         let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
         let page: Vec<_> = rows.into_iter().take(usize::try_from(limit).unwrap_or(0)).collect();
-        let next =
-            if more { page.last().map(|q| convert::page_token(q.accepted_at, q.application_id)).unwrap_or_default() } else { String::new() };
+        let next = if more {
+            page.last().map(|q| convert::page_token(q.accepted_at, q.application_id)).unwrap_or_default()
+        } else {
+            String::new()
+        };
         Ok(pb::ListQueueResponse {
             entries: page.iter().map(convert::queue_entry).collect(),
             next_page_token: next,
@@ -51,13 +57,19 @@ impl Registry {
         })
     }
 
-    pub(super) async fn queue_standing(&self, r: pb::GetQueueStandingRequest) -> Result<pb::GetQueueStandingResponse, ApiError> {
+    pub(super) async fn queue_standing(
+        &self,
+        r: pb::GetQueueStandingRequest,
+    ) -> Result<pb::GetQueueStandingResponse, ApiError> {
         let iin = convert::iin(&r.iin, "iin")?.to_string();
         let rows = store::standing(&self.db, &iin).await?;
         Ok(pb::GetQueueStandingResponse { entries: rows.iter().map(convert::queue_entry).collect() })
     }
 
-    pub(super) async fn remove(&self, request: Request<pb::RemoveFromQueueRequest>) -> Result<pb::RemoveFromQueueResponse, ApiError> {
+    pub(super) async fn remove(
+        &self,
+        request: Request<pb::RemoveFromQueueRequest>,
+    ) -> Result<pb::RemoveFromQueueResponse, ApiError> {
         let principal = Principal::of(&request);
         let r = request.into_inner();
         let request_id = convert::request_id(&r.request_id)?;
@@ -74,17 +86,24 @@ impl Registry {
                     let place = match (app.stage.as_str(), store::remove(tx, id, ground, &reason).await?) {
                         ("ENROLLED", Some(place)) => place,
                         (stage, _) => {
-                            return Err(ApiError::failed_precondition("NOT_ON_WAITING_LIST", format!("the application is {stage}, not on a list"))
-                                .precondition("STAGE", name, "ENROLLED"));
+                            return Err(ApiError::failed_precondition(
+                                "NOT_ON_WAITING_LIST",
+                                format!("the application is {stage}, not on a list"),
+                            )
+                            .precondition("STAGE", name, "ENROLLED"));
                         }
                     };
-                    let why = format!("removed from place {place} on {ground} [A-REMOVAL]: {reason}; everyone behind moves up");
+                    let why = format!(
+                        "removed from place {place} on {ground} [A-REMOVAL]: {reason}; everyone behind moves up"
+                    );
                     store::record_stage(tx, id, "REMOVED", &why, None).await?;
                     let text = reporting::removal_text(&app.business_id, ground, &reason);
                     tx.enqueue(reporting::result_notice(&name, &app.applicant_iin, text)).await?;
                     tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "REMOVED", tx.now())).await?;
                     tx.audit(&name, &why).await?;
-                    Ok(pb::RemoveFromQueueResponse { application: Some(pb::Application { name, ..Default::default() }) })
+                    Ok(pb::RemoveFromQueueResponse {
+                        application: Some(pb::Application { name, ..Default::default() }),
+                    })
                 })
             })
             .await?;

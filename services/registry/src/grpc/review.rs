@@ -23,10 +23,9 @@ fn official(principal: &Principal) -> Result<(String, Option<String>), ApiError>
     if principal.subsystem == platform::Subsystem::Dev && principal.official.is_none() {
         return Ok(("dev".to_owned(), None));
     }
-    let o = principal
-        .official
-        .as_ref()
-        .ok_or_else(|| ApiError::permission_denied("OFFICIAL_REQUIRED", "review tasks are worked by an otbasy-official"))?;
+    let o = principal.official.as_ref().ok_or_else(|| {
+        ApiError::permission_denied("OFFICIAL_REQUIRED", "review tasks are worked by an otbasy-official")
+    })?;
     Ok((o.id.clone(), o.jurisdiction.clone()))
 }
 
@@ -55,11 +54,15 @@ impl Registry {
     async fn existing_task(&self, name: &str) -> Result<TaskRow, ApiError> {
         let id = id_of(name, "registry/review-tasks", "name")?;
         store::task(&self.db, id).await?.ok_or_else(|| {
-            ApiError::not_found("TASK_NOT_FOUND", format!("no review task {}", task_name(id))).meta("name", task_name(id))
+            ApiError::not_found("TASK_NOT_FOUND", format!("no review task {}", task_name(id)))
+                .meta("name", task_name(id))
         })
     }
 
-    pub(super) async fn list_tasks(&self, r: Request<pb::ListReviewTasksRequest>) -> Result<pb::ListReviewTasksResponse, ApiError> {
+    pub(super) async fn list_tasks(
+        &self,
+        r: Request<pb::ListReviewTasksRequest>,
+    ) -> Result<pb::ListReviewTasksResponse, ApiError> {
         let (_, jurisdiction) = official(&Principal::of(&r))?;
         let r = r.into_inner();
         let limit = convert::page_size(r.page_size)?;
@@ -77,11 +80,15 @@ impl Registry {
         for t in rows.iter().take(usize::try_from(limit).unwrap_or(0)) {
             tasks.push(self.task_view(t).await?);
         }
-        let next = if more { rows.get(tasks.len() - 1).map(|t| t.id.to_string()).unwrap_or_default() } else { String::new() };
+        let next =
+            if more { rows.get(tasks.len() - 1).map(|t| t.id.to_string()).unwrap_or_default() } else { String::new() };
         Ok(pb::ListReviewTasksResponse { tasks, next_page_token: next })
     }
 
-    pub(super) async fn claim_task(&self, r: Request<pb::ClaimReviewTaskRequest>) -> Result<pb::ClaimReviewTaskResponse, ApiError> {
+    pub(super) async fn claim_task(
+        &self,
+        r: Request<pb::ClaimReviewTaskRequest>,
+    ) -> Result<pb::ClaimReviewTaskResponse, ApiError> {
         let principal = Principal::of(&r);
         let (me, jurisdiction) = official(&principal)?;
         let r = r.into_inner();
@@ -106,7 +113,9 @@ impl Registry {
                         }
                     }
                     tx.audit(&task_name(id), &format!("claimed by {me}")).await?;
-                    Ok(pb::ClaimReviewTaskResponse { task: Some(pb::ReviewTask { name: task_name(id), ..Default::default() }) })
+                    Ok(pb::ClaimReviewTaskResponse {
+                        task: Some(pb::ReviewTask { name: task_name(id), ..Default::default() }),
+                    })
                 })
             })
             .await?;
@@ -114,7 +123,10 @@ impl Registry {
         Ok(pb::ClaimReviewTaskResponse { task: Some(self.task_view(&task).await?) })
     }
 
-    pub(super) async fn decide_task(&self, r: Request<pb::DecideReviewTaskRequest>) -> Result<pb::DecideReviewTaskResponse, ApiError> {
+    pub(super) async fn decide_task(
+        &self,
+        r: Request<pb::DecideReviewTaskRequest>,
+    ) -> Result<pb::DecideReviewTaskResponse, ApiError> {
         let principal = Principal::of(&r);
         let (me, jurisdiction) = official(&principal)?;
         let r = r.into_inner();
@@ -138,8 +150,11 @@ impl Registry {
                     }
                     let app = store::application_in(tx, app_id).await?.ok_or_else(|| super::not_found(app_id))?;
                     if app.stage != "UNDER_REVIEW" {
-                        return Err(ApiError::failed_precondition("NOT_UNDER_REVIEW", format!("the application is {}", app.stage))
-                            .precondition("STAGE", application_name(app_id), "UNDER_REVIEW"));
+                        return Err(ApiError::failed_precondition(
+                            "NOT_UNDER_REVIEW",
+                            format!("the application is {}", app.stage),
+                        )
+                        .precondition("STAGE", application_name(app_id), "UNDER_REVIEW"));
                     }
                     let claim = claim(&app)?;
                     let new = decision::review_findings(claim, &app.applicant_iin, accepted_on(&app)?, &found);
@@ -159,7 +174,10 @@ impl Registry {
             .await?;
         self.changed.notify_waiters();
         let task = store::task(&self.db, id).await?.ok_or_else(|| ApiError::internal("a task vanished"))?;
-        Ok(pb::DecideReviewTaskResponse { task: Some(self.task_view(&task).await?), application: Some(self.load(app_id).await?) })
+        Ok(pb::DecideReviewTaskResponse {
+            task: Some(self.task_view(&task).await?),
+            application: Some(self.load(app_id).await?),
+        })
     }
 }
 
@@ -169,8 +187,9 @@ fn official_findings(given: &[pb::OfficialFinding]) -> Result<Vec<OfficialFindin
     for (i, f) in given.iter().enumerate() {
         let at = |field: &str| format!("findings[{i}].{field}");
         let on = || {
-            NaiveDate::parse_from_str(f.occurred_on.trim(), "%Y-%m-%d")
-                .map_err(|_| ApiError::bad_field("DATE_INVALID", at("occurred_on"), "required for a worsening, YYYY-MM-DD"))
+            NaiveDate::parse_from_str(f.occurred_on.trim(), "%Y-%m-%d").map_err(|_| {
+                ApiError::bad_field("DATE_INVALID", at("occurred_on"), "required for a worsening, YYYY-MM-DD")
+            })
         };
         let detail = f.detail.trim().to_owned();
         let act = match f.code.trim() {

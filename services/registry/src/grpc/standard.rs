@@ -23,12 +23,17 @@ fn text([kk, ru, en]: [&str; 3]) -> common::LocalizedText {
 }
 
 fn date(value: &str, field: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| ApiError::bad_field("DATE_INVALID", field, "YYYY-MM-DD"))
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .map_err(|_| ApiError::bad_field("DATE_INVALID", field, "YYYY-MM-DD"))
 }
 
 impl Registry {
-    pub(super) async fn service_standard(&self, r: pb::GetServiceStandardRequest) -> Result<pb::GetServiceStandardResponse, ApiError> {
-        let as_of = if r.as_of.trim().is_empty() { self.clock.now_local().date_naive() } else { date(&r.as_of, "as_of")? };
+    pub(super) async fn service_standard(
+        &self,
+        r: pb::GetServiceStandardRequest,
+    ) -> Result<pb::GetServiceStandardResponse, ApiError> {
+        let as_of =
+            if r.as_of.trim().is_empty() { self.clock.now_local().date_naive() } else { date(&r.as_of, "as_of")? };
         if as_of < IN_FORCE_FROM {
             return Err(ApiError::not_found(
                 "STANDARD_NOT_IN_FORCE",
@@ -74,7 +79,11 @@ impl Registry {
         let request_id = convert::request_id(&r.request_id)?;
         let from = date(&r.in_force_from, "in_force_from")?;
         if from < IN_FORCE_FROM {
-            return Err(ApiError::bad_field("DATE_BEFORE_STANDARD", "in_force_from", format!("on or after {IN_FORCE_FROM}")));
+            return Err(ApiError::bad_field(
+                "DATE_BEFORE_STANDARD",
+                "in_force_from",
+                format!("on or after {IN_FORCE_FROM}"),
+            ));
         }
         let source = convert::text(&r.source, "source")?;
         let summary = r.summary.clone().unwrap_or_default();
@@ -82,7 +91,10 @@ impl Registry {
         let ru = convert::text(&summary.ru, "summary.ru")?;
         let en = convert::text(&summary.en, "summary.en")?;
         // RR cl. 2; [A-CHANGE-DATE]: the 3 working days count from the day the change takes effect.
-        let due = self.calendar.due(from, Term::working_days(CHANGE_NOTICE_WORKING_DAYS), DEFAULT_START).map_err(calendar_error)?;
+        let due = self
+            .calendar
+            .due(from, Term::working_days(CHANGE_NOTICE_WORKING_DAYS), DEFAULT_START)
+            .map_err(calendar_error)?;
         let now = self.clock.now();
         let row = PublicationRow {
             id: 0,

@@ -147,9 +147,13 @@ const COLUMNS: &str = "id, business_id, applicant_iin, representative_iin, repre
     deadline_unit, deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, \
     deadline_calendar_version, refusal_code, refusal_reason, last_sequence, updated_at";
 
-/// Files an application at `ACCEPTED` with its documents and confirmations; answers its id,
-/// or the case it collides with (nothing is written then).
-pub async fn insert_application(tx: &mut WriteTx, new: &NewApplication) -> Result<Result<i64, Collision>, ApiError> {
+/// Files an application at `ACCEPTED`, with that first event (`reason`), its documents and its
+/// confirmations; answers its id, or the case it collides with (nothing is written then).
+pub async fn insert_application(
+    tx: &mut WriteTx,
+    new: &NewApplication,
+    reason: &str,
+) -> Result<Result<i64, Collision>, ApiError> {
     let now = tx.now();
     let (rep_iin, rep_basis, rep_ref) = match &new.representative {
         Some((i, b, r)) => (Some(i.as_str()), Some(b.as_str()), Some(r.as_str())),
@@ -163,7 +167,7 @@ pub async fn insert_application(tx: &mut WriteTx, new: &NewApplication) -> Resul
          representative_reference, case_kind, effective_case, settlement_kato, list_category, stage, received_at, \
          accepted_at, accepted_on, deadline_term, deadline_unit, deadline_counted_from, deadline_counted_from_at, \
          deadline_due_date, deadline_due_at, deadline_clause, deadline_calendar_version, last_sequence, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ACCEPTED', $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 0, $21) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ACCEPTED', $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21) \
          ON CONFLICT DO NOTHING RETURNING id"
     )
     .bind(&business_id)
@@ -203,6 +207,7 @@ pub async fn insert_application(tx: &mut WriteTx, new: &NewApplication) -> Resul
         .map_err(store_error)?;
         return Ok(Err(Collision { id: existing.0, stage: existing.1 }));
     };
+    insert_event(tx, id, 1, "ACCEPTED", reason, Some(&new.deadline)).await?;
     for (seq, (kind, media, sha, content)) in new.documents.iter().enumerate() {
         let seq = i64::try_from(seq).unwrap_or(i64::MAX);
         on_backend!(tx.conn(), |c| sqlx::query(
@@ -234,7 +239,8 @@ pub async fn insert_application(tx: &mut WriteTx, new: &NewApplication) -> Resul
 
 /// Another open application or enrolment of the same person on the same list.
 pub async fn collision_in(tx: &mut WriteTx, app: &ApplicationRow) -> Result<Option<Collision>, ApiError> {
-    let found: Option<(i64, String)> = on_backend!(tx.conn(), |c| sqlx::query_as(
+    let found: Option<(i64, String)> = on_backend!(tx.conn(), |c| {
+        sqlx::query_as(
         "SELECT id, stage FROM applications WHERE applicant_iin = $1 AND settlement_kato = $2 AND list_category = $3 \
          AND stage IN ('ACCEPTED', 'UNDER_REVIEW', 'RECONSIDERATION', 'ENROLLED') AND id <> $4 ORDER BY id LIMIT 1"
     )
@@ -243,7 +249,8 @@ pub async fn collision_in(tx: &mut WriteTx, app: &ApplicationRow) -> Result<Opti
     .bind(&app.list_category)
     .bind(app.id)
     .fetch_optional(c)
-    .await)
+    .await
+    })
     .map_err(store_error)?;
     Ok(found.map(|(id, stage)| Collision { id, stage }))
 }
@@ -269,34 +276,45 @@ pub async fn record_stage(
     deadline: Option<&Deadline>,
 ) -> Result<i64, ApiError> {
     let now = tx.now();
-    let p = tx.principal().clone();
+    // One statement: a stage without a deadline of its own keeps the stored one.
     let sequence: i64 = on_backend!(tx.conn(), |c| sqlx::query_scalar(
-        "UPDATE applications SET stage = $2, last_sequence = last_sequence + 1, updated_at = $3 WHERE id = $1 RETURNING last_sequence"
+        "UPDATE applications SET stage = $2, last_sequence = last_sequence + 1, updated_at = $3, \
+         deadline_term = COALESCE($4, deadline_term), deadline_unit = COALESCE($5, deadline_unit), \
+         deadline_counted_from = COALESCE($6, deadline_counted_from), \
+         deadline_counted_from_at = COALESCE($7, deadline_counted_from_at), \
+         deadline_due_date = COALESCE($8, deadline_due_date), deadline_due_at = COALESCE($9, deadline_due_at), \
+         deadline_clause = COALESCE($10, deadline_clause), \
+         deadline_calendar_version = COALESCE($11, deadline_calendar_version) WHERE id = $1 RETURNING last_sequence"
     )
     .bind(id)
     .bind(stage)
     .bind(now)
+    .bind(deadline.map(|d| d.term))
+    .bind(deadline.map(|d| d.unit.as_str()))
+    .bind(deadline.map(|d| d.counted_from.as_str()))
+    .bind(deadline.map(|d| d.counted_from_at))
+    .bind(deadline.map(|d| d.due_date.as_str()))
+    .bind(deadline.map(|d| d.due_at))
+    .bind(deadline.map(|d| d.clause.as_str()))
+    .bind(deadline.map(|d| d.calendar_version.as_str()))
     .fetch_one(c)
     .await)
     .map_err(store_error)?;
-    if let Some(d) = deadline {
-        on_backend!(tx.conn(), |c| sqlx::query(
-            "UPDATE applications SET deadline_term = $2, deadline_unit = $3, deadline_counted_from = $4, \
-             deadline_counted_from_at = $5, deadline_due_date = $6, deadline_due_at = $7, deadline_clause = $8, \
-             deadline_calendar_version = $9 WHERE id = $1"
-        )
-        .bind(id)
-        .bind(d.term)
-        .bind(&d.unit)
-        .bind(&d.counted_from)
-        .bind(d.counted_from_at)
-        .bind(&d.due_date)
-        .bind(d.due_at)
-        .bind(&d.clause)
-        .bind(&d.calendar_version)
-        .execute(c).await.map(|r| r.rows_affected()))
-        .map_err(store_error)?;
-    }
+    insert_event(tx, id, sequence, stage, reason, deadline).await?;
+    Ok(sequence)
+}
+
+/// Appends event `sequence` by the change's principal.
+async fn insert_event(
+    tx: &mut WriteTx,
+    id: i64,
+    sequence: i64,
+    stage: &str,
+    reason: &str,
+    deadline: Option<&Deadline>,
+) -> Result<(), ApiError> {
+    let now = tx.now();
+    let p = tx.principal().clone();
     let official = p.official.as_ref();
     on_backend!(tx.conn(), |c| sqlx::query(
         "INSERT INTO application_events (application_id, sequence, stage, occurred_at, subsystem, official_id, official_role, \
@@ -322,18 +340,24 @@ pub async fn record_stage(
     .bind(deadline.map(|d| d.due_at))
     .bind(deadline.map(|d| d.clause.as_str()))
     .bind(deadline.map(|d| d.calendar_version.as_str()))
-    .execute(c).await.map(|r| r.rows_affected()))
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
     .map_err(store_error)?;
-    Ok(sequence)
+    Ok(())
 }
 
 /// Records the refusal's ground, or clears it.
 pub async fn set_refusal(tx: &mut WriteTx, id: i64, refusal: Option<(&str, Option<&str>)>) -> Result<(), ApiError> {
-    on_backend!(tx.conn(), |c| sqlx::query("UPDATE applications SET refusal_code = $2, refusal_reason = $3 WHERE id = $1")
-        .bind(id)
-        .bind(refusal.map(|r| r.0))
-        .bind(refusal.and_then(|r| r.1))
-        .execute(c).await.map(|r| r.rows_affected()))
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "UPDATE applications SET refusal_code = $2, refusal_reason = $3 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(refusal.map(|r| r.0))
+    .bind(refusal.and_then(|r| r.1))
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
     .map_err(store_error)?;
     Ok(())
 }
@@ -361,7 +385,9 @@ pub async fn add_findings(tx: &mut WriteTx, id: i64, findings: &[FindingRow]) ->
         .bind(&f.person_iin)
         .bind(f.occurred_on.as_deref())
         .bind(&f.detail)
-        .execute(c).await.map(|r| r.rows_affected()))
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
         .map_err(store_error)?;
     }
     Ok(())
@@ -405,10 +431,12 @@ pub async fn confirmations(db: &Db, id: i64) -> Result<Vec<ConfirmationRow>, Api
 
 /// The kinds of an application's documents, in the order filed.
 pub async fn document_kinds(db: &Db, id: i64) -> Result<Vec<String>, ApiError> {
-    on_backend!(db.reader(), |c| sqlx::query_scalar("SELECT kind FROM documents WHERE application_id = $1 ORDER BY seq")
-        .bind(id)
-        .fetch_all(c)
-        .await)
+    on_backend!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT kind FROM documents WHERE application_id = $1 ORDER BY seq"
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await)
     .map_err(store_error)
 }
 

@@ -59,18 +59,28 @@ pub async fn enqueue(
     .execute(c).await.map(|r| r.rows_affected()))
     .map_err(store_error)?;
     let sql = format!("SELECT {POSITION} FROM queue_entries q WHERE q.application_id = $1");
-    on_backend!(tx.conn(), |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(application_id).fetch_one(c).await)
-        .map_err(store_error)
+    on_backend!(tx.conn(), |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(application_id)
+        .fetch_one(c)
+        .await)
+    .map_err(store_error)
 }
 
 /// Takes an entry off its list, keeping the place it held; answers that place, or `None`
 /// when it was not on the list.
-pub async fn remove(tx: &mut WriteTx, application_id: i64, ground: &str, reason: &str) -> Result<Option<i64>, ApiError> {
+pub async fn remove(
+    tx: &mut WriteTx,
+    application_id: i64,
+    ground: &str,
+    reason: &str,
+) -> Result<Option<i64>, ApiError> {
     let now = tx.now();
     let sql = format!("SELECT {POSITION} FROM queue_entries q WHERE q.application_id = $1 AND q.removed_at IS NULL");
-    let place: Option<i64> =
-        on_backend!(tx.conn(), |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(application_id).fetch_optional(c).await)
-            .map_err(store_error)?;
+    let place: Option<i64> = on_backend!(tx.conn(), |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(application_id)
+        .fetch_optional(c)
+        .await)
+    .map_err(store_error)?;
     let Some(place) = place else { return Ok(None) };
     on_backend!(tx.conn(), |c| sqlx::query(
         "UPDATE queue_entries SET removed_at = $2, removal_ground = $3, removal_reason = $4, last_position = $5 \
@@ -81,7 +91,9 @@ pub async fn remove(tx: &mut WriteTx, application_id: i64, ground: &str, reason:
     .bind(ground)
     .bind(reason)
     .bind(place)
-    .execute(c).await.map(|r| r.rows_affected()))
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
     .map_err(store_error)?;
     Ok(Some(place))
 }
@@ -89,8 +101,11 @@ pub async fn remove(tx: &mut WriteTx, application_id: i64, ground: &str, reason:
 /// An application's entry, on the list or removed.
 pub async fn entry(db: &Db, application_id: i64) -> Result<Option<QueueRow>, ApiError> {
     let sql = format!("{} WHERE q.application_id = $1", select());
-    on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(application_id).fetch_optional(c).await)
-        .map_err(store_error)
+    on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(application_id)
+        .fetch_optional(c)
+        .await)
+    .map_err(store_error)
 }
 
 /// A person's active entry on one list.
@@ -110,7 +125,10 @@ pub async fn entry_of(db: &Db, person: &str, settlement: &str, category: &str) -
 
 /// Every list a person is on.
 pub async fn standing(db: &Db, person: &str) -> Result<Vec<QueueRow>, ApiError> {
-    let sql = format!("{} WHERE q.person_iin = $1 AND q.removed_at IS NULL ORDER BY q.enrolled_at, q.application_id", select());
+    let sql = format!(
+        "{} WHERE q.person_iin = $1 AND q.removed_at IS NULL ORDER BY q.enrolled_at, q.application_id",
+        select()
+    );
     on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(person).fetch_all(c).await)
         .map_err(store_error)
 }

@@ -52,18 +52,25 @@ pub async fn task(db: &Db, id: i64) -> Result<Option<TaskRow>, ApiError> {
 /// An application's task that is not done yet.
 pub async fn pending_task_in(tx: &mut WriteTx, application_id: i64) -> Result<Option<TaskRow>, ApiError> {
     let sql = format!("{TASK} WHERE application_id = $1 AND state <> 'DONE' ORDER BY id DESC LIMIT 1");
-    on_backend!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(application_id).fetch_optional(c).await)
-        .map_err(store_error)
+    on_backend!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(application_id)
+        .fetch_optional(c)
+        .await)
+    .map_err(store_error)
 }
 
 /// Gives a task to an official.
 pub async fn claim_task(tx: &mut WriteTx, id: i64, official: &str) -> Result<(), ApiError> {
     let now = tx.now();
-    on_backend!(tx.conn(), |c| sqlx::query("UPDATE review_tasks SET state = 'CLAIMED', assignee = $2, claimed_at = $3 WHERE id = $1")
-        .bind(id)
-        .bind(official)
-        .bind(now)
-        .execute(c).await.map(|r| r.rows_affected()))
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "UPDATE review_tasks SET state = 'CLAIMED', assignee = $2, claimed_at = $3 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(official)
+    .bind(now)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
     .map_err(store_error)?;
     Ok(())
 }
@@ -71,17 +78,27 @@ pub async fn claim_task(tx: &mut WriteTx, id: i64, official: &str) -> Result<(),
 /// Closes a task with the official's reason.
 pub async fn finish_task(tx: &mut WriteTx, id: i64, reason: &str) -> Result<(), ApiError> {
     let now = tx.now();
-    on_backend!(tx.conn(), |c| sqlx::query("UPDATE review_tasks SET state = 'DONE', decided_at = $2, reason = $3 WHERE id = $1")
-        .bind(id)
-        .bind(now)
-        .bind(reason)
-        .execute(c).await.map(|r| r.rows_affected()))
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "UPDATE review_tasks SET state = 'DONE', decided_at = $2, reason = $3 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(now)
+    .bind(reason)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
     .map_err(store_error)?;
     Ok(())
 }
 
 /// Tasks in `states`, in a jurisdiction (`None`: every one), oldest first, after id `after`.
-pub async fn tasks(db: &Db, states: &[&str], jurisdiction: Option<&str>, after: i64, limit: i64) -> Result<Vec<TaskRow>, ApiError> {
+pub async fn tasks(
+    db: &Db,
+    states: &[&str],
+    jurisdiction: Option<&str>,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<TaskRow>, ApiError> {
     let states = states.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
     let scope = if jurisdiction.is_some() { " AND settlement_kato = $2" } else { "" };
     let sql = format!("{TASK} WHERE state IN ({states}) AND id > $1{scope} ORDER BY id LIMIT {limit}");
