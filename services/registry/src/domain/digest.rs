@@ -64,7 +64,9 @@ mod tests {
 
     #[test]
     fn the_digest_is_pinned_so_that_other_languages_can_reproduce_it() {
-        assert_eq!(signing_digest(&fields()), signing_digest(&fields()));
+        // Python: sha256("kz.housing.registry.v1.CreateApplication/1\napplicant_iin=12:791028302728\n
+        // case=14:NO_DWELLING_5Y\nsettlement_kato=9:751110000\nlist_category=7:GENERAL\n")
+        assert_eq!(signing_digest(&fields()), "9ef8c173466d6e1b86fee763acb27e3221115f493cdb31df71d0daabd91b6be7");
         let mut other = fields();
         other.settlement_kato = "751110001";
         assert_ne!(signing_digest(&fields()), signing_digest(&other));
