@@ -772,3 +772,49 @@ async fn watch_streams_the_history_then_each_new_event() {
     let next = tokio::time::timeout(Duration::from_secs(20), stream.next()).await.unwrap().unwrap().unwrap();
     assert_eq!(next.event.unwrap().stage, "ENROLLED");
 }
+
+#[tokio::test]
+async fn a_legal_representative_files_and_confirms_and_both_are_recorded() {
+    let desk = Desk::open(&[]).await;
+    let (child, guardian) = (iin("2009-05-05", 1), iin("1980-05-05", 1));
+    desk.citizens(&[&child, &guardian]).await;
+    desk.at("2026-04-15T10:00").await;
+    let mut f = form(&child, pb::EnrolmentCase::OrphanDataMissing);
+    f.category = "ORPHANS";
+    f.documents = vec![document("LEGAL_REPRESENTATIVE_STATUS")];
+    let mut r = desk.request(&f, &uuid::Uuid::new_v4().to_string());
+    r.representative = Some(common::Representative {
+        person: Some(common::PersonRef { iin: guardian.clone() }),
+        basis: common::RepresentationBasis::LegalRepresentative as i32,
+        basis_reference: "guardianship act 17/2024".into(),
+    });
+    let mut check = r.clone();
+    check.validate_only = true;
+    let digest = desk.registry().create_application(check).await.unwrap().into_inner().signing_digest;
+    // The applicant's own confirmation does not stand in for the representative's.
+    r.confirmations = vec![desk.eds(&child, &digest).await];
+    let missing = desk.registry().create_application(r.clone()).await.unwrap_err();
+    assert_eq!((missing.code(), reason(&missing).as_str()), (Code::FailedPrecondition, "CONFIRMATION_MISSING"));
+    // A signature over another digest does not verify.
+    r.confirmations = vec![desk.eds(&guardian, &"0".repeat(64)).await];
+    assert_eq!(reason(&desk.registry().create_application(r.clone()).await.unwrap_err()), "SIGNATURE_INVALID");
+    r.confirmations = vec![desk.eds(&guardian, &digest).await];
+    let metadata = [("x-caller-subsystem", "otbasy-portal"), ("x-user-iin", guardian.as_str())];
+    let app = desk.registry().create_application(with(r, &metadata)).await.unwrap().into_inner().application.unwrap();
+    let representative = app.representative.as_ref().unwrap();
+    assert_eq!(
+        (representative.person.as_ref().unwrap().iin.as_str(), app.applicant.as_ref().unwrap().iin.as_str()),
+        (guardian.as_str(), child.as_str())
+    );
+    assert_eq!(app.confirmations[0].signer_iin, guardian);
+    // The representative sees the case in the cabinet; a stranger does not.
+    let get = |who: &str| {
+        with(
+            pb::GetApplicationRequest { name: app.name.clone() },
+            &[("x-caller-subsystem", "otbasy-portal"), ("x-user-iin", who)],
+        )
+    };
+    desk.registry().get_application(get(&guardian)).await.unwrap();
+    let stranger = desk.registry().get_application(get("791028302728")).await.unwrap_err();
+    assert_eq!(reason(&stranger), "NOT_YOUR_APPLICATION");
+}

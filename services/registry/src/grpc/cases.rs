@@ -54,18 +54,8 @@ impl Registry {
         let after = convert::after(&r.page_token)?;
         let conditions = filter(&r.filter)?;
         let rows = store::list(&self.db, &conditions, after, limit + 1).await?;
-        let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-        let page: Vec<_> = rows.into_iter().take(usize::try_from(limit).unwrap_or(0)).collect();
-        let next = if more {
-            page.last().map(|a| convert::page_token(a.received_at, a.id)).unwrap_or_default()
-        } else {
-            String::new()
-        };
-        let mut applications = Vec::with_capacity(page.len());
-        for row in &page {
-            applications.push(self.load(row.id).await?);
-        }
-        Ok(pb::ListApplicationsResponse { applications, next_page_token: next })
+        let (page, next) = convert::paged(rows, limit, |a| convert::page_token(a.received_at, a.id));
+        Ok(pb::ListApplicationsResponse { applications: self.load_all(&page).await?, next_page_token: next })
     }
 
     pub(super) async fn list_events(
@@ -77,10 +67,11 @@ impl Registry {
         let limit = convert::page_size(r.page_size)?;
         let after = convert::sequence_token(&r.page_token)?;
         let rows = store::events(&self.db, id, after, limit + 1).await?;
-        let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-        let events: Vec<_> = rows.iter().take(usize::try_from(limit).unwrap_or(0)).map(convert::event).collect();
-        let next = if more { events.last().map(|e| e.sequence.to_string()).unwrap_or_default() } else { String::new() };
-        Ok(pb::ListApplicationEventsResponse { events, next_page_token: next })
+        let (page, next) = convert::paged(rows, limit, |e| e.sequence.to_string());
+        Ok(pb::ListApplicationEventsResponse {
+            events: page.iter().map(convert::event).collect(),
+            next_page_token: next,
+        })
     }
 
     pub(super) async fn watch(&self, r: Request<pb::WatchApplicationRequest>) -> Result<EventStream, ApiError> {
@@ -127,18 +118,8 @@ impl Registry {
         let limit = convert::page_size(r.page_size)?;
         let after = convert::after(&r.page_token)?;
         let rows = store::overdue(&self.db, self.clock.now(), after, limit + 1).await?;
-        let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-        let page: Vec<_> = rows.into_iter().take(usize::try_from(limit).unwrap_or(0)).collect();
-        let next = if more {
-            page.last().map(|a| convert::page_token(a.deadline_due_at, a.id)).unwrap_or_default()
-        } else {
-            String::new()
-        };
-        let mut applications = Vec::with_capacity(page.len());
-        for row in &page {
-            applications.push(self.load(row.id).await?);
-        }
-        Ok(pb::ListOverdueResponse { applications, next_page_token: next })
+        let (page, next) = convert::paged(rows, limit, |a| convert::page_token(a.deadline_due_at, a.id));
+        Ok(pb::ListOverdueResponse { applications: self.load_all(&page).await?, next_page_token: next })
     }
 
     /// DESIGN.md "Cases, deadlines and evidence": an upheld complaint reopens a refused case at

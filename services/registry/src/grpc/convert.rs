@@ -331,6 +331,16 @@ pub fn page_size(value: i32) -> Result<i64, ApiError> {
     }
 }
 
+/// Splits the `limit + 1` rows a page query read into the page and the next page's token,
+/// made from the page's last row; the token is empty on the last page.
+pub fn paged<T>(mut rows: Vec<T>, limit: i64, token: impl Fn(&T) -> String) -> (Vec<T>, String) {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next = if more { rows.last().map(token).unwrap_or_default() } else { String::new() };
+    (rows, next)
+}
+
 /// A keyset page token: an instant and an id, opaque to clients.
 pub fn page_token(at: DateTime<Utc>, id: i64) -> String {
     hex::encode(format!("{}|{id}", at.to_rfc3339()))
@@ -358,4 +368,39 @@ pub fn sequence_token(token: &str) -> Result<i64, ApiError> {
         .ok()
         .filter(|n| *n > 0)
         .ok_or_else(|| ApiError::bad_field("PAGE_TOKEN_INVALID", "page_token", "not a token this method gave"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_read_with_one_row_more_has_a_next_token() {
+        let (page, next) = paged(vec![1, 2, 3], 2, |n| n.to_string());
+        assert_eq!((page, next.as_str()), (vec![1, 2], "2"));
+        let (page, next) = paged(vec![1, 2], 2, |n| n.to_string());
+        assert_eq!((page, next.as_str()), (vec![1, 2], ""));
+    }
+
+    #[test]
+    fn page_tokens_round_trip_and_foreign_ones_are_refused() {
+        let at = DateTime::parse_from_rfc3339("2026-04-15T05:00:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(after(&page_token(at, 42)).unwrap(), Some((at, 42)));
+        assert_eq!(after("").unwrap(), None);
+        assert_eq!(after("zz").unwrap_err().reason(), "PAGE_TOKEN_INVALID");
+        assert_eq!(sequence_token("-1").unwrap_err().reason(), "PAGE_TOKEN_INVALID");
+        assert_eq!(page_size(0).unwrap(), 50);
+        assert_eq!(page_size(9999).unwrap(), 500);
+        assert_eq!(page_size(-1).unwrap_err().reason(), "PAGE_SIZE_INVALID");
+    }
+
+    #[test]
+    fn resource_names_name_their_kind() {
+        assert_eq!(id_of("registry/applications/7", "registry/applications", "name").unwrap(), 7);
+        assert_eq!(
+            id_of("registry/review-tasks/7", "registry/applications", "name").unwrap_err().reason(),
+            "NAME_INVALID"
+        );
+        assert_eq!(id_of("", "registry/applications", "name").unwrap_err().reason(), "FIELD_REQUIRED");
+    }
 }

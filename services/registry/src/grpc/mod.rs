@@ -100,6 +100,15 @@ impl Registry {
         };
         Ok(convert::application(&row, &parts, self.clock.now()))
     }
+
+    /// The applications of a page, each with everything it shows.
+    async fn load_all(&self, rows: &[store::ApplicationRow]) -> Result<Vec<pb::Application>, ApiError> {
+        let mut applications = Vec::with_capacity(rows.len());
+        for row in rows {
+            applications.push(self.load(row.id).await?);
+        }
+        Ok(applications)
+    }
 }
 
 fn not_found(id: i64) -> ApiError {

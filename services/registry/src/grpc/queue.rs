@@ -43,13 +43,7 @@ impl Registry {
         let limit = convert::page_size(r.page_size)?;
         let after = convert::after(&r.page_token)?;
         let rows = store::page(&self.db, &settlement, category, after, limit + 1).await?;
-        let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-        let page: Vec<_> = rows.into_iter().take(usize::try_from(limit).unwrap_or(0)).collect();
-        let next = if more {
-            page.last().map(|q| convert::page_token(q.accepted_at, q.application_id)).unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let (page, next) = convert::paged(rows, limit, |q| convert::page_token(q.accepted_at, q.application_id));
         Ok(pb::ListQueueResponse {
             entries: page.iter().map(convert::queue_entry).collect(),
             next_page_token: next,

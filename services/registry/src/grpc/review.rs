@@ -75,13 +75,11 @@ impl Registry {
             _ => return Err(ApiError::bad_field("TASK_STATE_INVALID", "state", "OPEN, CLAIMED or DONE")),
         };
         let rows = store::tasks(&self.db, states, jurisdiction.as_deref(), after, limit + 1).await?;
-        let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-        let mut tasks = Vec::new();
-        for t in rows.iter().take(usize::try_from(limit).unwrap_or(0)) {
+        let (page, next) = convert::paged(rows, limit, |t| t.id.to_string());
+        let mut tasks = Vec::with_capacity(page.len());
+        for t in &page {
             tasks.push(self.task_view(t).await?);
         }
-        let next =
-            if more { rows.get(tasks.len() - 1).map(|t| t.id.to_string()).unwrap_or_default() } else { String::new() };
         Ok(pb::ListReviewTasksResponse { tasks, next_page_token: next })
     }
 
