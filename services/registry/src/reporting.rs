@@ -4,49 +4,24 @@
 //! changed procedure to the State Corporation and the Unified Contact Centre (RR cl. 2).
 
 use chrono::{DateTime, Utc};
-use platform::Subsystem;
 use platform::store::outbox::OutboxMessage;
 use proto::egov::gateway::v1 as gw;
 use proto::housing::common::v1::LocalizedText;
 
 use crate::domain::Ground;
 
-/// The monitoring system's method.
-pub const REPORT_STAGE: &str = "/kz.egov.gateway.v1.MonitoringService/ReportStage";
-/// The notification service's method.
-pub const SEND_NOTIFICATION: &str = "/kz.egov.gateway.v1.NotificationService/SendNotification";
 /// The channel the service is provided through (Annex 2 row 3).
 pub const CHANNEL: &str = "otbasybank.kz";
 
 /// A stage report for the monitoring system.
 pub fn stage_report(case: &str, applicant: &str, stage: &str, at: DateTime<Utc>) -> OutboxMessage {
-    let request = gw::ReportStageRequest {
-        service: "registry".into(),
-        case_name: case.into(),
-        stage: stage.into(),
-        occurred_at: Some(platform_timestamp(at)),
-        channel: CHANNEL.into(),
-    };
-    OutboxMessage::new(Subsystem::Gateway, REPORT_STAGE, case, "SR cl. 26: stage data to monitoring [A-MON]", &request)
-        .for_user(applicant)
+    casework::reporting::stage_report("registry", CHANNEL, case, applicant, stage, at)
 }
 
 /// The notice of a result to the applicant's personal cabinet.
 pub fn result_notice(case: &str, applicant: &str, text: LocalizedText) -> OutboxMessage {
-    let request = gw::SendNotificationRequest {
-        recipient: applicant.into(),
-        channel: gw::NotificationChannel::Cabinet.into(),
-        text: Some(text),
-        case_name: case.into(),
-    };
-    OutboxMessage::new(
-        Subsystem::Gateway,
-        SEND_NOTIFICATION,
-        case,
-        "Annex 2 row 6: the result to the applicant",
-        &request,
-    )
-    .for_user(applicant)
+    let purpose = "Annex 2 row 6: the result to the applicant";
+    casework::reporting::notice(case, applicant, gw::NotificationChannel::Cabinet, text, purpose)
 }
 
 /// The notification of enrolment with the place on the list (Annex 2 row 6; [A-QUEUE]).
@@ -86,16 +61,11 @@ pub fn removal_text(business_id: &str, ground: &str, reason: &str) -> LocalizedT
 
 /// A notice of a changed procedure to an organization (RR cl. 2).
 pub fn change_notice(case: &str, recipient: &str, text: LocalizedText) -> OutboxMessage {
-    let request = gw::SendNotificationRequest {
-        recipient: recipient.into(),
-        channel: gw::NotificationChannel::Email.into(),
-        text: Some(text),
-        case_name: case.into(),
-    };
-    OutboxMessage::new(Subsystem::Gateway, SEND_NOTIFICATION, case, "RR cl. 2: notice of a changed procedure", &request)
-}
-
-/// An instant as protobuf's timestamp.
-pub fn platform_timestamp(at: DateTime<Utc>) -> prost_types::Timestamp {
-    prost_types::Timestamp { seconds: at.timestamp(), nanos: i32::try_from(at.timestamp_subsec_nanos()).unwrap_or(0) }
+    casework::reporting::notice(
+        case,
+        recipient,
+        gw::NotificationChannel::Email,
+        text,
+        "RR cl. 2: notice of a changed procedure",
+    )
 }

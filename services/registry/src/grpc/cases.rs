@@ -1,15 +1,11 @@
 //! The "personal cabinet" view of a case (Annex 2 row 11(2)): one application, lists, its
 //! history and a live watch; the overdue list; and reconsideration after an upheld complaint.
 
-use std::pin::Pin;
-use std::time::Duration;
-
 use calendar::DEFAULT_START;
 use platform::store::{Command, request_hash};
 use platform::{ApiError, Principal};
 use proto::housing::registry::v1 as pb;
-use tokio_stream::Stream;
-use tonic::{Request, Status};
+use tonic::Request;
 
 use super::convert::{self, application_name, id_of};
 use super::decide::claim;
@@ -18,10 +14,7 @@ use crate::reporting;
 use crate::store::{self, Conditions, Deadline};
 
 /// The stream `WatchApplication` answers.
-pub type EventStream = Pin<Box<dyn Stream<Item = Result<pb::WatchApplicationResponse, Status>> + Send>>;
-
-/// How often a watch looks for events written by other replicas.
-const WATCH_POLL: Duration = Duration::from_secs(1);
+pub type EventStream = casework::watch::Events<pb::WatchApplicationResponse>;
 
 const RECONSIDER: &str = "/kz.housing.registry.v1.RegistryService/ReconsiderApplication";
 
@@ -69,49 +62,19 @@ impl Registry {
         let rows = store::events(&self.db, id, after, limit + 1).await?;
         let (page, next) = convert::paged(rows, limit, |e| e.sequence.to_string());
         Ok(pb::ListApplicationEventsResponse {
-            events: page.iter().map(convert::event).collect(),
+            events: page.iter().map(store::EventRow::to_proto).collect(),
             next_page_token: next,
         })
     }
 
     pub(super) async fn watch(&self, r: Request<pb::WatchApplicationRequest>) -> Result<EventStream, ApiError> {
         let id = self.visible(&Principal::of(&r), &r.get_ref().name, "name").await?;
-        let mut after = r.get_ref().after_sequence;
+        let after = r.get_ref().after_sequence;
         if after < 0 {
             return Err(ApiError::bad_field("SEQUENCE_INVALID", "after_sequence", "zero or more"));
         }
-        let (tx, rx) = tokio::sync::mpsc::channel(16);
-        let (db, changed, mut shutdown) = (self.db.clone(), self.changed.clone(), self.shutdown.clone());
-        tokio::spawn(async move {
-            loop {
-                let woken = changed.notified();
-                match store::events(&db, id, after, 100).await {
-                    Ok(events) => {
-                        for e in &events {
-                            after = e.sequence;
-                            let item = pb::WatchApplicationResponse { event: Some(convert::event(e)) };
-                            if tx.send(Ok(item)).await.is_err() {
-                                return;
-                            }
-                        }
-                        if events.len() == 100 {
-                            continue;
-                        }
-                    }
-                    Err(e) => {
-                        let _ = tx.send(Err(Status::from(e))).await;
-                        return;
-                    }
-                }
-                tokio::select! {
-                    () = woken => {}
-                    () = tokio::time::sleep(WATCH_POLL) => {}
-                    () = tx.closed() => return,
-                    _ = shutdown.wait_for(|stop| *stop) => return,
-                }
-            }
-        });
-        Ok(Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx)))
+        let wrap = |event| pb::WatchApplicationResponse { event: Some(event) };
+        Ok(casework::watch::stream(self.db.clone(), id, after, self.changed.clone(), self.shutdown.clone(), wrap))
     }
 
     pub(super) async fn overdue(&self, r: pb::ListOverdueRequest) -> Result<pb::ListOverdueResponse, ApiError> {
@@ -159,16 +122,8 @@ impl Registry {
             .map_err(calendar_error)?
             .ok_or_else(|| ApiError::internal("the channel is open around the clock"))?;
         let due = self.calendar.due(acceptance.accepted_on, case.term(), DEFAULT_START).map_err(calendar_error)?;
-        let deadline = Deadline {
-            term: i64::from(case.term().count),
-            unit: "WORKING_DAYS".into(),
-            counted_from: "RECONSIDERATION_OPENED".into(),
-            counted_from_at: now,
-            due_date: due.due_date.to_string(),
-            due_at: due.due_at,
-            clause: format!("{}; reconsideration after {}", case.term_clause(), r.complaint.trim()),
-            calendar_version: due.calendar_version,
-        };
+        let clause = format!("{}; reconsideration after {}", case.term_clause(), r.complaint.trim());
+        let deadline = Deadline::new(case.term(), "RECONSIDERATION_OPENED", now, due, clause);
         let command = Command::new(principal, RECONSIDER).idempotent(request_id, request_hash(RECONSIDER, &r));
         let complaint = r.complaint.trim().to_owned();
         self.db

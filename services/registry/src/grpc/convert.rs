@@ -1,15 +1,18 @@
 //! Between the contract's messages and the registry's rows and values: out to protobuf, and
-//! in with every field checked and named by its path when it is wrong.
+//! in with every field checked and named by its path when it is wrong (the fields every service
+//! shares are checked by `casework::fields`).
+
+pub use casework::fields::{id_of, iin, kato, request_id, text};
+pub use casework::paging::{after, page_size, page_token, paged, sequence_token};
 
 use chrono::{DateTime, Utc};
-use kz_ids::Iin;
 use platform::ApiError;
 use proto::housing::common::v1 as common;
 use proto::housing::registry::v1 as pb;
 
 use crate::domain::{Case, Ground};
-use crate::reporting::platform_timestamp as ts;
-use crate::store::{self, ApplicationRow, EventRow, FindingRow, QueueRow, TaskRow};
+use crate::store::{self, ApplicationRow, FindingRow, QueueRow, TaskRow};
+use casework::history::timestamp as ts;
 
 /// The resource name of an application.
 pub fn application_name(id: i64) -> String {
@@ -19,60 +22,6 @@ pub fn application_name(id: i64) -> String {
 /// The resource name of a review task.
 pub fn task_name(id: i64) -> String {
     format!("registry/review-tasks/{id}")
-}
-
-/// The id in a resource name `{prefix}/{id}`.
-pub fn id_of(name: &str, prefix: &str, field: &str) -> Result<i64, ApiError> {
-    name.trim()
-        .strip_prefix(prefix)
-        .and_then(|rest| rest.strip_prefix('/'))
-        .and_then(|id| id.parse::<i64>().ok())
-        .filter(|id| *id > 0)
-        .ok_or_else(|| {
-            let what = if name.trim().is_empty() { "required" } else { "not a resource name of this kind" };
-            ApiError::bad_field(
-                if name.trim().is_empty() { "FIELD_REQUIRED" } else { "NAME_INVALID" },
-                field,
-                format!("{what}: expected {prefix}/{{id}}"),
-            )
-        })
-}
-
-/// An IIN field, checked in full (AT-25).
-pub fn iin(value: &str, field: &str) -> Result<Iin, ApiError> {
-    if value.trim().is_empty() {
-        return Err(ApiError::bad_field("FIELD_REQUIRED", field, "required: a 12-digit IIN"));
-    }
-    Iin::parse(value.trim()).map_err(|e| ApiError::bad_field(e.reason(), field, e.to_string()))
-}
-
-/// A settlement code: nine digits.
-pub fn kato(value: &str, field: &str) -> Result<String, ApiError> {
-    let value = value.trim();
-    if value.len() != 9 || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::bad_field("KATO_INVALID", field, "a settlement code (KATO) is nine digits"));
-    }
-    Ok(value.to_owned())
-}
-
-/// A required free text.
-pub fn text(value: &str, field: &str) -> Result<String, ApiError> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(ApiError::bad_field("FIELD_REQUIRED", field, "required"));
-    }
-    if value.chars().count() > 4000 {
-        return Err(ApiError::bad_field("TEXT_TOO_LONG", field, "at most 4000 characters"));
-    }
-    Ok(value.to_owned())
-}
-
-/// A client request id: a UUID.
-pub fn request_id(value: &str) -> Result<uuid::Uuid, ApiError> {
-    if value.trim().is_empty() {
-        return Err(ApiError::bad_field("FIELD_REQUIRED", "request_id", "required: a client-chosen UUID"));
-    }
-    uuid::Uuid::parse_str(value.trim()).map_err(|_| ApiError::bad_field("REQUEST_ID_INVALID", "request_id", "a UUID"))
 }
 
 /// The case of the contract's enum.
@@ -135,22 +84,6 @@ fn removal_ground_out(code: &str) -> i32 {
         _ => pb::RemovalGround::Unspecified,
     }
     .into()
-}
-
-/// A stored deadline as the contract's, breached when its end passed with the stage open.
-pub fn deadline(d: &store::Deadline, open: bool, now: DateTime<Utc>) -> common::Deadline {
-    common::Deadline {
-        term: i32::try_from(d.term).unwrap_or(i32::MAX),
-        unit: if d.unit == "CALENDAR_DAYS" { common::TermUnit::CalendarDays } else { common::TermUnit::WorkingDays }
-            .into(),
-        counted_from: d.counted_from.clone(),
-        counted_from_at: Some(ts(d.counted_from_at)),
-        due_date: d.due_date.clone(),
-        due_at: Some(ts(d.due_at)),
-        clause: d.clause.clone(),
-        calendar_version: d.calendar_version.clone(),
-        breached: open && d.due_at < now,
-    }
 }
 
 /// A refusal ground with its texts.
@@ -219,7 +152,7 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
         representative,
         case_kind: case_out(&row.case_kind),
         stage: stage_out(&row.stage),
-        deadline: Some(deadline(&row.deadline(), row.is_open(), now)),
+        deadline: Some(row.deadline().to_proto(row.is_open(), now)),
         refusal,
         received_at: Some(ts(row.received_at)),
         accepted_at: Some(ts(row.accepted_at)),
@@ -252,41 +185,6 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
     }
 }
 
-/// An event.
-pub fn event(e: &EventRow) -> common::StageEvent {
-    let deadline = match (&e.deadline_due_date, e.deadline_due_at, e.deadline_counted_from_at) {
-        (Some(due_date), Some(due_at), Some(from_at)) => Some(deadline(
-            &store::Deadline {
-                term: e.deadline_term.unwrap_or_default(),
-                unit: e.deadline_unit.clone().unwrap_or_default(),
-                counted_from: e.deadline_counted_from.clone().unwrap_or_default(),
-                counted_from_at: from_at,
-                due_date: due_date.clone(),
-                due_at,
-                clause: e.deadline_clause.clone().unwrap_or_default(),
-                calendar_version: e.deadline_calendar_version.clone().unwrap_or_default(),
-            },
-            false,
-            due_at,
-        )),
-        _ => None,
-    };
-    common::StageEvent {
-        sequence: e.sequence,
-        stage: e.stage.clone(),
-        occurred_at: Some(ts(e.occurred_at)),
-        actor: Some(common::Actor {
-            subsystem: e.subsystem.clone(),
-            official_id: e.official_id.clone().unwrap_or_default(),
-            official_role: e.official_role.clone().unwrap_or_default(),
-            user_iin: e.user_iin.clone().unwrap_or_default(),
-            representative_iin: e.representative_iin.clone().unwrap_or_default(),
-        }),
-        reason: e.reason.clone(),
-        deadline,
-    }
-}
-
 /// A place on a list.
 pub fn queue_entry(q: &QueueRow) -> pb::QueueEntry {
     pb::QueueEntry {
@@ -315,92 +213,9 @@ pub fn task(
         assignee: t.assignee.clone().unwrap_or_default(),
         settlement_kato: t.settlement_kato.clone(),
         case_kind: case_out(&app.effective_case),
-        deadline: Some(deadline(&app.deadline(), app.is_open(), now)),
+        deadline: Some(app.deadline().to_proto(app.is_open(), now)),
         created_at: Some(ts(t.created_at)),
         findings: findings.iter().map(finding).collect(),
         document_kinds: kinds.to_vec(),
-    }
-}
-
-/// A page size: 0 means 50, more than 500 is read as 500.
-pub fn page_size(value: i32) -> Result<i64, ApiError> {
-    match value {
-        v if v < 0 => Err(ApiError::bad_field("PAGE_SIZE_INVALID", "page_size", "zero or more")),
-        0 => Ok(50),
-        v => Ok(i64::from(v.min(500))),
-    }
-}
-
-/// Splits the `limit + 1` rows a page query read into the page and the next page's token,
-/// made from the page's last row; the token is empty on the last page.
-pub fn paged<T>(mut rows: Vec<T>, limit: i64, token: impl Fn(&T) -> String) -> (Vec<T>, String) {
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    let more = rows.len() > limit;
-    rows.truncate(limit);
-    let next = if more { rows.last().map(token).unwrap_or_default() } else { String::new() };
-    (rows, next)
-}
-
-/// A keyset page token: an instant and an id, opaque to clients.
-pub fn page_token(at: DateTime<Utc>, id: i64) -> String {
-    hex::encode(format!("{}|{id}", at.to_rfc3339()))
-}
-
-/// Reads a keyset page token; empty is the first page.
-pub fn after(token: &str) -> Result<Option<(DateTime<Utc>, i64)>, ApiError> {
-    if token.is_empty() {
-        return Ok(None);
-    }
-    let bad = || ApiError::bad_field("PAGE_TOKEN_INVALID", "page_token", "not a token this method gave");
-    let text = String::from_utf8(hex::decode(token).map_err(|_| bad())?).map_err(|_| bad())?;
-    let (at, id) = text.split_once('|').ok_or_else(bad)?;
-    let at = DateTime::parse_from_rfc3339(at).map_err(|_| bad())?.with_timezone(&Utc);
-    Ok(Some((at, id.parse().map_err(|_| bad())?)))
-}
-
-/// A sequence page token.
-pub fn sequence_token(token: &str) -> Result<i64, ApiError> {
-    if token.is_empty() {
-        return Ok(0);
-    }
-    token
-        .parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| ApiError::bad_field("PAGE_TOKEN_INVALID", "page_token", "not a token this method gave"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_page_read_with_one_row_more_has_a_next_token() {
-        let (page, next) = paged(vec![1, 2, 3], 2, |n| n.to_string());
-        assert_eq!((page, next.as_str()), (vec![1, 2], "2"));
-        let (page, next) = paged(vec![1, 2], 2, |n| n.to_string());
-        assert_eq!((page, next.as_str()), (vec![1, 2], ""));
-    }
-
-    #[test]
-    fn page_tokens_round_trip_and_foreign_ones_are_refused() {
-        let at = DateTime::parse_from_rfc3339("2026-04-15T05:00:00Z").unwrap().with_timezone(&Utc);
-        assert_eq!(after(&page_token(at, 42)).unwrap(), Some((at, 42)));
-        assert_eq!(after("").unwrap(), None);
-        assert_eq!(after("zz").unwrap_err().reason(), "PAGE_TOKEN_INVALID");
-        assert_eq!(sequence_token("-1").unwrap_err().reason(), "PAGE_TOKEN_INVALID");
-        assert_eq!(page_size(0).unwrap(), 50);
-        assert_eq!(page_size(9999).unwrap(), 500);
-        assert_eq!(page_size(-1).unwrap_err().reason(), "PAGE_SIZE_INVALID");
-    }
-
-    #[test]
-    fn resource_names_name_their_kind() {
-        assert_eq!(id_of("registry/applications/7", "registry/applications", "name").unwrap(), 7);
-        assert_eq!(
-            id_of("registry/review-tasks/7", "registry/applications", "name").unwrap_err().reason(),
-            "NAME_INVALID"
-        );
-        assert_eq!(id_of("", "registry/applications", "name").unwrap_err().reason(), "FIELD_REQUIRED");
     }
 }

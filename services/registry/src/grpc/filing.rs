@@ -89,16 +89,8 @@ impl Registry {
         let confirmations = self.verify(&case_ref, &filing, &r.confirmations).await?;
         let accepted_at = if acceptance.deferred { opening(acceptance.accepted_on) } else { now };
         let due = self.calendar.due(acceptance.accepted_on, effective.term(), DEFAULT_START).map_err(calendar_error)?;
-        let deadline = Deadline {
-            term: i64::from(effective.term().count),
-            unit: "WORKING_DAYS".into(),
-            counted_from: "APPLICATION_ACCEPTED".into(),
-            counted_from_at: accepted_at,
-            due_date: due.due_date.to_string(),
-            due_at: due.due_at,
-            clause: effective.term_clause().into(),
-            calendar_version: due.calendar_version,
-        };
+        let deadline =
+            Deadline::new(effective.term(), "APPLICATION_ACCEPTED", accepted_at, due, effective.term_clause());
         // The automated step reads the gateway before the transaction, never inside it; if
         // the gateway does not answer, the application is kept and the job decides it later.
         let facts = if acceptance.deferred {

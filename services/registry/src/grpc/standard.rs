@@ -13,8 +13,9 @@ use tonic::Request;
 use super::{Registry, calendar_error, convert};
 use crate::domain::Ground;
 use crate::domain::standard::{self, CHANGE_NOTICE_RECIPIENTS, CHANGE_NOTICE_WORKING_DAYS, IN_FORCE_FROM, ROWS};
-use crate::reporting::{self, platform_timestamp as ts};
+use crate::reporting;
 use crate::store::{self, PublicationRow};
+use casework::history::timestamp as ts;
 
 const PUBLISH: &str = "/kz.housing.registry.v1.RegistryService/PublishServiceStandard";
 

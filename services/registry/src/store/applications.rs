@@ -111,28 +111,6 @@ pub struct FindingRow {
     pub detail: String,
 }
 
-/// A stored event.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct EventRow {
-    pub sequence: i64,
-    pub stage: String,
-    pub occurred_at: DateTime<Utc>,
-    pub subsystem: String,
-    pub official_id: Option<String>,
-    pub official_role: Option<String>,
-    pub user_iin: Option<String>,
-    pub representative_iin: Option<String>,
-    pub reason: String,
-    pub deadline_term: Option<i64>,
-    pub deadline_unit: Option<String>,
-    pub deadline_counted_from: Option<String>,
-    pub deadline_counted_from_at: Option<DateTime<Utc>>,
-    pub deadline_due_date: Option<String>,
-    pub deadline_due_at: Option<DateTime<Utc>>,
-    pub deadline_clause: Option<String>,
-    pub deadline_calendar_version: Option<String>,
-}
-
 /// The case an application collides with: another open one, or an enrolment, on the same list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Collision {
@@ -266,86 +244,7 @@ pub async fn findings_in(tx: &mut WriteTx, id: i64) -> Result<Vec<FindingRow>, A
     .map_err(store_error)
 }
 
-/// Moves an application to `stage` and appends the event; a new deadline replaces the stored
-/// one. Answers the event's sequence number.
-pub async fn record_stage(
-    tx: &mut WriteTx,
-    id: i64,
-    stage: &str,
-    reason: &str,
-    deadline: Option<&Deadline>,
-) -> Result<i64, ApiError> {
-    let now = tx.now();
-    // One statement: a stage without a deadline of its own keeps the stored one.
-    let sequence: i64 = on_backend!(tx.conn(), |c| sqlx::query_scalar(
-        "UPDATE applications SET stage = $2, last_sequence = last_sequence + 1, updated_at = $3, \
-         deadline_term = COALESCE($4, deadline_term), deadline_unit = COALESCE($5, deadline_unit), \
-         deadline_counted_from = COALESCE($6, deadline_counted_from), \
-         deadline_counted_from_at = COALESCE($7, deadline_counted_from_at), \
-         deadline_due_date = COALESCE($8, deadline_due_date), deadline_due_at = COALESCE($9, deadline_due_at), \
-         deadline_clause = COALESCE($10, deadline_clause), \
-         deadline_calendar_version = COALESCE($11, deadline_calendar_version) WHERE id = $1 RETURNING last_sequence"
-    )
-    .bind(id)
-    .bind(stage)
-    .bind(now)
-    .bind(deadline.map(|d| d.term))
-    .bind(deadline.map(|d| d.unit.as_str()))
-    .bind(deadline.map(|d| d.counted_from.as_str()))
-    .bind(deadline.map(|d| d.counted_from_at))
-    .bind(deadline.map(|d| d.due_date.as_str()))
-    .bind(deadline.map(|d| d.due_at))
-    .bind(deadline.map(|d| d.clause.as_str()))
-    .bind(deadline.map(|d| d.calendar_version.as_str()))
-    .fetch_one(c)
-    .await)
-    .map_err(store_error)?;
-    insert_event(tx, id, sequence, stage, reason, deadline).await?;
-    Ok(sequence)
-}
-
-/// Appends event `sequence` by the change's principal.
-async fn insert_event(
-    tx: &mut WriteTx,
-    id: i64,
-    sequence: i64,
-    stage: &str,
-    reason: &str,
-    deadline: Option<&Deadline>,
-) -> Result<(), ApiError> {
-    let now = tx.now();
-    let p = tx.principal().clone();
-    let official = p.official.as_ref();
-    on_backend!(tx.conn(), |c| sqlx::query(
-        "INSERT INTO application_events (application_id, sequence, stage, occurred_at, subsystem, official_id, official_role, \
-         user_iin, representative_iin, reason, deadline_term, deadline_unit, deadline_counted_from, deadline_counted_from_at, \
-         deadline_due_date, deadline_due_at, deadline_clause, deadline_calendar_version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
-    )
-    .bind(id)
-    .bind(sequence)
-    .bind(stage)
-    .bind(now)
-    .bind(p.subsystem.as_str())
-    .bind(official.map(|o| o.id.as_str()))
-    .bind(official.map(|o| o.role.as_str()))
-    .bind(p.user_iin.as_deref())
-    .bind(p.representative.as_ref().map(|r| r.iin.as_str()))
-    .bind(reason)
-    .bind(deadline.map(|d| d.term))
-    .bind(deadline.map(|d| d.unit.as_str()))
-    .bind(deadline.map(|d| d.counted_from.as_str()))
-    .bind(deadline.map(|d| d.counted_from_at))
-    .bind(deadline.map(|d| d.due_date.as_str()))
-    .bind(deadline.map(|d| d.due_at))
-    .bind(deadline.map(|d| d.clause.as_str()))
-    .bind(deadline.map(|d| d.calendar_version.as_str()))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))
-    .map_err(store_error)?;
-    Ok(())
-}
+pub use casework::history::{insert_event, record_stage};
 
 /// Records the refusal's ground, or clears it.
 pub async fn set_refusal(tx: &mut WriteTx, id: i64, refusal: Option<(&str, Option<&str>)>) -> Result<(), ApiError> {
@@ -482,21 +381,5 @@ pub async fn overdue(db: &Db, now: DateTime<Utc>, after: After, limit: i64) -> R
         }
         q.fetch_all(c).await
     })
-    .map_err(store_error)
-}
-
-/// An application's events after `after`, oldest first.
-pub async fn events(db: &Db, id: i64, after: i64, limit: i64) -> Result<Vec<EventRow>, ApiError> {
-    on_backend!(db.reader(), |c| sqlx::query_as(
-        "SELECT sequence, stage, occurred_at, subsystem, official_id, official_role, user_iin, representative_iin, reason, \
-         deadline_term, deadline_unit, deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, \
-         deadline_clause, deadline_calendar_version FROM application_events WHERE application_id = $1 AND sequence > $2 \
-         ORDER BY sequence LIMIT $3"
-    )
-    .bind(id)
-    .bind(after)
-    .bind(limit)
-    .fetch_all(c)
-    .await)
     .map_err(store_error)
 }

@@ -12,26 +12,7 @@ pub use tasks::*;
 
 use chrono::{DateTime, Utc};
 
-/// A stage's legal deadline as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Deadline {
-    /// The term.
-    pub term: i64,
-    /// `WORKING_DAYS` or `CALENDAR_DAYS`.
-    pub unit: String,
-    /// The event it counts from, for example `APPLICATION_ACCEPTED`.
-    pub counted_from: String,
-    /// When that event happened.
-    pub counted_from_at: DateTime<Utc>,
-    /// The last day, `YYYY-MM-DD`.
-    pub due_date: String,
-    /// The end of that day.
-    pub due_at: DateTime<Utc>,
-    /// The clause that sets the term.
-    pub clause: String,
-    /// The calendar data's version.
-    pub calendar_version: String,
-}
+pub use casework::history::{Deadline, EventRow, events};
 
 /// A page position: the last key of the previous page.
 pub type After = Option<(DateTime<Utc>, i64)>;

@@ -1,0 +1,15 @@
+//! What the housing services' cases share (DESIGN.md "Cases, deadlines and evidence"): request
+//! fields checked the same way everywhere, keyset pages, the append-only stage history with the
+//! deadline each stage carries, the live watch of a case, and the monitoring reports and
+//! notices that leave through the outbox. Each service keeps its cases in its own database,
+//! in tables of the same shape: `applications` (with `stage`, `last_sequence`, `updated_at` and
+//! the `deadline_*` columns) and `application_events`.
+#![forbid(unsafe_code)]
+
+pub mod fields;
+pub mod history;
+pub mod paging;
+pub mod reporting;
+pub mod watch;
+
+pub use history::{Deadline, EventRow};
