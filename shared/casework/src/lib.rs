@@ -6,8 +6,11 @@
 //! the `deadline_*` columns) and `application_events`.
 #![forbid(unsafe_code)]
 
+pub mod cutoffs;
+pub mod digest;
 pub mod fields;
 pub mod history;
+pub mod listing;
 pub mod paging;
 pub mod reporting;
 pub mod watch;

@@ -25,16 +25,7 @@ pub const DEFAULT_SEED: u64 = 76_2026;
 /// counted from it, never from the clock, so that a seed always gives the same people.
 pub const WORLD_DATE: (i32, u32, u32) = (2026, 3, 12);
 
-/// Marriages and divorces registered after this day are in the state systems (Annex 1 row 9:
-/// "2008 жылғы 1 маусымнан кейін").
-pub const MARRIAGE_CUTOFF: (i32, u32, u32) = (2008, 6, 1);
-/// Deaths registered after this day are in the state systems (Annex 1 row 9: "2007 жылғы 13
-/// тамыздан кейін").
-pub const DEATH_CUTOFF: (i32, u32, u32) = (2007, 8, 13);
-/// Births registered after this day are in the state systems: the order says only "after
-/// August 2007" ("2007 жылғы тамыздан кейін", the day missing, [D-11]); [A-CUTOFF] reads it as
-/// the deaths' 13 August 2007. A lawyer's other answer changes this one constant.
-pub const BIRTH_CUTOFF: (i32, u32, u32) = (2007, 8, 13);
+pub use casework::cutoffs::{BIRTH_CUTOFF, DEATH_CUTOFF, MARRIAGE_CUTOFF};
 
 /// The settlements of the population (KATO-like codes).
 pub const SETTLEMENTS: &[(&str, &str, &str, &str)] = &[

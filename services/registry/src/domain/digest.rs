@@ -1,9 +1,7 @@
-//! The signing digest of an application (DESIGN.md "Signed applications"): SHA-256 over a
-//! canonical encoding of the fields the applicant signs, each written as `name=length:value`
-//! on its own line, in a fixed order, so the digest is the same in every process and
-//! language. The confirmations themselves are not signed over, nor is the request id.
+//! The fields of a registry application that its signing digest covers, in their order
+//! (`casework::digest` encodes them).
 
-use sha2::{Digest, Sha256};
+use casework::digest::Canonical;
 
 /// The fields an application's confirmation covers.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -27,25 +25,20 @@ const HEADER: &str = "kz.housing.registry.v1.CreateApplication/1";
 
 /// The lowercase hex SHA-256 of the canonical encoding.
 pub fn signing_digest(fields: &SignedFields<'_>) -> String {
-    let mut out = String::from(HEADER);
-    out.push('\n');
-    let mut put = |name: &str, value: &str| {
-        out.push_str(&format!("{name}={}:{value}\n", value.len()));
-    };
-    put("applicant_iin", fields.applicant_iin);
+    let mut out = Canonical::new(HEADER);
+    out.put("applicant_iin", fields.applicant_iin);
     if let Some((iin, basis, reference)) = fields.representative {
-        put("representative_iin", iin);
-        put("representative_basis", basis);
-        put("representative_reference", reference);
+        out.put("representative_iin", iin)
+            .put("representative_basis", basis)
+            .put("representative_reference", reference);
     }
-    put("case", fields.case);
-    put("settlement_kato", fields.settlement_kato);
-    put("list_category", fields.list_category);
+    out.put("case", fields.case)
+        .put("settlement_kato", fields.settlement_kato)
+        .put("list_category", fields.list_category);
     for (kind, sha) in &fields.documents {
-        put("document_kind", kind);
-        put("document_sha256", sha);
+        out.put("document_kind", kind).put("document_sha256", sha);
     }
-    hex::encode(Sha256::digest(out.as_bytes()))
+    out.digest()
 }
 
 #[cfg(test)]

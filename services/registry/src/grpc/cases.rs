@@ -11,7 +11,8 @@ use super::convert::{self, application_name, id_of};
 use super::decide::claim;
 use super::{DECIDE, Registry, calendar_error};
 use crate::reporting;
-use crate::store::{self, Conditions, Deadline};
+use crate::store::{self, Deadline};
+use casework::listing::Field;
 
 /// The stream `WatchApplication` answers.
 pub type EventStream = casework::watch::Events<pb::WatchApplicationResponse>;
@@ -45,9 +46,9 @@ impl Registry {
     pub(super) async fn list(&self, r: pb::ListApplicationsRequest) -> Result<pb::ListApplicationsResponse, ApiError> {
         let limit = convert::page_size(r.page_size)?;
         let after = convert::after(&r.page_token)?;
-        let conditions = filter(&r.filter)?;
-        let rows = store::list(&self.db, &conditions, after, limit + 1).await?;
-        let (page, next) = convert::paged(rows, limit, |a| convert::page_token(a.received_at, a.id));
+        let conditions = casework::listing::filter(&r.filter, FILTER)?;
+        let rows = casework::listing::newest(&self.db, &conditions, after, limit + 1).await?;
+        let (page, next) = convert::paged(rows, limit, |(id, at)| convert::page_token(*at, *id));
         Ok(pb::ListApplicationsResponse { applications: self.load_all(&page).await?, next_page_token: next })
     }
 
@@ -80,8 +81,9 @@ impl Registry {
     pub(super) async fn overdue(&self, r: pb::ListOverdueRequest) -> Result<pb::ListOverdueResponse, ApiError> {
         let limit = convert::page_size(r.page_size)?;
         let after = convert::after(&r.page_token)?;
-        let rows = store::overdue(&self.db, self.clock.now(), after, limit + 1).await?;
-        let (page, next) = convert::paged(rows, limit, |a| convert::page_token(a.deadline_due_at, a.id));
+        let closed = ["ENROLLED", "REFUSED", "REMOVED"];
+        let rows = casework::listing::overdue(&self.db, self.clock.now(), &closed, after, limit + 1).await?;
+        let (page, next) = convert::paged(rows, limit, |(id, at)| convert::page_token(*at, *id));
         Ok(pb::ListOverdueResponse { applications: self.load_all(&page).await?, next_page_token: next })
     }
 
@@ -166,53 +168,11 @@ impl Registry {
     }
 }
 
-/// Reads a filter: `field = value` conditions joined by `AND`.
-fn filter(text: &str) -> Result<Conditions, ApiError> {
-    let mut conditions = Conditions::new();
-    if text.trim().is_empty() {
-        return Ok(conditions);
-    }
-    let bad = |why: String| ApiError::bad_field("FILTER_INVALID", "filter", why);
-    for part in text.split(" AND ") {
-        let (field, value) =
-            part.split_once('=').ok_or_else(|| bad(format!("`{}` is not `field = value`", part.trim())))?;
-        let value = value.trim().trim_matches('"').to_owned();
-        let column = match field.trim() {
-            "stage" => {
-                if !convert::STAGES.contains(&value.as_str()) {
-                    return Err(bad(format!("stage is one of {}", convert::STAGES.join(", "))));
-                }
-                "stage"
-            }
-            "applicant_iin" => {
-                convert::iin(&value, "filter")?;
-                "applicant_iin"
-            }
-            "settlement_kato" => "settlement_kato",
-            "list_category" => "list_category",
-            "case_kind" => "case_kind",
-            other => {
-                return Err(bad(format!(
-                    "unknown field `{other}`; use stage, applicant_iin, settlement_kato, list_category or case_kind"
-                )));
-            }
-        };
-        conditions.push((column, value));
-    }
-    Ok(conditions)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn filters_name_known_fields_only() {
-        let f = filter("stage = ENROLLED AND settlement_kato = \"751110000\"").unwrap();
-        assert_eq!(f, vec![("stage", "ENROLLED".to_owned()), ("settlement_kato", "751110000".to_owned())]);
-        assert_eq!(filter("stage = DONE").unwrap_err().reason(), "FILTER_INVALID");
-        assert_eq!(filter("owner = x").unwrap_err().reason(), "FILTER_INVALID");
-        assert_eq!(filter("applicant_iin = 85021530063").unwrap_err().reason(), "IIN_BAD_FORMAT");
-        assert!(filter("").unwrap().is_empty());
-    }
-}
+/// The fields `ListApplications` filters on.
+const FILTER: &[Field] = &[
+    Field { name: "stage", values: convert::STAGES },
+    Field { name: "applicant_iin", values: &[] },
+    Field { name: "settlement_kato", values: &[] },
+    Field { name: "list_category", values: &[] },
+    Field { name: "case_kind", values: &["NO_DWELLING_5Y", "EMERGENCY_ONLY_DWELLING", "ORPHAN_DATA_MISSING"] },
+];

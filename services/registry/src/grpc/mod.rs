@@ -102,10 +102,10 @@ impl Registry {
     }
 
     /// The applications of a page, each with everything it shows.
-    async fn load_all(&self, rows: &[store::ApplicationRow]) -> Result<Vec<pb::Application>, ApiError> {
+    async fn load_all(&self, rows: &[(i64, chrono::DateTime<chrono::Utc>)]) -> Result<Vec<pb::Application>, ApiError> {
         let mut applications = Vec::with_capacity(rows.len());
-        for row in rows {
-            applications.push(self.load(row.id).await?);
+        for (id, _) in rows {
+            applications.push(self.load(*id).await?);
         }
         Ok(applications)
     }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use platform::store::{Db, WriteTx, store_error};
 use platform::{ApiError, on_backend};
 
-use super::{After, Deadline, OPEN_STAGES};
+use super::Deadline;
 
 /// An application as it is filed.
 #[derive(Debug, Clone)]
@@ -336,50 +336,5 @@ pub async fn document_kinds(db: &Db, id: i64) -> Result<Vec<String>, ApiError> {
     .bind(id)
     .fetch_all(c)
     .await)
-    .map_err(store_error)
-}
-
-/// The conditions of a list of applications: `(column, value)` pairs, all of which hold.
-pub type Conditions = Vec<(&'static str, String)>;
-
-/// Applications matching `conditions`, newest first, after `after`.
-pub async fn list(db: &Db, conditions: &Conditions, after: After, limit: i64) -> Result<Vec<ApplicationRow>, ApiError> {
-    let mut sql = format!("SELECT {COLUMNS} FROM applications WHERE 1 = 1");
-    let mut n = 0;
-    for (column, _) in conditions {
-        n += 1;
-        sql.push_str(&format!(" AND {column} = ${n}"));
-    }
-    if after.is_some() {
-        sql.push_str(&format!(" AND (received_at < ${} OR (received_at = ${} AND id < ${}))", n + 1, n + 1, n + 2));
-    }
-    sql.push_str(&format!(" ORDER BY received_at DESC, id DESC LIMIT {limit}"));
-    on_backend!(db.reader(), |c| {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-        for (_, value) in conditions {
-            q = q.bind(value.clone());
-        }
-        if let Some((at, id)) = after {
-            q = q.bind(at).bind(id);
-        }
-        q.fetch_all(c).await
-    })
-    .map_err(store_error)
-}
-
-/// Open applications past their deadline at `now`, the longest overdue first.
-pub async fn overdue(db: &Db, now: DateTime<Utc>, after: After, limit: i64) -> Result<Vec<ApplicationRow>, ApiError> {
-    let page = if after.is_some() { " AND (deadline_due_at > $2 OR (deadline_due_at = $2 AND id > $3))" } else { "" };
-    let sql = format!(
-        "SELECT {COLUMNS} FROM applications WHERE stage IN {OPEN_STAGES} AND deadline_due_at < $1{page} \
-         ORDER BY deadline_due_at, id LIMIT {limit}"
-    );
-    on_backend!(db.reader(), |c| {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(now);
-        if let Some((at, id)) = after {
-            q = q.bind(at).bind(id);
-        }
-        q.fetch_all(c).await
-    })
     .map_err(store_error)
 }

@@ -10,12 +10,4 @@ pub use applications::*;
 pub use queue::*;
 pub use tasks::*;
 
-use chrono::{DateTime, Utc};
-
 pub use casework::history::{Deadline, EventRow, events};
-
-/// A page position: the last key of the previous page.
-pub type After = Option<(DateTime<Utc>, i64)>;
-
-/// The stages in which an application is still open.
-pub const OPEN_STAGES: &str = "('ACCEPTED', 'UNDER_REVIEW', 'RECONSIDERATION')";

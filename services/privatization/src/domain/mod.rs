@@ -1,0 +1,12 @@
+//! The privatization rules as plain values and functions (Annex 1; PR cl. 4, 9, 14): no tonic,
+//! no sqlx. Every rule names its clause.
+
+pub mod documents;
+pub mod fund;
+pub mod grounds;
+pub mod intake;
+pub mod offices;
+pub mod standard;
+
+pub use fund::{Fund, Stage};
+pub use grounds::Ground;
