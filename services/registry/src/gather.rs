@@ -7,8 +7,8 @@ use chrono::{Datelike, NaiveDate};
 use clients::{CaseRef, GatewayClient};
 use platform::ApiError;
 use proto::egov::gateway::v1 as pb;
-use tonic::{Code, Status};
-use tonic_types::StatusExt;
+pub use casework::gateway::from_gateway;
+use casework::gateway::{Read, restricted};
 
 use crate::domain::decision::{Citizenship, Facts, Ownership};
 
@@ -22,12 +22,6 @@ pub const MAJORITY_AGE: i32 = 18;
 #[derive(Debug, Clone)]
 pub struct StateData {
     gateway: GatewayClient,
-}
-
-/// What a restricted read found.
-enum Read<T> {
-    Found(T),
-    NoConsent,
 }
 
 impl StateData {
@@ -54,7 +48,7 @@ impl StateData {
     /// [A-ORPHAN]: whether the state systems hold the applicant's orphan data; without
     /// consent they cannot say, and the documents are asked.
     pub async fn orphan_data_held(&self, case: &CaseRef, iin: &str, on: NaiveDate) -> Result<bool, ApiError> {
-        let read = self.restricted(
+        let read = restricted(
             self.gateway
                 .get_social_status(case, pb::GetSocialStatusRequest { iin: iin.to_owned(), as_of: ymd(on) })
                 .await,
@@ -90,7 +84,7 @@ impl StateData {
             groups: Vec::new(),
         };
         let family = self.gateway.get_family(case, pb::GetFamilyRequest { iin: applicant.to_owned() }).await;
-        let members = match self.restricted(family, applicant)? {
+        let members = match restricted(family, applicant)? {
             Read::Found(f) => f.members,
             Read::NoConsent => {
                 facts.consent_missing.push(applicant.to_owned());
@@ -107,7 +101,7 @@ impl StateData {
                 .gateway
                 .list_dwellings(case, pb::ListDwellingsRequest { iin: iin.clone(), as_of: ymd(accepted_on) })
                 .await;
-            match self.restricted(dwellings, iin)? {
+            match restricted(dwellings, iin)? {
                 Read::Found(found) => facts.ownerships.extend(found.dwellings.iter().filter_map(|d| ownership(d, iin))),
                 Read::NoConsent => facts.consent_missing.push(iin.clone()),
             }
@@ -115,7 +109,7 @@ impl StateData {
                 .gateway
                 .get_social_status(case, pb::GetSocialStatusRequest { iin: iin.clone(), as_of: ymd(accepted_on) })
                 .await;
-            match self.restricted(status, iin)? {
+            match restricted(status, iin)? {
                 Read::Found(found) => facts.groups.extend(found.groups.into_iter().map(|g| g.code)),
                 Read::NoConsent => {
                     if !facts.consent_missing.contains(iin) {
@@ -129,13 +123,7 @@ impl StateData {
         Ok(facts)
     }
 
-    fn restricted<T>(&self, answer: Result<T, Status>, iin: &str) -> Result<Read<T>, ApiError> {
-        match answer {
-            Ok(found) => Ok(Read::Found(found)),
-            Err(s) if reason(&s).as_deref() == Some("CONSENT_MISSING") => Ok(Read::NoConsent),
-            Err(s) => Err(from_gateway(&s, iin)),
-        }
-    }
+
 }
 
 /// Whether a family member belongs to the household the rules weigh.
@@ -164,23 +152,4 @@ fn ownership(d: &pb::OwnedDwelling, owner: &str) -> Option<Ownership> {
 
 fn ymd(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
-}
-
-/// The stable reason of a gateway error.
-pub fn reason(status: &Status) -> Option<String> {
-    status.get_details_error_info().map(|info| info.reason)
-}
-
-/// A gateway error as the registry answers it: a person the register does not know is
-/// NOT_FOUND; anything else means the gateway could not answer now (UNAVAILABLE, retried).
-pub fn from_gateway(status: &Status, iin: &str) -> ApiError {
-    match status.code() {
-        Code::NotFound => {
-            ApiError::not_found("PERSON_NOT_FOUND", format!("{iin} is not in the population register")).meta("iin", iin)
-        }
-        code => ApiError::unavailable(
-            "GATEWAY_UNAVAILABLE",
-            format!("the e-government gateway did not answer ({code:?}: {}); try again later", status.message()),
-        ),
-    }
 }

@@ -6,9 +6,11 @@
 //! the `deadline_*` columns) and `application_events`.
 #![forbid(unsafe_code)]
 
+pub mod confirm;
 pub mod cutoffs;
 pub mod digest;
 pub mod fields;
+pub mod gateway;
 pub mod history;
 pub mod listing;
 pub mod paging;

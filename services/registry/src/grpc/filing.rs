@@ -5,7 +5,6 @@ use calendar::{Channel, DEFAULT_START, KAZAKHSTAN};
 use chrono::{DateTime, NaiveDate, Utc};
 use platform::store::{Command, request_hash};
 use platform::{ApiError, Principal};
-use proto::egov::gateway::v1 as gw;
 use proto::housing::common::v1 as common;
 use proto::housing::registry::v1 as pb;
 use sha2::{Digest, Sha256};
@@ -304,100 +303,20 @@ impl Registry {
         filing: &Filing,
         given: &[common::Confirmation],
     ) -> Result<Vec<ConfirmationRow>, ApiError> {
-        let signer = filing.representative.as_ref().map_or(filing.applicant.as_str(), |(i, _, _)| i.as_str());
-        if !given.iter().any(|c| c.signer.as_ref().is_some_and(|s| s.iin.trim() == signer)) {
-            return Err(ApiError::failed_precondition(
-                "CONFIRMATION_MISSING",
-                format!("the application must be confirmed by {signer} with an EDS or a one-time password over its signing digest"),
-            )
-            .precondition("CONFIRMATION", signer, "Annex 2 row 11(1), 11(3)")
-            .meta("signing_digest", filing.digest.clone()));
-        }
-        let mut rows = Vec::new();
-        for (i, c) in given.iter().enumerate() {
-            let who = c.signer.as_ref().map(|s| s.iin.trim().to_owned()).unwrap_or_default();
-            if who != signer && who != filing.applicant {
-                return Err(ApiError::invalid_argument(
-                    "CONFIRMATION_SIGNER_UNEXPECTED",
-                    "a confirmation by someone who does not file the application",
-                )
-                .field(format!("confirmations[{i}].signer.iin"), "the applicant or the representative"));
-            }
-            let gw = self.state.gateway();
-            let row = match &c.method {
-                Some(common::confirmation::Method::Eds(eds)) => {
-                    let verdict = gw
-                        .verify_signature(
-                            case,
-                            gw::VerifySignatureRequest {
-                                certificate: eds.certificate.clone(),
-                                signature: eds.signature.clone(),
-                                digest: filing.digest.clone(),
-                            },
-                        )
-                        .await
-                        .map_err(|s| crate::gather::from_gateway(&s, &who))?;
-                    let valid = verdict.result == i32::from(gw::VerificationResult::Valid) && verdict.signer_iin == who;
-                    if !valid {
-                        let result = gw::VerificationResult::try_from(verdict.result)
-                            .map(|r| r.as_str_name())
-                            .unwrap_or("UNKNOWN");
-                        return Err(ApiError::failed_precondition(
-                            "SIGNATURE_INVALID",
-                            format!("the EDS of {who} does not verify: {result}"),
-                        )
-                        .precondition("SIGNATURE", who.clone(), result)
-                        .meta("verdict", result)
-                        .meta("certificate_subject", verdict.signer_iin));
-                    }
-                    ConfirmationRow {
-                        signer_iin: who,
-                        method: "EDS".into(),
-                        certificate_serial: verdict.serial,
-                        verified_at: self.clock.now(),
-                    }
-                }
-                Some(common::confirmation::Method::Otp(otp)) => {
-                    let verdict = gw
-                        .verify_otp(
-                            case,
-                            gw::VerifyOtpRequest {
-                                iin: who.clone(),
-                                digest: filing.digest.clone(),
-                                code: otp.code.clone(),
-                            },
-                        )
-                        .await
-                        .map_err(|s| crate::gather::from_gateway(&s, &who))?;
-                    if verdict.result != i32::from(gw::OtpResult::Valid) {
-                        let result =
-                            gw::OtpResult::try_from(verdict.result).map(|r| r.as_str_name()).unwrap_or("UNKNOWN");
-                        return Err(ApiError::failed_precondition(
-                            "OTP_INVALID",
-                            format!("the one-time password of {who} does not verify: {result}"),
-                        )
-                        .precondition("OTP", who.clone(), result)
-                        .meta("verdict", result)
-                        .meta("attempts_left", verdict.attempts_left.to_string()));
-                    }
-                    ConfirmationRow {
-                        signer_iin: who,
-                        method: "OTP".into(),
-                        certificate_serial: String::new(),
-                        verified_at: self.clock.now(),
-                    }
-                }
-                None => {
-                    return Err(ApiError::invalid_argument(
-                        "CONFIRMATION_METHOD_REQUIRED",
-                        "a confirmation is an EDS or a one-time password",
-                    )
-                    .field(format!("confirmations[{i}]"), "eds or otp"));
-                }
-            };
-            rows.push(row);
-        }
-        Ok(rows)
+        let signer = filing.representative.as_ref().map_or(filing.applicant.clone(), |(i, _, _)| i.clone());
+        let allowed = [signer.clone(), filing.applicant.clone()];
+        let verified =
+            casework::confirm::verify(self.state.gateway(), case, &filing.digest, given, &[signer], &allowed).await?;
+        let now = self.clock.now();
+        Ok(verified
+            .into_iter()
+            .map(|v| ConfirmationRow {
+                signer_iin: v.signer_iin,
+                method: v.method.to_owned(),
+                certificate_serial: v.certificate_serial,
+                verified_at: now,
+            })
+            .collect())
     }
 }
 

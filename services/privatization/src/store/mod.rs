@@ -1,0 +1,346 @@
+//! Privatization's tables: the only place that writes SQL. Writes take the change's
+//! [`WriteTx`]; reads take the database's reader. The SQL text is the same on SQLite and
+//! PostgreSQL; the stage history is `casework`'s.
+
+use chrono::{DateTime, Utc};
+use platform::store::{Db, WriteTx, store_error};
+use platform::{ApiError, on_backend};
+
+pub use casework::history::{Deadline, EventRow, events, insert_event, record_stage};
+
+/// An application as it is filed.
+#[derive(Debug, Clone)]
+pub struct NewApplication {
+    pub applicant_iin: String,
+    /// The representative: IIN, basis code, basis reference.
+    pub representative: Option<(String, String, String)>,
+    pub channel: String,
+    pub office_id: Option<String>,
+    pub dwelling_id: String,
+    pub fund_kind: String,
+    pub settlement_kato: String,
+    pub received_at: DateTime<Utc>,
+    pub accepted_at: DateTime<Utc>,
+    pub accepted_on: String,
+    pub deadline: Deadline,
+    /// The documents: kind, media type, SHA-256, content.
+    pub documents: Vec<(String, String, String, Vec<u8>)>,
+    /// Who confirmed, and how (`EDS:<serial>` or `OTP`).
+    pub confirmed: Vec<(String, String)>,
+}
+
+/// An application as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ApplicationRow {
+    pub id: i64,
+    pub business_id: String,
+    pub applicant_iin: String,
+    pub representative_iin: Option<String>,
+    pub representative_basis: Option<String>,
+    pub representative_reference: Option<String>,
+    pub channel: String,
+    pub office_id: Option<String>,
+    pub dwelling_id: String,
+    pub fund_kind: String,
+    pub settlement_kato: String,
+    pub stage: String,
+    pub received_at: DateTime<Utc>,
+    pub accepted_at: DateTime<Utc>,
+    pub accepted_on: String,
+    pub deadline_term: i64,
+    pub deadline_unit: String,
+    pub deadline_counted_from: String,
+    pub deadline_counted_from_at: DateTime<Utc>,
+    pub deadline_due_date: String,
+    pub deadline_due_at: DateTime<Utc>,
+    pub deadline_clause: String,
+    pub deadline_calendar_version: String,
+    pub refusal_code: Option<String>,
+    pub refusal_reason: Option<String>,
+    pub decision_number: Option<String>,
+    pub decided_on: Option<String>,
+    pub price_tiyn: Option<i64>,
+    pub gratuitous: i64,
+    pub property_body_decision_number: Option<String>,
+    pub property_body_decided_on: Option<String>,
+    pub transfer_act_number: Option<String>,
+    pub registration_number: Option<String>,
+    pub contract_number: Option<String>,
+    pub transfer_due_date: Option<String>,
+    pub transfer_due_at: Option<DateTime<Utc>>,
+    pub transfer_calendar_version: Option<String>,
+    pub last_sequence: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ApplicationRow {
+    /// The stored deadline of the current stage.
+    pub fn deadline(&self) -> Deadline {
+        Deadline {
+            term: self.deadline_term,
+            unit: self.deadline_unit.clone(),
+            counted_from: self.deadline_counted_from.clone(),
+            counted_from_at: self.deadline_counted_from_at,
+            due_date: self.deadline_due_date.clone(),
+            due_at: self.deadline_due_at,
+            clause: self.deadline_clause.clone(),
+            calendar_version: self.deadline_calendar_version.clone(),
+        }
+    }
+}
+
+/// A stored finding.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct FindingRow {
+    pub code: String,
+    pub ground: Option<String>,
+    pub source: String,
+    pub person_iin: String,
+    pub detail: String,
+}
+
+const COLUMNS: &str = "id, business_id, applicant_iin, representative_iin, representative_basis, representative_reference, \
+    channel, office_id, dwelling_id, fund_kind, settlement_kato, stage, received_at, accepted_at, accepted_on, deadline_term, \
+    deadline_unit, deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, \
+    deadline_calendar_version, refusal_code, refusal_reason, decision_number, decided_on, price_tiyn, gratuitous, \
+    property_body_decision_number, property_body_decided_on, transfer_act_number, registration_number, contract_number, \
+    transfer_due_date, transfer_due_at, transfer_calendar_version, last_sequence, updated_at";
+
+/// Files an application at `ACCEPTED` with that first event (`reason`), its documents and who
+/// confirmed it; answers its id, or the id and stage of the case on the same dwelling that keeps
+/// it out (nothing is written then).
+pub async fn insert_application(
+    tx: &mut WriteTx,
+    new: &NewApplication,
+    reason: &str,
+) -> Result<Result<i64, (i64, String)>, ApiError> {
+    let now = tx.now();
+    let rep = new.representative.as_ref();
+    let business_id = format!("P-{}", uuid::Uuid::new_v4().simple().to_string()[..12].to_uppercase());
+    let d = &new.deadline;
+    // DO NOTHING, not an error: a failed statement would abort a PostgreSQL transaction.
+    let id: Option<i64> = on_backend!(tx.conn(), |c| sqlx::query_scalar(
+        "INSERT INTO applications (business_id, applicant_iin, representative_iin, representative_basis, \
+         representative_reference, channel, office_id, dwelling_id, fund_kind, settlement_kato, stage, received_at, \
+         accepted_at, accepted_on, deadline_term, deadline_unit, deadline_counted_from, deadline_counted_from_at, \
+         deadline_due_date, deadline_due_at, deadline_clause, deadline_calendar_version, last_sequence, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ACCEPTED', $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, $22) \
+         ON CONFLICT DO NOTHING RETURNING id"
+    )
+    .bind(&business_id)
+    .bind(&new.applicant_iin)
+    .bind(rep.map(|r| r.0.as_str()))
+    .bind(rep.map(|r| r.1.as_str()))
+    .bind(rep.map(|r| r.2.as_str()))
+    .bind(&new.channel)
+    .bind(new.office_id.as_deref())
+    .bind(&new.dwelling_id)
+    .bind(&new.fund_kind)
+    .bind(&new.settlement_kato)
+    .bind(new.received_at)
+    .bind(new.accepted_at)
+    .bind(&new.accepted_on)
+    .bind(d.term)
+    .bind(&d.unit)
+    .bind(&d.counted_from)
+    .bind(d.counted_from_at)
+    .bind(&d.due_date)
+    .bind(d.due_at)
+    .bind(&d.clause)
+    .bind(&d.calendar_version)
+    .bind(now)
+    .fetch_optional(c)
+    .await)
+    .map_err(store_error)?;
+    let Some(id) = id else {
+        let existing: (i64, String) = on_backend!(tx.conn(), |c| sqlx::query_as(
+            "SELECT id, stage FROM applications WHERE dwelling_id = $1 AND stage <> 'REFUSED' ORDER BY id LIMIT 1"
+        )
+        .bind(&new.dwelling_id)
+        .fetch_one(c)
+        .await)
+        .map_err(store_error)?;
+        return Ok(Err(existing));
+    };
+    insert_event(tx, id, 1, "ACCEPTED", reason, Some(&new.deadline)).await?;
+    for (seq, (kind, media, sha, content)) in new.documents.iter().enumerate() {
+        let seq = i64::try_from(seq).unwrap_or(i64::MAX);
+        on_backend!(tx.conn(), |c| sqlx::query(
+            "INSERT INTO documents (application_id, seq, kind, media_type, sha256, content) VALUES ($1, $2, $3, $4, $5, $6)"
+        )
+        .bind(id)
+        .bind(seq)
+        .bind(kind)
+        .bind(media)
+        .bind(sha)
+        .bind(content)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(store_error)?;
+    }
+    for (iin, how) in &new.confirmed {
+        on_backend!(tx.conn(), |c| sqlx::query(
+            "INSERT INTO family_members (application_id, iin, confirmed_with) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+        )
+        .bind(id)
+        .bind(iin)
+        .bind(how)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(store_error)?;
+    }
+    Ok(Ok(id))
+}
+
+/// A result column an official's act fills in (row 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// The property body's decision number.
+    PropertyBodyDecisionNumber,
+    /// The day of the property body's decision.
+    PropertyBodyDecidedOn,
+    /// The transfer act's number.
+    TransferActNumber,
+    /// The registration's number.
+    RegistrationNumber,
+    /// The contract's number.
+    ContractNumber,
+}
+
+impl Column {
+    fn name(self) -> &'static str {
+        match self {
+            Column::PropertyBodyDecisionNumber => "property_body_decision_number",
+            Column::PropertyBodyDecidedOn => "property_body_decided_on",
+            Column::TransferActNumber => "transfer_act_number",
+            Column::RegistrationNumber => "registration_number",
+            Column::ContractNumber => "contract_number",
+        }
+    }
+}
+
+/// Fills in a result column.
+pub async fn set(tx: &mut WriteTx, id: i64, column: Column, value: &str) -> Result<(), ApiError> {
+    let sql = format!("UPDATE applications SET {} = $2 WHERE id = $1", column.name());
+    on_backend!(tx.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(id)
+        .bind(value)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Records the commission's decision to privatize: its number and day, the price [A-PRICE]
+/// and the gratuitous flag [A-P11].
+pub async fn set_decision(tx: &mut WriteTx, id: i64, number: &str, day: &str, price: i64, gratuitous: bool) -> Result<(), ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "UPDATE applications SET decision_number = $2, decided_on = $3, price_tiyn = $4, gratuitous = $5 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(number)
+    .bind(day)
+    .bind(price)
+    .bind(i64::from(gratuitous))
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Records the whole transfer's deadline (republican fund, row 4(3)).
+pub async fn set_transfer_deadline(tx: &mut WriteTx, id: i64, d: &Deadline) -> Result<(), ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "UPDATE applications SET transfer_due_date = $2, transfer_due_at = $3, transfer_calendar_version = $4 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(&d.due_date)
+    .bind(d.due_at)
+    .bind(&d.calendar_version)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Records the refusal's ground, or clears it.
+pub async fn set_refusal(tx: &mut WriteTx, id: i64, refusal: Option<(&str, &str)>) -> Result<(), ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query("UPDATE applications SET refusal_code = $2, refusal_reason = $3 WHERE id = $1")
+        .bind(id)
+        .bind(refusal.map(|r| r.0))
+        .bind(refusal.map(|r| r.1))
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Appends findings to the case.
+pub async fn add_findings(tx: &mut WriteTx, id: i64, findings: &[FindingRow]) -> Result<(), ApiError> {
+    for f in findings {
+        on_backend!(tx.conn(), |c| sqlx::query(
+            "INSERT INTO findings (application_id, seq, code, ground, source, person_iin, detail) \
+             VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM findings WHERE application_id = $1), $2, $3, $4, $5, $6)"
+        )
+        .bind(id)
+        .bind(&f.code)
+        .bind(f.ground.as_deref())
+        .bind(&f.source)
+        .bind(&f.person_iin)
+        .bind(&f.detail)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(store_error)?;
+    }
+    Ok(())
+}
+
+/// One application, read inside a change.
+pub async fn application_in(tx: &mut WriteTx, id: i64) -> Result<Option<ApplicationRow>, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
+    on_backend!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
+        .map_err(store_error)
+}
+
+/// One application.
+pub async fn application(db: &Db, id: i64) -> Result<Option<ApplicationRow>, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
+    on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
+        .map_err(store_error)
+}
+
+/// An application's findings, in order.
+pub async fn findings(db: &Db, id: i64) -> Result<Vec<FindingRow>, ApiError> {
+    on_backend!(db.reader(), |c| sqlx::query_as(
+        "SELECT code, ground, source, person_iin, detail FROM findings WHERE application_id = $1 ORDER BY seq"
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await)
+    .map_err(store_error)
+}
+
+/// Who confirmed an application.
+pub async fn family(db: &Db, id: i64) -> Result<Vec<String>, ApiError> {
+    on_backend!(db.reader(), |c| sqlx::query_scalar("SELECT iin FROM family_members WHERE application_id = $1 ORDER BY iin")
+        .bind(id)
+        .fetch_all(c)
+        .await)
+    .map_err(store_error)
+}
+
+/// The kinds of an application's documents, in the order filed.
+pub async fn document_kinds(db: &Db, id: i64) -> Result<Vec<String>, ApiError> {
+    on_backend!(db.reader(), |c| sqlx::query_scalar("SELECT kind FROM documents WHERE application_id = $1 ORDER BY seq")
+        .bind(id)
+        .fetch_all(c)
+        .await)
+    .map_err(store_error)
+}
