@@ -11,9 +11,9 @@ use clients::{CaseRef, GatewayClient};
 use platform::ApiError;
 use proto::egov::gateway::v1 as pb;
 
+use crate::domain::Fund;
 use crate::domain::documents::{Declared, Held, Relation};
 use crate::domain::intake::{CourtDecision, Facts, Tenancy};
-use crate::domain::Fund;
 
 /// The purpose the exchange envelope names (Annex 1 row 9).
 pub const PURPOSE: &str = "Annex 1 row 9: privatization of a state-fund dwelling";
@@ -49,11 +49,20 @@ impl StateData {
     /// The person, NOT_FOUND when the register does not know them.
     pub async fn person(&self, case: &CaseRef, iin: &str) -> Result<pb::Person, ApiError> {
         let answer = self.gateway.get_person(case, pb::GetPersonRequest { iin: iin.to_owned() }).await;
-        answer.map_err(|s| from_gateway(&s, iin))?.person.ok_or_else(|| ApiError::internal("the gateway answered no person"))
+        answer
+            .map_err(|s| from_gateway(&s, iin))?
+            .person
+            .ok_or_else(|| ApiError::internal("the gateway answered no person"))
     }
 
     /// Every fact filing weighs, on `day`.
-    pub async fn gather(&self, case: &CaseRef, applicant: &str, declared: &[Declared], day: NaiveDate) -> Result<Gathered, ApiError> {
+    pub async fn gather(
+        &self,
+        case: &CaseRef,
+        applicant: &str,
+        declared: &[Declared],
+        day: NaiveDate,
+    ) -> Result<Gathered, ApiError> {
         let mut out = Gathered::default();
         let as_of = day.to_string();
         let who = || applicant.to_owned();
@@ -116,14 +125,16 @@ impl StateData {
                 return Ok(());
             }
         };
-        let born = |m: &pb::FamilyMember| NaiveDate::parse_from_str(&m.birth_date, "%Y-%m-%d").unwrap_or(NaiveDate::MIN);
+        let born =
+            |m: &pb::FamilyMember| NaiveDate::parse_from_str(&m.birth_date, "%Y-%m-%d").unwrap_or(NaiveDate::MIN);
         let alive = members.iter().filter(|m| m.death_date.is_empty());
         out.held.spouses = alive
             .clone()
             .filter(|m| m.relation == pb::Relation::Spouse as i32)
             .map(|m| (m.iin.clone(), born(m)))
             .collect();
-        out.held.children = alive.filter(|m| m.relation == pb::Relation::Child as i32).map(|m| (m.iin.clone(), born(m))).collect();
+        out.held.children =
+            alive.filter(|m| m.relation == pb::Relation::Child as i32).map(|m| (m.iin.clone(), born(m))).collect();
         Ok(())
     }
 }

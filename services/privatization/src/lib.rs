@@ -1,26 +1,34 @@
 //! Privatization of dwellings from the state housing fund (Annex 1; PR cl. 4, 9, 14), provided
-//! by the local executive bodies through the State Corporation and the e-government portal.
-//!
-//! The contract is declared; its methods answer UNIMPLEMENTED until the privatization issue
-//! lands. The caller table below is already the one that service enforces.
+//! by the local executive bodies through the State Corporation and the e-government portal:
+//! applications confirmed by the tenant's whole adult family, intake from the state systems'
+//! data, the housing commission's decision, the transfer between funds and the contract.
 #![forbid(unsafe_code)]
 
-use platform::principal::Allow::{self, Official, Subsystem as From};
-use platform::store::{NO_MIGRATIONS, StoreSpec};
-use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S};
-use proto::housing::privatization::v1::privatization_service_server::PrivatizationServiceServer;
+pub mod domain;
+pub mod gather;
+pub mod grpc;
+pub mod reporting;
+pub mod store;
 
-/// The service's database: the platform's tables (audit, idempotency, outbox, jobs) until its
-/// own tables land with its issue.
-pub const STORE: StoreSpec = StoreSpec {
-    service: "privatization",
-    subsystem: S::Privatization,
-    sqlite: &NO_MIGRATIONS,
-    postgres: &NO_MIGRATIONS,
-};
+use clients::{CallPolicy, ChannelPool, GatewayClient};
+use platform::principal::Allow::{self, Official, Subsystem as From};
+use platform::store::StoreSpec;
+use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S, tuned};
+use proto::housing::privatization::v1::privatization_service_server::PrivatizationServiceServer;
+use sqlx::migrate::Migrator;
+
+static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The service's database.
+pub const STORE: StoreSpec =
+    StoreSpec { service: "privatization", subsystem: S::Privatization, sqlite: &SQLITE, postgres: &POSTGRES };
 
 /// The address the separate binary binds by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50052";
+
+/// Channels to the gateway.
+const GATEWAY_CHANNELS: usize = 2;
 
 /// Anyone who shows the service's status to the applicant (Annex 1 row 11(2)).
 const STATUS_READERS: &[Allow] = &[
@@ -34,9 +42,20 @@ const STATUS_READERS: &[Allow] = &[
 
 /// Adds the privatization service to a server.
 pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
-    ctx.start_store(STORE, |jobs| jobs).await?;
+    let pool = ChannelPool::lazy(&ctx.endpoint(S::Gateway), GATEWAY_CHANNELS)
+        .map_err(|e| ApiError::internal(format!("the gateway's endpoint: {e}")))?;
+    let gateway = GatewayClient::new(pool, S::Privatization.as_str(), CallPolicy::default());
+    let db = ctx.start_store(STORE, |jobs| jobs).await?;
+    let service = grpc::Privatization::new(grpc::Deps {
+        db,
+        calendar: ctx.calendar.clone(),
+        clock: ctx.clock.clone(),
+        state: gather::StateData::new(gateway),
+        limits: (ctx.config.document_max_bytes, ctx.config.documents_max_bytes),
+        shutdown: ctx.shutdown_signal(),
+    });
     services
-        .add_pending::<PrivatizationServiceServer<()>>()
+        .add(tuned!(PrivatizationServiceServer::new(service), ctx))
         .method(
             "GetServiceStandard",
             &[From(S::EgovPortal), From(S::StateCorporation), From(S::ContactCentre), From(S::Complaints)],
@@ -60,15 +79,11 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         .method("ListOverdue", &[Official(S::Privatization, Role::AkimatOfficial), From(S::Complaints)])
         // DESIGN.md "Cases, deadlines and evidence": only the complaints service reopens a case.
         .method("ReconsiderApplication", &[From(S::Complaints)])
+        // Annex 1 row 4: each stage is closed by the official whose act it is.
         .method("RecordCommissionDecision", &[Official(S::Privatization, Role::HousingCommission)])
-        .method(
-            "RecordTransferStep",
-            &[
-                Official(S::Privatization, Role::PropertyBodyOfficial),
-                Official(S::Privatization, Role::RegisteringBodyOfficial),
-                Official(S::Privatization, Role::AkimatOfficial),
-            ],
-        )
-        .method("RecordContract", &[Official(S::Privatization, Role::AkimatOfficial)]);
+        .method("RecordPropertyBodyDecision", &[Official(S::Privatization, Role::PropertyBodyOfficial)])
+        .method("RecordTransferAct", &[Official(S::Privatization, Role::AkimatOfficial)])
+        .method("RecordStateRegistration", &[Official(S::Privatization, Role::RegisteringBodyOfficial)])
+        .method("SignContract", &[Official(S::Privatization, Role::AkimatOfficial)]);
     Ok(())
 }

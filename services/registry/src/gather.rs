@@ -3,12 +3,12 @@
 //! reads leave no trace here; a gateway that does not answer fails the gathering, and the
 //! application waits to be decided when it is back.
 
+pub use casework::gateway::from_gateway;
+use casework::gateway::{Read, restricted};
 use chrono::{Datelike, NaiveDate};
 use clients::{CaseRef, GatewayClient};
 use platform::ApiError;
 use proto::egov::gateway::v1 as pb;
-pub use casework::gateway::from_gateway;
-use casework::gateway::{Read, restricted};
 
 use crate::domain::decision::{Citizenship, Facts, Ownership};
 
@@ -122,8 +122,6 @@ impl StateData {
         facts.groups.dedup();
         Ok(facts)
     }
-
-
 }
 
 /// Whether a family member belongs to the household the rules weigh.

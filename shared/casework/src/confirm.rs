@@ -64,7 +64,8 @@ pub async fn verify(
                 };
                 let verdict = gateway.verify_signature(case, request).await.map_err(|s| from_gateway(&s, &who))?;
                 if verdict.result != i32::from(gw::VerificationResult::Valid) || verdict.signer_iin != who {
-                    let result = gw::VerificationResult::try_from(verdict.result).map_or("UNKNOWN", |r| r.as_str_name());
+                    let result =
+                        gw::VerificationResult::try_from(verdict.result).map_or("UNKNOWN", |r| r.as_str_name());
                     return Err(ApiError::failed_precondition(
                         "SIGNATURE_INVALID",
                         format!("the EDS of {who} does not verify: {result}"),
@@ -76,7 +77,8 @@ pub async fn verify(
                 Verified { signer_iin: who, method: "EDS", certificate_serial: verdict.serial }
             }
             Some(common::confirmation::Method::Otp(otp)) => {
-                let request = gw::VerifyOtpRequest { iin: who.clone(), digest: digest.to_owned(), code: otp.code.clone() };
+                let request =
+                    gw::VerifyOtpRequest { iin: who.clone(), digest: digest.to_owned(), code: otp.code.clone() };
                 let verdict = gateway.verify_otp(case, request).await.map_err(|s| from_gateway(&s, &who))?;
                 if verdict.result != i32::from(gw::OtpResult::Valid) {
                     let result = gw::OtpResult::try_from(verdict.result).map_or("UNKNOWN", |r| r.as_str_name());

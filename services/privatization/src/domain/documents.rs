@@ -118,9 +118,14 @@ fn need(kinds: &'static [&'static str], clause: &'static str, reason: impl Into<
 /// again: the copy may be asked then, and the reason says so.
 fn missing_record(kind: &str, iin: &str, registered_on: NaiveDate, cutoff: (i32, u32, u32)) -> String {
     if registered_on > date(cutoff) {
-        format!("the {kind} record of {iin} ({registered_on}) should be in the state systems but stays missing after a retry [A-CUTOFF]")
+        format!(
+            "the {kind} record of {iin} ({registered_on}) should be in the state systems but stays missing after a retry [A-CUTOFF]"
+        )
     } else {
-        format!("no {kind} record of {iin}: registered on {registered_on}, before the state systems' cut-off {}", date(cutoff))
+        format!(
+            "no {kind} record of {iin}: registered on {registered_on}, before the state systems' cut-off {}",
+            date(cutoff)
+        )
     }
 }
 
@@ -153,13 +158,21 @@ pub fn needs(declared: &[Declared], held: &Held, claims: Claims) -> Vec<Need> {
         out.push(need(&["FREE_OF_CHARGE_RIGHT"], "Annex 1 row 9(5)", "no state system holds the right of Art. 13(8)"));
     }
     if claims.service_dwelling && !employed(SERVICE_CATEGORIES) {
-        out.push(need(&["EMPLOYMENT_CERTIFICATE"], "Annex 1 row 9(6)", "no employment record of a category of row 9(6)"));
+        out.push(need(
+            &["EMPLOYMENT_CERTIFICATE"],
+            "Annex 1 row 9(6)",
+            "no employment record of a category of row 9(6)",
+        ));
     }
     if claims.cosmonaut && !employed(COSMONAUT_CATEGORIES) {
         out.push(need(&["COSMONAUT_STATUS"], "Annex 1 row 9(7)", "no record of the cosmonaut's status"));
     }
     if claims.gratuitous && !held.groups.iter().any(|g| GRATUITOUS_GROUPS.contains(&g.as_str())) {
-        out.push(need(&["GRATUITOUS_CATEGORY_PROOF"], "Annex 1 row 9(9)", "the state systems do not confirm the category [A-P11]"));
+        out.push(need(
+            &["GRATUITOUS_CATEGORY_PROOF"],
+            "Annex 1 row 9(9)",
+            "the state systems do not confirm the category [A-P11]",
+        ));
     }
     out
 }
@@ -200,7 +213,7 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    fn kinds(needs: &[Need]) -> Vec<&str> {
+    fn kinds(needs: &[Need]) -> Vec<&'static str> {
         needs.iter().flat_map(|n| n.kinds.iter().copied()).collect()
     }
 
@@ -212,16 +225,37 @@ mod tests {
 
     #[test]
     fn at_16_a_copy_is_asked_only_where_the_state_systems_hold_no_record() {
-        let child = Declared { iin: "120110500001".into(), relation: Relation::Child, registered_on: d(2012, 1, 10), born: d(2012, 1, 10) };
-        let spouse = Declared { iin: "800101400002".into(), relation: Relation::Spouse, registered_on: d(2005, 5, 5), born: d(1980, 1, 1) };
+        let child = Declared {
+            iin: "120110500001".into(),
+            relation: Relation::Child,
+            registered_on: d(2012, 1, 10),
+            born: d(2012, 1, 10),
+        };
+        let spouse = Declared {
+            iin: "800101400002".into(),
+            relation: Relation::Spouse,
+            registered_on: d(2005, 5, 5),
+            born: d(1980, 1, 1),
+        };
         let held = Held { children: vec![(child.iin.clone(), child.born)], ..Held::default() };
         let n = needs(&[child.clone(), spouse], &held, Claims::default());
         assert!(!kinds(&n).contains(&"BIRTH_CERTIFICATE"), "the birth record is held");
-        let marriage = n.iter().find(|x| x.kinds == ["MARRIAGE_CERTIFICATE"]).expect("the marriage of 2005 is not held");
+        let marriage =
+            n.iter().find(|x| x.kinds == ["MARRIAGE_CERTIFICATE"]).expect("the marriage of 2005 is not held");
         assert!(marriage.reason.contains("before the state systems' cut-off 2008-06-01"));
-        let elder = Declared { iin: "050303600001".into(), relation: Relation::Child, registered_on: d(2005, 3, 3), born: d(2005, 3, 3) };
+        let elder = Declared {
+            iin: "050303600001".into(),
+            relation: Relation::Child,
+            registered_on: d(2005, 3, 3),
+            born: d(2005, 3, 3),
+        };
         assert!(kinds(&needs(&[elder], &Held::default(), Claims::default())).contains(&"BIRTH_CERTIFICATE"));
-        let recognized = Declared { iin: "700101300001".into(), relation: Relation::Recognized, registered_on: d(2020, 1, 1), born: d(1970, 1, 1) };
+        let recognized = Declared {
+            iin: "700101300001".into(),
+            relation: Relation::Recognized,
+            registered_on: d(2020, 1, 1),
+            born: d(1970, 1, 1),
+        };
         let held = Held { recognized: vec![recognized.iin.clone()], ..Held::default() };
         assert!(!kinds(&needs(&[recognized], &held, Claims::default())).contains(&"COURT_RECOGNITION_DECISION"));
     }
@@ -233,14 +267,18 @@ mod tests {
         for k in ["FREE_OF_CHARGE_RIGHT", "EMPLOYMENT_CERTIFICATE", "COSMONAUT_STATUS", "GRATUITOUS_CATEGORY_PROOF"] {
             assert!(all.contains(&k), "{k}");
         }
-        let held = Held { employment: vec!["CIVIL_SERVANT".into()], groups: vec!["GPW_VETERAN".into()], ..Held::default() };
+        let held =
+            Held { employment: vec!["CIVIL_SERVANT".into()], groups: vec!["GPW_VETERAN".into()], ..Held::default() };
         let fewer = kinds(&needs(&[], &held, claims));
         assert!(!fewer.contains(&"EMPLOYMENT_CERTIFICATE") && !fewer.contains(&"GRATUITOUS_CATEGORY_PROOF"));
     }
 
     #[test]
     fn at_17_every_adult_family_member_confirms() {
-        let held = Held { children: vec![("000000000001".into(), d(2004, 1, 1)), ("000000000002".into(), d(2012, 1, 1))], ..Held::default() };
+        let held = Held {
+            children: vec![("000000000001".into(), d(2004, 1, 1)), ("000000000002".into(), d(2012, 1, 1))],
+            ..Held::default()
+        };
         let who = confirmers("791028302728", &[], &held, d(2026, 4, 14));
         assert_eq!(who, ["791028302728", "000000000001"]);
     }

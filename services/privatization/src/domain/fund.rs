@@ -144,18 +144,26 @@ pub const CONTRACT_TERM: Term = Term::working_days(5);
 pub fn term(fund: Fund, stage: Stage) -> Option<(Term, &'static str, String)> {
     let clause = fund.clause();
     match stage {
-        Stage::Accepted | Stage::Reconsideration => {
-            Some((COMMISSION_TERM, "APPLICATION_ACCEPTED", format!("{clause}, stages 1-2; [A-SC-TRANSIT], [A-START-ACCEPT]")))
+        Stage::Accepted | Stage::Reconsideration => Some((
+            COMMISSION_TERM,
+            "APPLICATION_ACCEPTED",
+            format!("{clause}, stages 1-2; [A-SC-TRANSIT], [A-START-ACCEPT]"),
+        )),
+        Stage::PropertyBodyDecision => {
+            Some((PROPERTY_BODY_TERM, "COMMISSION_DECISION", format!("{clause}, stage 3(a)")))
         }
-        Stage::PropertyBodyDecision => Some((PROPERTY_BODY_TERM, "COMMISSION_DECISION", format!("{clause}, stage 3(a)"))),
-        Stage::TransferAct => Some((TRANSFER_TERM, "COMMISSION_DECISION", format!("{clause}, stage 3: the whole transfer"))),
+        Stage::TransferAct => {
+            Some((TRANSFER_TERM, "COMMISSION_DECISION", format!("{clause}, stage 3: the whole transfer")))
+        }
         Stage::Registration => match fund {
             Fund::RepublicanEntity => {
                 Some((REGISTRATION_TERM, "PROPERTY_BODY_DECISION", format!("{clause}, stage 3(c); [A-REG-START]")))
             }
             _ => Some((REGISTRATION_TERM, "COMMISSION_DECISION", format!("{clause}, stage 3"))),
         },
-        Stage::Contract => Some((CONTRACT_TERM, "PREVIOUS_STAGE_COMPLETED", format!("{clause}, contract; [A-P-CONTRACT]"))),
+        Stage::Contract => {
+            Some((CONTRACT_TERM, "PREVIOUS_STAGE_COMPLETED", format!("{clause}, contract; [A-P-CONTRACT]")))
+        }
         Stage::Completed | Stage::Refused => None,
     }
 }
@@ -166,14 +174,16 @@ mod tests {
 
     #[test]
     fn annex_1_row_4_each_fund_goes_its_own_way_to_the_contract() {
-        let path = |fund: Fund, acts: &[Act]| {
-            acts.iter().try_fold(Stage::Accepted, |at, act| fund.after(at, *act)).unwrap()
-        };
+        let path =
+            |fund: Fund, acts: &[Act]| acts.iter().try_fold(Stage::Accepted, |at, act| fund.after(at, *act)).unwrap();
         use Act::*;
         assert_eq!(path(Fund::Communal, &[CommissionDecision, Contract]), Stage::Completed);
         assert_eq!(path(Fund::CommunalEntity, &[CommissionDecision, StateRegistration, Contract]), Stage::Completed);
         assert_eq!(
-            path(Fund::RepublicanEntity, &[CommissionDecision, PropertyBodyDecision, TransferAct, StateRegistration, Contract]),
+            path(
+                Fund::RepublicanEntity,
+                &[CommissionDecision, PropertyBodyDecision, TransferAct, StateRegistration, Contract]
+            ),
             Stage::Completed
         );
     }

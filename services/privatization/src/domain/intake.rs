@@ -66,9 +66,11 @@ pub fn check(facts: &Facts, dwelling_id: &str, fund: Fund) -> Vec<Finding> {
     }
     for decision in &facts.court {
         out.push(match decision {
-            CourtDecision::ActivityBan => {
-                finding("COURT_ACTIVITY_BAN", Some(Ground::CourtActivityBan), "a court decision in force bans the activity".into())
-            }
+            CourtDecision::ActivityBan => finding(
+                "COURT_ACTIVITY_BAN",
+                Some(Ground::CourtActivityBan),
+                "a court decision in force bans the activity".into(),
+            ),
             CourtDecision::SpecialRightDeprivation => finding(
                 "COURT_SPECIAL_RIGHT_DEPRIVED",
                 Some(Ground::CourtSpecialRightDeprived),
@@ -81,7 +83,9 @@ pub fn check(facts: &Facts, dwelling_id: &str, fund: Fund) -> Vec<Finding> {
     }
     let nonconforming = Some(Ground::Nonconforming);
     match &facts.tenancy {
-        None => out.push(finding("NOT_TENANT", nonconforming, "the akimat's records show no state-fund tenancy".into())),
+        None => {
+            out.push(finding("NOT_TENANT", nonconforming, "the akimat's records show no state-fund tenancy".into()))
+        }
         Some(t) if t.dwelling_id != dwelling_id => out.push(finding(
             "NOT_TENANT",
             nonconforming,
@@ -132,9 +136,15 @@ mod tests {
 
     #[test]
     fn annex_1_row_10_2_not_tenant_fund_mismatch_arrears() {
-        assert_eq!(refusal(&check(&Facts::default(), "D-1", Fund::Communal)), Some((Ground::Nonconforming, "NOT_TENANT")));
+        assert_eq!(
+            refusal(&check(&Facts::default(), "D-1", Fund::Communal)),
+            Some((Ground::Nonconforming, "NOT_TENANT"))
+        );
         assert_eq!(refusal(&check(&tenant(), "D-2", Fund::Communal)), Some((Ground::Nonconforming, "NOT_TENANT")));
-        assert_eq!(refusal(&check(&tenant(), "D-1", Fund::RepublicanEntity)), Some((Ground::Nonconforming, "FUND_MISMATCH")));
+        assert_eq!(
+            refusal(&check(&tenant(), "D-1", Fund::RepublicanEntity)),
+            Some((Ground::Nonconforming, "FUND_MISMATCH"))
+        );
         let mut owing = tenant();
         owing.tenancy.as_mut().unwrap().arrears_tiyn = 100;
         assert_eq!(refusal(&check(&owing, "D-1", Fund::Communal)), Some((Ground::Nonconforming, "TENANCY_ARREARS")));
@@ -142,7 +152,10 @@ mod tests {
 
     #[test]
     fn a_decision_order_consent_before_court_before_nonconformity() {
-        let mut f = Facts { court: vec![CourtDecision::SpecialRightDeprivation, CourtDecision::ActivityBan], ..Facts::default() };
+        let mut f = Facts {
+            court: vec![CourtDecision::SpecialRightDeprivation, CourtDecision::ActivityBan],
+            ..Facts::default()
+        };
         assert_eq!(refusal(&check(&f, "D-1", Fund::Communal)).unwrap().0, Ground::CourtActivityBan);
         f.consent_missing.push("791028302728".into());
         assert_eq!(refusal(&check(&f, "D-1", Fund::Communal)).unwrap().0, Ground::NoPersonalDataConsent);

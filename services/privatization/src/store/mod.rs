@@ -236,7 +236,14 @@ pub async fn set(tx: &mut WriteTx, id: i64, column: Column, value: &str) -> Resu
 
 /// Records the commission's decision to privatize: its number and day, the price [A-PRICE]
 /// and the gratuitous flag [A-P11].
-pub async fn set_decision(tx: &mut WriteTx, id: i64, number: &str, day: &str, price: i64, gratuitous: bool) -> Result<(), ApiError> {
+pub async fn set_decision(
+    tx: &mut WriteTx,
+    id: i64,
+    number: &str,
+    day: &str,
+    price: i64,
+    gratuitous: bool,
+) -> Result<(), ApiError> {
     on_backend!(tx.conn(), |c| sqlx::query(
         "UPDATE applications SET decision_number = $2, decided_on = $3, price_tiyn = $4, gratuitous = $5 WHERE id = $1"
     )
@@ -270,13 +277,15 @@ pub async fn set_transfer_deadline(tx: &mut WriteTx, id: i64, d: &Deadline) -> R
 
 /// Records the refusal's ground, or clears it.
 pub async fn set_refusal(tx: &mut WriteTx, id: i64, refusal: Option<(&str, &str)>) -> Result<(), ApiError> {
-    on_backend!(tx.conn(), |c| sqlx::query("UPDATE applications SET refusal_code = $2, refusal_reason = $3 WHERE id = $1")
-        .bind(id)
-        .bind(refusal.map(|r| r.0))
-        .bind(refusal.map(|r| r.1))
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "UPDATE applications SET refusal_code = $2, refusal_reason = $3 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(refusal.map(|r| r.0))
+    .bind(refusal.map(|r| r.1))
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
     .map_err(store_error)?;
     Ok(())
 }
@@ -329,18 +338,22 @@ pub async fn findings(db: &Db, id: i64) -> Result<Vec<FindingRow>, ApiError> {
 
 /// Who confirmed an application.
 pub async fn family(db: &Db, id: i64) -> Result<Vec<String>, ApiError> {
-    on_backend!(db.reader(), |c| sqlx::query_scalar("SELECT iin FROM family_members WHERE application_id = $1 ORDER BY iin")
-        .bind(id)
-        .fetch_all(c)
-        .await)
+    on_backend!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT iin FROM family_members WHERE application_id = $1 ORDER BY iin"
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await)
     .map_err(store_error)
 }
 
 /// The kinds of an application's documents, in the order filed.
 pub async fn document_kinds(db: &Db, id: i64) -> Result<Vec<String>, ApiError> {
-    on_backend!(db.reader(), |c| sqlx::query_scalar("SELECT kind FROM documents WHERE application_id = $1 ORDER BY seq")
-        .bind(id)
-        .fetch_all(c)
-        .await)
+    on_backend!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT kind FROM documents WHERE application_id = $1 ORDER BY seq"
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await)
     .map_err(store_error)
 }

@@ -1,0 +1,187 @@
+//! The "personal cabinet" view of a case (Annex 1 row 11(2)): one application, lists, its
+//! history and a live watch; the overdue list; and reconsideration after an upheld complaint.
+
+use calendar::DEFAULT_START;
+use casework::listing::Field;
+use platform::store::{Command, request_hash};
+use platform::{ApiError, Principal};
+use proto::housing::privatization::v1 as pb;
+use tonic::Request;
+
+use super::convert::{self, application_name, id_of};
+use super::{Privatization, calendar_error, not_found};
+use crate::domain::Fund;
+use crate::domain::fund::{self, Stage};
+use crate::reporting;
+use crate::store::{self, Deadline};
+
+const RECONSIDER: &str = "/kz.housing.privatization.v1.PrivatizationService/ReconsiderApplication";
+
+/// The fields `ListApplications` filters on.
+const FILTER: &[Field] = &[
+    Field {
+        name: "stage",
+        values: &[
+            "ACCEPTED",
+            "PROPERTY_BODY_DECISION",
+            "TRANSFER_ACT",
+            "REGISTRATION",
+            "CONTRACT",
+            "COMPLETED",
+            "REFUSED",
+            "RECONSIDERATION",
+        ],
+    },
+    Field { name: "applicant_iin", values: &[] },
+    Field { name: "settlement_kato", values: &[] },
+    Field { name: "fund_kind", values: &["FUND_COMMUNAL", "FUND_COMMUNAL_ENTITY", "FUND_REPUBLICAN_ENTITY"] },
+];
+
+impl Privatization {
+    /// The application `name` names, if the caller may see it: a person acting through the
+    /// portal sees their own applications and those they filed for others.
+    async fn visible(&self, principal: &Principal, name: &str) -> Result<i64, ApiError> {
+        let id = id_of(name, "privatization/applications", "name")?;
+        let row = store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?;
+        if let Some(user) = &principal.user_iin
+            && *user != row.applicant_iin
+            && row.representative_iin.as_deref() != Some(user.as_str())
+        {
+            return Err(ApiError::permission_denied("NOT_YOUR_APPLICATION", "the application is another person's")
+                .meta("name", name.to_owned()));
+        }
+        Ok(id)
+    }
+
+    async fn load_all(&self, rows: &[(i64, chrono::DateTime<chrono::Utc>)]) -> Result<Vec<pb::Application>, ApiError> {
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, _) in rows {
+            out.push(self.load(*id).await?);
+        }
+        Ok(out)
+    }
+
+    pub(super) async fn get(
+        &self,
+        r: Request<pb::GetApplicationRequest>,
+    ) -> Result<pb::GetApplicationResponse, ApiError> {
+        let id = self.visible(&Principal::of(&r), &r.get_ref().name).await?;
+        Ok(pb::GetApplicationResponse { application: Some(self.load(id).await?) })
+    }
+
+    pub(super) async fn list(&self, r: pb::ListApplicationsRequest) -> Result<pb::ListApplicationsResponse, ApiError> {
+        let limit = convert::page_size(r.page_size)?;
+        let after = convert::after(&r.page_token)?;
+        let conditions = casework::listing::filter(&r.filter, FILTER)?;
+        let rows = casework::listing::newest(&self.db, &conditions, after, limit + 1).await?;
+        let (page, next) = convert::paged(rows, limit, |(id, at)| convert::page_token(*at, *id));
+        Ok(pb::ListApplicationsResponse { applications: self.load_all(&page).await?, next_page_token: next })
+    }
+
+    pub(super) async fn list_events(
+        &self,
+        r: Request<pb::ListApplicationEventsRequest>,
+    ) -> Result<pb::ListApplicationEventsResponse, ApiError> {
+        let id = self.visible(&Principal::of(&r), &r.get_ref().name).await?;
+        let r = r.into_inner();
+        let limit = convert::page_size(r.page_size)?;
+        let rows = store::events(&self.db, id, convert::sequence_token(&r.page_token)?, limit + 1).await?;
+        let (page, next) = convert::paged(rows, limit, |e| e.sequence.to_string());
+        Ok(pb::ListApplicationEventsResponse {
+            events: page.iter().map(store::EventRow::to_proto).collect(),
+            next_page_token: next,
+        })
+    }
+
+    pub(super) async fn watch(
+        &self,
+        r: Request<pb::WatchApplicationRequest>,
+    ) -> Result<casework::watch::Events<pb::WatchApplicationResponse>, ApiError> {
+        let id = self.visible(&Principal::of(&r), &r.get_ref().name).await?;
+        let after = r.get_ref().after_sequence;
+        if after < 0 {
+            return Err(ApiError::bad_field("SEQUENCE_INVALID", "after_sequence", "zero or more"));
+        }
+        let wrap = |event| pb::WatchApplicationResponse { event: Some(event) };
+        Ok(casework::watch::stream(self.db.clone(), id, after, self.changed.clone(), self.shutdown.clone(), wrap))
+    }
+
+    pub(super) async fn overdue(&self, r: pb::ListOverdueRequest) -> Result<pb::ListOverdueResponse, ApiError> {
+        let limit = convert::page_size(r.page_size)?;
+        let after = convert::after(&r.page_token)?;
+        let rows =
+            casework::listing::overdue(&self.db, self.clock.now(), &["COMPLETED", "REFUSED"], after, limit + 1).await?;
+        let (page, next) = convert::paged(rows, limit, |(id, at)| convert::page_token(*at, *id));
+        Ok(pb::ListOverdueResponse { applications: self.load_all(&page).await?, next_page_token: next })
+    }
+
+    /// DESIGN.md "Cases, deadlines and evidence": an upheld complaint reopens a refused case for
+    /// the commission, with a new 30-day term and the history kept.
+    pub(super) async fn reconsider(
+        &self,
+        request: Request<pb::ReconsiderApplicationRequest>,
+    ) -> Result<pb::ReconsiderApplicationResponse, ApiError> {
+        let principal = Principal::of(&request);
+        let r = request.into_inner();
+        let request_id = convert::request_id(&r.request_id)?;
+        let id = id_of(&r.name, "privatization/applications", "name")?;
+        if r.stage != pb::ApplicationStage::Accepted as i32 {
+            return Err(ApiError::bad_field(
+                "STAGE_NOT_REOPENABLE",
+                "stage",
+                "APPLICATION_STAGE_ACCEPTED: the commission decides again",
+            ));
+        }
+        if !r.complaint.trim().starts_with("complaints/complaints/") {
+            return Err(ApiError::bad_field(
+                "COMPLAINT_REQUIRED",
+                "complaint",
+                "the upheld complaint, complaints/complaints/{id}",
+            ));
+        }
+        let reason = convert::text(&r.reason, "reason")?;
+        let app = store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?;
+        let fund = Fund::parse(&app.fund_kind).ok_or_else(|| ApiError::internal("a stored fund is unknown"))?;
+        let now = self.clock.now();
+        let today = now.with_timezone(&calendar::KAZAKHSTAN).date_naive();
+        let (term, _, clause) =
+            fund::term(fund, Stage::Reconsideration).ok_or_else(|| ApiError::internal("no term"))?;
+        let due = self.calendar.due(today, term, DEFAULT_START).map_err(calendar_error)?;
+        let deadline = Deadline::new(
+            term,
+            "RECONSIDERATION_OPENED",
+            now,
+            due,
+            format!("{clause}; reconsideration after {}", r.complaint.trim()),
+        );
+        let complaint = r.complaint.trim().to_owned();
+        let command = Command::new(principal, RECONSIDER).idempotent(request_id, request_hash(RECONSIDER, &r));
+        self.db
+            .transact(command, move |tx| {
+                Box::pin(async move {
+                    let app = store::application_in(tx, id).await?.ok_or_else(|| not_found(id))?;
+                    let name = application_name(id);
+                    if app.stage != "REFUSED" {
+                        return Err(ApiError::failed_precondition(
+                            "NOT_REFUSED",
+                            format!("only a refused application is reconsidered; this one is {}", app.stage),
+                        )
+                        .precondition("STAGE", name, "REFUSED"));
+                    }
+                    let why = format!("reconsideration after the upheld complaint {complaint}: {reason}");
+                    store::set_refusal(tx, id, None).await?;
+                    store::record_stage(tx, id, "RECONSIDERATION", &why, Some(&deadline)).await?;
+                    let at = tx.now();
+                    tx.enqueue(reporting::stage_report(&name, &app.channel, &app.applicant_iin, "RECONSIDERATION", at))
+                        .await?;
+                    tx.audit(&name, &why).await?;
+                    Ok(pb::ReconsiderApplicationResponse {
+                        application: Some(pb::Application { name, ..Default::default() }),
+                    })
+                })
+            })
+            .await?;
+        self.changed.notify_waiters();
+        Ok(pb::ReconsiderApplicationResponse { application: Some(self.load(id).await?) })
+    }
+}

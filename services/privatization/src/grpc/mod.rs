@@ -1,0 +1,180 @@
+//! Privatization's gRPC service: thin handlers that check the request, ask the domain, write
+//! through the store in one transaction, and answer.
+
+mod cases;
+pub mod convert;
+mod filing;
+mod stages;
+mod standard;
+
+use std::sync::Arc;
+
+use calendar::{Calendar, CalendarError};
+use pb::privatization_service_server::PrivatizationService;
+use platform::store::Db;
+use platform::{ApiError, Clock};
+use proto::housing::privatization::v1 as pb;
+use tokio::sync::{Notify, watch};
+use tonic::{Request, Response, Status};
+
+use crate::gather::StateData;
+use crate::store;
+use convert::Parts;
+
+/// Everything the handlers share.
+#[derive(Debug, Clone)]
+pub struct Privatization {
+    db: Db,
+    calendar: Arc<Calendar>,
+    clock: Clock,
+    state: StateData,
+    limits: (usize, usize),
+    /// Woken after every committed change, for this process's watchers.
+    changed: Arc<Notify>,
+    shutdown: watch::Receiver<bool>,
+}
+
+/// What the service is built from.
+#[derive(Debug)]
+pub struct Deps {
+    /// Its database.
+    pub db: Db,
+    /// The calendar.
+    pub calendar: Arc<Calendar>,
+    /// The clock.
+    pub clock: Clock,
+    /// The gateway.
+    pub state: StateData,
+    /// The largest document, and all documents of a request together, in bytes.
+    pub limits: (usize, usize),
+    /// The server's shutdown signal.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+type Answer<T> = Result<Response<T>, Status>;
+
+fn calendar_error(e: CalendarError) -> ApiError {
+    ApiError::failed_precondition(
+        "CALENDAR_NOT_COVERED",
+        format!("the working-day calendar cannot count this term: {e}"),
+    )
+}
+
+fn not_found(id: i64) -> ApiError {
+    ApiError::not_found("APPLICATION_NOT_FOUND", format!("no application {}", convert::application_name(id)))
+        .meta("name", convert::application_name(id))
+}
+
+fn ok<T>(result: Result<T, ApiError>) -> Answer<T> {
+    result.map(Response::new).map_err(Status::from)
+}
+
+impl Privatization {
+    /// The handlers.
+    pub fn new(d: Deps) -> Self {
+        Privatization {
+            db: d.db,
+            calendar: d.calendar,
+            clock: d.clock,
+            state: d.state,
+            limits: d.limits,
+            changed: Arc::new(Notify::new()),
+            shutdown: d.shutdown,
+        }
+    }
+
+    /// One application with everything it shows; NOT_FOUND when there is none.
+    async fn load(&self, id: i64) -> Result<pb::Application, ApiError> {
+        let row = store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?;
+        let parts = Parts {
+            findings: store::findings(&self.db, id).await?,
+            family: store::family(&self.db, id).await?,
+            document_kinds: store::document_kinds(&self.db, id).await?,
+        };
+        Ok(convert::application(&row, &parts, self.clock.now()))
+    }
+}
+
+#[tonic::async_trait]
+impl PrivatizationService for Privatization {
+    async fn get_service_standard(
+        &self,
+        r: Request<pb::GetServiceStandardRequest>,
+    ) -> Answer<pb::GetServiceStandardResponse> {
+        ok(self.service_standard(r.into_inner()))
+    }
+
+    async fn create_application(
+        &self,
+        r: Request<pb::CreateApplicationRequest>,
+    ) -> Answer<pb::CreateApplicationResponse> {
+        ok(self.create(r).await)
+    }
+
+    async fn get_application(&self, r: Request<pb::GetApplicationRequest>) -> Answer<pb::GetApplicationResponse> {
+        ok(self.get(r).await)
+    }
+
+    async fn list_applications(&self, r: Request<pb::ListApplicationsRequest>) -> Answer<pb::ListApplicationsResponse> {
+        ok(self.list(r.into_inner()).await)
+    }
+
+    async fn list_application_events(
+        &self,
+        r: Request<pb::ListApplicationEventsRequest>,
+    ) -> Answer<pb::ListApplicationEventsResponse> {
+        ok(self.list_events(r).await)
+    }
+
+    type WatchApplicationStream = casework::watch::Events<pb::WatchApplicationResponse>;
+
+    async fn watch_application(&self, r: Request<pb::WatchApplicationRequest>) -> Answer<Self::WatchApplicationStream> {
+        ok(self.watch(r).await)
+    }
+
+    async fn reconsider_application(
+        &self,
+        r: Request<pb::ReconsiderApplicationRequest>,
+    ) -> Answer<pb::ReconsiderApplicationResponse> {
+        ok(self.reconsider(r).await)
+    }
+
+    async fn list_overdue(&self, r: Request<pb::ListOverdueRequest>) -> Answer<pb::ListOverdueResponse> {
+        ok(self.overdue(r.into_inner()).await)
+    }
+
+    async fn record_commission_decision(
+        &self,
+        r: Request<pb::RecordCommissionDecisionRequest>,
+    ) -> Answer<pb::RecordCommissionDecisionResponse> {
+        ok(self.commission_decision(r).await.map(|application| pb::RecordCommissionDecisionResponse { application }))
+    }
+
+    async fn record_property_body_decision(
+        &self,
+        r: Request<pb::RecordPropertyBodyDecisionRequest>,
+    ) -> Answer<pb::RecordPropertyBodyDecisionResponse> {
+        ok(self
+            .property_body_decision(r)
+            .await
+            .map(|application| pb::RecordPropertyBodyDecisionResponse { application }))
+    }
+
+    async fn record_transfer_act(
+        &self,
+        r: Request<pb::RecordTransferActRequest>,
+    ) -> Answer<pb::RecordTransferActResponse> {
+        ok(self.transfer_act(r).await.map(|application| pb::RecordTransferActResponse { application }))
+    }
+
+    async fn record_state_registration(
+        &self,
+        r: Request<pb::RecordStateRegistrationRequest>,
+    ) -> Answer<pb::RecordStateRegistrationResponse> {
+        ok(self.state_registration(r).await.map(|application| pb::RecordStateRegistrationResponse { application }))
+    }
+
+    async fn sign_contract(&self, r: Request<pb::SignContractRequest>) -> Answer<pb::SignContractResponse> {
+        ok(self.contract(r).await.map(|application| pb::SignContractResponse { application }))
+    }
+}
