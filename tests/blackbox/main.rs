@@ -4,11 +4,13 @@
 #![allow(clippy::unwrap_used)]
 
 mod helpers;
+mod kit;
 
 mod clock;
 mod errors;
 mod gateway;
 mod gateway_exchange;
+mod privatization;
 mod registry;
 mod serving;
 mod shutdown;

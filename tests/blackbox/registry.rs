@@ -7,77 +7,20 @@ use std::time::Duration;
 
 use proto::egov::gateway::v1 as gw;
 use proto::housing::common::v1 as common;
-use proto::housing::ops::v1::SetTimeRequest;
-use proto::housing::ops::v1::clock_service_client::ClockServiceClient;
 use proto::housing::registry::v1 as pb;
 use proto::housing::registry::v1::registry_service_client::RegistryServiceClient;
-use tonic::{Code, Request, Status};
+use tonic::{Code, Status};
 use tonic_types::StatusExt;
 
 use crate::helpers::{Suite, call, call_empty, contract_methods, spawn_suite};
+use crate::kit::{self, citizen, document, envelope, gw_path, iin, reason, with};
 
 const ASTANA: &str = "711210000";
 const ALMATY: &str = "751110000";
 
-fn gw_path(method: &str) -> String {
-    format!("/kz.egov.gateway.v1.{method}")
-}
-
-/// The exchange envelope of a development call to the gateway for `user`.
-fn envelope(user: &str) -> [(&'static str, String); 5] {
-    [
-        ("x-egov-client", "dev".to_owned()),
-        ("x-egov-message-id", uuid::Uuid::new_v4().to_string()),
-        ("x-egov-user-iin", user.to_owned()),
-        ("x-egov-case", "registry/applications/new".to_owned()),
-        ("x-egov-purpose", "a black-box test".to_owned()),
-    ]
-}
-
-fn reason(status: &Status) -> String {
-    status.get_error_details().error_info().map(|i| i.reason.clone()).unwrap_or_default()
-}
-
-fn with<T>(message: T, metadata: &[(&'static str, &str)]) -> Request<T> {
-    let mut request = Request::new(message);
-    for (key, value) in metadata {
-        request.metadata_mut().insert(*key, value.parse().unwrap());
-    }
-    request
-}
-
-/// An IIN born on `born` (`YYYY-MM-DD`).
-pub fn iin(born: &str, serial: u16) -> String {
-    kz_ids::Iin::generate_from(born.parse().unwrap(), kz_ids::Sex::Male, serial).unwrap().to_string()
-}
-
-/// A citizen with a phone.
-pub fn citizen(iin: &str) -> gw::Person {
-    gw::Person {
-        iin: iin.into(),
-        last_name: "Сейітов".into(),
-        first_name: "Ерғали".into(),
-        citizenship: gw::Citizenship::Kazakhstan as i32,
-        phone: "+77010000000".into(),
-        ..Default::default()
-    }
-}
-
 /// Consent for the registry.
-pub fn consent(iin: &str) -> gw::ConsentGrant {
-    gw::ConsentGrant { iin: iin.into(), purpose: "registry".into() }
-}
-
-/// A document of `kind`.
-fn document(kind: &str) -> common::Document {
-    use sha2::Digest;
-    let content = format!("%PDF-1.7 {kind}").into_bytes();
-    common::Document {
-        kind: kind.into(),
-        media_type: "application/pdf".into(),
-        sha256: hex::encode(sha2::Sha256::digest(&content)),
-        content,
-    }
+fn consent(iin: &str) -> gw::ConsentGrant {
+    kit::consent(iin, "registry")
 }
 
 /// An application to file.
@@ -117,9 +60,7 @@ impl Desk {
     }
 
     async fn load(&self, records: gw::LoadRecordsRequest) {
-        call::<_, gw::LoadRecordsResponse>(&self.suite.channel, &gw_path("AdminService/LoadRecords"), records, &[])
-            .await
-            .unwrap();
+        kit::load(&self.suite.channel, records).await;
     }
 
     /// Loads citizens with their consent and nothing else.
@@ -134,12 +75,7 @@ impl Desk {
 
     /// Sets the clock to a local time in Kazakhstan, `2026-04-01T11:00`.
     async fn at(&self, local: &str) {
-        let time = format!("{local}:00+05:00").parse::<chrono::DateTime<chrono::FixedOffset>>().unwrap();
-        let time = prost_types::Timestamp { seconds: time.timestamp(), nanos: 0 };
-        ClockServiceClient::new(self.suite.channel.clone())
-            .set_time(SetTimeRequest { time: Some(time) })
-            .await
-            .unwrap();
+        kit::at(&self.suite.channel, local).await;
     }
 
     fn request(&self, f: &Form, request_id: &str) -> pb::CreateApplicationRequest {
@@ -168,24 +104,9 @@ impl Desk {
         vec![("x-caller-subsystem", "otbasy-portal"), ("x-user-iin", user)]
     }
 
-    /// An EDS confirmation by `signer` over `digest`, signed by the gateway's test keys.
+    /// An EDS confirmation by `signer` over `digest`.
     async fn eds(&self, signer: &str, digest: &str) -> common::Confirmation {
-        let request = gw::SignDigestRequest { iin: signer.into(), digest: digest.into() };
-        let (signed, _) = call::<_, gw::SignDigestResponse>(
-            &self.suite.channel,
-            &gw_path("SignatureService/SignDigest"),
-            request,
-            &envelope(signer),
-        )
-        .await
-        .unwrap();
-        common::Confirmation {
-            signer: Some(common::PersonRef { iin: signer.into() }),
-            method: Some(common::confirmation::Method::Eds(common::EdsSignature {
-                certificate: signed.certificate,
-                signature: signed.signature,
-            })),
-        }
+        kit::eds(&self.suite.channel, signer, digest).await
     }
 
     /// A form signed with the applicant's EDS, to file under `request_id`.

@@ -1,0 +1,550 @@
+//! Privatization (Annex 1) through gRPC only, the clock set through `ClockService`: AT-09 to
+//! AT-17 and AT-25 at privatization's methods, each fund from application to contract, every
+//! out-of-order or wrong-kind act, every row of the decision table, an official of another
+//! akimat, and idempotent retries of every act.
+
+use proto::egov::gateway::v1 as gw;
+use proto::housing::common::v1 as common;
+use proto::housing::privatization::v1 as pb;
+use proto::housing::privatization::v1::privatization_service_client::PrivatizationServiceClient;
+use tonic::transport::Channel;
+use tonic::{Code, Status};
+use tonic_types::StatusExt;
+
+use crate::helpers::{call_empty, contract_methods, spawn_suite};
+use crate::kit::{self, citizen, document, iin, reason, with};
+
+const ASTANA: &str = "711210000";
+const ALMATY: &str = "751110000";
+
+const PORTAL: &[(&str, &str)] = &[("x-caller-subsystem", "egov-portal")];
+const OPERATOR: &[(&str, &str)] = &[
+    ("x-caller-subsystem", "state-corporation"),
+    ("x-official-id", "operator-3"),
+    ("x-official-role", "state-corporation-operator"),
+];
+
+fn official(role: &'static str, jurisdiction: &'static str) -> [(&'static str, &'static str); 4] {
+    [
+        ("x-caller-subsystem", "privatization"),
+        ("x-official-id", "official-1"),
+        ("x-official-role", role),
+        ("x-official-jurisdiction", jurisdiction),
+    ]
+}
+
+fn client(channel: &Channel) -> PrivatizationServiceClient<Channel> {
+    PrivatizationServiceClient::new(channel.clone())
+}
+
+fn tenancy(tenant: &str, dwelling: &str, fund: gw::FundKind, arrears: i64) -> gw::Tenancy {
+    gw::Tenancy {
+        iin: tenant.into(),
+        dwelling_id: dwelling.into(),
+        kato: ASTANA.into(),
+        fund_kind: fund as i32,
+        document: gw::TenancyDocument::Agreement as i32,
+        document_number: "T-1".into(),
+        arrears: Some(common::Money { tiyn: arrears }),
+    }
+}
+
+/// A tenant of `dwelling` in `fund` with consent, loaded into the gateway.
+async fn tenant(channel: &Channel, born: &str, dwelling: &str, fund: gw::FundKind) -> String {
+    let who = iin(born, 7);
+    kit::load(
+        channel,
+        gw::LoadRecordsRequest {
+            persons: vec![citizen(&who)],
+            tenancies: vec![tenancy(&who, dwelling, fund, 0)],
+            consents: vec![kit::consent(&who, "privatization")],
+            ..Default::default()
+        },
+    )
+    .await;
+    who
+}
+
+fn request(applicant: &str, dwelling: &str, fund: pb::FundKind) -> pb::CreateApplicationRequest {
+    pb::CreateApplicationRequest {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        validate_only: false,
+        applicant: Some(common::PersonRef { iin: applicant.into() }),
+        representative: None,
+        documents: vec![document("TENANCY_AGREEMENT"), document("NO_DEBT_CERTIFICATE")],
+        confirmations: Vec::new(),
+        channel: pb::Channel::StateCorporation as i32,
+        office_id: "SC-ASTANA-1".into(),
+        dwelling_id: dwelling.into(),
+        fund_kind: fund as i32,
+        family: Vec::new(),
+        claims: None,
+    }
+}
+
+/// Asks for the digest and who must confirm, then files with every confirmer's EDS.
+async fn file(
+    channel: &Channel,
+    mut r: pb::CreateApplicationRequest,
+    metadata: &[(&'static str, &str)],
+) -> Result<pb::Application, Status> {
+    let mut check = r.clone();
+    check.validate_only = true;
+    let plan = client(channel).create_application(with(check, metadata)).await?.into_inner();
+    for who in &plan.confirmers {
+        r.confirmations.push(kit::eds(channel, &who.iin, &plan.signing_digest).await);
+    }
+    Ok(client(channel).create_application(with(r, metadata)).await?.into_inner().application.unwrap())
+}
+
+fn due(app: &pb::Application) -> &str {
+    &app.deadline.as_ref().unwrap().due_date
+}
+
+fn stage(app: &pb::Application) -> pb::ApplicationStage {
+    pb::ApplicationStage::try_from(app.stage).unwrap()
+}
+
+fn id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+async fn decide(channel: &Channel, name: &str, request_id: &str) -> Result<pb::Application, Status> {
+    let r = pb::RecordCommissionDecisionRequest {
+        request_id: request_id.into(),
+        name: name.into(),
+        approve: true,
+        reason: "the tenant and the dwelling meet the rules".into(),
+        decision_number: "HC-17".into(),
+        price: Some(common::Money { tiyn: 1_250_000_000 }),
+        ..Default::default()
+    };
+    let answer = client(channel).record_commission_decision(with(r, &official("housing-commission", ASTANA))).await?;
+    Ok(answer.into_inner().application.unwrap())
+}
+
+async fn register(channel: &Channel, name: &str) -> Result<pb::Application, Status> {
+    let r = pb::RecordStateRegistrationRequest {
+        request_id: id(),
+        name: name.into(),
+        registration_number: "REG-5".into(),
+        reason: String::new(),
+    };
+    let answer =
+        client(channel).record_state_registration(with(r, &official("registering-body-official", ASTANA))).await?;
+    Ok(answer.into_inner().application.unwrap())
+}
+
+async fn contract(channel: &Channel, name: &str, request_id: &str) -> Result<pb::Application, Status> {
+    let r = pb::SignContractRequest {
+        request_id: request_id.into(),
+        name: name.into(),
+        contract_number: "PC-9".into(),
+        reason: String::new(),
+    };
+    Ok(client(channel)
+        .sign_contract(with(r, &official("akimat-official", ASTANA)))
+        .await?
+        .into_inner()
+        .application
+        .unwrap())
+}
+
+#[tokio::test]
+async fn at11_communal_fund_from_application_to_contract_with_retries_and_wrong_acts() {
+    let suite = spawn_suite(&[]).await;
+    let ch = &suite.channel;
+    let who = tenant(ch, "1975-01-01", "D-11", gw::FundKind::Communal).await;
+    kit::at(ch, "2026-04-13T10:00").await;
+    let app = file(ch, request(&who, "D-11", pb::FundKind::Communal), OPERATOR).await.unwrap();
+    assert_eq!((stage(&app), due(&app)), (pb::ApplicationStage::Accepted, "2026-05-13"));
+    assert_eq!(app.family_members.len(), 1);
+    assert!(app.findings.iter().any(|f| f.code == "TENANCY_CONFIRMED"));
+
+    // Wrong acts: each names the stage the case awaits.
+    let wrong = register(ch, &app.name).await.unwrap_err();
+    assert_eq!((wrong.code(), reason(&wrong).as_str()), (Code::FailedPrecondition, "STAGE_MISMATCH"));
+    assert!(
+        wrong.get_error_details().precondition_failure().unwrap().violations[0]
+            .description
+            .contains("CommissionDecision")
+    );
+    assert_eq!(reason(&contract(ch, &app.name, &id()).await.unwrap_err()), "STAGE_MISMATCH");
+    // An official of another akimat.
+    let r = pb::RecordCommissionDecisionRequest {
+        request_id: id(),
+        name: app.name.clone(),
+        approve: true,
+        reason: "x".into(),
+        decision_number: "1".into(),
+        price: Some(common::Money { tiyn: 1 }),
+        ..Default::default()
+    };
+    let elsewhere =
+        client(ch).record_commission_decision(with(r, &official("housing-commission", ALMATY))).await.unwrap_err();
+    assert_eq!((elsewhere.code(), reason(&elsewhere).as_str()), (Code::PermissionDenied, "OUTSIDE_JURISDICTION"));
+
+    kit::at(ch, "2026-05-13T11:00").await;
+    let decision_id = id();
+    let decided = decide(ch, &app.name, &decision_id).await.unwrap();
+    assert_eq!((stage(&decided), due(&decided)), (pb::ApplicationStage::Contract, "2026-05-20"));
+    // A retry of the act changes nothing; a new act of the same kind is out of order.
+    let again = decide(ch, &app.name, &decision_id).await.unwrap();
+    assert_eq!((stage(&again), again.last_sequence), (pb::ApplicationStage::Contract, decided.last_sequence));
+    assert_eq!(reason(&decide(ch, &app.name, &id()).await.unwrap_err()), "STAGE_MISMATCH");
+    let pbd = pb::RecordPropertyBodyDecisionRequest {
+        request_id: id(),
+        name: app.name.clone(),
+        decision_number: "PB-1".into(),
+        reason: String::new(),
+    };
+    let wrong_kind = client(ch)
+        .record_property_body_decision(with(pbd, &official("property-body-official", ASTANA)))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&wrong_kind), "STAGE_MISMATCH");
+
+    let contract_id = id();
+    let done = contract(ch, &app.name, &contract_id).await.unwrap();
+    assert_eq!(stage(&done), pb::ApplicationStage::Completed);
+    let again = contract(ch, &app.name, &contract_id).await.unwrap();
+    assert_eq!(again.last_sequence, done.last_sequence);
+    let results = done.results.unwrap();
+    assert_eq!(
+        (results.decision_number.as_str(), results.contract_number.as_str(), results.transfer_act_number.as_str()),
+        ("HC-17", "PC-9", "")
+    );
+    let events = client(ch)
+        .list_application_events(pb::ListApplicationEventsRequest { name: app.name.clone(), ..Default::default() })
+        .await
+        .unwrap();
+    let stages: Vec<String> = events.into_inner().events.into_iter().map(|e| e.stage).collect();
+    assert_eq!(stages, ["ACCEPTED", "CONTRACT", "COMPLETED"]);
+    // One privatization per dwelling.
+    let twice = file(ch, request(&who, "D-11", pb::FundKind::Communal), OPERATOR).await.unwrap_err();
+    assert_eq!(reason(&twice), "ALREADY_PRIVATIZED");
+}
+
+#[tokio::test]
+async fn at12_at13_the_entity_funds_pass_the_transfer_before_the_contract() {
+    let suite = spawn_suite(&[]).await;
+    let ch = &suite.channel;
+    // AT-12: communal entity, decision Wed 13 May, registration Thu 28 May.
+    let who = tenant(ch, "1976-01-01", "D-12", gw::FundKind::CommunalEntity).await;
+    kit::at(ch, "2026-04-13T10:00").await;
+    let app = file(ch, request(&who, "D-12", pb::FundKind::CommunalEntity), OPERATOR).await.unwrap();
+    kit::at(ch, "2026-05-13T10:00").await;
+    let decided = decide(ch, &app.name, &id()).await.unwrap();
+    assert_eq!((stage(&decided), due(&decided)), (pb::ApplicationStage::Registration, "2026-05-28"));
+    kit::at(ch, "2026-05-28T10:00").await;
+    let registered = register(ch, &app.name).await.unwrap();
+    assert_eq!((stage(&registered), due(&registered)), (pb::ApplicationStage::Contract, "2026-06-04"));
+    assert_eq!(stage(&contract(ch, &app.name, &id()).await.unwrap()), pb::ApplicationStage::Completed);
+
+    // AT-13: republican, decision Wed 15 April.
+    let who = tenant(ch, "1977-01-01", "D-13", gw::FundKind::RepublicanEntity).await;
+    kit::at(ch, "2026-04-01T10:00").await;
+    let app = file(ch, request(&who, "D-13", pb::FundKind::RepublicanEntity), OPERATOR).await.unwrap();
+    kit::at(ch, "2026-04-15T10:00").await;
+    let decided = decide(ch, &app.name, &id()).await.unwrap();
+    assert_eq!((stage(&decided), due(&decided)), (pb::ApplicationStage::PropertyBodyDecision, "2026-04-30"));
+    assert_eq!(decided.transfer_deadline.as_ref().unwrap().due_date, "2026-05-15");
+    assert_eq!(
+        reason(&register(ch, &app.name).await.unwrap_err()),
+        "STAGE_MISMATCH",
+        "registration before the transfer act"
+    );
+    kit::at(ch, "2026-04-20T10:00").await;
+    let pbd = pb::RecordPropertyBodyDecisionRequest {
+        request_id: id(),
+        name: app.name.clone(),
+        decision_number: "PB-1".into(),
+        reason: "agreed".into(),
+    };
+    let after_pbd = client(ch)
+        .record_property_body_decision(with(pbd, &official("property-body-official", ASTANA)))
+        .await
+        .unwrap()
+        .into_inner()
+        .application
+        .unwrap();
+    assert_eq!((stage(&after_pbd), due(&after_pbd)), (pb::ApplicationStage::TransferAct, "2026-05-15"));
+    let act = pb::RecordTransferActRequest {
+        request_id: id(),
+        name: app.name.clone(),
+        act_number: "TA-3".into(),
+        reason: String::new(),
+    };
+    let after_act = client(ch)
+        .record_transfer_act(with(act, &official("akimat-official", ASTANA)))
+        .await
+        .unwrap()
+        .into_inner()
+        .application
+        .unwrap();
+    // [A-REG-START]: 15 calendar days from the property body's decision of 20 April.
+    assert_eq!((stage(&after_act), due(&after_act)), (pb::ApplicationStage::Registration, "2026-05-05"));
+    kit::at(ch, "2026-05-15T10:00").await;
+    let registered = register(ch, &app.name).await.unwrap();
+    assert_eq!(due(&registered), "2026-05-22");
+    let done = contract(ch, &app.name, &id()).await.unwrap();
+    let results = done.results.unwrap();
+    assert_eq!(
+        (results.transfer_act_number.as_str(), results.property_body_decision_number.as_str()),
+        ("TA-3", "PB-1")
+    );
+}
+
+#[tokio::test]
+async fn at14_at15_channels_and_hours() {
+    let suite = spawn_suite(&[]).await;
+    let ch = &suite.channel;
+    // AT-14: the portal on Sunday 12 April 21:00: accepted Monday 13 April, due Wed 13 May.
+    let who = tenant(ch, "1978-01-01", "D-14", gw::FundKind::Communal).await;
+    kit::at(ch, "2026-04-12T21:00").await;
+    let mut r = request(&who, "D-14", pb::FundKind::Communal);
+    r.channel = pb::Channel::Portal as i32;
+    r.office_id.clear();
+    let app = file(ch, r, PORTAL).await.unwrap();
+    assert_eq!(due(&app), "2026-05-13");
+
+    // AT-15: the State Corporation's hours; a closed office refuses with a clear error.
+    let cases = [
+        ("SC-ASTANA-1", "2026-04-14T13:30", true),
+        ("SC-ASTANA-1", "2026-04-14T19:30", false),
+        ("SC-ASTANA-DUTY", "2026-04-14T19:30", true),
+        ("SC-ASTANA-DUTY", "2026-04-18T12:59", true),
+        ("SC-ASTANA-DUTY", "2026-04-18T13:01", false),
+        ("SC-ASTANA-1", "2026-04-18T10:00", false),
+    ];
+    for (n, (office, when, served)) in cases.into_iter().enumerate() {
+        let dwelling = format!("D-15-{n}");
+        let who = tenant(ch, &format!("1979-01-0{}", n + 1), &dwelling, gw::FundKind::Communal).await;
+        kit::at(ch, when).await;
+        let mut r = request(&who, &dwelling, pb::FundKind::Communal);
+        r.office_id = office.into();
+        match file(ch, r, OPERATOR).await {
+            Ok(app) => {
+                assert!(served, "{office} at {when} should be closed");
+                // [A-SAT-ACCEPT]: a Saturday at a duty department is the acceptance date.
+                if when.starts_with("2026-04-18") {
+                    assert_eq!(due(&app), "2026-05-18", "30 calendar days from Saturday 18 April");
+                }
+            }
+            Err(e) => {
+                assert!(!served, "{office} at {when} should serve: {e:?}");
+                assert_eq!((e.code(), reason(&e).as_str()), (Code::FailedPrecondition, "OFFICE_CLOSED"));
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn at16_at17_documents_asked_only_where_no_record_and_every_adult_confirms() {
+    let suite = spawn_suite(&[]).await;
+    let ch = &suite.channel;
+    let (father, mother, child, elder, son) =
+        (iin("1980-01-01", 3), iin("1982-02-02", 3), iin("2012-01-10", 3), iin("2005-03-03", 3), iin("2004-01-01", 3));
+    let birth = |kid: &str, born: &str| gw::CivilRecord {
+        record_number: format!("AZ-{kid}"),
+        kind: gw::CivilRecordKind::Birth as i32,
+        event_date: born.into(),
+        registered_on: born.into(),
+        parties: vec![
+            gw::Party { iin: kid.into(), role: gw::PartyRole::Child as i32 },
+            gw::Party { iin: father.clone(), role: gw::PartyRole::Parent as i32 },
+        ],
+    };
+    kit::load(
+        ch,
+        gw::LoadRecordsRequest {
+            persons: [&father, &mother, &child, &elder, &son].iter().map(|p| citizen(p)).collect(),
+            civil_records: vec![birth(&child, "2012-01-10"), birth(&son, "2008-01-01")],
+            tenancies: vec![tenancy(&father, "D-16", gw::FundKind::Communal, 0)],
+            consents: [&father, &mother, &child, &elder, &son]
+                .iter()
+                .map(|p| kit::consent(p, "privatization"))
+                .collect(),
+            ..Default::default()
+        },
+    )
+    .await;
+    kit::at(ch, "2026-04-14T10:00").await;
+    let member = |who: &str, relation: &str, on: &str| pb::DeclaredMember {
+        person: Some(common::PersonRef { iin: who.into() }),
+        relation: relation.into(),
+        registered_on: on.into(),
+    };
+    let mut r = request(&father, "D-16", pb::FundKind::Communal);
+    r.family = vec![member(&mother, "SPOUSE", "2005-05-05"), member(&child, "CHILD", ""), member(&elder, "CHILD", "")];
+    let mut check = r.clone();
+    check.validate_only = true;
+    let plan = client(ch).create_application(with(check, OPERATOR)).await.unwrap().into_inner();
+    let needed: Vec<String> = plan.documents_needed.iter().flat_map(|n| n.kinds.clone()).collect();
+    // AT-16: the marriage of 2005 has no record: a copy may be asked; the birth of 2012 is held:
+    // not asked; the elder child born in 2005 has no record: a copy may be asked.
+    assert!(needed.contains(&"MARRIAGE_CERTIFICATE".to_owned()), "{needed:?}");
+    let births = plan.documents_needed.iter().filter(|n| n.kinds == ["BIRTH_CERTIFICATE"]).count();
+    assert_eq!(births, 1, "only the elder child's birth: {needed:?}");
+    // AT-17: the adult son (a record of 2008: held) and the mother confirm besides the tenant.
+    let confirmers: Vec<String> = plan.confirmers.iter().map(|p| p.iin.clone()).collect();
+    for adult in [&father, &mother, &son, &elder] {
+        assert!(confirmers.contains(adult), "{adult} must confirm: {confirmers:?}");
+    }
+    assert!(!confirmers.contains(&child));
+    // Without the copies the submission is incomplete; with them but without the son's
+    // confirmation it is refused at the door naming him.
+    let incomplete = file(ch, r.clone(), OPERATOR).await.unwrap_err();
+    assert_eq!(reason(&incomplete), "DOCUMENTS_INCOMPLETE");
+    r.documents.push(document("MARRIAGE_CERTIFICATE"));
+    r.documents.push(document("BIRTH_CERTIFICATE"));
+    let mut check = r.clone();
+    check.validate_only = true;
+    let digest = client(ch).create_application(with(check, OPERATOR)).await.unwrap().into_inner().signing_digest;
+    for who in [&father, &mother, &elder] {
+        r.confirmations.push(kit::eds(ch, who, &digest).await);
+    }
+    let unsigned = client(ch).create_application(with(r.clone(), OPERATOR)).await.unwrap_err();
+    assert_eq!(reason(&unsigned), "CONFIRMATION_MISSING");
+    assert_eq!(unsigned.get_error_details().precondition_failure().unwrap().violations[0].subject, son);
+    r.confirmations.push(kit::eds(ch, &son, &digest).await);
+    let app = client(ch).create_application(with(r, OPERATOR)).await.unwrap().into_inner().application.unwrap();
+    assert_eq!(app.family_members.len(), 4);
+    assert!(app.document_kinds.contains(&"MARRIAGE_CERTIFICATE".to_owned()));
+}
+
+#[tokio::test]
+async fn annex_1_row_10_every_row_of_the_decision_table_at09_at10() {
+    let suite = spawn_suite(&[]).await;
+    let ch = &suite.channel;
+    let people: Vec<String> = (1..=7).map(|n| iin("1970-07-07", n)).collect();
+    let [no_consent, banned, deprived, stranger, mismatch, owing, commission] =
+        <[String; 7]>::try_from(people.clone()).unwrap();
+    let court = |who: &str, kind: gw::CourtDecisionKind| gw::CourtDecision {
+        case_number: format!("2-{who}"),
+        iin: who.into(),
+        kind: kind as i32,
+        in_force_from: "2025-01-01".into(),
+        ..Default::default()
+    };
+    kit::load(
+        ch,
+        gw::LoadRecordsRequest {
+            persons: people.iter().map(|p| citizen(p)).collect(),
+            consents: people.iter().filter(|p| **p != no_consent).map(|p| kit::consent(p, "privatization")).collect(),
+            tenancies: people
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| **p != stranger)
+                .map(|(n, p)| {
+                    let fund = if *p == mismatch { gw::FundKind::RepublicanEntity } else { gw::FundKind::Communal };
+                    tenancy(p, &format!("D-T{n}"), fund, if *p == owing { 50_000 } else { 0 })
+                })
+                .collect(),
+            court_decisions: vec![
+                court(&banned, gw::CourtDecisionKind::ActivityBan),
+                court(&deprived, gw::CourtDecisionKind::SpecialRightDeprivation),
+            ],
+            ..Default::default()
+        },
+    )
+    .await;
+    kit::at(ch, "2026-04-14T10:00").await;
+    let refusal = |app: &pb::Application| {
+        let r = app.refusal.clone().expect("a refusal");
+        assert!(!r.text_kk.is_empty() && !r.text_ru.is_empty() && !r.text_en.is_empty());
+        (r.code, r.clause, r.reason)
+    };
+    let mut expect = vec![
+        (&no_consent, ("NO_PERSONAL_DATA_CONSENT", "Annex 1 row 10(5)", "NO_PERSONAL_DATA_CONSENT")),
+        (&banned, ("COURT_ACTIVITY_BAN", "Annex 1 row 10(3)", "COURT_ACTIVITY_BAN")),
+        (&deprived, ("COURT_SPECIAL_RIGHT_DEPRIVED", "Annex 1 row 10(4)", "COURT_SPECIAL_RIGHT_DEPRIVED")),
+        (&stranger, ("NONCONFORMING", "Annex 1 row 10(2)", "NOT_TENANT")),
+        (&mismatch, ("NONCONFORMING", "Annex 1 row 10(2)", "FUND_MISMATCH")),
+        (&owing, ("NONCONFORMING", "Annex 1 row 10(2)", "TENANCY_ARREARS")),
+    ];
+    for (who, (code, clause, sub)) in expect.drain(..) {
+        let n = people.iter().position(|p| p == who).unwrap();
+        let app = file(ch, request(who, &format!("D-T{n}"), pb::FundKind::Communal), OPERATOR).await.unwrap();
+        assert_eq!(stage(&app), pb::ApplicationStage::Refused, "{code}");
+        let (c, cl, r) = refusal(&app);
+        assert_eq!((c.as_str(), cl.as_str(), r.as_str()), (code, clause, sub));
+    }
+    // The commission's grounds (row 10(1)-(2)) and reconsideration by the complaints service.
+    let app = file(ch, request(&commission, "D-T6", pb::FundKind::Communal), OPERATOR).await.unwrap();
+    let refuse = pb::RecordCommissionDecisionRequest {
+        request_id: id(),
+        name: app.name.clone(),
+        approve: false,
+        refusal_code: "UNRELIABLE_DOCUMENTS".into(),
+        reason: "the warrant's number is not in the akimat's register".into(),
+        decision_number: "HC-18".into(),
+        ..Default::default()
+    };
+    let refused = client(ch)
+        .record_commission_decision(with(refuse, &official("housing-commission", ASTANA)))
+        .await
+        .unwrap()
+        .into_inner()
+        .application
+        .unwrap();
+    assert_eq!(refusal(&refused).1, "Annex 1 row 10(1)");
+    let reconsider = pb::ReconsiderApplicationRequest {
+        request_id: id(),
+        name: app.name.clone(),
+        stage: pb::ApplicationStage::Accepted as i32,
+        complaint: "complaints/complaints/4".into(),
+        reason: "the warrant was found".into(),
+    };
+    let denied = client(ch).reconsider_application(with(reconsider.clone(), PORTAL)).await.unwrap_err();
+    assert_eq!(denied.code(), Code::PermissionDenied);
+    let reopened = client(ch)
+        .reconsider_application(with(reconsider, &[("x-caller-subsystem", "complaints")]))
+        .await
+        .unwrap()
+        .into_inner()
+        .application
+        .unwrap();
+    assert_eq!((stage(&reopened), due(&reopened)), (pb::ApplicationStage::Reconsideration, "2026-05-14"));
+    assert_eq!(stage(&decide(ch, &app.name, &id()).await.unwrap()), pb::ApplicationStage::Contract);
+}
+
+#[tokio::test]
+async fn at25_iins_and_empty_requests_are_answered_with_details() {
+    let suite = spawn_suite(&[]).await;
+    let ch = &suite.channel;
+    for (value, expected) in [
+        ("850215300631", "IIN_CHECKSUM_MISMATCH"),
+        ("85021530060", "IIN_BAD_FORMAT"),
+        ("791328300009", "IIN_DATE_INVALID"),
+    ] {
+        let mut r = request(value, "D-1", pb::FundKind::Communal);
+        r.validate_only = true;
+        let status = client(ch).create_application(with(r, OPERATOR)).await.unwrap_err();
+        assert_eq!((status.code(), reason(&status).as_str()), (Code::InvalidArgument, expected), "{value}");
+        assert_eq!(status.get_error_details().bad_request().unwrap().field_violations[0].field, "applicant.iin");
+    }
+    let mut r = request("850215300604", "D-1", pb::FundKind::Communal);
+    r.validate_only = true;
+    assert_eq!(reason(&client(ch).create_application(with(r, OPERATOR)).await.unwrap_err()), "PERSON_NOT_FOUND");
+    for (_, path) in
+        contract_methods().into_iter().filter(|(s, _)| s == "kz.housing.privatization.v1.PrivatizationService")
+    {
+        if path.ends_with("/WatchApplication") {
+            continue;
+        }
+        if let Err(status) = call_empty(ch, &path, &[]).await {
+            assert_eq!(status.code(), Code::InvalidArgument, "{path}: {status:?}");
+            assert!(!reason(&status).is_empty() && status.get_error_details().bad_request().is_some(), "{path}");
+        }
+    }
+    let standard =
+        client(ch).get_service_standard(pb::GetServiceStandardRequest { as_of: "2026-03-12".into() }).await.unwrap();
+    let standard = standard.into_inner().standard.unwrap();
+    assert_eq!((standard.rows.len(), standard.refusal_grounds.len()), (11, 5));
+    let before = client(ch)
+        .get_service_standard(pb::GetServiceStandardRequest { as_of: "2026-03-11".into() })
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&before), "STANDARD_NOT_IN_FORCE");
+}
