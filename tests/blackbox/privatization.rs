@@ -498,13 +498,10 @@ async fn annex_1_row_10_every_row_of_the_decision_table_at09_at10() {
     };
     let denied = client(ch).reconsider_application(with(reconsider.clone(), PORTAL)).await.unwrap_err();
     assert_eq!(denied.code(), Code::PermissionDenied);
-    let reopened = client(ch)
-        .reconsider_application(with(reconsider, &[("x-caller-subsystem", "complaints")]))
-        .await
-        .unwrap()
-        .into_inner()
-        .application
-        .unwrap();
+    // The complaints service asks through the typed client of shared/clients.
+    let pool = clients::ChannelPool::lazy(&suite.address, 1).unwrap();
+    let complaints = clients::PrivatizationClient::new(pool, "complaints", clients::CallPolicy::default()).unwrap();
+    let reopened = complaints.reconsider_application(reconsider).await.unwrap().application.unwrap();
     assert_eq!((stage(&reopened), due(&reopened)), (pb::ApplicationStage::Reconsideration, "2026-05-14"));
     assert_eq!(stage(&decide(ch, &app.name, &id()).await.unwrap()), pb::ApplicationStage::Contract);
 }

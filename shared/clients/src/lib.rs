@@ -5,10 +5,12 @@
 
 pub mod gateway;
 pub mod pool;
+pub mod privatization;
 pub mod registry;
 
 pub use gateway::{CaseRef, GatewayClient};
 pub use pool::ChannelPool;
+pub use privatization::PrivatizationClient;
 pub use registry::RegistryClient;
 
 use std::time::Duration;
@@ -38,4 +40,50 @@ pub fn retryable(code: Code) -> bool {
         code,
         Code::Unavailable | Code::DeadlineExceeded | Code::ResourceExhausted | Code::Aborted | Code::Cancelled
     )
+}
+
+/// A housing service's caller: it names itself in `x-caller-subsystem`, puts a deadline on every
+/// attempt, and retries transient failures (the methods it is used for are reads, or idempotent
+/// on their `request_id`).
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    pool: ChannelPool,
+    caller: tonic::metadata::MetadataValue<tonic::metadata::Ascii>,
+    policy: CallPolicy,
+}
+
+impl Caller {
+    pub(crate) fn new(pool: ChannelPool, caller: &str, policy: CallPolicy) -> Result<Self, tonic::Status> {
+        let caller = caller.parse().map_err(|_| tonic::Status::invalid_argument("a subsystem name is ASCII"))?;
+        Ok(Caller { pool, caller, policy })
+    }
+
+    /// One call: `client` makes the generated client over a channel of the pool, `send` calls it.
+    pub(crate) async fn call<C, Req, Resp, F, Fut>(
+        &self,
+        request: Req,
+        client: fn(tonic::transport::Channel) -> C,
+        send: F,
+    ) -> Result<Resp, tonic::Status>
+    where
+        Req: Clone,
+        F: Fn(C, tonic::Request<Req>) -> Fut,
+        Fut: std::future::Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
+    {
+        let (mut wait, mut attempt) = (self.policy.backoff, 0);
+        loop {
+            let mut outgoing = tonic::Request::new(request.clone());
+            outgoing.set_timeout(self.policy.deadline);
+            outgoing.metadata_mut().insert("x-caller-subsystem", self.caller.clone());
+            match send(client(self.pool.get()), outgoing).await {
+                Ok(response) => return Ok(response.into_inner()),
+                Err(status) if retryable(status.code()) && attempt < self.policy.retries => {
+                    attempt += 1;
+                    tokio::time::sleep(wait).await;
+                    wait *= 2;
+                }
+                Err(status) => return Err(status),
+            }
+        }
+    }
 }

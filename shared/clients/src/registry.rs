@@ -4,38 +4,30 @@
 
 use pb::registry_service_client::RegistryServiceClient;
 use proto::housing::registry::v1 as pb;
-use tonic::metadata::MetadataValue;
-use tonic::transport::Channel;
-use tonic::{Request, Status};
+use tonic::Status;
 
-use crate::{CallPolicy, ChannelPool, retryable};
+use crate::{CallPolicy, Caller, ChannelPool};
 
 /// The registry, called as one subsystem.
 #[derive(Debug, Clone)]
-pub struct RegistryClient {
-    pool: ChannelPool,
-    caller: MetadataValue<tonic::metadata::Ascii>,
-    policy: CallPolicy,
-}
+pub struct RegistryClient(Caller);
 
 impl RegistryClient {
     /// A client calling through `pool` as the subsystem `caller` (for example `rent-subsidy`).
     pub fn new(pool: ChannelPool, caller: &str, policy: CallPolicy) -> Result<Self, Status> {
-        let caller =
-            MetadataValue::try_from(caller).map_err(|_| Status::invalid_argument("a subsystem name is ASCII"))?;
-        Ok(RegistryClient { pool, caller, policy })
+        Caller::new(pool, caller, policy).map(RegistryClient)
     }
 
     /// Every waiting list a person is on, with the places.
     pub async fn get_queue_standing(&self, iin: &str) -> Result<pb::GetQueueStandingResponse, Status> {
         let request = pb::GetQueueStandingRequest { iin: iin.to_owned() };
-        self.call(request, |mut c, r| async move { c.get_queue_standing(r).await }).await
+        self.0.call(request, RegistryServiceClient::new, |mut c, r| async move { c.get_queue_standing(r).await }).await
     }
 
     /// One application.
     pub async fn get_application(&self, name: &str) -> Result<pb::GetApplicationResponse, Status> {
         let request = pb::GetApplicationRequest { name: name.to_owned() };
-        self.call(request, |mut c, r| async move { c.get_application(r).await }).await
+        self.0.call(request, RegistryServiceClient::new, |mut c, r| async move { c.get_application(r).await }).await
     }
 
     /// Reopens a refused application after an upheld complaint.
@@ -43,30 +35,8 @@ impl RegistryClient {
         &self,
         request: pb::ReconsiderApplicationRequest,
     ) -> Result<pb::ReconsiderApplicationResponse, Status> {
-        self.call(request, |mut c, r| async move { c.reconsider_application(r).await }).await
-    }
-
-    /// One call with a deadline on each attempt, retried on transient failures.
-    async fn call<Req, Resp, F, Fut>(&self, request: Req, send: F) -> Result<Resp, Status>
-    where
-        Req: Clone,
-        F: Fn(RegistryServiceClient<Channel>, Request<Req>) -> Fut,
-        Fut: std::future::Future<Output = Result<tonic::Response<Resp>, Status>>,
-    {
-        let (mut wait, mut attempt) = (self.policy.backoff, 0);
-        loop {
-            let mut outgoing = Request::new(request.clone());
-            outgoing.set_timeout(self.policy.deadline);
-            outgoing.metadata_mut().insert("x-caller-subsystem", self.caller.clone());
-            match send(RegistryServiceClient::new(self.pool.get()), outgoing).await {
-                Ok(response) => return Ok(response.into_inner()),
-                Err(status) if retryable(status.code()) && attempt < self.policy.retries => {
-                    attempt += 1;
-                    tokio::time::sleep(wait).await;
-                    wait *= 2;
-                }
-                Err(status) => return Err(status),
-            }
-        }
+        self.0
+            .call(request, RegistryServiceClient::new, |mut c, r| async move { c.reconsider_application(r).await })
+            .await
     }
 }
