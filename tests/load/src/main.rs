@@ -15,10 +15,15 @@
 //!   `registry`;
 //! - `registry-enrol`: `RegistryService/CreateApplication`, one `NO_DWELLING_5Y` application
 //!   accepted and decided per call, for `--persons` fresh people prepared before the clock
-//!   starts (see `enrol.rs`; the suite must run in the dev profile).
+//!   starts (see `enrol.rs`; the suite must run in the dev profile);
+//! - `privatization-journey`: one whole communal privatization per call (application at a State
+//!   Corporation office, the commission's decision, the contract: three calls), for `--persons`
+//!   fresh tenants prepared before the clock starts (see `journey.rs`).
 #![forbid(unsafe_code)]
 
 mod enrol;
+mod journey;
+mod prep;
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -53,9 +58,10 @@ enum Scenario {
     Health,
     GatewayPerson,
     RegistryEnrol,
+    PrivatizationJourney,
 }
 
-const USAGE: &str = "usage: load [--target URL] [--scenario health|gateway-person|registry-enrol] [--concurrency N] [--rate R] \
+const USAGE: &str = "usage: load [--target URL] [--scenario health|gateway-person|registry-enrol|privatization-journey] [--concurrency N] [--rate R] \
 [--duration 30s] [--channels K] [--seed S] [--persons P]";
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -80,6 +86,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                     "health" => Scenario::Health,
                     "gateway-person" => Scenario::GatewayPerson,
                     "registry-enrol" => Scenario::RegistryEnrol,
+                    "privatization-journey" => Scenario::PrivatizationJourney,
                     other => return Err(format!("unknown scenario {other:?}")),
                 }
             }
@@ -104,7 +111,9 @@ fn parse(args: &[String]) -> Result<Options, String> {
     if o.rate == Some(0) {
         return Err("--rate must be above zero".into());
     }
-    if matches!(o.scenario, Scenario::GatewayPerson | Scenario::RegistryEnrol) && o.persons == 0 {
+    if matches!(o.scenario, Scenario::GatewayPerson | Scenario::RegistryEnrol | Scenario::PrivatizationJourney)
+        && o.persons == 0
+    {
         return Err("this scenario needs --persons above zero".into());
     }
     Ok(o)
@@ -118,6 +127,7 @@ struct Caller {
     gateway: GatewayClient,
     people: Arc<Vec<String>>,
     enrol: Option<Arc<enrol::Prepared>>,
+    journey: Option<Arc<journey::Prepared>>,
 }
 
 impl Caller {
@@ -135,6 +145,10 @@ impl Caller {
             }
             Scenario::RegistryEnrol => match &self.enrol {
                 Some(prepared) => return prepared.file(self.pool.get()).await,
+                None => return -3,
+            },
+            Scenario::PrivatizationJourney => match &self.journey {
+                Some(prepared) => return prepared.run(self.pool.get()).await,
                 None => return -3,
             },
         };
@@ -184,12 +198,20 @@ async fn run(o: Options) -> Result<Tally, String> {
     } else {
         None
     };
+    let journey = if o.scenario == Scenario::PrivatizationJourney {
+        let seed = uuid::Uuid::new_v4().as_u64_pair().0;
+        eprintln!("preparing {} signed privatization applications…", o.persons);
+        Some(Arc::new(journey::prepare(pool.get(), o.persons, seed, o.concurrency).await?))
+    } else {
+        None
+    };
     let caller = Caller {
         scenario: o.scenario,
         gateway: GatewayClient::new(pool.clone(), "registry", policy),
         pool,
         people: Arc::new(people),
         enrol,
+        journey,
     };
     let started = Instant::now();
     let deadline = started + o.duration;
@@ -258,7 +280,7 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
 fn code_name(code: i32) -> String {
     match code {
         -1 => return "NOT_SENT (in-flight bound)".into(),
-        -2 => return "NOT_ENROLLED (accepted, not decided)".into(),
+        -2 => return "NOT_ADVANCED (accepted, not decided or stage not reached)".into(),
         -3 => return "EXHAUSTED (raise --persons)".into(),
         _ => {}
     }
