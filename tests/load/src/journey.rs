@@ -76,7 +76,7 @@ impl Prepared {
             approve: true,
             reason: "load test".into(),
             decision_number: format!("HC-{n}"),
-            price: Some(common::Money { tiyn: 100_000_00 }),
+            price: Some(common::Money { tiyn: 10_000_000 }),
             ..Default::default()
         };
         match client.record_commission_decision(with(decision, COMMISSION)).await {
