@@ -134,8 +134,7 @@ pub async fn call_empty(
 }
 
 /// The services whose issue has not landed yet: their methods answer UNIMPLEMENTED.
-pub const PENDING_SERVICES: &[&str] =
-    &["kz.housing.subsidy.v1.RentSubsidyService", "kz.housing.complaints.v1.ComplaintService"];
+pub const PENDING_SERVICES: &[&str] = &["kz.housing.complaints.v1.ComplaintService"];
 
 /// Calls a unary method with a typed request and metadata; answers the response and its metadata.
 pub async fn call<Req, Resp>(

@@ -14,4 +14,5 @@ mod privatization;
 mod registry;
 mod serving;
 mod shutdown;
+mod subsidy;
 mod telemetry;

@@ -64,7 +64,7 @@ async fn a_method_whose_issue_has_not_landed_answers_unimplemented_naming_itself
     let suite = spawn_suite(&[]).await;
     let pending: Vec<_> =
         contract_methods().into_iter().filter(|(service, _)| PENDING_SERVICES.contains(&service.as_str())).collect();
-    assert!(pending.len() > 15, "the drafted contracts declare their methods: {}", pending.len());
+    assert!(pending.len() > 5, "the drafted contracts declare their methods: {}", pending.len());
     for (_, path) in pending {
         let status = call_empty(&suite.channel, &path, &[]).await.unwrap_err();
         assert_eq!(status.code(), tonic::Code::Unimplemented, "{path}: {status:?}");

@@ -1,19 +1,34 @@
-//! Subsidizing part of the rent of a dwelling rented from the private housing fund (Annex 3;
-//! SR cl. 1, 26, 33, 34), provided by Otbasy bank through otbasybank.kz.
-//!
-//! The contract is declared; its methods answer UNIMPLEMENTED until the rent-subsidy issue
-//! lands. The caller table below is already the one that service enforces.
+//! Subsidy of part of the rent of a dwelling rented from the private housing fund (Annex 3;
+//! SR cl. 26), provided by Otbasy bank through otbasybank.kz: applications certified with an EDS,
+//! the facts from the gateway and the registry, an official's review of the lease, the amount
+//! under dated parameters, and monthly payments to the landlord while the person stays on the
+//! waiting list.
 #![forbid(unsafe_code)]
 
-use platform::principal::Allow::{self, Official, Subsystem as From};
-use platform::store::{NO_MIGRATIONS, StoreSpec};
-use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S};
-use proto::housing::subsidy::v1::rent_subsidy_service_server::RentSubsidyServiceServer;
+pub mod domain;
+pub mod gather;
+pub mod grpc;
+pub mod reporting;
+pub mod store;
 
-/// The service's database: the platform's tables (audit, idempotency, outbox, jobs) until its
-/// own tables land with its issue.
+use std::sync::{Arc, OnceLock};
+
+use clients::{CallPolicy, ChannelPool, GatewayClient, RegistryClient};
+use platform::principal::Allow::{self, Official, Subsystem as From};
+use platform::store::StoreSpec;
+use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S, tuned};
+use proto::housing::subsidy::v1::rent_subsidy_service_server::RentSubsidyServiceServer;
+use sqlx::migrate::Migrator;
+
+use domain::amount::{SHIPPED, Schedule};
+use grpc::{ACCRUE, DECIDE, Subsidy};
+
+static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The service's database.
 pub const STORE: StoreSpec =
-    StoreSpec { service: "rent-subsidy", subsystem: S::RentSubsidy, sqlite: &NO_MIGRATIONS, postgres: &NO_MIGRATIONS };
+    StoreSpec { service: "rent-subsidy", subsystem: S::RentSubsidy, sqlite: &SQLITE, postgres: &POSTGRES };
 
 /// The address the separate binary binds by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50054";
@@ -21,12 +36,77 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:50054";
 /// Anyone who shows the service's status to the applicant (Annex 3 row 11(2)).
 const STATUS_READERS: &[Allow] =
     &[From(S::OtbasyPortal), From(S::EgovPortal), From(S::ContactCentre), From(S::Complaints)];
+/// The bank's officials.
+const OFFICIALS: &[Allow] = &[Official(S::OtbasyPortal, Role::OtbasyOfficial)];
 
-/// Adds the rent-subsidy service to a server.
+/// The parameters of the amount: `SUBSIDY_PARAMETERS_FILE`, else the shipped ones.
+fn parameters() -> Result<Schedule, ApiError> {
+    match std::env::var("SUBSIDY_PARAMETERS_FILE").ok().filter(|p| !p.trim().is_empty()) {
+        None => Schedule::parse(SHIPPED),
+        Some(path) => Schedule::parse(
+            &std::fs::read_to_string(&path)
+                .map_err(|e| ApiError::internal(format!("SUBSIDY_PARAMETERS_FILE={path}: {e}")))?,
+        ),
+    }
+    .map_err(ApiError::internal)
+}
+
+/// Adds the rent subsidy service to a server.
 pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
-    ctx.start_store(STORE, |jobs| jobs).await?;
+    let gateway = ChannelPool::lazy(&ctx.endpoint(S::Gateway), 2)
+        .map_err(|e| ApiError::internal(format!("the gateway's endpoint: {e}")))?;
+    let registry = ChannelPool::lazy(&ctx.endpoint(S::Registry), 2)
+        .map_err(|e| ApiError::internal(format!("the registry's endpoint: {e}")))?;
+    let sources = gather::Sources::new(
+        GatewayClient::new(gateway, S::RentSubsidy.as_str(), CallPolicy::default()),
+        RegistryClient::new(registry, S::RentSubsidy.as_str(), CallPolicy::default()).map_err(ApiError::internal)?,
+    );
+    let parameters = parameters()?;
+    // The sweeper's handlers need the service, which needs the store the sweeper runs on.
+    let cell: Arc<OnceLock<Subsidy>> = Arc::default();
+    let (for_decide, for_accrue) = (cell.clone(), cell.clone());
+    let db = ctx
+        .start_store(STORE, move |sweeper| {
+            sweeper
+                .handle_prepared(
+                    DECIDE,
+                    move |job| {
+                        let s = for_decide.get().cloned();
+                        async move {
+                            match s {
+                                Some(s) => s.prepare_decision(job).await,
+                                None => Err(ApiError::unavailable("STARTING", "the service is starting")),
+                            }
+                        }
+                    },
+                    |tx, job, gathered| Box::pin(Subsidy::apply_decision(tx, job, gathered)),
+                )
+                .handle_prepared(
+                    ACCRUE,
+                    move |job| {
+                        let s = for_accrue.get().cloned();
+                        async move {
+                            match s {
+                                Some(s) => s.prepare_accrual(job).await,
+                                None => Err(ApiError::unavailable("STARTING", "the service is starting")),
+                            }
+                        }
+                    },
+                    |tx, job, on_list| Box::pin(Subsidy::apply_accrual(tx, job, on_list)),
+                )
+        })
+        .await?;
+    let service = Subsidy::new(grpc::Deps {
+        db,
+        calendar: ctx.calendar.clone(),
+        clock: ctx.clock.clone(),
+        sources,
+        parameters,
+        shutdown: ctx.shutdown_signal(),
+    });
+    let _ = cell.set(service.clone());
     services
-        .add_pending::<RentSubsidyServiceServer<()>>()
+        .add(tuned!(RentSubsidyServiceServer::new(service), ctx))
         .method(
             "GetServiceStandard",
             &[From(S::OtbasyPortal), From(S::EgovPortal), From(S::ContactCentre), From(S::Complaints)],
@@ -36,14 +116,18 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         .method("GetApplication", STATUS_READERS)
         .method("ListApplicationEvents", STATUS_READERS)
         .method("WatchApplication", STATUS_READERS)
+        .method(
+            "ListPayments",
+            &[From(S::OtbasyPortal), From(S::ContactCentre), Official(S::OtbasyPortal, Role::OtbasyOfficial)],
+        )
         .method("ListApplications", &[Official(S::OtbasyPortal, Role::OtbasyOfficial), From(S::ContactCentre)])
         .method("ListOverdue", &[Official(S::OtbasyPortal, Role::OtbasyOfficial), From(S::Complaints)])
         // DESIGN.md "Cases, deadlines and evidence": only the complaints service reopens a case.
         .method("ReconsiderApplication", &[From(S::Complaints)])
-        .method("RecordReview", &[Official(S::OtbasyPortal, Role::OtbasyOfficial)])
-        .method(
-            "ListPayments",
-            &[From(S::OtbasyPortal), Official(S::OtbasyPortal, Role::OtbasyOfficial), From(S::ContactCentre)],
-        );
+        // Annex 3 row 5: the official's review of the lease.
+        .method("ListReviewTasks", OFFICIALS)
+        .method("ClaimReviewTask", OFFICIALS)
+        .method("RecordReview", OFFICIALS)
+        .method("EndLease", &[From(S::OtbasyPortal), Official(S::OtbasyPortal, Role::OtbasyOfficial)]);
     Ok(())
 }

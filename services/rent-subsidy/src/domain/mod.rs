@@ -1,0 +1,10 @@
+//! The rent subsidy's rules as plain values and functions (Annex 3; SR cl. 26): no tonic, no sqlx.
+//! Every rule names its clause.
+
+pub mod amount;
+pub mod eligibility;
+pub mod grounds;
+pub mod schedule;
+pub mod standard;
+
+pub use grounds::Ground;

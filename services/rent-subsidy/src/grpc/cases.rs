@@ -1,0 +1,399 @@
+//! The rest of the service: the personal-cabinet reads, the officials' review of the lease, the
+//! lease ended early, the payments, reconsideration after an upheld complaint, and the standard.
+
+use casework::fields::{self, id_of};
+use casework::listing::Field;
+use casework::paging::{after, page_size, page_token, paged, sequence_token};
+use platform::store::{Command, request_hash};
+use platform::{ApiError, Principal};
+use proto::housing::common::v1 as common;
+use proto::housing::subsidy::v1 as pb;
+use tonic::Request;
+
+use super::decide::{self, DECIDE};
+use super::{Subsidy, application_name, calendar_error, not_found, refusal};
+use crate::domain::Ground;
+use crate::domain::standard::{IN_FORCE_FROM, ROWS, SOURCE};
+use crate::reporting;
+use crate::store::{self, Column, Deadline};
+
+const REVIEW: &str = "/kz.housing.subsidy.v1.RentSubsidyService/RecordReview";
+const CLAIM: &str = "/kz.housing.subsidy.v1.RentSubsidyService/ClaimReviewTask";
+const END_LEASE: &str = "/kz.housing.subsidy.v1.RentSubsidyService/EndLease";
+const RECONSIDER: &str = "/kz.housing.subsidy.v1.RentSubsidyService/ReconsiderApplication";
+
+/// The fields `ListApplications` filters on.
+const FILTER: &[Field] = &[
+    Field {
+        name: "stage",
+        values: &["ACCEPTED", "UNDER_REVIEW", "ASSIGNED", "REFUSED", "TERMINATED", "RECONSIDERATION"],
+    },
+    Field { name: "applicant_iin", values: &[] },
+    Field { name: "landlord_iin", values: &[] },
+];
+
+/// The official acting; the dev profile's anonymous caller acts as `dev`.
+fn official(p: &Principal) -> Result<String, ApiError> {
+    match &p.official {
+        Some(o) => Ok(o.id.clone()),
+        None if p.subsystem == platform::Subsystem::Dev => Ok("dev".into()),
+        None => Err(ApiError::permission_denied("OFFICIAL_REQUIRED", "an otbasy-official reviews the lease")),
+    }
+}
+
+fn text([kk, ru, en]: [&str; 3]) -> common::LocalizedText {
+    common::LocalizedText { kk: kk.into(), ru: ru.into(), en: en.into() }
+}
+
+impl Subsidy {
+    async fn visible(&self, p: &Principal, name: &str) -> Result<store::ApplicationRow, ApiError> {
+        let id = id_of(name, "subsidy/applications", "name")?;
+        let row = store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?;
+        if let Some(user) = &p.user_iin
+            && *user != row.applicant_iin
+        {
+            return Err(ApiError::permission_denied("NOT_YOUR_APPLICATION", "the application is another person's")
+                .meta("name", name.to_owned()));
+        }
+        Ok(row)
+    }
+
+    async fn load_all(&self, ids: impl Iterator<Item = i64>) -> Result<Vec<pb::Application>, ApiError> {
+        let mut out = Vec::new();
+        for id in ids {
+            out.push(self.load(id).await?);
+        }
+        Ok(out)
+    }
+
+    pub(super) fn service_standard(
+        &self,
+        r: pb::GetServiceStandardRequest,
+    ) -> Result<pb::GetServiceStandardResponse, ApiError> {
+        let as_of = if r.as_of.trim().is_empty() {
+            self.clock.now_local().date_naive()
+        } else {
+            fields::date(&r.as_of, "as_of")?
+        };
+        if as_of < IN_FORCE_FROM {
+            return Err(ApiError::not_found(
+                "STANDARD_NOT_IN_FORCE",
+                format!("this version of the standard is in force from {IN_FORCE_FROM}"),
+            )
+            .meta("in_force_from", IN_FORCE_FROM.to_string()));
+        }
+        let rows = ROWS
+            .iter()
+            .map(|(number, heading, items)| common::StandardRow {
+                number: *number,
+                heading: Some(text(*heading)),
+                items: if *number == 10 {
+                    Ground::ALL.iter().map(|g| text(g.texts())).collect()
+                } else {
+                    items.iter().map(|t| text(*t)).collect()
+                },
+            })
+            .collect();
+        Ok(pb::GetServiceStandardResponse {
+            standard: Some(common::ServiceStandard {
+                service: "rent-subsidy".into(),
+                source: SOURCE.into(),
+                in_force_from: IN_FORCE_FROM.to_string(),
+                rows,
+                refusal_grounds: Ground::ALL.iter().map(|g| refusal(*g, "")).collect(),
+            }),
+        })
+    }
+
+    pub(super) async fn get(
+        &self,
+        r: Request<pb::GetApplicationRequest>,
+    ) -> Result<pb::GetApplicationResponse, ApiError> {
+        let row = self.visible(&Principal::of(&r), &r.get_ref().name).await?;
+        Ok(pb::GetApplicationResponse { application: Some(self.load(row.id).await?) })
+    }
+
+    pub(super) async fn list(&self, r: pb::ListApplicationsRequest) -> Result<pb::ListApplicationsResponse, ApiError> {
+        let limit = page_size(r.page_size)?;
+        let conditions = casework::listing::filter(&r.filter, FILTER)?;
+        let rows = casework::listing::newest(&self.db, &conditions, after(&r.page_token)?, limit + 1).await?;
+        let (page, next) = paged(rows, limit, |(id, at)| page_token(*at, *id));
+        Ok(pb::ListApplicationsResponse {
+            applications: self.load_all(page.iter().map(|(id, _)| *id)).await?,
+            next_page_token: next,
+        })
+    }
+
+    pub(super) async fn list_events(
+        &self,
+        r: Request<pb::ListApplicationEventsRequest>,
+    ) -> Result<pb::ListApplicationEventsResponse, ApiError> {
+        let row = self.visible(&Principal::of(&r), &r.get_ref().name).await?;
+        let r = r.into_inner();
+        let limit = page_size(r.page_size)?;
+        let rows = store::events(&self.db, row.id, sequence_token(&r.page_token)?, limit + 1).await?;
+        let (page, next) = paged(rows, limit, |e| e.sequence.to_string());
+        Ok(pb::ListApplicationEventsResponse {
+            events: page.iter().map(store::EventRow::to_proto).collect(),
+            next_page_token: next,
+        })
+    }
+
+    pub(super) async fn watch(
+        &self,
+        r: Request<pb::WatchApplicationRequest>,
+    ) -> Result<casework::watch::Events<pb::WatchApplicationResponse>, ApiError> {
+        let row = self.visible(&Principal::of(&r), &r.get_ref().name).await?;
+        let after = r.get_ref().after_sequence;
+        if after < 0 {
+            return Err(ApiError::bad_field("SEQUENCE_INVALID", "after_sequence", "zero or more"));
+        }
+        let wrap = |event| pb::WatchApplicationResponse { event: Some(event) };
+        Ok(casework::watch::stream(self.db.clone(), row.id, after, self.changed.clone(), self.shutdown.clone(), wrap))
+    }
+
+    pub(super) async fn overdue(&self, r: pb::ListOverdueRequest) -> Result<pb::ListOverdueResponse, ApiError> {
+        let limit = page_size(r.page_size)?;
+        let closed = ["ASSIGNED", "REFUSED", "TERMINATED"];
+        let rows =
+            casework::listing::overdue(&self.db, self.clock.now(), &closed, after(&r.page_token)?, limit + 1).await?;
+        let (page, next) = paged(rows, limit, |(id, at)| page_token(*at, *id));
+        Ok(pb::ListOverdueResponse {
+            applications: self.load_all(page.iter().map(|(id, _)| *id)).await?,
+            next_page_token: next,
+        })
+    }
+
+    pub(super) async fn tasks(&self, r: pb::ListReviewTasksRequest) -> Result<pb::ListReviewTasksResponse, ApiError> {
+        let limit = page_size(r.page_size)?;
+        let ids = store::at_stage(&self.db, "UNDER_REVIEW", sequence_token(&r.page_token)?, limit + 1).await?;
+        let (page, next) = paged(ids, limit, |id| id.to_string());
+        Ok(pb::ListReviewTasksResponse { applications: self.load_all(page.into_iter()).await?, next_page_token: next })
+    }
+
+    pub(super) async fn claim(
+        &self,
+        r: Request<pb::ClaimReviewTaskRequest>,
+    ) -> Result<pb::ClaimReviewTaskResponse, ApiError> {
+        let p = Principal::of(&r);
+        let me = official(&p)?;
+        let r = r.into_inner();
+        let command = Command::new(p, CLAIM).idempotent(fields::request_id(&r.request_id)?, request_hash(CLAIM, &r));
+        let id = id_of(&r.name, "subsidy/applications", "name")?;
+        self.db
+            .transact(command, move |tx| {
+                Box::pin(async move {
+                    let app = store::application_in(tx, id).await?.ok_or_else(|| not_found(id))?;
+                    let name = application_name(id);
+                    let mine = app.reviewer.as_deref() == Some(me.as_str());
+                    if app.stage != "UNDER_REVIEW" || (app.reviewer.is_some() && !mine) {
+                        return Err(ApiError::failed_precondition(
+                            "TASK_NOT_OPEN",
+                            format!(
+                                "{name} is {} and claimed by {}",
+                                app.stage,
+                                app.reviewer.clone().unwrap_or_default()
+                            ),
+                        )
+                        .precondition("STAGE", name, "UNDER_REVIEW, unclaimed"));
+                    }
+                    store::set(tx, id, Column::Reviewer, Some(&me)).await?;
+                    tx.audit(&name, &format!("review claimed by {me}")).await?;
+                    Ok(pb::ClaimReviewTaskResponse::default())
+                })
+            })
+            .await?;
+        Ok(pb::ClaimReviewTaskResponse { application: Some(self.load(id).await?) })
+    }
+
+    /// The official's review (Annex 3 row 5): the lease confirmed, the payments assigned unless a
+    /// recorded finding refuses; or a motivated refusal on the official's ground.
+    pub(super) async fn review(
+        &self,
+        r: Request<pb::RecordReviewRequest>,
+    ) -> Result<pb::RecordReviewResponse, ApiError> {
+        let p = Principal::of(&r);
+        let me = official(&p)?;
+        let r = r.into_inner();
+        let request_id = fields::request_id(&r.request_id)?;
+        let id = id_of(&r.name, "subsidy/applications", "name")?;
+        let reason = fields::text(&r.reason, "reason")?;
+        let refused = if r.approve {
+            None
+        } else {
+            match Ground::parse(r.refusal_code.trim()) {
+                Some(Ground::Nonconforming) => Some((Ground::Nonconforming, "LEASE_CONTRADICTS_SOURCES")),
+                Some(Ground::UnreliableDocuments) => Some((Ground::UnreliableDocuments, "UNRELIABLE_DOCUMENTS")),
+                _ => {
+                    return Err(ApiError::bad_field(
+                        "REFUSAL_CODE_INVALID",
+                        "refusal_code",
+                        "NONCONFORMING (row 10(2)) or UNRELIABLE_DOCUMENTS (row 10(1))",
+                    ));
+                }
+            }
+        };
+        let params = self.parameters_on(self.clock.now_local().date_naive())?;
+        let command = Command::new(p, REVIEW).idempotent(request_id, request_hash(REVIEW, &r));
+        self.db
+            .transact(command, move |tx| {
+                Box::pin(async move {
+                    let app = store::application_in(tx, id).await?.ok_or_else(|| not_found(id))?;
+                    let name = application_name(id);
+                    if app.stage != "UNDER_REVIEW" || app.reviewer.as_deref() != Some(me.as_str()) {
+                        return Err(ApiError::failed_precondition(
+                            "TASK_NOT_CLAIMED",
+                            format!("claim {name} before reviewing it; it is {}", app.stage),
+                        )
+                        .precondition("STAGE", name, format!("UNDER_REVIEW, claimed by {me}")));
+                    }
+                    let why = format!("reviewed by {me}: {reason}");
+                    if let Some((ground, sub)) = refused {
+                        let finding = store::FindingRow {
+                            code: sub.into(),
+                            ground: Some(ground.code().into()),
+                            source: "official".into(),
+                            detail: reason.clone(),
+                        };
+                        store::add_findings(tx, id, &[finding]).await?;
+                        decide::refuse(tx, &app, ground, sub, &why).await?;
+                    } else {
+                        let found = store::findings_in(tx, id).await?;
+                        let first = found
+                            .iter()
+                            .filter_map(|f| f.ground.as_deref().and_then(Ground::parse).map(|g| (g, f.code.clone())))
+                            .min_by_key(|(g, _)| *g);
+                        match first {
+                            Some((ground, code)) => decide::refuse(tx, &app, ground, &code, &why).await?,
+                            None => decide::assign(tx, &app, &params, &why).await?,
+                        }
+                    }
+                    Ok(pb::RecordReviewResponse::default())
+                })
+            })
+            .await?;
+        self.changed.notify_waiters();
+        Ok(pb::RecordReviewResponse { application: Some(self.load(id).await?) })
+    }
+
+    /// A lease ended early, by the applicant or an official: the payments stop.
+    pub(super) async fn end_lease(&self, r: Request<pb::EndLeaseRequest>) -> Result<pb::EndLeaseResponse, ApiError> {
+        let p = Principal::of(&r);
+        let row = self.visible(&p, &r.get_ref().name).await?;
+        let r = r.into_inner();
+        let request_id = fields::request_id(&r.request_id)?;
+        let end = fields::date(&r.end_date, "end_date")?;
+        let reason = fields::text(&r.reason, "reason")?;
+        let today = self.clock.now_local().date_naive();
+        if end > today || end.to_string() < row.lease_start {
+            return Err(ApiError::bad_field(
+                "END_DATE_INVALID",
+                "end_date",
+                format!("between the lease's start {} and today {today}", row.lease_start),
+            ));
+        }
+        let id = row.id;
+        let command = Command::new(p, END_LEASE).idempotent(request_id, request_hash(END_LEASE, &r));
+        self.db
+            .transact(command, move |tx| {
+                Box::pin(async move {
+                    let app = store::application_in(tx, id).await?.ok_or_else(|| not_found(id))?;
+                    if app.stage != "ASSIGNED" {
+                        return Err(ApiError::failed_precondition(
+                            "NOT_PAYING",
+                            format!("the application is {}", app.stage),
+                        )
+                        .precondition("STAGE", application_name(id), "ASSIGNED"));
+                    }
+                    store::set(tx, id, Column::LeaseEnd, Some(&end.to_string())).await?;
+                    decide::stop(tx, &app, &format!("LEASE_ENDED on {end}: {reason}")).await?;
+                    Ok(pb::EndLeaseResponse::default())
+                })
+            })
+            .await?;
+        self.changed.notify_waiters();
+        Ok(pb::EndLeaseResponse { application: Some(self.load(id).await?) })
+    }
+
+    pub(super) async fn payments(
+        &self,
+        r: Request<pb::ListPaymentsRequest>,
+    ) -> Result<pb::ListPaymentsResponse, ApiError> {
+        let row = self.visible(&Principal::of(&r), &r.get_ref().name).await?;
+        let r = r.into_inner();
+        let limit = page_size(r.page_size)?;
+        let rows = store::payments(&self.db, row.id, r.page_token.trim(), limit + 1).await?;
+        let (page, next) = paged(rows, limit, |p| p.month.clone());
+        Ok(pb::ListPaymentsResponse {
+            payments: page
+                .into_iter()
+                .map(|p| pb::Payment {
+                    month: p.month,
+                    amount: Some(common::Money { tiyn: p.amount_tiyn }),
+                    accrued_at: Some(casework::history::timestamp(p.accrued_at)),
+                    due_on: p.due_on,
+                    payee_iin: p.payee_iin,
+                    parameter_version: p.parameter_version,
+                })
+                .collect(),
+            next_page_token: next,
+        })
+    }
+
+    /// An upheld complaint reopens a refused case: its sources are read again, with a new term.
+    pub(super) async fn reconsider(
+        &self,
+        r: Request<pb::ReconsiderApplicationRequest>,
+    ) -> Result<pb::ReconsiderApplicationResponse, ApiError> {
+        let p = Principal::of(&r);
+        let r = r.into_inner();
+        let request_id = fields::request_id(&r.request_id)?;
+        let id = id_of(&r.name, "subsidy/applications", "name")?;
+        if !r.complaint.trim().starts_with("complaints/complaints/") {
+            return Err(ApiError::bad_field(
+                "COMPLAINT_REQUIRED",
+                "complaint",
+                "the upheld complaint, complaints/complaints/{id}",
+            ));
+        }
+        let reason = fields::text(&r.reason, "reason")?;
+        let now = self.clock.now();
+        let today = self.clock.now_local().date_naive();
+        let term = calendar::Term::working_days(3);
+        let due = self.calendar.due(today, term, calendar::DEFAULT_START).map_err(calendar_error)?;
+        let deadline = Deadline::new(
+            term,
+            "RECONSIDERATION_OPENED",
+            now,
+            due,
+            format!("Annex 3 row 4; reconsideration after {}", r.complaint.trim()),
+        );
+        let complaint = r.complaint.trim().to_owned();
+        let command = Command::new(p, RECONSIDER).idempotent(request_id, request_hash(RECONSIDER, &r));
+        self.db
+            .transact(command, move |tx| {
+                Box::pin(async move {
+                    let app = store::application_in(tx, id).await?.ok_or_else(|| not_found(id))?;
+                    let name = application_name(id);
+                    if app.stage != "REFUSED" {
+                        return Err(ApiError::failed_precondition(
+                            "NOT_REFUSED",
+                            format!("the application is {}", app.stage),
+                        )
+                        .precondition("STAGE", name, "REFUSED"));
+                    }
+                    let why = format!("reconsideration after the upheld complaint {complaint}: {reason}");
+                    store::set(tx, id, Column::RefusalCode, None).await?;
+                    store::record_stage(tx, id, "RECONSIDERATION", &why, Some(&deadline)).await?;
+                    tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "RECONSIDERATION", tx.now())).await?;
+                    let at = tx.now();
+                    tx.schedule(DECIDE, &name, at).await?;
+                    tx.audit(&name, &why).await?;
+                    Ok(pb::ReconsiderApplicationResponse::default())
+                })
+            })
+            .await?;
+        self.changed.notify_waiters();
+        Ok(pb::ReconsiderApplicationResponse { application: Some(self.load(id).await?) })
+    }
+}

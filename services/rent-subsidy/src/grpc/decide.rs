@@ -1,0 +1,232 @@
+//! Writing the decisions: the facts into the case and the review, or at once a refusal for want
+//! of consent; the official's review into an assignment of payments (with the amount under the
+//! parameters in force and the first accrual scheduled) or a motivated refusal; and the jobs:
+//! `DECIDE` (an application accepted on the next working day, or whose sources did not answer)
+//! and `ACCRUE` (a month's payment [A-ACCRUAL]).
+
+use calendar::KAZAKHSTAN;
+use chrono::{DateTime, NaiveDate, Utc};
+use clients::CaseRef;
+use platform::ApiError;
+use platform::store::WriteTx;
+use platform::store::sweeper::Job;
+
+use super::{Subsidy, application_name};
+use crate::domain::amount::{self, Parameters};
+use crate::domain::eligibility::{self, Facts};
+use crate::domain::{Ground, schedule};
+use crate::gather::PURPOSE;
+use crate::reporting;
+use crate::store::{self, ApplicationRow, Column, FindingRow, PaymentRow};
+
+/// The job that decides an accepted application from its sources.
+pub const DECIDE: &str = "DECIDE";
+/// The job that accrues a month's payment.
+pub const ACCRUE: &str = "ACCRUE";
+
+/// A local day's start as an instant.
+pub fn day_start(day: NaiveDate) -> DateTime<Utc> {
+    (day.and_hms_opt(0, 0, 0).unwrap_or_default() - chrono::Duration::seconds(i64::from(KAZAKHSTAN.local_minus_utc())))
+        .and_utc()
+}
+
+fn date(text: &str) -> Result<NaiveDate, ApiError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(ApiError::internal)
+}
+
+fn id_of(subject: &str) -> Result<i64, ApiError> {
+    casework::fields::id_of(subject, "subsidy/applications", "subject")
+}
+
+impl Subsidy {
+    /// The parameters in force on `day`.
+    pub fn parameters_on(&self, day: NaiveDate) -> Result<Parameters, ApiError> {
+        self.parameters.in_force(day).cloned().ok_or_else(|| {
+            ApiError::failed_precondition(
+                "PARAMETERS_NOT_IN_FORCE",
+                format!("no subsidy parameters are in force on {day}"),
+            )
+        })
+    }
+
+    /// Reads the sources for an application.
+    pub async fn gather(&self, app: &ApplicationRow) -> Result<(Facts, Parameters), ApiError> {
+        let case =
+            CaseRef { name: application_name(app.id), purpose: PURPOSE.into(), user_iin: app.applicant_iin.clone() };
+        self.read_sources(&case, &app.applicant_iin, &app.landlord_iin, app.family_size, date(&app.accepted_on)?).await
+    }
+
+    /// Reads the sources as of the acceptance day, with the parameters in force on it.
+    pub async fn read_sources(
+        &self,
+        case: &CaseRef,
+        applicant: &str,
+        landlord: &str,
+        family_size: i64,
+        day: NaiveDate,
+    ) -> Result<(Facts, Parameters), ApiError> {
+        let params = self.parameters_on(day)?;
+        let facts = self.sources.facts(case, applicant, landlord, family_size, day, params.income_months).await?;
+        Ok((facts, params))
+    }
+
+    /// Records the facts: refused at once without consent (nothing else could be read), else
+    /// put to an official's review of the lease (Annex 3 row 5: partially automated).
+    pub async fn apply_facts(
+        tx: &mut WriteTx,
+        app: &ApplicationRow,
+        facts: &Facts,
+        params: &Parameters,
+    ) -> Result<(), ApiError> {
+        let found = eligibility::check(facts, params.income_threshold_per_member_tiyn);
+        let rows: Vec<FindingRow> = found
+            .iter()
+            .map(|f| FindingRow {
+                code: f.code.into(),
+                ground: f.ground.map(|g| g.code().into()),
+                source: f.source.into(),
+                detail: f.detail.clone(),
+            })
+            .collect();
+        store::add_findings(tx, app.id, &rows).await?;
+        if !facts.consent_missing.is_empty() {
+            return refuse(tx, app, Ground::NoPersonalDataConsent, "NO_PERSONAL_DATA_CONSENT", "no consent on record")
+                .await;
+        }
+        let name = application_name(app.id);
+        store::record_stage(
+            tx,
+            app.id,
+            "UNDER_REVIEW",
+            "the sources' facts are recorded; an official reviews the lease (Annex 3 row 5)",
+            None,
+        )
+        .await?;
+        tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "UNDER_REVIEW", tx.now())).await?;
+        tx.audit(&name, "put to an official's review").await
+    }
+
+    /// The `DECIDE` job's outside half.
+    pub async fn prepare_decision(&self, job: Job) -> Result<Option<(Facts, Parameters)>, ApiError> {
+        match store::application(&self.db, id_of(&job.subject)?).await? {
+            Some(app) if waits(&app) => self.gather(&app).await.map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// The `DECIDE` job's change.
+    pub async fn apply_decision(
+        tx: &mut WriteTx,
+        job: &Job,
+        gathered: Option<(Facts, Parameters)>,
+    ) -> Result<(), ApiError> {
+        let app = store::application_in(tx, id_of(&job.subject)?).await?;
+        match (app, gathered) {
+            (Some(app), Some((facts, params))) if waits(&app) => Self::apply_facts(tx, &app, &facts, &params).await,
+            _ => tx.audit(&job.subject, "nothing to decide: the application no longer waits").await,
+        }
+    }
+
+    /// The `ACCRUE` job's outside half: whether the person is still on the waiting list.
+    pub async fn prepare_accrual(&self, job: Job) -> Result<Option<bool>, ApiError> {
+        match store::application(&self.db, id_of(&job.subject)?).await? {
+            Some(app) if app.stage == "ASSIGNED" => {
+                Ok(Some(!self.sources.waiting_lists(&app.applicant_iin).await?.is_empty()))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The `ACCRUE` job's change: the month's payment, once, and the next month's job; or the
+    /// payments stopped when the person left the waiting list.
+    pub async fn apply_accrual(tx: &mut WriteTx, job: &Job, on_list: Option<bool>) -> Result<(), ApiError> {
+        let app = store::application_in(tx, id_of(&job.subject)?).await?;
+        let (Some(app), Some(on_list)) = (app, on_list) else {
+            return tx.audit(&job.subject, "no accrual: the payments were stopped").await;
+        };
+        if app.stage != "ASSIGNED" {
+            return tx.audit(&job.subject, "no accrual: the payments were stopped").await;
+        }
+        let name = application_name(app.id);
+        if !on_list {
+            return stop(tx, &app, "NOT_ON_WAITING_LIST: the person is no longer on the waiting list").await;
+        }
+        let (start, end) = (date(&app.lease_start)?, date(&app.lease_end)?);
+        let day = job.due_at.with_timezone(&KAZAKHSTAN).date_naive();
+        let months = schedule::accruals(start, end, day);
+        let Some((month, due_on)) = months.first().cloned().filter(|(_, d)| *d == day) else {
+            return tx.audit(&name, "no accrual due on this day").await;
+        };
+        let payment = PaymentRow {
+            month: month.clone(),
+            due_on: due_on.to_string(),
+            amount_tiyn: app.monthly_tiyn.unwrap_or_default(),
+            payee_iin: app.landlord_iin.clone(),
+            parameter_version: app.parameter_version.clone().unwrap_or_default(),
+            accrued_at: tx.now(),
+        };
+        let accrued = store::accrue(tx, app.id, &payment).await?;
+        if let Some((_, next)) = months.get(1) {
+            tx.schedule(ACCRUE, &name, day_start(*next)).await?;
+        }
+        let what = if accrued {
+            format!("accrued {month}: {} tiyn to {}", payment.amount_tiyn, payment.payee_iin)
+        } else {
+            format!("{month} was accrued already")
+        };
+        tx.audit(&name, &what).await
+    }
+}
+
+fn waits(app: &ApplicationRow) -> bool {
+    matches!(app.stage.as_str(), "ACCEPTED" | "RECONSIDERATION")
+}
+
+/// A motivated refusal (Annex 3 rows 6 and 10).
+pub async fn refuse(
+    tx: &mut WriteTx,
+    app: &ApplicationRow,
+    ground: Ground,
+    reason: &str,
+    why: &str,
+) -> Result<(), ApiError> {
+    let name = application_name(app.id);
+    store::set(tx, app.id, Column::RefusalCode, Some(ground.code())).await?;
+    store::set(tx, app.id, Column::RefusalReason, Some(reason)).await?;
+    let why = format!("motivated refusal {} {reason} ({}): {why} [A-DECISION-ORDER]", ground.code(), ground.clause());
+    store::record_stage(tx, app.id, "REFUSED", &why, None).await?;
+    tx.enqueue(reporting::notice(&name, &app.applicant_iin, reporting::refusal(&app.business_id, ground))).await?;
+    tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "REFUSED", tx.now())).await?;
+    tx.audit(&name, &why).await
+}
+
+/// The notification of the assignment of payments (row 6): the amount under the parameters in
+/// force on the decision day, the months to come, the first accrual scheduled.
+pub async fn assign(tx: &mut WriteTx, app: &ApplicationRow, params: &Parameters, why: &str) -> Result<(), ApiError> {
+    let name = application_name(app.id);
+    let monthly = amount::monthly(params, app.rent_tiyn, app.area_decimetres, app.family_size);
+    store::set_amount(tx, app.id, monthly, &params.version).await?;
+    let today = tx.now().with_timezone(&KAZAKHSTAN).date_naive();
+    let months = schedule::accruals(date(&app.lease_start)?, date(&app.lease_end)?, today);
+    if let Some((_, first)) = months.first() {
+        tx.schedule(ACCRUE, &name, day_start(*first)).await?;
+    }
+    let names: Vec<String> = months.iter().map(|(m, _)| m.clone()).collect();
+    let why = format!("{why}; {monthly} tiyn a month under parameters {} [A-SUBSIDY-AMOUNT]", params.version);
+    store::record_stage(tx, app.id, "ASSIGNED", &why, None).await?;
+    tx.enqueue(reporting::notice(&name, &app.applicant_iin, reporting::assignment(&app.business_id, monthly, &names)))
+        .await?;
+    tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "ASSIGNED", tx.now())).await?;
+    tx.audit(&name, &why).await
+}
+
+/// Stops the payments with a reason.
+pub async fn stop(tx: &mut WriteTx, app: &ApplicationRow, why: &str) -> Result<(), ApiError> {
+    let name = application_name(app.id);
+    tx.cancel_jobs(ACCRUE, &name).await?;
+    store::set(tx, app.id, Column::StopReason, Some(why)).await?;
+    store::record_stage(tx, app.id, "TERMINATED", why, None).await?;
+    tx.enqueue(reporting::notice(&name, &app.applicant_iin, reporting::stopped(&app.business_id, why))).await?;
+    tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "TERMINATED", tx.now())).await?;
+    tx.audit(&name, why).await
+}

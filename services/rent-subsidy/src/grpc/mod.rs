@@ -1,0 +1,258 @@
+//! The rent subsidy's gRPC service: thin handlers that check the request, ask the domain, write
+//! through the store in one transaction, and answer.
+
+mod cases;
+mod decide;
+mod filing;
+
+use std::sync::Arc;
+
+use calendar::{Calendar, CalendarError};
+use casework::history::timestamp as ts;
+use chrono::{DateTime, Utc};
+use pb::rent_subsidy_service_server::RentSubsidyService;
+use platform::store::Db;
+use platform::{ApiError, Clock};
+use proto::housing::common::v1 as common;
+use proto::housing::subsidy::v1 as pb;
+use tokio::sync::{Notify, watch};
+use tonic::{Request, Response, Status};
+
+pub use decide::{ACCRUE, DECIDE};
+
+use crate::domain::Ground;
+use crate::domain::amount::Schedule;
+use crate::gather::Sources;
+use crate::store::{self, ApplicationRow, FindingRow};
+
+/// Everything the handlers share.
+#[derive(Debug, Clone)]
+pub struct Subsidy {
+    db: Db,
+    calendar: Arc<Calendar>,
+    clock: Clock,
+    sources: Sources,
+    parameters: Arc<Schedule>,
+    changed: Arc<Notify>,
+    shutdown: watch::Receiver<bool>,
+}
+
+/// What the service is built from.
+#[derive(Debug)]
+pub struct Deps {
+    /// Its database.
+    pub db: Db,
+    /// The calendar.
+    pub calendar: Arc<Calendar>,
+    /// The clock.
+    pub clock: Clock,
+    /// The gateway and the registry.
+    pub sources: Sources,
+    /// The amount's parameters [A-SUBSIDY-AMOUNT].
+    pub parameters: Schedule,
+    /// The server's shutdown signal.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+type Answer<T> = Result<Response<T>, Status>;
+
+fn calendar_error(e: CalendarError) -> ApiError {
+    ApiError::failed_precondition(
+        "CALENDAR_NOT_COVERED",
+        format!("the working-day calendar cannot count this term: {e}"),
+    )
+}
+
+/// The resource name of an application.
+pub fn application_name(id: i64) -> String {
+    format!("subsidy/applications/{id}")
+}
+
+fn not_found(id: i64) -> ApiError {
+    ApiError::not_found("APPLICATION_NOT_FOUND", format!("no application {}", application_name(id)))
+        .meta("name", application_name(id))
+}
+
+fn ok<T>(result: Result<T, ApiError>) -> Answer<T> {
+    result.map(Response::new).map_err(Status::from)
+}
+
+fn stage_out(stage: &str) -> i32 {
+    match stage {
+        "ACCEPTED" => pb::ApplicationStage::Accepted,
+        "UNDER_REVIEW" => pb::ApplicationStage::UnderReview,
+        "ASSIGNED" => pb::ApplicationStage::Assigned,
+        "REFUSED" => pb::ApplicationStage::Refused,
+        "TERMINATED" => pb::ApplicationStage::Terminated,
+        "RECONSIDERATION" => pb::ApplicationStage::Reconsideration,
+        _ => pb::ApplicationStage::Unspecified,
+    }
+    .into()
+}
+
+/// A refusal ground with its texts.
+pub fn refusal(ground: Ground, reason: &str) -> common::RefusalGround {
+    let [kk, ru, en] = ground.texts();
+    common::RefusalGround {
+        code: ground.code().into(),
+        clause: ground.clause().into(),
+        reason: reason.into(),
+        text_kk: kk.into(),
+        text_ru: ru.into(),
+        text_en: en.into(),
+    }
+}
+
+/// An application as the contract shows it.
+pub fn application(row: &ApplicationRow, findings: &[FindingRow], now: DateTime<Utc>) -> pb::Application {
+    let start = chrono::NaiveDate::parse_from_str(&row.lease_start, "%Y-%m-%d").ok();
+    let end = chrono::NaiveDate::parse_from_str(&row.lease_end, "%Y-%m-%d").ok();
+    let schedule = match (start, end, row.stage.as_str()) {
+        (Some(s), Some(e), "ASSIGNED" | "TERMINATED") => {
+            crate::domain::schedule::accruals(s, e, row.accepted_at.with_timezone(&calendar::KAZAKHSTAN).date_naive())
+                .into_iter()
+                .map(|(m, _)| m)
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    pb::Application {
+        name: application_name(row.id),
+        business_id: row.business_id.clone(),
+        applicant: Some(common::PersonRef { iin: row.applicant_iin.clone() }),
+        representative: None,
+        case_kind: pb::SubsidyCase::RentPrivateFund.into(),
+        stage: stage_out(&row.stage),
+        deadline: Some(row.deadline().to_proto(row.is_open(), now)),
+        refusal: row
+            .refusal_code
+            .as_deref()
+            .and_then(Ground::parse)
+            .filter(|_| row.stage == "REFUSED")
+            .map(|g| refusal(g, row.refusal_reason.as_deref().unwrap_or_default())),
+        received_at: Some(ts(row.received_at)),
+        accepted_at: Some(ts(row.accepted_at)),
+        update_time: Some(ts(row.updated_at)),
+        last_sequence: row.last_sequence,
+        monthly_payment: row.monthly_tiyn.map(|tiyn| common::Money { tiyn }),
+        lease: Some(pb::Lease {
+            landlord_iin: row.landlord_iin.clone(),
+            address: Some(common::Address {
+                kato_code: row.kato.clone(),
+                street: row.address.clone(),
+                ..Default::default()
+            }),
+            area_decimetres: i32::try_from(row.area_decimetres).unwrap_or(i32::MAX),
+            family_size: i32::try_from(row.family_size).unwrap_or(i32::MAX),
+            monthly_rent: Some(common::Money { tiyn: row.rent_tiyn }),
+            start_date: row.lease_start.clone(),
+            end_date: row.lease_end.clone(),
+        }),
+        findings: findings
+            .iter()
+            .map(|f| {
+                let ground = f.ground.as_deref().and_then(Ground::parse);
+                pb::Finding {
+                    code: f.code.clone(),
+                    clause: ground.map(|g| g.clause().to_owned()).unwrap_or_default(),
+                    refuses: ground.is_some(),
+                    source: f.source.clone(),
+                    detail: f.detail.clone(),
+                }
+            })
+            .collect(),
+        parameter_version: row.parameter_version.clone().unwrap_or_default(),
+        stop_reason: row.stop_reason.clone().unwrap_or_default(),
+        reviewer: row.reviewer.clone().unwrap_or_default(),
+        schedule,
+    }
+}
+
+impl Subsidy {
+    /// The handlers.
+    pub fn new(d: Deps) -> Self {
+        Subsidy {
+            db: d.db,
+            calendar: d.calendar,
+            clock: d.clock,
+            sources: d.sources,
+            parameters: Arc::new(d.parameters),
+            changed: Arc::new(Notify::new()),
+            shutdown: d.shutdown,
+        }
+    }
+
+    async fn load(&self, id: i64) -> Result<pb::Application, ApiError> {
+        let row = store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?;
+        Ok(application(&row, &store::findings(&self.db, id).await?, self.clock.now()))
+    }
+}
+
+#[tonic::async_trait]
+impl RentSubsidyService for Subsidy {
+    async fn get_service_standard(
+        &self,
+        r: Request<pb::GetServiceStandardRequest>,
+    ) -> Answer<pb::GetServiceStandardResponse> {
+        ok(self.service_standard(r.into_inner()))
+    }
+
+    async fn create_application(
+        &self,
+        r: Request<pb::CreateApplicationRequest>,
+    ) -> Answer<pb::CreateApplicationResponse> {
+        ok(self.create(r).await)
+    }
+
+    async fn get_application(&self, r: Request<pb::GetApplicationRequest>) -> Answer<pb::GetApplicationResponse> {
+        ok(self.get(r).await)
+    }
+
+    async fn list_applications(&self, r: Request<pb::ListApplicationsRequest>) -> Answer<pb::ListApplicationsResponse> {
+        ok(self.list(r.into_inner()).await)
+    }
+
+    async fn list_application_events(
+        &self,
+        r: Request<pb::ListApplicationEventsRequest>,
+    ) -> Answer<pb::ListApplicationEventsResponse> {
+        ok(self.list_events(r).await)
+    }
+
+    type WatchApplicationStream = casework::watch::Events<pb::WatchApplicationResponse>;
+
+    async fn watch_application(&self, r: Request<pb::WatchApplicationRequest>) -> Answer<Self::WatchApplicationStream> {
+        ok(self.watch(r).await)
+    }
+
+    async fn reconsider_application(
+        &self,
+        r: Request<pb::ReconsiderApplicationRequest>,
+    ) -> Answer<pb::ReconsiderApplicationResponse> {
+        ok(self.reconsider(r).await)
+    }
+
+    async fn list_overdue(&self, r: Request<pb::ListOverdueRequest>) -> Answer<pb::ListOverdueResponse> {
+        ok(self.overdue(r.into_inner()).await)
+    }
+
+    async fn record_review(&self, r: Request<pb::RecordReviewRequest>) -> Answer<pb::RecordReviewResponse> {
+        ok(self.review(r).await)
+    }
+
+    async fn list_review_tasks(&self, r: Request<pb::ListReviewTasksRequest>) -> Answer<pb::ListReviewTasksResponse> {
+        ok(self.tasks(r.into_inner()).await)
+    }
+
+    async fn claim_review_task(&self, r: Request<pb::ClaimReviewTaskRequest>) -> Answer<pb::ClaimReviewTaskResponse> {
+        ok(self.claim(r).await)
+    }
+
+    async fn end_lease(&self, r: Request<pb::EndLeaseRequest>) -> Answer<pb::EndLeaseResponse> {
+        ok(self.end_lease(r).await)
+    }
+
+    async fn list_payments(&self, r: Request<pb::ListPaymentsRequest>) -> Answer<pb::ListPaymentsResponse> {
+        ok(self.payments(r).await)
+    }
+}

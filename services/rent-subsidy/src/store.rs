@@ -1,0 +1,335 @@
+//! The rent subsidy's tables: the only place that writes SQL. Writes take the change's
+//! [`WriteTx`]; reads take the database's reader; the stage history is `casework`'s.
+
+use chrono::{DateTime, Utc};
+use platform::store::{Db, WriteTx, store_error};
+use platform::{ApiError, on_backend};
+
+pub use casework::history::{Deadline, EventRow, events, insert_event, record_stage};
+
+/// An application as filed.
+#[derive(Debug, Clone)]
+pub struct NewApplication {
+    pub applicant_iin: String,
+    pub certificate_serial: String,
+    pub lease: LeaseRow,
+    pub received_at: DateTime<Utc>,
+    pub accepted_at: DateTime<Utc>,
+    pub accepted_on: String,
+    pub deadline: Deadline,
+}
+
+/// The lease [A-LEASE].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaseRow {
+    pub landlord_iin: String,
+    /// The address, one line.
+    pub address: String,
+    pub kato: String,
+    pub area_decimetres: i64,
+    pub family_size: i64,
+    pub rent_tiyn: i64,
+    pub start: String,
+    pub end: String,
+}
+
+/// An application as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ApplicationRow {
+    pub id: i64,
+    pub business_id: String,
+    pub applicant_iin: String,
+    pub certificate_serial: String,
+    pub landlord_iin: String,
+    pub address: String,
+    pub kato: String,
+    pub area_decimetres: i64,
+    pub family_size: i64,
+    pub rent_tiyn: i64,
+    pub lease_start: String,
+    pub lease_end: String,
+    pub stage: String,
+    pub received_at: DateTime<Utc>,
+    pub accepted_at: DateTime<Utc>,
+    pub accepted_on: String,
+    pub deadline_term: i64,
+    pub deadline_unit: String,
+    pub deadline_counted_from: String,
+    pub deadline_counted_from_at: DateTime<Utc>,
+    pub deadline_due_date: String,
+    pub deadline_due_at: DateTime<Utc>,
+    pub deadline_clause: String,
+    pub deadline_calendar_version: String,
+    pub refusal_code: Option<String>,
+    pub refusal_reason: Option<String>,
+    pub monthly_tiyn: Option<i64>,
+    pub parameter_version: Option<String>,
+    pub stop_reason: Option<String>,
+    pub reviewer: Option<String>,
+    pub last_sequence: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ApplicationRow {
+    /// The stored deadline.
+    pub fn deadline(&self) -> Deadline {
+        Deadline {
+            term: self.deadline_term,
+            unit: self.deadline_unit.clone(),
+            counted_from: self.deadline_counted_from.clone(),
+            counted_from_at: self.deadline_counted_from_at,
+            due_date: self.deadline_due_date.clone(),
+            due_at: self.deadline_due_at,
+            clause: self.deadline_clause.clone(),
+            calendar_version: self.deadline_calendar_version.clone(),
+        }
+    }
+
+    /// Whether the decision is still awaited.
+    pub fn is_open(&self) -> bool {
+        matches!(self.stage.as_str(), "ACCEPTED" | "UNDER_REVIEW" | "RECONSIDERATION")
+    }
+}
+
+/// A stored finding.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct FindingRow {
+    pub code: String,
+    pub ground: Option<String>,
+    pub source: String,
+    pub detail: String,
+}
+
+/// A monthly payment.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PaymentRow {
+    pub month: String,
+    pub due_on: String,
+    pub amount_tiyn: i64,
+    pub payee_iin: String,
+    pub parameter_version: String,
+    pub accrued_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str = "id, business_id, applicant_iin, certificate_serial, landlord_iin, address, kato, area_decimetres, \
+    family_size, rent_tiyn, lease_start, lease_end, stage, received_at, accepted_at, accepted_on, deadline_term, deadline_unit, \
+    deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, \
+    deadline_calendar_version, refusal_code, refusal_reason, monthly_tiyn, parameter_version, stop_reason, reviewer, \
+    last_sequence, updated_at";
+
+/// Files an application at `ACCEPTED` with that first event; answers its id, or the id of the
+/// person's open or paying application (nothing is written then).
+pub async fn insert_application(
+    tx: &mut WriteTx,
+    new: &NewApplication,
+    reason: &str,
+) -> Result<Result<i64, i64>, ApiError> {
+    let now = tx.now();
+    let business_id = format!("S-{}", uuid::Uuid::new_v4().simple().to_string()[..12].to_uppercase());
+    let (l, d) = (&new.lease, &new.deadline);
+    // DO NOTHING, not an error: a failed statement would abort a PostgreSQL transaction.
+    let id: Option<i64> = on_backend!(tx.conn(), |c| sqlx::query_scalar(
+        "INSERT INTO applications (business_id, applicant_iin, certificate_serial, landlord_iin, address, kato, area_decimetres, \
+         family_size, rent_tiyn, lease_start, lease_end, stage, received_at, accepted_at, accepted_on, deadline_term, \
+         deadline_unit, deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, \
+         deadline_calendar_version, last_sequence, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'ACCEPTED', $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, 1, $23) \
+         ON CONFLICT DO NOTHING RETURNING id"
+    )
+    .bind(&business_id)
+    .bind(&new.applicant_iin)
+    .bind(&new.certificate_serial)
+    .bind(&l.landlord_iin)
+    .bind(&l.address)
+    .bind(&l.kato)
+    .bind(l.area_decimetres)
+    .bind(l.family_size)
+    .bind(l.rent_tiyn)
+    .bind(&l.start)
+    .bind(&l.end)
+    .bind(new.received_at)
+    .bind(new.accepted_at)
+    .bind(&new.accepted_on)
+    .bind(d.term)
+    .bind(&d.unit)
+    .bind(&d.counted_from)
+    .bind(d.counted_from_at)
+    .bind(&d.due_date)
+    .bind(d.due_at)
+    .bind(&d.clause)
+    .bind(&d.calendar_version)
+    .bind(now)
+    .fetch_optional(c)
+    .await)
+    .map_err(store_error)?;
+    let Some(id) = id else {
+        let existing: i64 = on_backend!(tx.conn(), |c| sqlx::query_scalar(
+            "SELECT id FROM applications WHERE applicant_iin = $1 AND stage IN ('ACCEPTED', 'UNDER_REVIEW', 'ASSIGNED', 'RECONSIDERATION') \
+             ORDER BY id LIMIT 1"
+        )
+        .bind(&new.applicant_iin)
+        .fetch_one(c)
+        .await)
+        .map_err(store_error)?;
+        return Ok(Err(existing));
+    };
+    insert_event(tx, id, 1, "ACCEPTED", reason, Some(&new.deadline)).await?;
+    Ok(Ok(id))
+}
+
+/// Sets one text column of an application.
+pub async fn set(tx: &mut WriteTx, id: i64, column: Column, value: Option<&str>) -> Result<(), ApiError> {
+    let sql = format!("UPDATE applications SET {} = $2 WHERE id = $1", column.name());
+    on_backend!(tx.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(id)
+        .bind(value)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// The text columns set after filing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// The refusal's ground.
+    RefusalCode,
+    /// The refusal's sub-reason.
+    RefusalReason,
+    /// Why the payments stopped.
+    StopReason,
+    /// The official reviewing.
+    Reviewer,
+    /// The lease's last day.
+    LeaseEnd,
+}
+
+impl Column {
+    fn name(self) -> &'static str {
+        match self {
+            Column::RefusalCode => "refusal_code",
+            Column::RefusalReason => "refusal_reason",
+            Column::StopReason => "stop_reason",
+            Column::Reviewer => "reviewer",
+            Column::LeaseEnd => "lease_end",
+        }
+    }
+}
+
+/// Records the amount assigned and the parameters' version.
+pub async fn set_amount(tx: &mut WriteTx, id: i64, monthly_tiyn: i64, version: &str) -> Result<(), ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "UPDATE applications SET monthly_tiyn = $2, parameter_version = $3 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(monthly_tiyn)
+    .bind(version)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Appends findings.
+pub async fn add_findings(tx: &mut WriteTx, id: i64, findings: &[FindingRow]) -> Result<(), ApiError> {
+    for f in findings {
+        on_backend!(tx.conn(), |c| sqlx::query(
+            "INSERT INTO findings (application_id, seq, code, ground, source, detail) \
+             VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM findings WHERE application_id = $1), $2, $3, $4, $5)"
+        )
+        .bind(id)
+        .bind(&f.code)
+        .bind(f.ground.as_deref())
+        .bind(&f.source)
+        .bind(&f.detail)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(store_error)?;
+    }
+    Ok(())
+}
+
+/// Accrues a month, once: answers whether this call accrued it.
+pub async fn accrue(tx: &mut WriteTx, id: i64, p: &PaymentRow) -> Result<bool, ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "INSERT INTO payments (application_id, month, due_on, amount_tiyn, payee_iin, parameter_version, accrued_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING"
+    )
+    .bind(id)
+    .bind(&p.month)
+    .bind(&p.due_on)
+    .bind(p.amount_tiyn)
+    .bind(&p.payee_iin)
+    .bind(&p.parameter_version)
+    .bind(p.accrued_at)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected() == 1))
+    .map_err(store_error)
+}
+
+/// One application, read inside a change.
+pub async fn application_in(tx: &mut WriteTx, id: i64) -> Result<Option<ApplicationRow>, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
+    on_backend!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
+        .map_err(store_error)
+}
+
+/// One application.
+pub async fn application(db: &Db, id: i64) -> Result<Option<ApplicationRow>, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
+    on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
+        .map_err(store_error)
+}
+
+/// An application's findings, in order (read inside a change, or not).
+pub async fn findings(db: &Db, id: i64) -> Result<Vec<FindingRow>, ApiError> {
+    on_backend!(db.reader(), |c| sqlx::query_as(
+        "SELECT code, ground, source, detail FROM findings WHERE application_id = $1 ORDER BY seq"
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await)
+    .map_err(store_error)
+}
+
+/// An application's findings, read inside a change.
+pub async fn findings_in(tx: &mut WriteTx, id: i64) -> Result<Vec<FindingRow>, ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query_as(
+        "SELECT code, ground, source, detail FROM findings WHERE application_id = $1 ORDER BY seq"
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await)
+    .map_err(store_error)
+}
+
+/// An application's payments after `after` (a month), oldest first.
+pub async fn payments(db: &Db, id: i64, after: &str, limit: i64) -> Result<Vec<PaymentRow>, ApiError> {
+    on_backend!(db.reader(), |c| sqlx::query_as(
+        "SELECT month, due_on, amount_tiyn, payee_iin, parameter_version, accrued_at FROM payments \
+         WHERE application_id = $1 AND month > $2 ORDER BY month LIMIT $3"
+    )
+    .bind(id)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(c)
+    .await)
+    .map_err(store_error)
+}
+
+/// Applications at `stage`, the earliest deadline first, after id `after`.
+pub async fn at_stage(db: &Db, stage: &str, after: i64, limit: i64) -> Result<Vec<i64>, ApiError> {
+    on_backend!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT id FROM applications WHERE stage = $1 AND id > $2 ORDER BY id LIMIT $3"
+    )
+    .bind(stage)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(c)
+    .await)
+    .map_err(store_error)
+}
