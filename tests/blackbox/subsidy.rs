@@ -448,3 +448,50 @@ async fn the_registry_down_at_decision_time_the_application_waits_and_is_decided
     drop(back);
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[tokio::test]
+async fn a_restart_pays_no_month_twice() {
+    let data = std::env::temp_dir().join(format!("shanyraq-subsidy-{}", uuid::Uuid::new_v4().simple()));
+    let data_dir = data.to_string_lossy().to_string();
+    let prefix = format!("bb{}_", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+    let env = [
+        ("SHANYRAQ_DATA_DIR", data_dir.as_str()),
+        ("SHANYRAQ_DB_SCHEMA_PREFIX", prefix.as_str()),
+        ("SHANYRAQ_SWEEP_INTERVAL", "200ms"),
+    ];
+    let first = spawn_suite(&env).await;
+    let ch = &first.channel;
+    let (who, landlord) = family(ch, 25, 3_000_000).await;
+    kit::at(ch, "2026-04-14T10:00").await;
+    enrol(ch, &who).await;
+    kit::at(ch, "2026-04-15T10:00").await;
+    let app = file(ch, request(&who, lease(&landlord, 12_000_000, "2026-03-10", "2026-08-09"))).await.unwrap();
+    let app = review(ch, &app.name, true, "").await;
+    kit::at(ch, "2026-05-10T10:00").await;
+    for _ in 0..100 {
+        if !payments(ch, &app.name).await.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(payments(ch, &app.name).await, ["2026-05"]);
+    drop(first);
+    // The restarted process starts with its clock where the first one stood, not at today.
+    let mut restarted = env.to_vec();
+    restarted.push(("SHANYRAQ_CLOCK", "fixed:2026-05-10T07:00:00Z"));
+    let again = spawn_suite(&restarted).await;
+    let ch = &again.channel;
+    kit::at(ch, "2026-05-10T12:00").await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(payments(ch, &app.name).await, ["2026-05"], "the restarted service pays May once");
+    kit::at(ch, "2026-06-10T10:00").await;
+    for _ in 0..100 {
+        if payments(ch, &app.name).await.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(payments(ch, &app.name).await, ["2026-05", "2026-06"]);
+    drop(again);
+    let _ = std::fs::remove_dir_all(&data);
+}
