@@ -133,8 +133,6 @@ pub async fn call_empty(
     grpc.unary(request, PathAndQuery::from_str(path).unwrap(), codec).await.map(|r| r.metadata().clone())
 }
 
-/// The services whose issue has not landed yet: their methods answer UNIMPLEMENTED.
-pub const PENDING_SERVICES: &[&str] = &["kz.housing.complaints.v1.ComplaintService"];
 
 /// Calls a unary method with a typed request and metadata; answers the response and its metadata.
 pub async fn call<Req, Resp>(

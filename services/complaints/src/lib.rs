@@ -1,19 +1,30 @@
 //! Complaints against the three housing services, with the review terms, extensions and
-//! notices of PR cl. 14 and SR cl. 33, 34 (State Services Law Art. 25).
-//!
-//! The contract is declared; its methods answer UNIMPLEMENTED until the complaints issue
-//! lands. The caller table below is already the one that service enforces.
+//! notices of PR cl. 14 and SR cl. 33, 34 (State Services Law Art. 25): registration, the case
+//! checked in its service, the reviewer's term, one extension with its notice, and the decision
+//! whose remedy reopens the case through the service's `ReconsiderApplication`.
 #![forbid(unsafe_code)]
 
-use platform::principal::Allow::{self, Official, Subsystem as From};
-use platform::store::{NO_MIGRATIONS, StoreSpec};
-use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S};
-use proto::housing::complaints::v1::complaint_service_server::ComplaintServiceServer;
+pub mod grpc;
+pub mod store;
+pub mod targets;
+pub mod terms;
 
-/// The service's database: the platform's tables (audit, idempotency, outbox, jobs) until its
-/// own tables land with its issue.
-pub const STORE: StoreSpec =
-    StoreSpec { service: "complaints", subsystem: S::Complaints, sqlite: &NO_MIGRATIONS, postgres: &NO_MIGRATIONS };
+use std::sync::{Arc, OnceLock};
+
+use clients::{CallPolicy, ChannelPool, PrivatizationClient, RegistryClient, SubsidyClient};
+use platform::principal::Allow::{self, Official, Subsystem as From};
+use platform::store::StoreSpec;
+use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsystem as S, tuned};
+use proto::housing::complaints::v1::complaint_service_server::ComplaintServiceServer;
+use sqlx::migrate::Migrator;
+
+use grpc::{Complaints, OVERDUE, VERIFY};
+
+static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The service's database.
+pub const STORE: StoreSpec = StoreSpec { service: "complaints", subsystem: S::Complaints, sqlite: &SQLITE, postgres: &POSTGRES };
 
 /// The address the separate binary binds by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50055";
@@ -37,9 +48,46 @@ const STATUS_READERS: &[Allow] = &[
 
 /// Adds the complaints service to a server.
 pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
-    ctx.start_store(STORE, |jobs| jobs).await?;
+    let pool = |s: S| ChannelPool::lazy(&ctx.endpoint(s), 1).map_err(|e| ApiError::internal(format!("the {} endpoint: {e}", s.as_str())));
+    let me = S::Complaints.as_str();
+    let targets = targets::Targets {
+        registry: RegistryClient::new(pool(S::Registry)?, me, CallPolicy::default()).map_err(ApiError::internal)?,
+        privatization: PrivatizationClient::new(pool(S::Privatization)?, me, CallPolicy::default()).map_err(ApiError::internal)?,
+        subsidy: SubsidyClient::new(pool(S::RentSubsidy)?, me, CallPolicy::default()).map_err(ApiError::internal)?,
+    };
+    let cell: Arc<OnceLock<Complaints>> = Arc::default();
+    let for_verify = cell.clone();
+    let db = ctx
+        .start_store(STORE, move |sweeper| {
+            sweeper
+                .handle_prepared(
+                    VERIFY,
+                    move |job| {
+                        let c = for_verify.get().cloned();
+                        async move {
+                            match c {
+                                Some(c) => c.prepare_verify(job).await,
+                                None => Err(ApiError::unavailable("STARTING", "the service is starting")),
+                            }
+                        }
+                    },
+                    |tx, job, case| Box::pin(Complaints::apply_verify(tx, job, case)),
+                )
+                .handle(OVERDUE, |tx, job| Box::pin(Complaints::mark_overdue(tx, job)))
+        })
+        .await?;
+    let service = Complaints {
+        db,
+        calendar: ctx.calendar.clone(),
+        clock: ctx.clock.clone(),
+        targets,
+        limits: (ctx.config.document_max_bytes, ctx.config.documents_max_bytes),
+        changed: Arc::default(),
+        shutdown: ctx.shutdown_signal(),
+    };
+    let _ = cell.set(service.clone());
     services
-        .add_pending::<ComplaintServiceServer<()>>()
+        .add(tuned!(ComplaintServiceServer::new(service), ctx))
         .method("CreateComplaint", FILERS)
         .method("GetComplaint", STATUS_READERS)
         .method("ListComplaintEvents", STATUS_READERS)
@@ -48,6 +96,7 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         // SR cl. 34: the official authorized to review the complaint extends and decides.
         .method("ExtendReview", &[Official(S::Complaints, Role::ComplaintReviewer)])
         .method("RecordComplaintDecision", &[Official(S::Complaints, Role::ComplaintReviewer)])
-        .method("ListOverdue", &[Official(S::Complaints, Role::ComplaintReviewer)]);
+        .method("ListOverdue", &[Official(S::Complaints, Role::ComplaintReviewer)])
+        .method("GetServiceStandard", STATUS_READERS);
     Ok(())
 }

@@ -7,11 +7,13 @@ pub mod gateway;
 pub mod pool;
 pub mod privatization;
 pub mod registry;
+pub mod subsidy;
 
 pub use gateway::{CaseRef, GatewayClient};
 pub use pool::ChannelPool;
 pub use privatization::PrivatizationClient;
 pub use registry::RegistryClient;
+pub use subsidy::SubsidyClient;
 
 use std::time::Duration;
 

@@ -1,0 +1,206 @@
+//! The complaints' tables: the only place that writes SQL; the stage history is `casework`'s.
+
+use chrono::{DateTime, Utc};
+use platform::store::{Db, WriteTx, store_error};
+use platform::{ApiError, on_backend};
+
+pub use casework::history::{Deadline, EventRow, events, insert_event, record_stage};
+
+/// A complaint as registered.
+#[derive(Debug, Clone)]
+pub struct NewComplaint {
+    pub complainant_iin: String,
+    pub application: String,
+    pub service: String,
+    pub reviewer_kind: String,
+    pub reviewer_id: String,
+    pub filed_channel: String,
+    pub subject: String,
+    pub text: String,
+    pub case_check: String,
+    pub received_at: DateTime<Utc>,
+    pub registered_at: DateTime<Utc>,
+    pub registered_on: String,
+    pub deadline: Deadline,
+}
+
+/// A complaint as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ComplaintRow {
+    pub id: i64,
+    pub business_id: String,
+    pub complainant_iin: String,
+    pub application: String,
+    pub service: String,
+    pub reviewer_kind: String,
+    pub reviewer_id: String,
+    pub filed_channel: String,
+    pub subject: String,
+    pub text: String,
+    pub case_check: String,
+    pub stage: String,
+    pub received_at: DateTime<Utc>,
+    pub registered_at: DateTime<Utc>,
+    pub registered_on: String,
+    pub deadline_term: i64,
+    pub deadline_unit: String,
+    pub deadline_counted_from: String,
+    pub deadline_counted_from_at: DateTime<Utc>,
+    pub deadline_due_date: String,
+    pub deadline_due_at: DateTime<Utc>,
+    pub deadline_clause: String,
+    pub deadline_calendar_version: String,
+    pub extended_at: Option<DateTime<Utc>>,
+    pub extra_days: Option<i64>,
+    pub extension_reasons: Option<String>,
+    pub extension_explanation: Option<String>,
+    pub notice_due_date: Option<String>,
+    pub notice_due_at: Option<DateTime<Utc>>,
+    pub decision_kk: Option<String>,
+    pub decision_ru: Option<String>,
+    pub decision_en: Option<String>,
+    pub overdue: i64,
+    pub last_sequence: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ComplaintRow {
+    /// The review's deadline.
+    pub fn deadline(&self) -> Deadline {
+        Deadline {
+            term: self.deadline_term,
+            unit: self.deadline_unit.clone(),
+            counted_from: self.deadline_counted_from.clone(),
+            counted_from_at: self.deadline_counted_from_at,
+            due_date: self.deadline_due_date.clone(),
+            due_at: self.deadline_due_at,
+            clause: self.deadline_clause.clone(),
+            calendar_version: self.deadline_calendar_version.clone(),
+        }
+    }
+
+    /// Whether the review is still open.
+    pub fn is_open(&self) -> bool {
+        matches!(self.stage.as_str(), "UNDER_REVIEW" | "EXTENDED")
+    }
+}
+
+const COLUMNS: &str = "id, business_id, complainant_iin, application, service, reviewer_kind, reviewer_id, filed_channel, subject, \
+    text, case_check, stage, received_at, registered_at, registered_on, deadline_term, deadline_unit, deadline_counted_from, \
+    deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, deadline_calendar_version, extended_at, \
+    extra_days, extension_reasons, extension_explanation, notice_due_date, notice_due_at, decision_kk, decision_ru, decision_en, \
+    overdue, last_sequence, updated_at";
+
+/// Registers a complaint at `UNDER_REVIEW` with that first event; answers its id.
+pub async fn insert(tx: &mut WriteTx, new: &NewComplaint, reason: &str) -> Result<i64, ApiError> {
+    let now = tx.now();
+    let business_id = format!("C-{}", uuid::Uuid::new_v4().simple().to_string()[..12].to_uppercase());
+    let d = &new.deadline;
+    let id: i64 = on_backend!(tx.conn(), |c| sqlx::query_scalar(
+        "INSERT INTO applications (business_id, complainant_iin, application, service, reviewer_kind, reviewer_id, filed_channel, \
+         subject, text, case_check, stage, received_at, registered_at, registered_on, deadline_term, deadline_unit, \
+         deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, \
+         deadline_calendar_version, last_sequence, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'UNDER_REVIEW', $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, $22) \
+         RETURNING id"
+    )
+    .bind(&business_id)
+    .bind(&new.complainant_iin)
+    .bind(&new.application)
+    .bind(&new.service)
+    .bind(&new.reviewer_kind)
+    .bind(&new.reviewer_id)
+    .bind(&new.filed_channel)
+    .bind(&new.subject)
+    .bind(&new.text)
+    .bind(&new.case_check)
+    .bind(new.received_at)
+    .bind(new.registered_at)
+    .bind(&new.registered_on)
+    .bind(d.term)
+    .bind(&d.unit)
+    .bind(&d.counted_from)
+    .bind(d.counted_from_at)
+    .bind(&d.due_date)
+    .bind(d.due_at)
+    .bind(&d.clause)
+    .bind(&d.calendar_version)
+    .bind(now)
+    .fetch_one(c)
+    .await)
+    .map_err(store_error)?;
+    insert_event(tx, id, 1, "UNDER_REVIEW", reason, Some(&new.deadline)).await?;
+    Ok(id)
+}
+
+/// Sets a text column.
+pub async fn set(tx: &mut WriteTx, id: i64, column: &'static str, value: &str) -> Result<(), ApiError> {
+    debug_assert!(["case_check", "decision_kk", "decision_ru", "decision_en"].contains(&column));
+    let sql = format!("UPDATE applications SET {column} = $2 WHERE id = $1");
+    on_backend!(tx.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(id).bind(value).execute(c).await.map(|r| r.rows_affected()))
+        .map_err(store_error)?;
+    Ok(())
+}
+
+/// Records the extension.
+pub async fn set_extension(tx: &mut WriteTx, id: i64, days: i64, reasons: &str, explanation: &str, notice: &Deadline) -> Result<(), ApiError> {
+    let now = tx.now();
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "UPDATE applications SET extended_at = $2, extra_days = $3, extension_reasons = $4, extension_explanation = $5, \
+         notice_due_date = $6, notice_due_at = $7 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(now)
+    .bind(days)
+    .bind(reasons)
+    .bind(explanation)
+    .bind(&notice.due_date)
+    .bind(notice.due_at)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Marks the review overdue.
+pub async fn mark_overdue(tx: &mut WriteTx, id: i64) -> Result<(), ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query("UPDATE applications SET overdue = 1 WHERE id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))
+        .map_err(store_error)?;
+    Ok(())
+}
+
+/// One complaint, read inside a change.
+pub async fn complaint_in(tx: &mut WriteTx, id: i64) -> Result<Option<ComplaintRow>, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
+    on_backend!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
+        .map_err(store_error)
+}
+
+/// One complaint.
+pub async fn complaint(db: &Db, id: i64) -> Result<Option<ComplaintRow>, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
+    on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
+        .map_err(store_error)
+}
+
+/// Keeps a complaint's documents: kind, media type, SHA-256, content.
+pub async fn add_documents(tx: &mut WriteTx, id: i64, documents: &[(String, String, String, Vec<u8>)]) -> Result<(), ApiError> {
+    for (seq, (kind, media, sha, content)) in documents.iter().enumerate() {
+        let seq = i64::try_from(seq).unwrap_or(i64::MAX);
+        on_backend!(tx.conn(), |c| sqlx::query(
+            "INSERT INTO documents (application_id, seq, kind, media_type, sha256, content) VALUES ($1, $2, $3, $4, $5, $6)"
+        )
+        .bind(id)
+        .bind(seq)
+        .bind(kind)
+        .bind(media)
+        .bind(sha)
+        .bind(content)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(store_error)?;
+    }
+    Ok(())
+}

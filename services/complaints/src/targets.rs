@@ -1,0 +1,112 @@
+//! The three services a complaint can be about, reached only through their typed clients in
+//! `shared/clients` (never their tables): the case looked up at registration, and the upheld
+//! complaint's remedy, `ReconsiderApplication`, sent through the outbox so that it is delivered
+//! however long the service is away.
+
+use clients::{PrivatizationClient, RegistryClient, SubsidyClient};
+use platform::store::outbox::OutboxMessage;
+use platform::{ApiError, Subsystem};
+use prost::Message;
+use proto::housing::{privatization::v1 as privatization, registry::v1 as registry, subsidy::v1 as subsidy};
+use tonic::{Code, Status};
+
+use crate::terms::Service;
+
+/// What the service says of the case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Case {
+    /// It exists: its applicant, and whether it ended in a refusal.
+    Found {
+        /// The applicant.
+        applicant: String,
+        /// Whether it is refused (and so can be reconsidered).
+        refused: bool,
+    },
+    /// There is no such case.
+    Missing,
+}
+
+/// The three services' clients.
+#[derive(Debug, Clone)]
+pub struct Targets {
+    /// The registry.
+    pub registry: RegistryClient,
+    /// Privatization.
+    pub privatization: PrivatizationClient,
+    /// The rent subsidy.
+    pub subsidy: SubsidyClient,
+}
+
+fn answer<T>(result: Result<T, Status>, found: impl FnOnce(T) -> Case) -> Result<Case, ApiError> {
+    match result {
+        Ok(t) => Ok(found(t)),
+        Err(s) if s.code() == Code::NotFound => Ok(Case::Missing),
+        Err(s) => Err(ApiError::unavailable("TARGET_UNAVAILABLE", format!("the service did not answer ({:?}: {})", s.code(), s.message()))),
+    }
+}
+
+impl Targets {
+    /// Looks the case up in its service; UNAVAILABLE when the service does not answer.
+    pub async fn look(&self, service: Service, name: &str) -> Result<Case, ApiError> {
+        match service {
+            Service::Registry => answer(self.registry.get_application(name).await, |r| {
+                let a = r.application.unwrap_or_default();
+                Case::Found { applicant: a.applicant.map(|p| p.iin).unwrap_or_default(), refused: a.stage == registry::ApplicationStage::Refused as i32 }
+            }),
+            Service::Privatization => answer(self.privatization.get_application(name).await, |r| {
+                let a = r.application.unwrap_or_default();
+                Case::Found { applicant: a.applicant.map(|p| p.iin).unwrap_or_default(), refused: a.stage == privatization::ApplicationStage::Refused as i32 }
+            }),
+            Service::RentSubsidy => answer(self.subsidy.get_application(name).await, |r| {
+                let a = r.application.unwrap_or_default();
+                Case::Found { applicant: a.applicant.map(|p| p.iin).unwrap_or_default(), refused: a.stage == subsidy::ApplicationStage::Refused as i32 }
+            }),
+        }
+    }
+}
+
+/// The remedy of an upheld complaint: the case reopened at `stage` (`ACCEPTED` or `UNDER_REVIEW`),
+/// idempotent on `request_id` at the service, delivered by the outbox.
+pub fn reconsider(service: Service, request_id: &str, application: &str, complaint: &str, reason: &str, stage: &str, user: &str) -> OutboxMessage {
+    let (destination, method, payload) = match service {
+        Service::Registry => (
+            Subsystem::Registry,
+            "/kz.housing.registry.v1.RegistryService/ReconsiderApplication",
+            registry::ReconsiderApplicationRequest {
+                request_id: request_id.into(),
+                name: application.into(),
+                stage: if stage == "UNDER_REVIEW" { registry::ApplicationStage::UnderReview } else { registry::ApplicationStage::Accepted }.into(),
+                complaint: complaint.into(),
+                reason: reason.into(),
+            }
+            .encode_to_vec(),
+        ),
+        Service::Privatization => (
+            Subsystem::Privatization,
+            "/kz.housing.privatization.v1.PrivatizationService/ReconsiderApplication",
+            privatization::ReconsiderApplicationRequest {
+                request_id: request_id.into(),
+                name: application.into(),
+                stage: privatization::ApplicationStage::Accepted.into(),
+                complaint: complaint.into(),
+                reason: reason.into(),
+            }
+            .encode_to_vec(),
+        ),
+        Service::RentSubsidy => (
+            Subsystem::RentSubsidy,
+            "/kz.housing.subsidy.v1.RentSubsidyService/ReconsiderApplication",
+            subsidy::ReconsiderApplicationRequest {
+                request_id: request_id.into(),
+                name: application.into(),
+                stage: subsidy::ApplicationStage::Accepted.into(),
+                complaint: complaint.into(),
+                reason: reason.into(),
+            }
+            .encode_to_vec(),
+        ),
+    };
+    let mut message = OutboxMessage::new(destination, method, complaint, "an upheld complaint's remedy (DESIGN.md)", &());
+    message.payload = payload;
+    message.for_user(user)
+}
