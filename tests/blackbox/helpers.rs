@@ -133,7 +133,6 @@ pub async fn call_empty(
     grpc.unary(request, PathAndQuery::from_str(path).unwrap(), codec).await.map(|r| r.metadata().clone())
 }
 
-
 /// Calls a unary method with a typed request and metadata; answers the response and its metadata.
 pub async fn call<Req, Resp>(
     channel: &Channel,

@@ -7,6 +7,7 @@ mod helpers;
 mod kit;
 
 mod clock;
+mod complaints;
 mod errors;
 mod gateway;
 mod gateway_exchange;

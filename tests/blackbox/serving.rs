@@ -61,8 +61,14 @@ async fn reflection_v1_and_v1alpha_list_every_service_with_health_and_reflection
 #[tokio::test]
 async fn no_method_of_the_contract_answers_unimplemented() {
     let suite = spawn_suite(&[]).await;
-    let housing = ["kz.housing.privatization.v1.", "kz.housing.registry.v1.", "kz.housing.subsidy.v1.", "kz.housing.complaints.v1."];
-    let methods: Vec<_> = contract_methods().into_iter().filter(|(service, _)| housing.iter().any(|h| service.starts_with(h))).collect();
+    let housing = [
+        "kz.housing.privatization.v1.",
+        "kz.housing.registry.v1.",
+        "kz.housing.subsidy.v1.",
+        "kz.housing.complaints.v1.",
+    ];
+    let methods: Vec<_> =
+        contract_methods().into_iter().filter(|(service, _)| housing.iter().any(|h| service.starts_with(h))).collect();
     assert!(methods.len() > 50, "the four services' methods: {}", methods.len());
     for (_, path) in methods {
         if path.ends_with("/WatchApplication") || path.ends_with("/WatchComplaint") {

@@ -70,7 +70,10 @@ fn not_found(id: i64) -> ApiError {
 }
 
 fn calendar_error(e: calendar::CalendarError) -> ApiError {
-    ApiError::failed_precondition("CALENDAR_NOT_COVERED", format!("the working-day calendar cannot count this term: {e}"))
+    ApiError::failed_precondition(
+        "CALENDAR_NOT_COVERED",
+        format!("the working-day calendar cannot count this term: {e}"),
+    )
 }
 
 fn reviewer_in(kind: i32) -> Option<Reviewer> {
@@ -139,7 +142,14 @@ pub fn complaint(c: &ComplaintRow, now: chrono::DateTime<chrono::Utc>) -> pb::Co
     };
     let extension = c.extended_at.map(|at| pb::Extension {
         extended_at: Some(ts(at)),
-        reasons: c.extension_reasons.as_deref().unwrap_or_default().split(',').filter(|r| !r.is_empty()).map(reason_out).collect(),
+        reasons: c
+            .extension_reasons
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .filter(|r| !r.is_empty())
+            .map(reason_out)
+            .collect(),
         explanation: c.extension_explanation.clone().unwrap_or_default(),
         extra_days: i32::try_from(c.extra_days.unwrap_or_default()).unwrap_or(0),
         new_deadline: Some(c.deadline().to_proto(c.is_open(), now)),
@@ -162,7 +172,8 @@ pub fn complaint(c: &ComplaintRow, now: chrono::DateTime<chrono::Utc>) -> pb::Co
         application: c.application.clone(),
         reviewer_kind: reviewer_out(&c.reviewer_kind),
         reviewer_id: c.reviewer_id.clone(),
-        filed_channel: if c.filed_channel == "PAPER" { pb::FiledChannel::Paper } else { pb::FiledChannel::Electronic }.into(),
+        filed_channel: if c.filed_channel == "PAPER" { pb::FiledChannel::Paper } else { pb::FiledChannel::Electronic }
+            .into(),
         stage: stage.into(),
         deadline: Some(c.deadline().to_proto(c.is_open(), now)),
         registered_at: Some(ts(c.registered_at)),
@@ -198,7 +209,8 @@ fn reviewer_of(p: &Principal, c: &ComplaintRow) -> Result<(), ApiError> {
 /// The notice to the complainant: in writing for a paper complaint, electronically otherwise
 /// (SR cl. 34).
 fn notice(c: &ComplaintRow, text: common::LocalizedText, purpose: &str) -> platform::store::outbox::OutboxMessage {
-    let channel = if c.filed_channel == "PAPER" { gw::NotificationChannel::Paper } else { gw::NotificationChannel::Cabinet };
+    let channel =
+        if c.filed_channel == "PAPER" { gw::NotificationChannel::Paper } else { gw::NotificationChannel::Cabinet };
     casework::reporting::notice(&name(c.id), &c.complainant_iin, channel, text, purpose)
 }
 
@@ -217,27 +229,51 @@ impl Complaints {
         let p = Principal::of(&r);
         let r = r.into_inner();
         let request_id = fields::request_id(&r.request_id)?;
-        let complainant = fields::iin(r.complainant.as_ref().map(|p| p.iin.as_str()).unwrap_or_default(), "complainant.iin")?.to_string();
+        let complainant =
+            fields::iin(r.complainant.as_ref().map(|p| p.iin.as_str()).unwrap_or_default(), "complainant.iin")?
+                .to_string();
         let service = Service::of(&r.application)
             .filter(|_| r.application.trim().split('/').count() == 3)
             .ok_or_else(|| ApiError::bad_field("APPLICATION_INVALID", "application", "a case of the three services: registry/applications/{id}, privatization/applications/{id}, subsidy/applications/{id}"))?;
-        let reviewer = reviewer_in(r.reviewer_kind).ok_or_else(|| ApiError::bad_field("REVIEWER_KIND_REQUIRED", "reviewer_kind", "who reviews"))?;
+        let reviewer = reviewer_in(r.reviewer_kind)
+            .ok_or_else(|| ApiError::bad_field("REVIEWER_KIND_REQUIRED", "reviewer_kind", "who reviews"))?;
         let Some((term, clause)) = terms::term(service, reviewer) else {
-            let allowed = terms::TABLE.iter().filter(|(s, ..)| *s == service).map(|(_, r, ..)| r.code()).collect::<Vec<_>>().join(", ");
-            return Err(ApiError::bad_field("REVIEWER_NOT_ALLOWED", "reviewer_kind", format!("a {} complaint is reviewed by {allowed}", service.code())));
+            let allowed = terms::TABLE
+                .iter()
+                .filter(|(s, ..)| *s == service)
+                .map(|(_, r, ..)| r.code())
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(ApiError::bad_field(
+                "REVIEWER_NOT_ALLOWED",
+                "reviewer_kind",
+                format!("a {} complaint is reviewed by {allowed}", service.code()),
+            ));
         };
         let reviewer_id = fields::text(&r.reviewer_id, "reviewer_id")?;
         let filed = match pb::FiledChannel::try_from(r.filed_channel) {
             Ok(pb::FiledChannel::Paper) => "PAPER",
             Ok(pb::FiledChannel::Electronic) => "ELECTRONIC",
-            _ => return Err(ApiError::bad_field("FILED_CHANNEL_REQUIRED", "filed_channel", "FILED_CHANNEL_PAPER or FILED_CHANNEL_ELECTRONIC")),
+            _ => {
+                return Err(ApiError::bad_field(
+                    "FILED_CHANNEL_REQUIRED",
+                    "filed_channel",
+                    "FILED_CHANNEL_PAPER or FILED_CHANNEL_ELECTRONIC",
+                ));
+            }
         };
         let subject = match pb::Subject::try_from(r.subject) {
             Ok(pb::Subject::Refusal) => "REFUSAL",
             Ok(pb::Subject::MissedDeadline) => "MISSED_DEADLINE",
             Ok(pb::Subject::DocumentsDemanded) => "DOCUMENTS_DEMANDED",
             Ok(pb::Subject::Other) => "OTHER",
-            _ => return Err(ApiError::bad_field("SUBJECT_REQUIRED", "subject", "a refusal, a missed deadline, documents demanded, other")),
+            _ => {
+                return Err(ApiError::bad_field(
+                    "SUBJECT_REQUIRED",
+                    "subject",
+                    "a refusal, a missed deadline, documents demanded, other",
+                ));
+            }
         };
         let text = fields::text(&r.text, "text")?;
         let mut documents = Vec::new();
@@ -245,25 +281,42 @@ impl Complaints {
         for (i, d) in r.documents.iter().enumerate() {
             total += d.content.len();
             if d.content.is_empty() || d.content.len() > self.limits.0 || total > self.limits.1 {
-                return Err(ApiError::bad_field("DOCUMENT_TOO_LARGE", format!("documents[{i}].content"), format!("1 to {} bytes, {} together", self.limits.0, self.limits.1)));
+                return Err(ApiError::bad_field(
+                    "DOCUMENT_TOO_LARGE",
+                    format!("documents[{i}].content"),
+                    format!("1 to {} bytes, {} together", self.limits.0, self.limits.1),
+                ));
             }
             if hex::encode(sha2::Sha256::digest(&d.content)) != d.sha256.trim().to_lowercase() {
-                return Err(ApiError::bad_field("DOCUMENT_HASH_MISMATCH", format!("documents[{i}].sha256"), "the lowercase hex SHA-256 of content"));
+                return Err(ApiError::bad_field(
+                    "DOCUMENT_HASH_MISMATCH",
+                    format!("documents[{i}].sha256"),
+                    "the lowercase hex SHA-256 of content",
+                ));
             }
             documents.push((d.kind.clone(), d.media_type.clone(), d.sha256.trim().to_lowercase(), d.content.to_vec()));
         }
-        if let Some(first) = self.db.replay::<pb::CreateComplaintResponse>(request_id, &request_hash(CREATE, &r)).await? {
+        if let Some(first) =
+            self.db.replay::<pb::CreateComplaintResponse>(request_id, &request_hash(CREATE, &r)).await?
+        {
             return Ok(first);
         }
         let application = r.application.trim().to_owned();
         // A complaint is never lost: a service that does not answer is asked again later.
         let check = match self.targets.look(service, &application).await {
             Ok(Case::Missing) => {
-                return Err(ApiError::not_found("CASE_NOT_FOUND", format!("{application} does not exist in {}", service.code())).meta("application", application));
+                return Err(ApiError::not_found(
+                    "CASE_NOT_FOUND",
+                    format!("{application} does not exist in {}", service.code()),
+                )
+                .meta("application", application));
             }
             Ok(Case::Found { applicant, .. }) if applicant != complainant => {
-                return Err(ApiError::failed_precondition("NOT_A_PARTY", "the complainant is not the case's applicant")
-                    .precondition("COMPLAINANT", complainant, format!("the applicant of {application}")));
+                return Err(ApiError::failed_precondition(
+                    "NOT_A_PARTY",
+                    "the complainant is not the case's applicant",
+                )
+                .precondition("COMPLAINANT", complainant, format!("the applicant of {application}")));
             }
             Ok(Case::Found { .. }) => "VERIFIED",
             Err(e) => {
@@ -272,7 +325,10 @@ impl Complaints {
             }
         };
         let now = self.clock.now();
-        let acceptance = REGISTRATION.accept(&self.calendar, now).map_err(calendar_error)?.ok_or_else(|| ApiError::internal("registration is always possible"))?;
+        let acceptance = REGISTRATION
+            .accept(&self.calendar, now)
+            .map_err(calendar_error)?
+            .ok_or_else(|| ApiError::internal("registration is always possible"))?;
         let registered_at = if acceptance.deferred { day_start(acceptance.accepted_on) } else { now };
         let due = self.calendar.due(acceptance.accepted_on, term, DEFAULT_START).map_err(calendar_error)?;
         let deadline = Deadline::new(term, "COMPLAINT_REGISTERED", registered_at, due, clause);
@@ -291,7 +347,10 @@ impl Complaints {
             registered_on: acceptance.accepted_on.to_string(),
             deadline,
         };
-        let why = format!("registered on {} [A-CMP-REGISTERED]; reviewed by {} {} within {} working days ({clause})", acceptance.accepted_on, new.reviewer_kind, new.reviewer_id, term.count);
+        let why = format!(
+            "registered on {} [A-CMP-REGISTERED]; reviewed by {} {} within {} working days ({clause})",
+            acceptance.accepted_on, new.reviewer_kind, new.reviewer_id, term.count
+        );
         let command = Command::new(p, CREATE).idempotent(request_id, request_hash(CREATE, &r));
         let committed = self
             .db
@@ -327,8 +386,15 @@ impl Complaints {
         // SR cl. 34: at most 10 working days, for the permitted reasons only, once [A-EXT-ONCE].
         let days = u32::try_from(r.extra_days).unwrap_or(0);
         if !(1..=terms::MAX_EXTENSION_DAYS).contains(&days) {
-            return Err(ApiError::failed_precondition("EXTENSION_TOO_LONG", format!("an extension adds 1 to {} working days (SR cl. 34)", terms::MAX_EXTENSION_DAYS))
-                .precondition("EXTENSION_DAYS", subject, format!("at most {} working days", terms::MAX_EXTENSION_DAYS)));
+            return Err(ApiError::failed_precondition(
+                "EXTENSION_TOO_LONG",
+                format!("an extension adds 1 to {} working days (SR cl. 34)", terms::MAX_EXTENSION_DAYS),
+            )
+            .precondition(
+                "EXTENSION_DAYS",
+                subject,
+                format!("at most {} working days", terms::MAX_EXTENSION_DAYS),
+            ));
         }
         let reasons: Vec<&str> = r.reasons.iter().filter_map(|x| reason_code(*x)).collect();
         if reasons.is_empty() || reasons.len() != r.reasons.len() {
@@ -340,8 +406,10 @@ impl Complaints {
         let extended = self.calendar.extend(due_date, days).map_err(calendar_error)?;
         let now = self.clock.now();
         let today = self.clock.now_local().date_naive();
-        let notice_due = self.calendar.due(today, Term::working_days(terms::NOTICE_DAYS), DEFAULT_START).map_err(calendar_error)?;
-        let notice_deadline = Deadline::new(Term::working_days(terms::NOTICE_DAYS), "EXTENSION", now, notice_due, "SR cl. 34");
+        let notice_due =
+            self.calendar.due(today, Term::working_days(terms::NOTICE_DAYS), DEFAULT_START).map_err(calendar_error)?;
+        let notice_deadline =
+            Deadline::new(Term::working_days(terms::NOTICE_DAYS), "EXTENSION", now, notice_due, "SR cl. 34");
         let new_deadline = Deadline {
             term: c.deadline_term + i64::from(days),
             due_date: extended.due_date.to_string(),
@@ -358,19 +426,39 @@ impl Complaints {
                     let c = store::complaint_in(tx, id).await?.ok_or_else(|| not_found(id))?;
                     if c.stage != "UNDER_REVIEW" {
                         let (code, why) = if c.stage == "EXTENDED" {
-                            ("EXTENSION_ALREADY_GRANTED", "the review was extended once already [A-EXT-ONCE]".to_owned())
+                            (
+                                "EXTENSION_ALREADY_GRANTED",
+                                "the review was extended once already [A-EXT-ONCE]".to_owned(),
+                            )
                         } else {
                             ("REVIEW_CLOSED", format!("the complaint is {}", c.stage))
                         };
-                        return Err(ApiError::failed_precondition(code, why).precondition("STAGE", name(id), "UNDER_REVIEW, not extended before"));
+                        return Err(ApiError::failed_precondition(code, why).precondition(
+                            "STAGE",
+                            name(id),
+                            "UNDER_REVIEW, not extended before",
+                        ));
                     }
-                    store::set_extension(tx, id, i64::from(days), &reasons_text, &explanation, &notice_deadline).await?;
-                    let why = format!("extended by {days} working days to {} ({reasons_text}): {explanation}", new_deadline.due_date);
+                    store::set_extension(tx, id, i64::from(days), &reasons_text, &explanation, &notice_deadline)
+                        .await?;
+                    let why = format!(
+                        "extended by {days} working days to {} ({reasons_text}): {explanation}",
+                        new_deadline.due_date
+                    );
                     store::record_stage(tx, id, "EXTENDED", &why, Some(&new_deadline)).await?;
                     let text = common::LocalizedText {
-                        kk: format!("{} шағымын қарау мерзімі {} дейін ұзартылды: {explanation}", c.business_id, new_deadline.due_date),
-                        ru: format!("Срок рассмотрения жалобы {} продлён до {}: {explanation}", c.business_id, new_deadline.due_date),
-                        en: format!("The review of complaint {} is extended to {}: {explanation}", c.business_id, new_deadline.due_date),
+                        kk: format!(
+                            "{} шағымын қарау мерзімі {} дейін ұзартылды: {explanation}",
+                            c.business_id, new_deadline.due_date
+                        ),
+                        ru: format!(
+                            "Срок рассмотрения жалобы {} продлён до {}: {explanation}",
+                            c.business_id, new_deadline.due_date
+                        ),
+                        en: format!(
+                            "The review of complaint {} is extended to {}: {explanation}",
+                            c.business_id, new_deadline.due_date
+                        ),
                     };
                     tx.enqueue(notice(&c, text, "SR cl. 34: notice of an extension, with the reasons")).await?;
                     let at = tx.now();
@@ -385,7 +473,10 @@ impl Complaints {
         Ok(pb::ExtendReviewResponse { complaint: Some(self.load(id).await?) })
     }
 
-    async fn decide(&self, r: Request<pb::RecordComplaintDecisionRequest>) -> Result<pb::RecordComplaintDecisionResponse, ApiError> {
+    async fn decide(
+        &self,
+        r: Request<pb::RecordComplaintDecisionRequest>,
+    ) -> Result<pb::RecordComplaintDecisionResponse, ApiError> {
         let p = Principal::of(&r);
         let r = r.into_inner();
         let request_id = fields::request_id(&r.request_id)?;
@@ -404,7 +495,11 @@ impl Complaints {
             match self.targets.look(service, &c.application).await? {
                 Case::Found { refused, .. } => refused,
                 Case::Missing => {
-                    return Err(ApiError::failed_precondition("CASE_NOT_FOUND", format!("{} does not exist", c.application)).precondition("CASE", c.application.clone(), "exists"));
+                    return Err(ApiError::failed_precondition(
+                        "CASE_NOT_FOUND",
+                        format!("{} does not exist", c.application),
+                    )
+                    .precondition("CASE", c.application.clone(), "exists"));
                 }
             }
         } else {
@@ -417,28 +512,51 @@ impl Complaints {
                 Box::pin(async move {
                     let c = store::complaint_in(tx, id).await?.ok_or_else(|| not_found(id))?;
                     if !c.is_open() {
-                        return Err(ApiError::failed_precondition("REVIEW_CLOSED", format!("the complaint is {}", c.stage)).precondition("STAGE", name(id), "UNDER_REVIEW or EXTENDED"));
+                        return Err(ApiError::failed_precondition(
+                            "REVIEW_CLOSED",
+                            format!("the complaint is {}", c.stage),
+                        )
+                        .precondition("STAGE", name(id), "UNDER_REVIEW or EXTENDED"));
                     }
                     let (stage_code, text) = if r.uphold {
-                        let remedy = if reopen { format!("{} is reconsidered", c.application) } else { format!("{} stays as it is", c.application) };
-                        ("UPHELD", common::LocalizedText {
-                            kk: format!("{} шағымы қанағаттандырылды: {reason}", c.business_id),
-                            ru: format!("Жалоба {} удовлетворена ({remedy}): {reason}", c.business_id),
-                            en: format!("Complaint {} is upheld ({remedy}): {reason}", c.business_id),
-                        })
+                        let remedy = if reopen {
+                            format!("{} is reconsidered", c.application)
+                        } else {
+                            format!("{} stays as it is", c.application)
+                        };
+                        (
+                            "UPHELD",
+                            common::LocalizedText {
+                                kk: format!("{} шағымы қанағаттандырылды: {reason}", c.business_id),
+                                ru: format!("Жалоба {} удовлетворена ({remedy}): {reason}", c.business_id),
+                                en: format!("Complaint {} is upheld ({remedy}): {reason}", c.business_id),
+                            },
+                        )
                     } else {
-                        ("DISMISSED", common::LocalizedText {
-                            kk: format!("{} шағымы қанағаттандырусыз қалдырылды: {reason}", c.business_id),
-                            ru: format!("Жалоба {} оставлена без удовлетворения: {reason}", c.business_id),
-                            en: format!("Complaint {} is dismissed: {reason}", c.business_id),
-                        })
+                        (
+                            "DISMISSED",
+                            common::LocalizedText {
+                                kk: format!("{} шағымы қанағаттандырусыз қалдырылды: {reason}", c.business_id),
+                                ru: format!("Жалоба {} оставлена без удовлетворения: {reason}", c.business_id),
+                                en: format!("Complaint {} is dismissed: {reason}", c.business_id),
+                            },
+                        )
                     };
                     store::set(tx, id, "decision_kk", &text.kk).await?;
                     store::set(tx, id, "decision_ru", &text.ru).await?;
                     store::set(tx, id, "decision_en", &text.en).await?;
                     store::record_stage(tx, id, stage_code, &text.en, None).await?;
                     if reopen {
-                        tx.enqueue(targets::reconsider(service, &rid, &c.application, &name(id), &reason, stage, &c.complainant_iin)).await?;
+                        tx.enqueue(targets::reconsider(
+                            service,
+                            &rid,
+                            &c.application,
+                            &name(id),
+                            &reason,
+                            stage,
+                            &c.complainant_iin,
+                        ))
+                        .await?;
                     }
                     tx.cancel_jobs(OVERDUE, &name(id)).await?;
                     tx.enqueue(notice(&c, text.clone(), "the complaint's decision")).await?;
@@ -521,7 +639,12 @@ impl ComplaintService for Complaints {
     }
 
     async fn get_complaint(&self, r: Request<pb::GetComplaintRequest>) -> Answer<pb::GetComplaintResponse> {
-        ok(async { Ok(pb::GetComplaintResponse { complaint: Some(self.load(id_of(&r.get_ref().name, "complaints/complaints", "name")?).await?) }) }.await)
+        ok(async {
+            Ok(pb::GetComplaintResponse {
+                complaint: Some(self.load(id_of(&r.get_ref().name, "complaints/complaints", "name")?).await?),
+            })
+        }
+        .await)
     }
 
     async fn list_complaints(&self, r: Request<pb::ListComplaintsRequest>) -> Answer<pb::ListComplaintsResponse> {
@@ -540,7 +663,10 @@ impl ComplaintService for Complaints {
         .await)
     }
 
-    async fn list_complaint_events(&self, r: Request<pb::ListComplaintEventsRequest>) -> Answer<pb::ListComplaintEventsResponse> {
+    async fn list_complaint_events(
+        &self,
+        r: Request<pb::ListComplaintEventsRequest>,
+    ) -> Answer<pb::ListComplaintEventsResponse> {
         let r = r.into_inner();
         ok(async {
             let id = id_of(&r.name, "complaints/complaints", "name")?;
@@ -548,7 +674,10 @@ impl ComplaintService for Complaints {
             let limit = page_size(r.page_size)?;
             let rows = store::events(&self.db, id, sequence_token(&r.page_token)?, limit + 1).await?;
             let (page, next) = paged(rows, limit, |e| e.sequence.to_string());
-            Ok(pb::ListComplaintEventsResponse { events: page.iter().map(store::EventRow::to_proto).collect(), next_page_token: next })
+            Ok(pb::ListComplaintEventsResponse {
+                events: page.iter().map(store::EventRow::to_proto).collect(),
+                next_page_token: next,
+            })
         }
         .await)
     }
@@ -564,7 +693,14 @@ impl ComplaintService for Complaints {
                 return Err(ApiError::bad_field("SEQUENCE_INVALID", "after_sequence", "zero or more"));
             }
             let wrap = |event| pb::WatchComplaintResponse { event: Some(event) };
-            Ok(casework::watch::stream(self.db.clone(), id, r.after_sequence, self.changed.clone(), self.shutdown.clone(), wrap))
+            Ok(casework::watch::stream(
+                self.db.clone(),
+                id,
+                r.after_sequence,
+                self.changed.clone(),
+                self.shutdown.clone(),
+                wrap,
+            ))
         }
         .await)
     }
@@ -573,7 +709,10 @@ impl ComplaintService for Complaints {
         ok(self.extend(r).await)
     }
 
-    async fn record_complaint_decision(&self, r: Request<pb::RecordComplaintDecisionRequest>) -> Answer<pb::RecordComplaintDecisionResponse> {
+    async fn record_complaint_decision(
+        &self,
+        r: Request<pb::RecordComplaintDecisionRequest>,
+    ) -> Answer<pb::RecordComplaintDecisionResponse> {
         ok(self.decide(r).await)
     }
 
@@ -581,7 +720,14 @@ impl ComplaintService for Complaints {
         let r = r.into_inner();
         ok(async {
             let limit = page_size(r.page_size)?;
-            let rows = casework::listing::overdue(&self.db, self.clock.now(), &["UPHELD", "DISMISSED"], after(&r.page_token)?, limit + 1).await?;
+            let rows = casework::listing::overdue(
+                &self.db,
+                self.clock.now(),
+                &["UPHELD", "DISMISSED"],
+                after(&r.page_token)?,
+                limit + 1,
+            )
+            .await?;
             let (page, next) = paged(rows, limit, |(id, at)| page_token(*at, *id));
             let mut complaints = Vec::new();
             for (id, _) in page {
@@ -592,13 +738,24 @@ impl ComplaintService for Complaints {
         .await)
     }
 
-    async fn get_service_standard(&self, r: Request<pb::GetServiceStandardRequest>) -> Answer<pb::GetServiceStandardResponse> {
+    async fn get_service_standard(
+        &self,
+        r: Request<pb::GetServiceStandardRequest>,
+    ) -> Answer<pb::GetServiceStandardResponse> {
         let r = r.into_inner();
         ok((|| {
             let from = NaiveDate::from_ymd_opt(2026, 3, 12).unwrap_or_default();
-            let as_of = if r.as_of.trim().is_empty() { self.clock.now_local().date_naive() } else { fields::date(&r.as_of, "as_of")? };
+            let as_of = if r.as_of.trim().is_empty() {
+                self.clock.now_local().date_naive()
+            } else {
+                fields::date(&r.as_of, "as_of")?
+            };
             if as_of < from {
-                return Err(ApiError::not_found("STANDARD_NOT_IN_FORCE", format!("these terms are in force from {from}")).meta("in_force_from", from.to_string()));
+                return Err(ApiError::not_found(
+                    "STANDARD_NOT_IN_FORCE",
+                    format!("these terms are in force from {from}"),
+                )
+                .meta("in_force_from", from.to_string()));
             }
             Ok(pb::GetServiceStandardResponse {
                 in_force_from: from.to_string(),

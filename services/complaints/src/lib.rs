@@ -24,7 +24,8 @@ static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The service's database.
-pub const STORE: StoreSpec = StoreSpec { service: "complaints", subsystem: S::Complaints, sqlite: &SQLITE, postgres: &POSTGRES };
+pub const STORE: StoreSpec =
+    StoreSpec { service: "complaints", subsystem: S::Complaints, sqlite: &SQLITE, postgres: &POSTGRES };
 
 /// The address the separate binary binds by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50055";
@@ -48,11 +49,15 @@ const STATUS_READERS: &[Allow] = &[
 
 /// Adds the complaints service to a server.
 pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
-    let pool = |s: S| ChannelPool::lazy(&ctx.endpoint(s), 1).map_err(|e| ApiError::internal(format!("the {} endpoint: {e}", s.as_str())));
+    let pool = |s: S| {
+        ChannelPool::lazy(&ctx.endpoint(s), 1)
+            .map_err(|e| ApiError::internal(format!("the {} endpoint: {e}", s.as_str())))
+    };
     let me = S::Complaints.as_str();
     let targets = targets::Targets {
         registry: RegistryClient::new(pool(S::Registry)?, me, CallPolicy::default()).map_err(ApiError::internal)?,
-        privatization: PrivatizationClient::new(pool(S::Privatization)?, me, CallPolicy::default()).map_err(ApiError::internal)?,
+        privatization: PrivatizationClient::new(pool(S::Privatization)?, me, CallPolicy::default())
+            .map_err(ApiError::internal)?,
         subsidy: SubsidyClient::new(pool(S::RentSubsidy)?, me, CallPolicy::default()).map_err(ApiError::internal)?,
     };
     let cell: Arc<OnceLock<Complaints>> = Arc::default();

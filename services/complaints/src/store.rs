@@ -137,13 +137,25 @@ pub async fn insert(tx: &mut WriteTx, new: &NewComplaint, reason: &str) -> Resul
 pub async fn set(tx: &mut WriteTx, id: i64, column: &'static str, value: &str) -> Result<(), ApiError> {
     debug_assert!(["case_check", "decision_kk", "decision_ru", "decision_en"].contains(&column));
     let sql = format!("UPDATE applications SET {column} = $2 WHERE id = $1");
-    on_backend!(tx.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(id).bind(value).execute(c).await.map(|r| r.rows_affected()))
-        .map_err(store_error)?;
+    on_backend!(tx.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(id)
+        .bind(value)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(store_error)?;
     Ok(())
 }
 
 /// Records the extension.
-pub async fn set_extension(tx: &mut WriteTx, id: i64, days: i64, reasons: &str, explanation: &str, notice: &Deadline) -> Result<(), ApiError> {
+pub async fn set_extension(
+    tx: &mut WriteTx,
+    id: i64,
+    days: i64,
+    reasons: &str,
+    explanation: &str,
+    notice: &Deadline,
+) -> Result<(), ApiError> {
     let now = tx.now();
     on_backend!(tx.conn(), |c| sqlx::query(
         "UPDATE applications SET extended_at = $2, extra_days = $3, extension_reasons = $4, extension_explanation = $5, \
@@ -165,8 +177,12 @@ pub async fn set_extension(tx: &mut WriteTx, id: i64, days: i64, reasons: &str, 
 
 /// Marks the review overdue.
 pub async fn mark_overdue(tx: &mut WriteTx, id: i64) -> Result<(), ApiError> {
-    on_backend!(tx.conn(), |c| sqlx::query("UPDATE applications SET overdue = 1 WHERE id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))
-        .map_err(store_error)?;
+    on_backend!(tx.conn(), |c| sqlx::query("UPDATE applications SET overdue = 1 WHERE id = $1")
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(store_error)?;
     Ok(())
 }
 
@@ -185,7 +201,11 @@ pub async fn complaint(db: &Db, id: i64) -> Result<Option<ComplaintRow>, ApiErro
 }
 
 /// Keeps a complaint's documents: kind, media type, SHA-256, content.
-pub async fn add_documents(tx: &mut WriteTx, id: i64, documents: &[(String, String, String, Vec<u8>)]) -> Result<(), ApiError> {
+pub async fn add_documents(
+    tx: &mut WriteTx,
+    id: i64,
+    documents: &[(String, String, String, Vec<u8>)],
+) -> Result<(), ApiError> {
     for (seq, (kind, media, sha, content)) in documents.iter().enumerate() {
         let seq = i64::try_from(seq).unwrap_or(i64::MAX);
         on_backend!(tx.conn(), |c| sqlx::query(

@@ -41,7 +41,10 @@ fn answer<T>(result: Result<T, Status>, found: impl FnOnce(T) -> Case) -> Result
     match result {
         Ok(t) => Ok(found(t)),
         Err(s) if s.code() == Code::NotFound => Ok(Case::Missing),
-        Err(s) => Err(ApiError::unavailable("TARGET_UNAVAILABLE", format!("the service did not answer ({:?}: {})", s.code(), s.message()))),
+        Err(s) => Err(ApiError::unavailable(
+            "TARGET_UNAVAILABLE",
+            format!("the service did not answer ({:?}: {})", s.code(), s.message()),
+        )),
     }
 }
 
@@ -51,15 +54,24 @@ impl Targets {
         match service {
             Service::Registry => answer(self.registry.get_application(name).await, |r| {
                 let a = r.application.unwrap_or_default();
-                Case::Found { applicant: a.applicant.map(|p| p.iin).unwrap_or_default(), refused: a.stage == registry::ApplicationStage::Refused as i32 }
+                Case::Found {
+                    applicant: a.applicant.map(|p| p.iin).unwrap_or_default(),
+                    refused: a.stage == registry::ApplicationStage::Refused as i32,
+                }
             }),
             Service::Privatization => answer(self.privatization.get_application(name).await, |r| {
                 let a = r.application.unwrap_or_default();
-                Case::Found { applicant: a.applicant.map(|p| p.iin).unwrap_or_default(), refused: a.stage == privatization::ApplicationStage::Refused as i32 }
+                Case::Found {
+                    applicant: a.applicant.map(|p| p.iin).unwrap_or_default(),
+                    refused: a.stage == privatization::ApplicationStage::Refused as i32,
+                }
             }),
             Service::RentSubsidy => answer(self.subsidy.get_application(name).await, |r| {
                 let a = r.application.unwrap_or_default();
-                Case::Found { applicant: a.applicant.map(|p| p.iin).unwrap_or_default(), refused: a.stage == subsidy::ApplicationStage::Refused as i32 }
+                Case::Found {
+                    applicant: a.applicant.map(|p| p.iin).unwrap_or_default(),
+                    refused: a.stage == subsidy::ApplicationStage::Refused as i32,
+                }
             }),
         }
     }
@@ -67,7 +79,15 @@ impl Targets {
 
 /// The remedy of an upheld complaint: the case reopened at `stage` (`ACCEPTED` or `UNDER_REVIEW`),
 /// idempotent on `request_id` at the service, delivered by the outbox.
-pub fn reconsider(service: Service, request_id: &str, application: &str, complaint: &str, reason: &str, stage: &str, user: &str) -> OutboxMessage {
+pub fn reconsider(
+    service: Service,
+    request_id: &str,
+    application: &str,
+    complaint: &str,
+    reason: &str,
+    stage: &str,
+    user: &str,
+) -> OutboxMessage {
     let (destination, method, payload) = match service {
         Service::Registry => (
             Subsystem::Registry,
@@ -75,7 +95,12 @@ pub fn reconsider(service: Service, request_id: &str, application: &str, complai
             registry::ReconsiderApplicationRequest {
                 request_id: request_id.into(),
                 name: application.into(),
-                stage: if stage == "UNDER_REVIEW" { registry::ApplicationStage::UnderReview } else { registry::ApplicationStage::Accepted }.into(),
+                stage: if stage == "UNDER_REVIEW" {
+                    registry::ApplicationStage::UnderReview
+                } else {
+                    registry::ApplicationStage::Accepted
+                }
+                .into(),
                 complaint: complaint.into(),
                 reason: reason.into(),
             }
@@ -106,7 +131,8 @@ pub fn reconsider(service: Service, request_id: &str, application: &str, complai
             .encode_to_vec(),
         ),
     };
-    let mut message = OutboxMessage::new(destination, method, complaint, "an upheld complaint's remedy (DESIGN.md)", &());
+    let mut message =
+        OutboxMessage::new(destination, method, complaint, "an upheld complaint's remedy (DESIGN.md)", &());
     message.payload = payload;
     message.for_user(user)
 }

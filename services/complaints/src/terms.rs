@@ -91,7 +91,10 @@ pub const TABLE: &[(Service, Reviewer, u32, &str)] = &[
 
 /// The term of a review, or `None` when the reviewer does not review that service's complaints.
 pub fn term(service: Service, reviewer: Reviewer) -> Option<(Term, &'static str)> {
-    TABLE.iter().find(|(s, r, _, _)| *s == service && *r == reviewer).map(|(_, _, days, clause)| (Term::working_days(*days), *clause))
+    TABLE
+        .iter()
+        .find(|(s, r, _, _)| *s == service && *r == reviewer)
+        .map(|(_, _, days, clause)| (Term::working_days(*days), *clause))
 }
 
 /// SR cl. 34: the most working days an extension adds.

@@ -28,6 +28,8 @@ impl SubsidyClient {
         &self,
         request: pb::ReconsiderApplicationRequest,
     ) -> Result<pb::ReconsiderApplicationResponse, Status> {
-        self.0.call(request, RentSubsidyServiceClient::new, |mut c, r| async move { c.reconsider_application(r).await }).await
+        self.0
+            .call(request, RentSubsidyServiceClient::new, |mut c, r| async move { c.reconsider_application(r).await })
+            .await
     }
 }
