@@ -200,27 +200,4 @@ pub async fn complaint(db: &Db, id: i64) -> Result<Option<ComplaintRow>, ApiErro
         .map_err(store_error)
 }
 
-/// Keeps a complaint's documents: kind, media type, SHA-256, content.
-pub async fn add_documents(
-    tx: &mut WriteTx,
-    id: i64,
-    documents: &[(String, String, String, Vec<u8>)],
-) -> Result<(), ApiError> {
-    for (seq, (kind, media, sha, content)) in documents.iter().enumerate() {
-        let seq = i64::try_from(seq).unwrap_or(i64::MAX);
-        on_backend!(tx.conn(), |c| sqlx::query(
-            "INSERT INTO documents (application_id, seq, kind, media_type, sha256, content) VALUES ($1, $2, $3, $4, $5, $6)"
-        )
-        .bind(id)
-        .bind(seq)
-        .bind(kind)
-        .bind(media)
-        .bind(sha)
-        .bind(content)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))
-        .map_err(store_error)?;
-    }
-    Ok(())
-}
+pub use casework::documents::keep as add_documents;

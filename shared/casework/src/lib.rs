@@ -9,6 +9,7 @@
 pub mod confirm;
 pub mod cutoffs;
 pub mod digest;
+pub mod documents;
 pub mod fields;
 pub mod gateway;
 pub mod history;
@@ -18,3 +19,21 @@ pub mod reporting;
 pub mod watch;
 
 pub use history::{Deadline, EventRow};
+
+/// A refusal ground as the contract carries it (a result, not an error): its code, clause,
+/// sub-reason, and texts in Kazakh, Russian and English.
+pub fn refusal_ground(
+    code: &str,
+    clause: &str,
+    reason: &str,
+    [kk, ru, en]: [&str; 3],
+) -> proto::housing::common::v1::RefusalGround {
+    proto::housing::common::v1::RefusalGround {
+        code: code.into(),
+        clause: clause.into(),
+        reason: reason.into(),
+        text_kk: kk.into(),
+        text_ru: ru.into(),
+        text_en: en.into(),
+    }
+}

@@ -56,15 +56,7 @@ pub fn stage_out(code: &str) -> i32 {
 
 /// A refusal ground with its texts.
 pub fn refusal(ground: Ground, reason: &str) -> common::RefusalGround {
-    let [kk, ru, en] = ground.texts();
-    common::RefusalGround {
-        code: ground.code().into(),
-        clause: ground.clause().into(),
-        reason: reason.into(),
-        text_kk: kk.into(),
-        text_ru: ru.into(),
-        text_en: en.into(),
-    }
+    casework::refusal_ground(ground.code(), ground.clause(), reason, ground.texts())
 }
 
 /// Everything an application shows besides its row.

@@ -88,15 +88,7 @@ fn removal_ground_out(code: &str) -> i32 {
 
 /// A refusal ground with its texts.
 pub fn refusal(ground: Ground, reason: Option<&str>) -> common::RefusalGround {
-    let [kk, ru, en] = ground.texts();
-    common::RefusalGround {
-        code: ground.code().into(),
-        clause: ground.clause().into(),
-        reason: reason.unwrap_or_default().into(),
-        text_kk: kk.into(),
-        text_ru: ru.into(),
-        text_en: en.into(),
-    }
+    casework::refusal_ground(ground.code(), ground.clause(), reason.unwrap_or_default(), ground.texts())
 }
 
 /// A stored finding.

@@ -186,20 +186,7 @@ pub async fn insert_application(
         return Ok(Err(Collision { id: existing.0, stage: existing.1 }));
     };
     insert_event(tx, id, 1, "ACCEPTED", reason, Some(&new.deadline)).await?;
-    for (seq, (kind, media, sha, content)) in new.documents.iter().enumerate() {
-        let seq = i64::try_from(seq).unwrap_or(i64::MAX);
-        on_backend!(tx.conn(), |c| sqlx::query(
-            "INSERT INTO documents (application_id, seq, kind, media_type, sha256, content) VALUES ($1, $2, $3, $4, $5, $6)"
-        )
-        .bind(id)
-        .bind(seq)
-        .bind(kind)
-        .bind(media)
-        .bind(sha)
-        .bind(content)
-        .execute(c).await.map(|r| r.rows_affected()))
-        .map_err(store_error)?;
-    }
+    casework::documents::keep(tx, id, &new.documents).await?;
     for c in &new.confirmations {
         on_backend!(tx.conn(), |conn| sqlx::query(
             "INSERT INTO confirmations (application_id, signer_iin, method, certificate_serial, verified_at) VALUES ($1, $2, $3, $4, $5)"

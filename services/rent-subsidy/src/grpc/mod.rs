@@ -92,15 +92,7 @@ fn stage_out(stage: &str) -> i32 {
 
 /// A refusal ground with its texts.
 pub fn refusal(ground: Ground, reason: &str) -> common::RefusalGround {
-    let [kk, ru, en] = ground.texts();
-    common::RefusalGround {
-        code: ground.code().into(),
-        clause: ground.clause().into(),
-        reason: reason.into(),
-        text_kk: kk.into(),
-        text_ru: ru.into(),
-        text_en: en.into(),
-    }
+    casework::refusal_ground(ground.code(), ground.clause(), reason, ground.texts())
 }
 
 /// An application as the contract shows it.
