@@ -405,6 +405,49 @@ async fn annex_2_row_10_every_row_of_the_decision_table() {
     let mut f = automated(&uncategorized);
     f.category = "DISABLED_GROUP_1_2";
     assert_eq!(refusal(&desk.file(&f).await.unwrap()).2, "CATEGORY_NOT_CONFIRMED");
+    // Row 10(3), persons settled in, from the register of addresses: an adult stranger registered
+    // at the applicant's address in 2025 refuses; a minor daughter (her birth record) does not.
+    let (host, lodger, daughter, host2) =
+        (iin("1970-01-15", 5), iin("1972-05-05", 5), iin("2015-02-02", 5), iin("1970-01-16", 5));
+    let address = |who: &str, street: &str, from: &str| gw::AddressPeriod {
+        iin: who.into(),
+        kato: ALMATY.into(),
+        street: street.into(),
+        building: "7".into(),
+        apartment: "12".into(),
+        from_date: from.into(),
+        ..Default::default()
+    };
+    let birth = gw::CivilRecord {
+        record_number: "AZ-2015-7".into(),
+        kind: gw::CivilRecordKind::Birth as i32,
+        event_date: "2015-02-02".into(),
+        registered_on: "2015-02-03".into(),
+        parties: vec![
+            gw::Party { iin: daughter.clone(), role: gw::PartyRole::Child as i32 },
+            gw::Party { iin: host2.clone(), role: gw::PartyRole::Parent as i32 },
+        ],
+    };
+    desk.load(gw::LoadRecordsRequest {
+        persons: [&host, &lodger, &daughter, &host2].iter().map(|p| citizen(p)).collect(),
+        consents: [&host, &host2, &daughter].iter().map(|p| consent(p)).collect(),
+        addresses: vec![
+            address(&host, "Төле би көшесі", "2018-01-01"),
+            address(&lodger, "Төле би көшесі", "2025-03-01"),
+            address(&host2, "Бұқар жырау", "2018-01-01"),
+            address(&daughter, "Бұқар жырау", "2025-03-01"),
+        ],
+        civil_records: vec![birth],
+        ..Default::default()
+    })
+    .await;
+    let app = desk.file(&automated(&host)).await.unwrap();
+    assert_eq!(refusal(&app).0, "WORSENING_SETTLED_OTHERS");
+    assert!(app.findings.iter().any(|f| f.code == "WORSENING_SETTLED_OTHERS" && f.source == "gateway"));
+    let app = desk.file(&automated(&host2)).await.unwrap();
+    assert_eq!(app.stage, pb::ApplicationStage::Enrolled as i32, "{:?}", app.findings);
+    assert!(app.findings.iter().any(|f| f.code == "WORSENING_SETTLED_OTHERS_EXCEPTED"));
+
     // AT-10: a court decision is no ground in the registry.
     let app = desk.file(&automated(&court)).await.unwrap();
     assert_eq!(app.stage, pb::ApplicationStage::Enrolled as i32);

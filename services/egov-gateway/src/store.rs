@@ -108,6 +108,41 @@ impl Registers {
             .collect()
     }
 
+    /// Everyone ever registered at an address, the earliest registration first.
+    pub async fn residents(
+        &self,
+        kato: &str,
+        street: &str,
+        building: &str,
+        apartment: &str,
+    ) -> Found<Vec<AddressPeriod>> {
+        let rows: Vec<(String, String, Option<String>)> = on_backend!(self.db.reader(), |pool| sqlx::query_as(
+            "SELECT iin, from_date, to_date FROM addresses WHERE kato = $1 AND street = $2 AND building = $3 AND apartment = $4 \
+             ORDER BY from_date, iin"
+        )
+        .bind(kato)
+        .bind(street)
+        .bind(building)
+        .bind(apartment)
+        .fetch_all(pool)
+        .await)
+        .map_err(store_error)?;
+        rows.into_iter()
+            .map(|(iin, from, to)| {
+                let iin = Iin::parse(&iin).map_err(|e| ApiError::internal(format!("a stored IIN: {e}")))?;
+                Ok(AddressPeriod {
+                    iin,
+                    kato: kato.to_owned(),
+                    street: street.to_owned(),
+                    building: building.to_owned(),
+                    apartment: apartment.to_owned(),
+                    from: day(&from)?,
+                    to: opt_day(to)?,
+                })
+            })
+            .collect()
+    }
+
     /// A person's addresses, newest first, and the settlements they are in.
     pub async fn addresses(&self, who: Iin) -> Found<(Vec<AddressPeriod>, Option<Settlement>)> {
         let rows: Vec<(String, String, String, String, String, Option<String>)> = on_backend!(self.db.reader(), |pool| sqlx::query_as(

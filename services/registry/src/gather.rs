@@ -10,7 +10,8 @@ use clients::{CaseRef, GatewayClient};
 use platform::ApiError;
 use proto::egov::gateway::v1 as pb;
 
-use crate::domain::decision::{Citizenship, Facts, Ownership};
+use crate::domain::decision::{Citizenship, Facts, Ownership, Settled, SettledRelation};
+use crate::domain::window_start;
 
 /// The purpose the exchange envelope names (Annex 2 row 9).
 pub const PURPOSE: &str = "Annex 2 row 9: enrolment in the Housing Provision Center database";
@@ -82,6 +83,7 @@ impl StateData {
             consent_missing: Vec::new(),
             ownerships: Vec::new(),
             groups: Vec::new(),
+            settled: Vec::new(),
         };
         let family = self.gateway.get_family(case, pb::GetFamilyRequest { iin: applicant.to_owned() }).await;
         let members = match restricted(family, applicant)? {
@@ -120,7 +122,88 @@ impl StateData {
         }
         facts.groups.sort();
         facts.groups.dedup();
+        facts.settled = self.settled(case, applicant, &members, accepted_on, &mut facts.consent_missing).await?;
         Ok(facts)
+    }
+
+    /// Annex 2 row 10(3): persons registered at the applicant's address while the applicant
+    /// lived there, within the 5 years before acceptance [A-5Y], with their relation.
+    async fn settled(
+        &self,
+        case: &CaseRef,
+        applicant: &str,
+        members: &[pb::FamilyMember],
+        accepted_on: NaiveDate,
+        consent_missing: &mut Vec<String>,
+    ) -> Result<Vec<Settled>, ApiError> {
+        let from = window_start(accepted_on);
+        let address = self
+            .gateway
+            .get_registered_address(case, pb::GetRegisteredAddressRequest { iin: applicant.to_owned() })
+            .await;
+        let address = address.map_err(|s| from_gateway(&s, applicant))?;
+        let mut out = Vec::new();
+        for period in address.current.iter().chain(address.history.iter()) {
+            let lived_from = date(&period.from_date).unwrap_or(NaiveDate::MIN);
+            let lived_to = date(&period.to_date).unwrap_or(accepted_on).min(accepted_on);
+            if lived_to < from {
+                continue;
+            }
+            let request = pb::ListResidentsRequest {
+                kato: period.kato.clone(),
+                street: period.street.clone(),
+                building: period.building.clone(),
+                apartment: period.apartment.clone(),
+            };
+            let residents =
+                self.gateway.list_residents(case, request).await.map_err(|s| from_gateway(&s, applicant))?;
+            for r in residents.residents.iter().filter(|r| r.iin != applicant) {
+                let Some(on) = date(&r.from_date) else { continue };
+                if on < from.max(lived_from) || on > lived_to {
+                    continue;
+                }
+                let relation = self.relation(case, members, &r.iin, on, consent_missing).await?;
+                out.push(Settled { iin: r.iin.clone(), on, relation });
+            }
+        }
+        Ok(out)
+    }
+
+    /// How a person settled in on `on` is related to the applicant: the spouse, a minor or
+    /// disabled child, a disabled parent (no ground), or anyone else.
+    async fn relation(
+        &self,
+        case: &CaseRef,
+        members: &[pb::FamilyMember],
+        iin: &str,
+        on: NaiveDate,
+        consent_missing: &mut Vec<String>,
+    ) -> Result<SettledRelation, ApiError> {
+        let Some(m) = members.iter().find(|m| m.iin == iin) else { return Ok(SettledRelation::Other) };
+        let relation = pb::Relation::try_from(m.relation).ok();
+        match relation {
+            Some(pb::Relation::Spouse) => return Ok(SettledRelation::Spouse),
+            Some(pb::Relation::Child) if counts(m, on) => return Ok(SettledRelation::MinorChild),
+            // An adult child or a parent is no ground only when unable to work.
+            Some(pb::Relation::Child | pb::Relation::Parent) => {}
+            _ => return Ok(SettledRelation::Other),
+        }
+        let status = self
+            .gateway
+            .get_social_status(case, pb::GetSocialStatusRequest { iin: iin.to_owned(), as_of: on.to_string() })
+            .await;
+        let disabled = match restricted(status, iin)? {
+            Read::Found(s) => s.groups.iter().any(|g| g.code.starts_with("DISABILITY_GROUP_")),
+            Read::NoConsent => {
+                consent_missing.push(iin.to_owned());
+                false
+            }
+        };
+        Ok(match (relation, disabled) {
+            (Some(pb::Relation::Child), true) => SettledRelation::DisabledChild,
+            (Some(pb::Relation::Parent), true) => SettledRelation::DisabledParent,
+            _ => SettledRelation::Other,
+        })
     }
 }
 
@@ -132,6 +215,10 @@ fn counts(m: &pb::FamilyMember, on: NaiveDate) -> bool {
             .is_ok_and(|born| born.with_year(born.year() + MAJORITY_AGE).is_none_or(|adult| adult > on)),
         _ => false,
     }
+}
+
+fn date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
 fn ownership(d: &pb::OwnedDwelling, owner: &str) -> Option<Ownership> {

@@ -56,6 +56,8 @@ impl GatewayClient {
         list_identity_documents: IdentityServiceClient::identity_service_client, ListIdentityDocumentsRequest => ListIdentityDocumentsResponse;
         /// A person's registered address.
         get_registered_address: IdentityServiceClient::identity_service_client, GetRegisteredAddressRequest => GetRegisteredAddressResponse;
+        /// Everyone registered at an address.
+        list_residents: IdentityServiceClient::identity_service_client, ListResidentsRequest => ListResidentsResponse;
         /// A person's family from the act records.
         get_family: CivilStatusServiceClient::civil_status_service_client, GetFamilyRequest => GetFamilyResponse;
         /// The act records naming a person.

@@ -51,6 +51,12 @@ impl pb::identity_service_server::IdentityService for Flaky {
     ) -> Result<Response<pb::GetRegisteredAddressResponse>, Status> {
         Err(Status::unimplemented("not in this test"))
     }
+    async fn list_residents(
+        &self,
+        _: Request<pb::ListResidentsRequest>,
+    ) -> Result<Response<pb::ListResidentsResponse>, Status> {
+        Err(Status::unimplemented("not in this test"))
+    }
 }
 
 async fn serve(flaky: Flaky) -> String {

@@ -219,6 +219,35 @@ impl pb::identity_service_server::IdentityService for Gateway {
         .await;
         self.conclude(&exchange, M, outcome, &["address"]).await
     }
+
+    async fn list_residents(&self, request: Request<pb::ListResidentsRequest>) -> Answer<pb::ListResidentsResponse> {
+        const M: &str = method!("IdentityService", "ListResidents");
+        let exchange = self.open(&request, M).await?;
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let r = request.get_ref();
+            let kato = r.kato.trim();
+            if kato.len() != 9 || !kato.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(ApiError::bad_field("KATO_INVALID", "kato", "a settlement code is nine digits"));
+            }
+            if r.street.trim().is_empty() || r.building.trim().is_empty() {
+                return Err(ApiError::bad_field(
+                    "FIELD_REQUIRED",
+                    if r.street.trim().is_empty() { "street" } else { "building" },
+                    "required",
+                ));
+            }
+            // Registered addresses are not restricted data ([A-RESTRICTED]).
+            let residents = if self.hidden(M) {
+                Vec::new()
+            } else {
+                self.registers.residents(kato, r.street.trim(), r.building.trim(), r.apartment.trim()).await?
+            };
+            let people = residents.iter().map(|p| p.iin).collect();
+            Ok((pb::ListResidentsResponse { residents: residents.iter().map(convert::address).collect() }, people))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &["address"]).await
+    }
 }
 
 #[tonic::async_trait]

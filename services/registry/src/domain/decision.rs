@@ -96,6 +96,19 @@ pub struct Facts {
     pub ownerships: Vec<Ownership>,
     /// The social groups the household holds on the acceptance date.
     pub groups: Vec<String>,
+    /// Persons registered into the applicant's dwelling, from the register of addresses.
+    pub settled: Vec<Settled>,
+}
+
+/// A person registered into the applicant's dwelling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settled {
+    /// Who.
+    pub iin: String,
+    /// Registered since.
+    pub on: NaiveDate,
+    /// How they are related to the applicant.
+    pub relation: SettledRelation,
 }
 
 /// A finding of the official who reviews a partially automated case.
@@ -321,6 +334,10 @@ fn worsening_from_register(claim: Claim<'_>, facts: &Facts, f: &mut Findings) {
         let detail = format!("dwelling {} in {} alienated", o.cadastral_number, o.kato);
         worsening(facts.accepted_on, act, sold, Source::Gateway, detail, f);
     }
+    for s in &facts.settled {
+        let detail = format!("{} registered at the applicant's address ({:?})", s.iin, s.relation);
+        worsening(facts.accepted_on, Worsening::SettledIn(s.relation), s.on, Source::Gateway, detail, f);
+    }
 }
 
 fn worsening(accepted_on: NaiveDate, act: Worsening, on: NaiveDate, source: Source, detail: String, f: &mut Findings) {
@@ -492,6 +509,7 @@ mod tests {
             consent_missing: vec![],
             ownerships: vec![],
             groups: vec![],
+            settled: vec![],
         }
     }
 
@@ -582,6 +600,15 @@ mod tests {
             decision.outcome,
             Outcome::Refuse { ground: Ground::Nonconforming, reason: Some("OWNED_DWELLING_WITHIN_5Y".into()) }
         );
+    }
+
+    #[test]
+    fn annex_2_row_10_3_persons_settled_in_are_read_from_the_register_of_addresses() {
+        let mut f = facts();
+        f.settled.push(Settled { iin: "850215300005".into(), on: d(2025, 3, 1), relation: SettledRelation::Other });
+        assert_eq!(ground(&decide(claim(Case::NoDwelling5y), &f, &[])), Some(Ground::WorseningSettledOthers));
+        f.settled[0].relation = SettledRelation::MinorChild;
+        assert_eq!(decide(claim(Case::NoDwelling5y), &f, &[]).outcome, Outcome::Enrol);
     }
 
     #[test]
