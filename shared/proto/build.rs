@@ -22,10 +22,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     tonic_prost_build::configure().build_client(true).build_server(true).compile_fds(descriptors)?;
 
-    // compile_fds prints no rerun-if-changed of its own.
-    println!("cargo:rerun-if-changed={}", root.display());
+    // compile_fds prints no rerun-if-changed of its own. The paths are relative to this
+    // package: absolute ones would tie a shared build cache to one checkout's files, and another
+    // checkout with other contracts would reuse stale generated code.
+    let relative = Path::new("../../proto");
+    println!("cargo:rerun-if-changed={}", relative.display());
     for file in &files {
-        println!("cargo:rerun-if-changed={}", file.display());
+        println!("cargo:rerun-if-changed={}", relative.join(file.strip_prefix(&root).unwrap_or(file)).display());
     }
     Ok(())
 }
