@@ -290,7 +290,7 @@ async fn at20_at21_at22_terms_extension_and_its_notice_on_the_right_medium() {
             .unwrap()
             .into_inner();
         overdue = page.complaints;
-        if overdue.iter().any(|c| c.overdue) {
+        if overdue.iter().any(|c| c.name == electronic.name && c.overdue) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
