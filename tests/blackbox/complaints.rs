@@ -306,9 +306,20 @@ async fn at23_at25_reviewers_and_inputs() {
     kit::at(ch, "2026-04-01T10:00").await;
     let case = refused_privatization(ch, &who).await;
     // AT-23: a privatization complaint goes to exactly these three.
+    let mut filed = Vec::new();
     for kind in [pb::ReviewerKind::HigherBody, pb::ReviewerKind::Official, pb::ReviewerKind::QualityControlBody] {
-        file(ch, complaint(&who, &case, kind, pb::FiledChannel::Electronic)).await.unwrap();
+        filed.push(file(ch, complaint(&who, &case, kind, pb::FiledChannel::Electronic)).await.unwrap());
     }
+    // The complainant sees the complaint in the cabinet; another person does not.
+    let get = |user: &str| {
+        with(
+            pb::GetComplaintRequest { name: filed[0].name.clone() },
+            &[("x-caller-subsystem", "egov-portal"), ("x-user-iin", user)],
+        )
+    };
+    client(ch).get_complaint(get(&who)).await.unwrap();
+    let other = client(ch).get_complaint(get("791028302728")).await.unwrap_err();
+    assert_eq!((other.code(), reason(&other).as_str()), (Code::PermissionDenied, "NOT_YOUR_COMPLAINT"));
     let provider =
         file(ch, complaint(&who, &case, pb::ReviewerKind::Provider, pb::FiledChannel::Electronic)).await.unwrap_err();
     assert_eq!((provider.code(), reason(&provider).as_str()), (Code::InvalidArgument, "REVIEWER_NOT_ALLOWED"));

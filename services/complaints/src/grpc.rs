@@ -19,7 +19,7 @@ use sha2::Digest;
 use tokio::sync::{Notify, watch};
 use tonic::{Request, Response, Status};
 
-use crate::store::{self, ComplaintRow, Deadline, NewComplaint};
+use crate::store::{self, Column, ComplaintRow, Deadline, NewComplaint};
 use crate::targets::{self, Case, Targets};
 use crate::terms::{self, Reviewer, Service};
 
@@ -542,9 +542,9 @@ impl Complaints {
                             },
                         )
                     };
-                    store::set(tx, id, "decision_kk", &text.kk).await?;
-                    store::set(tx, id, "decision_ru", &text.ru).await?;
-                    store::set(tx, id, "decision_en", &text.en).await?;
+                    store::set(tx, id, Column::DecisionKk, &text.kk).await?;
+                    store::set(tx, id, Column::DecisionRu, &text.ru).await?;
+                    store::set(tx, id, Column::DecisionEn, &text.en).await?;
                     store::record_stage(tx, id, stage_code, &text.en, None).await?;
                     if reopen {
                         tx.enqueue(targets::reconsider(
@@ -589,11 +589,11 @@ impl Complaints {
         let c = store::complaint_in(tx, id).await?;
         match (c, case) {
             (Some(c), Some(Case::Found { .. })) if c.case_check == "PENDING" => {
-                store::set(tx, id, "case_check", "VERIFIED").await?;
+                store::set(tx, id, Column::CaseCheck, "VERIFIED").await?;
                 tx.audit(&name(id), "the case is confirmed by its service").await
             }
             (Some(c), Some(Case::Missing)) if c.case_check == "PENDING" && c.is_open() => {
-                store::set(tx, id, "case_check", "NOT_FOUND").await?;
+                store::set(tx, id, Column::CaseCheck, "NOT_FOUND").await?;
                 let why = format!("dismissed: {} does not exist", c.application);
                 store::record_stage(tx, id, "DISMISSED", &why, None).await?;
                 tx.cancel_jobs(OVERDUE, &name(id)).await?;
@@ -640,9 +640,14 @@ impl ComplaintService for Complaints {
 
     async fn get_complaint(&self, r: Request<pb::GetComplaintRequest>) -> Answer<pb::GetComplaintResponse> {
         ok(async {
-            Ok(pb::GetComplaintResponse {
-                complaint: Some(self.load(id_of(&r.get_ref().name, "complaints/complaints", "name")?).await?),
-            })
+            let id = id_of(&r.get_ref().name, "complaints/complaints", "name")?;
+            let c = store::complaint(&self.db, id).await?.ok_or_else(|| not_found(id))?;
+            // A person acting through a portal sees their own complaints only.
+            if Principal::of(&r).user_iin.is_some_and(|user| user != c.complainant_iin) {
+                return Err(ApiError::permission_denied("NOT_YOUR_COMPLAINT", "the complaint is another person's")
+                    .meta("name", name(id)));
+            }
+            Ok(pb::GetComplaintResponse { complaint: Some(complaint(&c, self.clock.now())) })
         }
         .await)
     }

@@ -133,10 +133,33 @@ pub async fn insert(tx: &mut WriteTx, new: &NewComplaint, reason: &str) -> Resul
     Ok(id)
 }
 
+/// The text columns set after registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// Whether the case was found in its service.
+    CaseCheck,
+    /// The decision in Kazakh.
+    DecisionKk,
+    /// The decision in Russian.
+    DecisionRu,
+    /// The decision in English.
+    DecisionEn,
+}
+
+impl Column {
+    fn name(self) -> &'static str {
+        match self {
+            Column::CaseCheck => "case_check",
+            Column::DecisionKk => "decision_kk",
+            Column::DecisionRu => "decision_ru",
+            Column::DecisionEn => "decision_en",
+        }
+    }
+}
+
 /// Sets a text column.
-pub async fn set(tx: &mut WriteTx, id: i64, column: &'static str, value: &str) -> Result<(), ApiError> {
-    debug_assert!(["case_check", "decision_kk", "decision_ru", "decision_en"].contains(&column));
-    let sql = format!("UPDATE applications SET {column} = $2 WHERE id = $1");
+pub async fn set(tx: &mut WriteTx, id: i64, column: Column, value: &str) -> Result<(), ApiError> {
+    let sql = format!("UPDATE applications SET {} = $2 WHERE id = $1", column.name());
     on_backend!(tx.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
         .bind(id)
         .bind(value)
