@@ -282,6 +282,23 @@ async fn a_lease_paid_month_by_month_once_each_then_cut_short_by_a_removal_from_
 }
 
 #[tokio::test]
+async fn annex_3_row_6_the_months_paid_run_from_the_assignment_day_not_the_filing_day() {
+    let suite = spawn_suite(&[]).await;
+    let ch = &suite.channel;
+    let (who, landlord) = family(ch, 6, 3_000_000).await;
+    kit::at(ch, "2026-04-14T10:00").await;
+    enrol(ch, &who).await;
+    // Filed Wed 15 April, the lease's accrual day is the 16th, reviewed Fri 17 April: April's
+    // accrual day passed before the assignment, so the months start in May.
+    kit::at(ch, "2026-04-15T10:00").await;
+    let app = file(ch, request(&who, lease(&landlord, 12_000_000, "2026-03-16", "2026-07-15"))).await.unwrap();
+    kit::at(ch, "2026-04-17T10:00").await;
+    let assigned = review(ch, &app.name, true, "").await;
+    assert_eq!(assigned.schedule, ["2026-05", "2026-06"]);
+    assert_eq!(get(ch, &app.name).await.schedule, assigned.schedule);
+}
+
+#[tokio::test]
 async fn amounts_under_two_parameter_sets_and_a_lease_ended_early() {
     let suite = spawn_suite(&[]).await;
     let ch = &suite.channel;

@@ -1,7 +1,7 @@
 //! The rent subsidy's tables: the only place that writes SQL. Writes take the change's
 //! [`WriteTx`]; reads take the database's reader; the stage history is `casework`'s.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use platform::store::{Db, WriteTx, store_error};
 use platform::{ApiError, on_backend};
 
@@ -64,6 +64,8 @@ pub struct ApplicationRow {
     pub refusal_reason: Option<String>,
     pub monthly_tiyn: Option<i64>,
     pub parameter_version: Option<String>,
+    /// The day (Kazakhstan) the payments were assigned: the accruals run from it.
+    pub assigned_on: Option<String>,
     pub stop_reason: Option<String>,
     pub reviewer: Option<String>,
     pub last_sequence: i64,
@@ -114,7 +116,7 @@ pub struct PaymentRow {
 const COLUMNS: &str = "id, business_id, applicant_iin, certificate_serial, landlord_iin, address, kato, area_decimetres, \
     family_size, rent_tiyn, lease_start, lease_end, stage, received_at, accepted_at, accepted_on, deadline_term, deadline_unit, \
     deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, \
-    deadline_calendar_version, refusal_code, refusal_reason, monthly_tiyn, parameter_version, stop_reason, reviewer, \
+    deadline_calendar_version, refusal_code, refusal_reason, monthly_tiyn, parameter_version, assigned_on, stop_reason, reviewer, \
     last_sequence, updated_at";
 
 /// Files an application at `ACCEPTED` with that first event; answers its id, or the id of the
@@ -217,14 +219,21 @@ impl Column {
     }
 }
 
-/// Records the amount assigned and the parameters' version.
-pub async fn set_amount(tx: &mut WriteTx, id: i64, monthly_tiyn: i64, version: &str) -> Result<(), ApiError> {
+/// Records the assignment: the monthly amount, the parameters' version and the day.
+pub async fn set_assignment(
+    tx: &mut WriteTx,
+    id: i64,
+    monthly_tiyn: i64,
+    version: &str,
+    assigned_on: NaiveDate,
+) -> Result<(), ApiError> {
     on_backend!(tx.conn(), |c| sqlx::query(
-        "UPDATE applications SET monthly_tiyn = $2, parameter_version = $3 WHERE id = $1"
+        "UPDATE applications SET monthly_tiyn = $2, parameter_version = $3, assigned_on = $4 WHERE id = $1"
     )
     .bind(id)
     .bind(monthly_tiyn)
     .bind(version)
+    .bind(assigned_on.to_string())
     .execute(c)
     .await
     .map(|r| r.rows_affected()))

@@ -31,6 +31,7 @@ CREATE TABLE applications (
     refusal_reason              TEXT,
     monthly_tiyn                BIGINT,
     parameter_version           TEXT,
+    assigned_on                 TEXT,
     stop_reason                 TEXT,
     reviewer                    TEXT,
     last_sequence               BIGINT NOT NULL,

@@ -31,6 +31,7 @@ CREATE TABLE applications (
     refusal_reason              TEXT,
     monthly_tiyn                INTEGER,
     parameter_version           TEXT,
+    assigned_on                 TEXT,
     stop_reason                 TEXT,
     reviewer                    TEXT,
     last_sequence               INTEGER NOT NULL,

@@ -205,8 +205,8 @@ pub async fn refuse(
 pub async fn assign(tx: &mut WriteTx, app: &ApplicationRow, params: &Parameters, why: &str) -> Result<(), ApiError> {
     let name = application_name(app.id);
     let monthly = amount::monthly(params, app.rent_tiyn, app.area_decimetres, app.family_size);
-    store::set_amount(tx, app.id, monthly, &params.version).await?;
     let today = tx.now().with_timezone(&KAZAKHSTAN).date_naive();
+    store::set_assignment(tx, app.id, monthly, &params.version, today).await?;
     let months = schedule::accruals(date(&app.lease_start)?, date(&app.lease_end)?, today);
     if let Some((_, first)) = months.first() {
         tx.schedule(ACCRUE, &name, day_start(*first)).await?;

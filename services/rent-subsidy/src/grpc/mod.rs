@@ -97,14 +97,11 @@ pub fn refusal(ground: Ground, reason: &str) -> common::RefusalGround {
 
 /// An application as the contract shows it.
 pub fn application(row: &ApplicationRow, findings: &[FindingRow], now: DateTime<Utc>) -> pb::Application {
-    let start = chrono::NaiveDate::parse_from_str(&row.lease_start, "%Y-%m-%d").ok();
-    let end = chrono::NaiveDate::parse_from_str(&row.lease_end, "%Y-%m-%d").ok();
-    let schedule = match (start, end, row.stage.as_str()) {
-        (Some(s), Some(e), "ASSIGNED" | "TERMINATED") => {
-            crate::domain::schedule::accruals(s, e, row.accepted_at.with_timezone(&calendar::KAZAKHSTAN).date_naive())
-                .into_iter()
-                .map(|(m, _)| m)
-                .collect()
+    let day = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    // The months from the assignment day on, as `decide::assign` scheduled them.
+    let schedule = match (day(&row.lease_start), day(&row.lease_end), row.assigned_on.as_deref().and_then(day)) {
+        (Some(start), Some(end), Some(from)) if matches!(row.stage.as_str(), "ASSIGNED" | "TERMINATED") => {
+            crate::domain::schedule::accruals(start, end, from).into_iter().map(|(m, _)| m).collect()
         }
         _ => Vec::new(),
     };
