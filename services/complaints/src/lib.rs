@@ -49,10 +49,7 @@ const STATUS_READERS: &[Allow] = &[
 
 /// Adds the complaints service to a server.
 pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
-    let pool = |s: S| {
-        ChannelPool::lazy(&ctx.endpoint(s), 1)
-            .map_err(|e| ApiError::internal(format!("the {} endpoint: {e}", s.as_str())))
-    };
+    let pool = |s: S| ctx.channels(S::Complaints, s, 1).map(ChannelPool::from_channels);
     let me = S::Complaints.as_str();
     let targets = targets::Targets {
         registry: RegistryClient::new(pool(S::Registry)?, me, CallPolicy::default()).map_err(ApiError::internal)?,

@@ -42,8 +42,7 @@ const STATUS_READERS: &[Allow] = &[
 
 /// Adds the privatization service to a server.
 pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
-    let pool = ChannelPool::lazy(&ctx.endpoint(S::Gateway), GATEWAY_CHANNELS)
-        .map_err(|e| ApiError::internal(format!("the gateway's endpoint: {e}")))?;
+    let pool = ChannelPool::from_channels(ctx.channels(S::Privatization, S::Gateway, GATEWAY_CHANNELS)?);
     let gateway = GatewayClient::new(pool, S::Privatization.as_str(), CallPolicy::default());
     let db = ctx.start_store(STORE, |jobs| jobs).await?;
     let service = grpc::Privatization::new(grpc::Deps {

@@ -43,8 +43,7 @@ const OFFICIALS: &[Allow] = &[Official(S::OtbasyPortal, Role::OtbasyOfficial)];
 
 /// Adds the registry service to a server.
 pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
-    let pool = ChannelPool::lazy(&ctx.endpoint(S::Gateway), GATEWAY_CHANNELS)
-        .map_err(|e| ApiError::internal(format!("the gateway's endpoint: {e}")))?;
+    let pool = ChannelPool::from_channels(ctx.channels(S::Registry, S::Gateway, GATEWAY_CHANNELS)?);
     let gateway = GatewayClient::new(pool, S::Registry.as_str(), CallPolicy::default());
     // The sweeper's handlers need the service, which needs the store the sweeper runs on.
     let cell: Arc<OnceLock<Registry>> = Arc::default();

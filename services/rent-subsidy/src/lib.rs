@@ -53,10 +53,8 @@ fn parameters() -> Result<Schedule, ApiError> {
 
 /// Adds the rent subsidy service to a server.
 pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
-    let gateway = ChannelPool::lazy(&ctx.endpoint(S::Gateway), 2)
-        .map_err(|e| ApiError::internal(format!("the gateway's endpoint: {e}")))?;
-    let registry = ChannelPool::lazy(&ctx.endpoint(S::Registry), 2)
-        .map_err(|e| ApiError::internal(format!("the registry's endpoint: {e}")))?;
+    let gateway = ChannelPool::from_channels(ctx.channels(S::RentSubsidy, S::Gateway, 2)?);
+    let registry = ChannelPool::from_channels(ctx.channels(S::RentSubsidy, S::Registry, 2)?);
     let sources = gather::Sources::new(
         GatewayClient::new(gateway, S::RentSubsidy.as_str(), CallPolicy::default()),
         RegistryClient::new(registry, S::RentSubsidy.as_str(), CallPolicy::default()).map_err(ApiError::internal)?,

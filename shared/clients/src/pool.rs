@@ -25,6 +25,13 @@ impl ChannelPool {
         Ok(ChannelPool { channels: channels.into(), next: Arc::default() })
     }
 
+    /// A pool of channels made elsewhere (the server context's, which carry the service's
+    /// own certificate in `mtls`).
+    pub fn from_channels(channels: Vec<Channel>) -> ChannelPool {
+        assert!(!channels.is_empty(), "a pool needs a channel");
+        ChannelPool { channels: channels.into(), next: Arc::default() }
+    }
+
     /// The next channel.
     pub fn get(&self) -> Channel {
         let i = self.next.fetch_add(1, Ordering::Relaxed) % self.channels.len();

@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::clock::ClockSetting;
+use crate::identity::{IdentityMode, IdentitySettings};
 
 /// The deployment profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +56,56 @@ pub const SETTINGS: &[Setting] = &[
         key: "SHANYRAQ_PROFILE",
         default: "dev",
         meaning: "`dev` or `prod`; `prod` refuses the `dev` subsystem, callers without identity and the movable clock",
+    },
+    Setting {
+        key: "SHANYRAQ_IDENTITY",
+        default: "dev (the only mode of the dev profile; prod must name another)",
+        meaning: "how callers are proven: `dev` (metadata as given), `mtls`, `mesh-istio` or `mesh-linkerd` (README \"Security\")",
+    },
+    Setting {
+        key: "SHANYRAQ_TLS_DIR",
+        default: "(unset; required by `mtls`)",
+        meaning: "`ca.pem`, `server.pem`/`server.key` and `<subsystem>.pem`/`<subsystem>.key` for outgoing calls; files are read again when they change (`suite certs` writes one)",
+    },
+    Setting {
+        key: "SHANYRAQ_HEALTH_LISTEN",
+        default: "`mtls`: the listen address with the port + 1000; otherwise unset",
+        meaning: "a plaintext port serving gRPC health only, for probes that speak no TLS",
+    },
+    Setting {
+        key: "SHANYRAQ_TRUST_DOMAIN",
+        default: "cluster.local",
+        meaning: "the SPIFFE trust domain of the suite's workloads",
+    },
+    Setting {
+        key: "SHANYRAQ_NAMESPACE",
+        default: "shanyraq",
+        meaning: "the namespace of the suite's own and trusted workloads: `spiffe://<trust-domain>/ns/<namespace>/sa/<subsystem>`",
+    },
+    Setting {
+        key: "SHANYRAQ_SPIFFE_ID",
+        default: "spiffe://<trust-domain>/ns/<namespace>/sa/<binary name>",
+        meaning: "this workload's own id: `mesh-istio` believes only an x-forwarded-client-cert element whose `By=` is this",
+    },
+    Setting {
+        key: "POD_IP",
+        default: "(unset)",
+        meaning: "`mesh-istio` binds it (Istio forwards to the pod address) unless SHANYRAQ_LISTEN is set",
+    },
+    Setting {
+        key: "SHANYRAQ_TOKEN_ISSUERS_FILE",
+        default: "(unset: no person tokens accepted)",
+        meaning: "TOML: each `[[issuer]]` with `iss`, `jwks_file` and the `subsystems` it is trusted for",
+    },
+    Setting {
+        key: "SHANYRAQ_TOKEN_LEEWAY",
+        default: "30s",
+        meaning: "clock skew allowed on a token's `exp` and `nbf`, at most 30s",
+    },
+    Setting {
+        key: "SHANYRAQ_CALLERS_FILE",
+        default: "(unset: the caller tables in code)",
+        meaning: "TOML: agencies admitted by SPIFFE id and rules that replace who may call a method (README \"Security\")",
     },
     Setting {
         key: "SHANYRAQ_LISTEN",
@@ -202,6 +253,8 @@ pub struct Config {
     pub otlp_endpoint: Option<String>,
     /// The service name on traces and logs.
     pub service_name: String,
+    /// How callers are proven.
+    pub identity: IdentitySettings,
     /// Where and how services keep their state.
     pub storage: StorageSettings,
     /// The outbox relay's pace.
@@ -299,7 +352,37 @@ impl Config {
             Some("prod") => Profile::Prod,
             Some(other) => return Err(bad("SHANYRAQ_PROFILE", other, "expected `dev` or `prod`")),
         };
+        let mode = match get("SHANYRAQ_IDENTITY").as_deref().map(str::trim) {
+            None => IdentityMode::Dev,
+            Some(v) => IdentityMode::parse(v)
+                .ok_or_else(|| bad("SHANYRAQ_IDENTITY", v, "expected `dev`, `mtls`, `mesh-istio` or `mesh-linkerd`"))?,
+        };
+        match (profile, mode) {
+            (Profile::Prod, IdentityMode::Dev) => {
+                return Err(bad(
+                    "SHANYRAQ_IDENTITY",
+                    &lookup("SHANYRAQ_IDENTITY").unwrap_or_default(),
+                    "the prod profile believes no metadata: set `mtls`, `mesh-istio` or `mesh-linkerd`",
+                ));
+            }
+            (Profile::Dev, IdentityMode::Mtls | IdentityMode::MeshIstio | IdentityMode::MeshLinkerd) => {
+                return Err(bad("SHANYRAQ_IDENTITY", mode.as_str(), "the dev profile reads identity from metadata only (`dev`)"));
+            }
+            _ => {}
+        }
+        let pod_listen = match (mode, get("POD_IP")) {
+            (IdentityMode::MeshIstio, Some(ip)) => Some(
+                ip.trim()
+                    .parse::<std::net::IpAddr>()
+                    .map(|ip| SocketAddr::new(ip, default_listen.port()))
+                    .map_err(|e| bad("POD_IP", &ip, &format!("expected an IP address ({e})")))?,
+            ),
+            _ => None,
+        };
         let listen = match get("SHANYRAQ_LISTEN") {
+            None if mode == IdentityMode::MeshIstio => pod_listen.ok_or_else(|| {
+                bad("SHANYRAQ_LISTEN", "", "mesh-istio binds the pod address: set POD_IP (downward API) or SHANYRAQ_LISTEN")
+            })?,
             None => default_listen,
             Some(v) => {
                 v.trim().parse().map_err(|e| bad("SHANYRAQ_LISTEN", &v, &format!("expected host:port ({e})")))?
@@ -321,9 +404,40 @@ impl Config {
             Some("text") => LogFormat::Text,
             Some(other) => return Err(bad("SHANYRAQ_LOG_FORMAT", other, "expected `json` or `text`")),
         };
+        let health_listen = match get("SHANYRAQ_HEALTH_LISTEN") {
+            Some(v) => Some(
+                v.trim().parse().map_err(|e| bad("SHANYRAQ_HEALTH_LISTEN", &v, &format!("expected host:port ({e})")))?,
+            ),
+            None if mode == IdentityMode::Mtls => {
+                Some(SocketAddr::new(listen.ip(), if listen.port() == 0 { 0 } else { listen.port().saturating_add(1000) }))
+            }
+            None => None,
+        };
+        let trust_domain = get("SHANYRAQ_TRUST_DOMAIN").map_or_else(|| "cluster.local".to_owned(), |v| v.trim().to_owned());
+        let namespace = get("SHANYRAQ_NAMESPACE").map_or_else(|| "shanyraq".to_owned(), |v| v.trim().to_owned());
+        let token_leeway = duration(&get, "SHANYRAQ_TOKEN_LEEWAY", crate::identity::token::MAX_LEEWAY)?;
+        if token_leeway > crate::identity::token::MAX_LEEWAY {
+            return Err(bad("SHANYRAQ_TOKEN_LEEWAY", &format!("{token_leeway:?}"), "at most 30s"));
+        }
+        let identity = IdentitySettings {
+            mode,
+            tls_dir: get("SHANYRAQ_TLS_DIR").map(Into::into),
+            health_listen,
+            own_spiffe_id: get("SHANYRAQ_SPIFFE_ID")
+                .unwrap_or_else(|| format!("spiffe://{trust_domain}/ns/{namespace}/sa/{service_name}")),
+            trust_domain,
+            namespace,
+            issuers_file: get("SHANYRAQ_TOKEN_ISSUERS_FILE").map(Into::into),
+            token_leeway,
+            callers_file: get("SHANYRAQ_CALLERS_FILE").map(Into::into),
+        };
+        if mode == IdentityMode::Mtls && identity.tls_dir.is_none() {
+            return Err(bad("SHANYRAQ_TLS_DIR", "", "required with SHANYRAQ_IDENTITY=mtls (`suite certs` makes one)"));
+        }
         Ok(Config {
             profile,
             listen,
+            identity,
             clock,
             drain_timeout: duration(&get, "SHANYRAQ_DRAIN_TIMEOUT", Duration::from_secs(10))?,
             request_timeout: duration(&get, "SHANYRAQ_REQUEST_TIMEOUT", Duration::from_secs(30))?,
@@ -497,6 +611,7 @@ mod tests {
     fn values_are_parsed() {
         let c = config(&[
             ("SHANYRAQ_PROFILE", "prod"),
+            ("SHANYRAQ_IDENTITY", "mesh-linkerd"),
             ("SHANYRAQ_LISTEN", "0.0.0.0:6000"),
             ("SHANYRAQ_DRAIN_TIMEOUT", "2s"),
             ("SHANYRAQ_LOG_FORMAT", "text"),
@@ -528,6 +643,30 @@ mod tests {
             config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_CLOCK", "fixed:2026-03-12T09:00:00+05:00")]).unwrap_err();
         assert_eq!(e.key, "SHANYRAQ_CLOCK");
         assert!(e.problem.contains("dev-only"));
-        assert!(config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_CLOCK", "system")]).is_ok());
+        assert!(
+            config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mesh-linkerd"), ("SHANYRAQ_CLOCK", "system")])
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn the_prod_profile_must_name_a_proving_identity_mode_and_dev_allows_only_dev() {
+        for pairs in [vec![("SHANYRAQ_PROFILE", "prod")], vec![("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "dev")]] {
+            assert_eq!(config(&pairs).unwrap_err().key, "SHANYRAQ_IDENTITY", "{pairs:?}");
+        }
+        assert_eq!(config(&[("SHANYRAQ_IDENTITY", "mtls")]).unwrap_err().key, "SHANYRAQ_IDENTITY");
+        assert_eq!(config(&[("SHANYRAQ_IDENTITY", "kerberos")]).unwrap_err().key, "SHANYRAQ_IDENTITY");
+        let e = config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mtls")]).unwrap_err();
+        assert_eq!(e.key, "SHANYRAQ_TLS_DIR");
+        let c = config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mtls"), ("SHANYRAQ_TLS_DIR", "/tls")]).unwrap();
+        assert_eq!(c.identity.health_listen.unwrap().port(), 51051, "health on the port + 1000");
+        assert_eq!(c.identity.own_spiffe_id, "spiffe://cluster.local/ns/shanyraq/sa/suite");
+        let e = config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mesh-istio")]).unwrap_err();
+        assert_eq!(e.key, "SHANYRAQ_LISTEN", "istio binds the pod address");
+        let c = config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mesh-istio"), ("POD_IP", "10.1.2.3")]).unwrap();
+        assert_eq!(c.listen.to_string(), "10.1.2.3:50051");
+        let e = config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mesh-linkerd"), ("SHANYRAQ_TOKEN_LEEWAY", "2m")])
+            .unwrap_err();
+        assert_eq!(e.key, "SHANYRAQ_TOKEN_LEEWAY");
     }
 }

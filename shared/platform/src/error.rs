@@ -28,6 +28,7 @@ struct Inner {
     preconditions: Vec<PreconditionViolation>,
     metadata: HashMap<String, String>,
     localized: Option<(String, String)>,
+    retry_after: Option<std::time::Duration>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -41,6 +42,7 @@ impl ApiError {
             preconditions: Vec::new(),
             metadata: HashMap::new(),
             localized: None,
+            retry_after: None,
             source: None,
         }))
     }
@@ -135,6 +137,12 @@ impl ApiError {
         self
     }
 
+    /// When the caller may try again (`google.rpc.RetryInfo`).
+    pub fn retry_after(mut self, delay: std::time::Duration) -> Self {
+        self.0.retry_after = Some(delay);
+        self
+    }
+
     /// The gRPC code.
     pub fn code(&self) -> Code {
         self.0.code
@@ -184,6 +192,9 @@ impl From<ApiError> for Status {
         }
         if let Some((locale, message)) = e.localized {
             details.set_localized_message(locale, message);
+        }
+        if let Some(delay) = e.retry_after {
+            details.set_retry_info(Some(delay));
         }
         Status::with_error_details(e.code, e.message, details)
     }

@@ -5,6 +5,8 @@
 //! - [`clock`] and [`clock_service`]: the one movable clock of a process;
 //! - [`error`]: the one error type, mapped to `google.rpc.Status` with details;
 //! - [`telemetry`]: JSON logs, OTLP traces when an endpoint is set;
+//! - [`identity`]: proving who calls (mutual TLS, mesh identity, signed tokens), the callers
+//!   file, refused calls made visible;
 //! - [`rpc_layer`]: the tower layer every call passes through;
 //! - [`server`]: health, reflection, limits, graceful shutdown, and [`run`] for `main.rs`;
 //! - [`pending`]: declared services whose issue has not landed yet;
@@ -16,6 +18,7 @@ pub mod clock;
 pub mod clock_service;
 pub mod config;
 pub mod error;
+pub mod identity;
 pub mod pending;
 pub mod principal;
 pub mod rpc_layer;

@@ -45,30 +45,137 @@ macro_rules! vocabulary {
     };
 }
 
-vocabulary! {
-    /// A calling subsystem (`x-caller-subsystem`; at the gateway, `x-egov-client`).
-    Subsystem {
-        /// The privatization service.
-        Privatization = "privatization",
-        /// The registry service.
-        Registry = "registry",
-        /// The rent-subsidy service.
-        RentSubsidy = "rent-subsidy",
-        /// The complaints service.
-        Complaints = "complaints",
-        /// The e-government gateway.
-        Gateway = "gateway",
-        /// The e-government portal, egov.kz.
-        EgovPortal = "egov-portal",
-        /// Otbasy bank's portal, otbasybank.kz.
-        OtbasyPortal = "otbasy-portal",
-        /// The State Corporation "Government for Citizens".
-        StateCorporation = "state-corporation",
-        /// The Unified Contact Centre "1414".
-        ContactCentre = "contact-centre",
-        /// Development and tests: every right, dev profile only.
-        Dev = "dev",
+/// A calling subsystem (`x-caller-subsystem`; at the gateway, `x-egov-client`; outside `dev`, the
+/// verified workload identity). The vocabulary of DESIGN.md is built in; an agency the callers
+/// file admits ([`admit_agency`]) is one too, without rebuilding anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Subsystem {
+    /// The privatization service.
+    Privatization,
+    /// The registry service.
+    Registry,
+    /// The rent-subsidy service.
+    RentSubsidy,
+    /// The complaints service.
+    Complaints,
+    /// The e-government gateway.
+    Gateway,
+    /// The e-government portal, egov.kz.
+    EgovPortal,
+    /// Otbasy bank's portal, otbasybank.kz.
+    OtbasyPortal,
+    /// The State Corporation "Government for Citizens".
+    StateCorporation,
+    /// The Unified Contact Centre "1414".
+    ContactCentre,
+    /// The ministry: reports and statistics.
+    Ministry,
+    /// The suite's own operations.
+    Operator,
+    /// Development and tests: every right, dev profile only.
+    Dev,
+    /// An agency admitted by a deployment's callers file, by its name there.
+    Agency(&'static str),
+}
+
+impl Subsystem {
+    /// The built-in vocabulary, in the order of DESIGN.md.
+    pub const ALL: &'static [Subsystem] = &[
+        Subsystem::Privatization,
+        Subsystem::Registry,
+        Subsystem::RentSubsidy,
+        Subsystem::Complaints,
+        Subsystem::Gateway,
+        Subsystem::EgovPortal,
+        Subsystem::OtbasyPortal,
+        Subsystem::StateCorporation,
+        Subsystem::ContactCentre,
+        Subsystem::Ministry,
+        Subsystem::Operator,
+        Subsystem::Dev,
+    ];
+
+    /// The suite's own workloads: a service that has checked the person itself may name them
+    /// in metadata (DESIGN.md "Who is calling").
+    pub const SUITE: &'static [Subsystem] = &[
+        Subsystem::Privatization,
+        Subsystem::Registry,
+        Subsystem::RentSubsidy,
+        Subsystem::Complaints,
+        Subsystem::Gateway,
+    ];
+
+    /// The value as written in metadata and in SPIFFE ids.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Subsystem::Privatization => "privatization",
+            Subsystem::Registry => "registry",
+            Subsystem::RentSubsidy => "rent-subsidy",
+            Subsystem::Complaints => "complaints",
+            Subsystem::Gateway => "gateway",
+            Subsystem::EgovPortal => "egov-portal",
+            Subsystem::OtbasyPortal => "otbasy-portal",
+            Subsystem::StateCorporation => "state-corporation",
+            Subsystem::ContactCentre => "contact-centre",
+            Subsystem::Ministry => "ministry",
+            Subsystem::Operator => "operator",
+            Subsystem::Dev => "dev",
+            Subsystem::Agency(name) => name,
+        }
     }
+
+    /// Reads a value: the built-in vocabulary, then the agencies admitted so far.
+    pub fn parse(text: &str) -> Option<Self> {
+        Subsystem::ALL.iter().copied().find(|s| s.as_str() == text).or_else(|| {
+            agencies().read().unwrap_or_else(|p| p.into_inner()).iter().find(|a| **a == text).map(|a| Subsystem::Agency(a))
+        })
+    }
+
+    /// Whether this is one of the suite's own services.
+    pub fn is_suite_workload(self) -> bool {
+        Subsystem::SUITE.contains(&self)
+    }
+
+    fn vocabulary() -> String {
+        let mut names: Vec<&str> = Subsystem::ALL.iter().map(|s| s.as_str()).collect();
+        names.extend(agencies().read().unwrap_or_else(|p| p.into_inner()).iter().copied());
+        names.join(", ")
+    }
+}
+
+impl std::fmt::Display for Subsystem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The agencies admitted in this process. Names are few and loaded once at start (the callers
+/// file), so each is kept for the process's life and a [`Subsystem`] stays `Copy`.
+fn agencies() -> &'static std::sync::RwLock<Vec<&'static str>> {
+    static AGENCIES: std::sync::OnceLock<std::sync::RwLock<Vec<&'static str>>> = std::sync::OnceLock::new();
+    AGENCIES.get_or_init(Default::default)
+}
+
+/// Admits an agency by name (lowercase letters, digits and `-`, not a built-in name), so that
+/// [`Subsystem::parse`] knows it. Admitting a name twice answers the same subsystem.
+pub fn admit_agency(name: &str) -> Result<Subsystem, String> {
+    if let Some(existing) = Subsystem::parse(name) {
+        return match existing {
+            Subsystem::Agency(_) => Ok(existing),
+            _ => Err(format!("{name:?} is a built-in subsystem; it needs no admission")),
+        };
+    }
+    let well_formed = !name.is_empty()
+        && name.len() <= 63
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !name.starts_with('-');
+    if !well_formed {
+        return Err(format!("{name:?}: an agency's name is 1 to 63 lowercase letters, digits and '-'"));
+    }
+    let mut list = agencies().write().unwrap_or_else(|p| p.into_inner());
+    let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    list.push(leaked);
+    Ok(Subsystem::Agency(leaked))
 }
 
 vocabulary! {
@@ -133,6 +240,76 @@ pub struct Representative {
     pub basis: String,
 }
 
+/// The person on a call, if any: an official, a citizen, a representative. Outside `dev` it is
+/// proven by a signed token, or named in metadata by one of the suite's own workloads.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Person {
+    /// The official, when one acts.
+    pub official: Option<Official>,
+    /// The end user's IIN, when a person acts.
+    pub user_iin: Option<String>,
+    /// The person acting for the end user, when there is one.
+    pub representative: Option<Representative>,
+}
+
+impl Person {
+    /// The metadata keys that name a person.
+    pub const HEADERS: &'static [&'static str] = &[
+        headers::OFFICIAL_ID,
+        headers::OFFICIAL_ROLE,
+        headers::OFFICIAL_JURISDICTION,
+        headers::USER_IIN,
+        headers::REPRESENTATIVE_IIN,
+        headers::REPRESENTATIVE_BASIS,
+    ];
+
+    /// The first person header present, if any.
+    pub fn header_in(headers: &HeaderMap) -> Option<&'static str> {
+        Person::HEADERS.iter().copied().find(|key| headers.contains_key(*key))
+    }
+
+    /// Reads the person named in metadata (`x-official-*`, `x-user-iin`, `x-representative-*`).
+    pub fn from_headers(headers: &HeaderMap) -> Result<Person, ApiError> {
+        let official = match (text(headers, headers::OFFICIAL_ID)?, text(headers, headers::OFFICIAL_ROLE)?) {
+            (None, None) => None,
+            (Some(id), Some(role)) => Some(Official {
+                id,
+                role: OfficialRole::parse(&role).ok_or_else(|| {
+                    ApiError::unauthenticated(
+                        "UNKNOWN_OFFICIAL_ROLE",
+                        format!("{}: {role:?} is not a role", headers::OFFICIAL_ROLE),
+                    )
+                    .field(headers::OFFICIAL_ROLE, format!("expected one of: {}", OfficialRole::vocabulary()))
+                })?,
+                jurisdiction: text(headers, headers::OFFICIAL_JURISDICTION)?,
+            }),
+            (id, _) => {
+                let missing = if id.is_none() { headers::OFFICIAL_ID } else { headers::OFFICIAL_ROLE };
+                return Err(ApiError::unauthenticated(
+                    "OFFICIAL_INCOMPLETE",
+                    "an official is named by both id and role",
+                )
+                .field(missing, "required when the other official header is present"));
+            }
+        };
+        let user_iin = iin(headers, headers::USER_IIN)?;
+        let representative = match iin(headers, headers::REPRESENTATIVE_IIN)? {
+            None => None,
+            Some(iin) => Some(Representative {
+                iin,
+                basis: text(headers, headers::REPRESENTATIVE_BASIS)?.ok_or_else(|| {
+                    ApiError::unauthenticated("REPRESENTATIVE_BASIS_MISSING", "a representative acts on a stated basis")
+                        .field(
+                            headers::REPRESENTATIVE_BASIS,
+                            "required with x-representative-iin: the power of attorney or legal ground",
+                        )
+                })?,
+            }),
+        };
+        Ok(Person { official, user_iin, representative })
+    }
+}
+
 /// Who is calling: read once per request by the RPC layer and put in the request's extensions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
@@ -172,42 +349,7 @@ impl Principal {
         if subsystem == Subsystem::Dev && profile == Profile::Prod {
             return Err(ApiError::permission_denied("DEV_ONLY", "the dev subsystem is refused in the prod profile"));
         }
-        let official = match (text(headers, headers::OFFICIAL_ID)?, text(headers, headers::OFFICIAL_ROLE)?) {
-            (None, None) => None,
-            (Some(id), Some(role)) => Some(Official {
-                id,
-                role: OfficialRole::parse(&role).ok_or_else(|| {
-                    ApiError::unauthenticated(
-                        "UNKNOWN_OFFICIAL_ROLE",
-                        format!("{}: {role:?} is not a role", headers::OFFICIAL_ROLE),
-                    )
-                    .field(headers::OFFICIAL_ROLE, format!("expected one of: {}", OfficialRole::vocabulary()))
-                })?,
-                jurisdiction: text(headers, headers::OFFICIAL_JURISDICTION)?,
-            }),
-            (id, _) => {
-                let missing = if id.is_none() { headers::OFFICIAL_ID } else { headers::OFFICIAL_ROLE };
-                return Err(ApiError::unauthenticated(
-                    "OFFICIAL_INCOMPLETE",
-                    "an official is named by both id and role",
-                )
-                .field(missing, "required when the other official header is present"));
-            }
-        };
-        let user_iin = iin(headers, headers::USER_IIN)?;
-        let representative = match iin(headers, headers::REPRESENTATIVE_IIN)? {
-            None => None,
-            Some(iin) => Some(Representative {
-                iin,
-                basis: text(headers, headers::REPRESENTATIVE_BASIS)?.ok_or_else(|| {
-                    ApiError::unauthenticated("REPRESENTATIVE_BASIS_MISSING", "a representative acts on a stated basis")
-                        .field(
-                            headers::REPRESENTATIVE_BASIS,
-                            "required with x-representative-iin: the power of attorney or legal ground",
-                        )
-                })?,
-            }),
-        };
+        let Person { official, user_iin, representative } = Person::from_headers(headers)?;
         Ok(Principal { subsystem, official, user_iin, representative })
     }
 
@@ -215,6 +357,12 @@ impl Principal {
     /// (a unit test calling a handler directly) is the development principal.
     pub fn of<T>(request: &tonic::Request<T>) -> Principal {
         request.extensions().get::<Principal>().cloned().unwrap_or_else(Principal::dev)
+    }
+
+    /// A verified workload and the person proven for the call.
+    pub fn verified(subsystem: Subsystem, person: Person) -> Self {
+        let Person { official, user_iin, representative } = person;
+        Principal { subsystem, official, user_iin, representative }
     }
 
     /// The official's role, when an official acts.
@@ -278,6 +426,8 @@ pub struct CallerTable {
     /// Services whose methods the table governs: a method of one of these not in `methods`
     /// is denied to every caller but `dev`.
     services: Vec<String>,
+    /// Rules a deployment's callers file set for every method of a service (`Service/*`).
+    service_rules: HashMap<String, Vec<Allow>>,
 }
 
 impl CallerTable {
@@ -299,7 +449,12 @@ impl CallerTable {
         if !self.governs(path) {
             return Ok(());
         }
-        let rules = self.methods.get(path).map(Vec::as_slice).unwrap_or_default();
+        let rules = self
+            .methods
+            .get(path)
+            .or_else(|| service_of(path).and_then(|service| self.service_rules.get(service)))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let dev_only = rules.contains(&Allow::DevOnly);
         if dev_only && profile == Profile::Prod {
             return Err(ApiError::permission_denied("DEV_ONLY", format!("{path} is served in the dev profile only"))
@@ -318,6 +473,22 @@ impl CallerTable {
         Err(ApiError::permission_denied("METHOD_NOT_ALLOWED", format!("{who} may not call {path}"))
             .meta("method", path)
             .meta("subsystem", principal.subsystem.as_str()))
+    }
+
+    /// Replaces who may call one method (`/package.Service/Method`), as a callers file says.
+    /// Dev-only methods stay dev-only.
+    pub fn replace_method(&mut self, path: &str, allow: Vec<Allow>) {
+        if self.methods.get(path).is_some_and(|rules| rules.contains(&Allow::DevOnly)) {
+            return;
+        }
+        self.methods.insert(path.to_owned(), allow);
+    }
+
+    /// Replaces who may call every method of `service` (`package.Service`), as a callers file
+    /// says with `package.Service/*`; a method the file names itself is replaced after.
+    pub fn replace_service(&mut self, service: &str, allow: Vec<Allow>) {
+        self.methods.retain(|path, rules| service_of(path) != Some(service) || rules.contains(&Allow::DevOnly));
+        self.service_rules.insert(service.to_owned(), allow);
     }
 
     /// The full paths of the methods `principal` may call (the gateway's `AllowedMethods`).
@@ -346,7 +517,7 @@ impl ServiceRules<'_> {
 }
 
 /// `/package.Service/Method` -> `package.Service`.
-pub(crate) fn service_of(path: &str) -> Option<&str> {
+pub fn service_of(path: &str) -> Option<&str> {
     path.strip_prefix('/')?.split_once('/').map(|(service, _)| service)
 }
 

@@ -15,15 +15,17 @@ use tower_service::Service;
 use tracing::Instrument;
 
 use crate::clock::Clock;
-use crate::config::Profile;
+use crate::error::ApiError;
+use crate::identity::refusals::{Refusal, RefusalAudit};
+use crate::identity::{Identity, IdentityMode};
 use crate::principal::{CallerTable, Principal};
 
 /// The response header that tells the instant the server's clock read when the call began,
 /// in Kazakhstan's time: with a movable clock, a caller can see which "now" a decision used.
 pub const CLOCK_HEADER: &str = "x-shanyraq-now";
 
-/// The gateway's package: its calls name the subsystem in the envelope (`x-egov-client`).
-const GATEWAY_PREFIX: &str = "/kz.egov.gateway.";
+/// Reflection: outside `dev` it needs a proven caller, though no caller table names it.
+const REFLECTION_PREFIX: &str = "/grpc.reflection.";
 
 /// Builds [`RpcService`]s.
 #[derive(Debug, Clone)]
@@ -33,15 +35,67 @@ pub struct RpcLayer {
 
 #[derive(Debug)]
 struct Shared {
-    profile: Profile,
     callers: CallerTable,
     clock: Clock,
+    identity: Arc<Identity>,
+    refusals: Arc<RefusalAudit>,
 }
 
 impl RpcLayer {
     /// A layer for one server.
-    pub fn new(profile: Profile, callers: CallerTable, clock: Clock) -> Self {
-        RpcLayer { shared: Arc::new(Shared { profile, callers, clock }) }
+    pub fn new(callers: CallerTable, clock: Clock, identity: Arc<Identity>, refusals: Arc<RefusalAudit>) -> Self {
+        RpcLayer { shared: Arc::new(Shared { callers, clock, identity, refusals }) }
+    }
+}
+
+/// Why a call was refused before its handler ran.
+enum Refused {
+    /// No identity was proven: logged and counted.
+    Unverified(ApiError),
+    /// A proven caller may not call the method: audited too.
+    Verified(Principal, ApiError),
+}
+
+impl Shared {
+    /// Who calls, and whether they may: health is open to all (a kubelet's probe carries no
+    /// identity); reflection needs a proven caller outside `dev`; every method of a governed
+    /// service needs an admitted principal.
+    fn admit<B>(&self, path: &str, request: &Request<B>) -> Result<Option<Principal>, Refused> {
+        let governed = self.callers.governs(path);
+        let reflection = path.starts_with(REFLECTION_PREFIX) && self.identity.mode() != IdentityMode::Dev;
+        if !governed && !reflection {
+            return Ok(None);
+        }
+        let principal =
+            self.identity.principal(path, request.headers(), request.extensions()).map_err(Refused::Unverified)?;
+        if governed {
+            let profile = self.identity.profile;
+            self.callers.authorize(path, &principal, profile).map_err(|e| Refused::Verified(principal.clone(), e))?;
+        }
+        Ok(Some(principal))
+    }
+
+    fn refused(&self, path: &str, refusal: Refused) -> ApiError {
+        match refusal {
+            Refused::Unverified(e) => {
+                let total = self.identity.refused_unverified.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                tracing::warn!(reason = e.reason(), error = %e, refused_unverified_total = total, "call refused: identity not proven");
+                e
+            }
+            Refused::Verified(principal, e) => {
+                tracing::warn!(caller = principal.subsystem.as_str(), reason = e.reason(), error = %e, "call refused");
+                // In `dev` nobody's identity is proven: there is no one to audit.
+                if self.identity.mode() == IdentityMode::Dev {
+                    return e;
+                }
+                self.refusals.record(Refusal {
+                    principal,
+                    path: path.to_owned(),
+                    reason: format!("refused {}: {}", e.reason(), e),
+                });
+                e
+            }
+        }
     }
 }
 
@@ -84,29 +138,27 @@ where
         let now = HeaderValue::from_str(&shared.clock.now_local().to_rfc3339()).ok();
         let path = request.uri().path().to_owned();
 
-        // Health and reflection are open to all (a kubelet's probe carries no identity);
-        // every method of a governed service needs an admitted principal.
-        let admitted = if shared.callers.governs(&path) {
-            Principal::from_headers(request.headers(), path.starts_with(GATEWAY_PREFIX), shared.profile).and_then(
-                |principal| shared.callers.authorize(&path, &principal, shared.profile).map(|()| Some(principal)),
-            )
-        } else {
-            Ok(None)
-        };
+        let admitted = shared.admit(&path, &request);
         let span = tracing::info_span!(
             "rpc",
             rpc.method = %path,
             caller = tracing::field::Empty,
+            official = tracing::field::Empty,
             otel.kind = "server",
         );
         join_remote_trace(&span, request.headers());
 
         Box::pin(
             async move {
+                let admitted = admitted.map_err(|refusal| shared.refused(&path, refusal));
                 let mut response = match admitted {
                     Ok(principal) => {
                         if let Some(principal) = principal {
-                            tracing::Span::current().record("caller", principal.subsystem.as_str());
+                            let span = tracing::Span::current();
+                            span.record("caller", principal.subsystem.as_str());
+                            if let Some(official) = &principal.official {
+                                span.record("official", official.id.as_str());
+                            }
                             request.extensions_mut().insert(principal);
                         }
                         inner.call(request).await?

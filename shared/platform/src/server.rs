@@ -27,6 +27,8 @@ use crate::clock::Clock;
 use crate::clock_service::ClockService;
 use crate::config::{Config, ConfigError};
 use crate::error::ApiError;
+use crate::identity::refusals::RefusalAudit;
+use crate::identity::{Identity, IdentityMode, tls};
 use crate::pending::Pending;
 use crate::principal::{Allow, CallerTable, ServiceRules};
 use crate::rpc_layer::RpcLayer;
@@ -50,15 +52,56 @@ pub struct ServerContext {
     own_url: String,
     /// Background work (relays, sweepers), awaited at shutdown.
     tasks: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    /// How callers are proven, and what this process presents on its own calls.
+    identity: Arc<Identity>,
+    /// The batched audit of refused calls.
+    refusals: Arc<RefusalAudit>,
 }
 
 impl ServerContext {
     /// A context for a server with these settings and this clock; it loads the calendar.
+    /// It loads the identity files too (callers, token issuers, TLS): a bad one is a bad setting.
     pub fn new(config: Config, clock: Clock) -> Result<Self, ConfigError> {
         let calendar = Arc::new(config.load_calendar()?);
+        let identity = Identity::load(config.identity.clone(), config.profile, clock.clone())
+            .map_err(|(key, problem)| ConfigError { key, value: String::new(), problem })?;
         let (_, shutdown) = watch::channel(false);
         let own_url = format!("http://{}", config.listen);
-        Ok(ServerContext { config, clock, calendar, shutdown, own_url, tasks: Arc::default() })
+        Ok(ServerContext {
+            config,
+            clock,
+            calendar,
+            shutdown,
+            own_url,
+            tasks: Arc::default(),
+            identity: Arc::new(identity),
+            refusals: Arc::default(),
+        })
+    }
+
+    /// `count` channels from `me` to `target`, connected lazily: over mutual TLS presenting
+    /// `me`'s certificate in `mtls`, plain otherwise (a mesh's proxy adds the identity).
+    pub fn channels(
+        &self,
+        me: crate::Subsystem,
+        target: crate::Subsystem,
+        count: usize,
+    ) -> Result<Vec<tonic::transport::Channel>, ApiError> {
+        let url = self.endpoint(target);
+        let failed = |e: String| ApiError::internal(format!("channel from {me} to {target} at {url}: {e}"));
+        (0..count.max(1))
+            .map(|_| match &self.identity.tls {
+                Some(material) => tls::channel(&url, material.client(me).map_err(failed)?).map_err(failed),
+                None => tonic::transport::Endpoint::from_shared(url.clone())
+                    .map(|e| {
+                        e.connect_timeout(std::time::Duration::from_secs(5))
+                            .tcp_nodelay(true)
+                            .http2_keep_alive_interval(std::time::Duration::from_secs(30))
+                            .connect_lazy()
+                    })
+                    .map_err(|e| failed(e.to_string())),
+            })
+            .collect()
     }
 
     /// Where another subsystem is reached, for the typed clients of `shared/clients`: its
@@ -81,11 +124,18 @@ impl ServerContext {
     /// deadline sweeper, to which `jobs` adds the service's job handlers.
     pub async fn start_store(&self, spec: StoreSpec, jobs: impl FnOnce(Sweeper) -> Sweeper) -> Result<Db, ApiError> {
         let db = Db::open(spec, &self.config.storage, self.clock.clone()).await?;
+        let tls = match &self.identity.tls {
+            Some(material) => Some(material.client(db.spec().subsystem).map_err(|e| {
+                ApiError::internal(format!("the outbox relay of {}: {e}", db.spec().subsystem))
+            })?),
+            None => None,
+        };
         let relay = Relay::new(
             db.clone(),
-            Destinations::new(self.own_url.clone(), &self.config.endpoints),
+            Destinations::new(self.own_url.clone(), &self.config.endpoints, tls),
             self.config.outbox.clone(),
         );
+        self.refusals.attach(db.spec().subsystem, db.clone());
         let sweeper = jobs(Sweeper::new(db.clone(), self.config.sweep_interval));
         let mut tasks = self.tasks.lock().unwrap_or_else(|p| p.into_inner());
         tasks.push(tokio::spawn(relay.run(self.shutdown.clone())));
@@ -193,13 +243,14 @@ pub async fn serve(
         .method("AdvanceTime", &[Allow::DevOnly])
         .method("UseSystemTime", &[Allow::DevOnly]);
     register(&ctx, &mut services).await?;
-    let ServiceSet { mut routes, names, callers } = services;
+    let ServiceSet { mut routes, names, mut callers } = services;
+    ctx.identity.callers.apply(&mut callers);
 
     let (health, health_service) = tonic_health::server::health_reporter();
     for name in &names {
         health.set_service_status(*name, ServingStatus::Serving).await;
     }
-    routes.add_service(health_service);
+    routes.add_service(health_service.clone());
     let reflection = || {
         tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(proto::FILE_DESCRIPTOR_SET)
@@ -219,21 +270,54 @@ pub async fn serve(
         }
     };
     let drain_limit = {
-        let mut stop = stop_rx;
+        let mut stop = stop_rx.clone();
         async move {
             let _ = stop.wait_for(|stopped| *stopped).await;
             tokio::time::sleep(drain).await;
         }
     };
 
-    tracing::info!(listen = %local, profile = ctx.config.profile.as_str(), "serving");
-    let server = tonic::transport::Server::builder()
+    // Kubernetes' gRPC probes speak no TLS: in `mtls` health alone is also served in plaintext.
+    if let (Some(addr), IdentityMode::Mtls) = (ctx.config.identity.health_listen, ctx.identity.mode()) {
+        let health_listener = TcpListener::bind(addr).await?;
+        tracing::info!(listen = %health_listener.local_addr()?, "serving health in plaintext");
+        let mut stop = stop_rx.clone();
+        let probes = tonic::transport::Server::builder().add_service(health_service).serve_with_incoming_shutdown(
+            TcpIncoming::from(health_listener),
+            async move {
+                let _ = stop.wait_for(|stopped| *stopped).await;
+            },
+        );
+        tokio::spawn(async move {
+            if let Err(e) = probes.await {
+                tracing::warn!(error = %e, "the health port stopped");
+            }
+        });
+    }
+    tokio::spawn(ctx.refusals.clone().run(stop_rx.clone()));
+
+    tracing::info!(
+        listen = %local,
+        profile = ctx.config.profile.as_str(),
+        identity = ctx.identity.mode().as_str(),
+        "serving"
+    );
+    let router = tonic::transport::Server::builder()
         .timeout(ctx.config.request_timeout)
         .concurrency_limit_per_connection(ctx.config.concurrency_limit)
         .load_shed(true)
-        .layer(RpcLayer::new(ctx.config.profile, callers, ctx.clock.clone()))
-        .add_routes(routes.routes())
-        .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), graceful);
+        .layer(RpcLayer::new(callers, ctx.clock.clone(), ctx.identity.clone(), ctx.refusals.clone()))
+        .add_routes(routes.routes());
+    let server: std::pin::Pin<Box<dyn Future<Output = Result<(), tonic::transport::Error>> + Send>> =
+        match &ctx.identity.tls {
+            Some(material) => Box::pin(router.serve_with_incoming_shutdown(
+                material.incoming(listener, ctx.identity.refused_unverified.clone()),
+                graceful,
+            )),
+            None => Box::pin(
+                router.serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), graceful),
+            ),
+        };
     // Background work (relays, sweepers) stops on the same signal and finishes what it has in
     // hand while the calls drain: one limit covers both.
     let tasks = std::mem::take(&mut *ctx.tasks.lock().unwrap_or_else(|p| p.into_inner()));

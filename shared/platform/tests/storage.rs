@@ -312,7 +312,7 @@ async fn relay_child_process() {
         idempotency_retention: Duration::from_secs(86_400),
     };
     let db = Db::open(support::SPEC, &settings, platform::Clock::system()).await.unwrap();
-    let relay = Relay::new(db, Destinations::new(receiver, &[]), relay_settings(5, Duration::from_secs(1)));
+    let relay = Relay::new(db, Destinations::new(receiver, &[], None), relay_settings(5, Duration::from_secs(1)));
     let (_keep, never) = watch::channel(false);
     relay.run(never).await;
 }
@@ -329,7 +329,7 @@ async fn two_relays_never_deliver_a_row_twice(kind: Kind) {
     for _ in 0..2 {
         let replica = t.reopen().await;
         let relay =
-            Relay::new(replica, Destinations::new(receiver.clone(), &[]), relay_settings(4, Duration::from_secs(30)));
+            Relay::new(replica, Destinations::new(receiver.clone(), &[], None), relay_settings(4, Duration::from_secs(30)));
         relays.push(tokio::spawn(relay.run(stopped.clone())));
     }
     eventually(LIMIT, "the relays deliver everything", async || t.db.outbox_state().await.unwrap().pending == 0).await;

@@ -120,12 +120,19 @@ pub struct Destinations {
     own: String,
     named: HashMap<String, String>,
     channels: Arc<Mutex<HashMap<String, Channel>>>,
+    /// In `mtls`, what the sending service presents.
+    tls: Option<Arc<crate::identity::tls::Reloading<rustls::ClientConfig>>>,
 }
 
 impl Destinations {
-    /// Destinations with `own` (`http://host:port`) as the default.
-    pub fn new(own: impl Into<String>, named: &[(String, String)]) -> Self {
-        Destinations { own: own.into(), named: named.iter().cloned().collect(), channels: Arc::default() }
+    /// Destinations with `own` (`http://host:port`) as the default; with `tls`, deliveries go
+    /// over mutual TLS presenting the sending service's certificate.
+    pub fn new(
+        own: impl Into<String>,
+        named: &[(String, String)],
+        tls: Option<Arc<crate::identity::tls::Reloading<rustls::ClientConfig>>>,
+    ) -> Self {
+        Destinations { own: own.into(), named: named.iter().cloned().collect(), channels: Arc::default(), tls }
     }
 
     /// The channel to `destination`, connected lazily and kept.
@@ -135,10 +142,14 @@ impl Destinations {
         if let Some(channel) = channels.get(&url) {
             return Ok(channel.clone());
         }
-        let channel = Endpoint::from_shared(url.clone())
-            .map_err(|e| ApiError::internal(format!("endpoint of {destination}: {url}: {e}")))?
-            .connect_timeout(Duration::from_secs(5))
-            .connect_lazy();
+        let channel = match &self.tls {
+            Some(tls) => crate::identity::tls::channel(&url, tls.clone())
+                .map_err(|e| ApiError::internal(format!("endpoint of {destination}: {e}")))?,
+            None => Endpoint::from_shared(url.clone())
+                .map_err(|e| ApiError::internal(format!("endpoint of {destination}: {url}: {e}")))?
+                .connect_timeout(Duration::from_secs(5))
+                .connect_lazy(),
+        };
         channels.insert(url, channel.clone());
         Ok(channel)
     }

@@ -253,7 +253,30 @@ impl Db {
     }
 }
 
+/// The subject of the audit rows of refused calls.
+pub const REFUSED_SUBJECT: &str = "callers/refused";
+
 impl Db {
+    /// Writes the audit rows of calls refused to verified callers, all in one transaction:
+    /// (who, the method's full path, why).
+    pub async fn audit_refusals(&self, refusals: &[(Principal, String, String)]) -> Result<(), ApiError> {
+        let Some((principal, action, _)) = refusals.first() else { return Ok(()) };
+        let mut tx = WriteTx {
+            tx: self.begin().await?,
+            sender: self.spec().subsystem,
+            command: Command::new(principal.clone(), action.clone()),
+            now: self.clock().now(),
+            audited: 0,
+            enqueued: 0,
+        };
+        for (principal, action, reason) in refusals {
+            tx.command = Command::new(principal.clone(), action.clone());
+            tx.audit(REFUSED_SUBJECT, reason).await?;
+        }
+        crate::on_backend!(tx.tx, |t| t.commit().await).map_err(store_error)?;
+        Ok(())
+    }
+
     /// What an earlier request under `request_id` answered, without claiming the id: a
     /// service whose change needs outside work first (verifying a one-time password, which
     /// is used up once verified) looks here, so that a retry gets the first answer back
