@@ -234,16 +234,35 @@ impl Registers {
         .map_err(store_error)
     }
 
-    /// Stores a one-time password for (IIN, digest), replacing the last one.
-    pub async fn store_otp(&self, command: Command, iin: Iin, digest: &str, row: OtpRow) -> Result<(), ApiError> {
+    /// Stores a one-time password for (IIN, digest), replacing the last one, unless `limit`
+    /// passwords were issued for them in the window of `window_s` seconds now running: then
+    /// answers when the window ends (Unix seconds) and stores nothing. The count is checked
+    /// and raised in the statement that issues, so concurrent requests cannot pass it.
+    pub async fn store_otp(
+        &self,
+        command: Command,
+        iin: Iin,
+        digest: &str,
+        row: OtpRow,
+        (limit, window_s): (i64, i64),
+    ) -> Result<Result<(), i64>, ApiError> {
         let (who, digest) = (iin.to_string(), digest.to_owned());
-        self.db()
+        let now_s = self.db().clock().now().timestamp();
+        let window_ends: std::sync::Arc<std::sync::Mutex<Option<i64>>> = Default::default();
+        let limited = window_ends.clone();
+        let outcome = self
+            .db()
             .transact::<(), _>(command, move |tx| {
                 Box::pin(async move {
-                    on_backend!(tx.conn(), |c| sqlx::query(
-                        "INSERT INTO otps (iin, digest, code_hash, dev_code, expires_at, attempts_left, used) VALUES ($1, $2, $3, $4, $5, $6, 0) \
+                    let issued: Option<(i64,)> = on_backend!(tx.conn(), |c| sqlx::query_as(
+                        "INSERT INTO otps (iin, digest, code_hash, dev_code, expires_at, attempts_left, used, window_started_s, issued_in_window) \
+                         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, 1) \
                          ON CONFLICT (iin, digest) DO UPDATE SET code_hash = excluded.code_hash, dev_code = excluded.dev_code, \
-                         expires_at = excluded.expires_at, attempts_left = excluded.attempts_left, used = 0"
+                         expires_at = excluded.expires_at, attempts_left = excluded.attempts_left, used = 0, \
+                         issued_in_window = CASE WHEN otps.window_started_s > $7 - $9 THEN otps.issued_in_window + 1 ELSE 1 END, \
+                         window_started_s = CASE WHEN otps.window_started_s > $7 - $9 THEN otps.window_started_s ELSE $7 END \
+                         WHERE NOT (otps.window_started_s > $7 - $9 AND otps.issued_in_window >= $8) \
+                         RETURNING issued_in_window"
                     )
                     .bind(&who)
                     .bind(&digest)
@@ -251,16 +270,33 @@ impl Registers {
                     .bind(&row.dev_code)
                     .bind(row.expires_at)
                     .bind(row.attempts_left)
-                    .execute(c)
-                    .await
-                    .map(|_| ()))
+                    .bind(now_s)
+                    .bind(limit)
+                    .bind(window_s)
+                    .fetch_optional(c)
+                    .await)
                     .map_err(store_error)?;
+                    if issued.is_none() {
+                        let (started,): (i64,) = on_backend!(tx.conn(), |c| sqlx::query_as(
+                            "SELECT window_started_s FROM otps WHERE iin = $1 AND digest = $2"
+                        )
+                        .bind(&who)
+                        .bind(&digest)
+                        .fetch_one(c)
+                        .await)
+                        .map_err(store_error)?;
+                        *limited.lock().unwrap_or_else(|p| p.into_inner()) = Some(started + window_s);
+                        return Err(ApiError::resource_exhausted("OTP_ISSUE_LIMIT", "rolled back: nothing issued"));
+                    }
                     // The code itself is never written to the audit or the logs.
                     tx.audit(&format!("otps/{who}"), "one-time password issued").await
                 })
             })
-            .await
-            .map(|_| ())
+            .await;
+        if let Some(ends) = *window_ends.lock().unwrap_or_else(|p| p.into_inner()) {
+            return Ok(Err(ends));
+        }
+        outcome.map(|_| Ok(()))
     }
 
     /// The one-time password for (IIN, digest).
@@ -283,24 +319,51 @@ impl Registers {
         }))
     }
 
-    /// Records a verification attempt: uses the password up, or spends an attempt.
-    pub async fn spend_otp(&self, command: Command, iin: Iin, digest: &str, matched: bool) -> Result<(), ApiError> {
+    /// Evaluates one attempt: in one statement, spends an attempt and uses the password up
+    /// when `code_hash` matches, only while attempts are left and it is unused, so a
+    /// concurrent burst evaluates at most the attempts there are. Answers (matched, attempts
+    /// left), or `None` when no attempt could be spent.
+    pub async fn spend_otp(
+        &self,
+        command: Command,
+        iin: Iin,
+        digest: &str,
+        code_hash: Vec<u8>,
+    ) -> Result<Option<(bool, i64)>, ApiError> {
         let (who, digest) = (iin.to_string(), digest.to_owned());
-        self.db()
+        let spent: std::sync::Arc<std::sync::Mutex<Option<(bool, i64)>>> = Default::default();
+        let answer = spent.clone();
+        let outcome = self
+            .db()
             .transact::<(), _>(command, move |tx| {
                 Box::pin(async move {
-                    let sql = if matched {
-                        "UPDATE otps SET used = 1 WHERE iin = $1 AND digest = $2"
-                    } else {
-                        "UPDATE otps SET attempts_left = attempts_left - 1 WHERE iin = $1 AND digest = $2 AND attempts_left > 0"
+                    let row: Option<(i64, i64)> = on_backend!(tx.conn(), |c| sqlx::query_as(
+                        "UPDATE otps SET attempts_left = attempts_left - 1, \
+                         used = CASE WHEN code_hash = $3 THEN 1 ELSE 0 END \
+                         WHERE iin = $1 AND digest = $2 AND used = 0 AND attempts_left > 0 \
+                         RETURNING used, attempts_left"
+                    )
+                    .bind(&who)
+                    .bind(&digest)
+                    .bind(&code_hash)
+                    .fetch_optional(c)
+                    .await)
+                    .map_err(store_error)?;
+                    let Some((used, left)) = row else {
+                        return Err(ApiError::failed_precondition("OTP_NOT_SPENDABLE", "rolled back: nothing spent"));
                     };
-                    on_backend!(tx.conn(), |c| sqlx::query(sql).bind(&who).bind(&digest).execute(c).await.map(|_| ()))
-                        .map_err(store_error)?;
-                    tx.audit(&format!("otps/{who}"), if matched { "one-time password used" } else { "wrong one-time password" }).await
+                    *answer.lock().unwrap_or_else(|p| p.into_inner()) = Some((used != 0, left));
+                    tx.audit(&format!("otps/{who}"), if used != 0 { "one-time password used" } else { "wrong one-time password" })
+                        .await
                 })
             })
-            .await
-            .map(|_| ())
+            .await;
+        let spent = *spent.lock().unwrap_or_else(|p| p.into_inner());
+        match (outcome, spent) {
+            (Ok(_), spent) => Ok(spent),
+            (Err(e), None) if e.reason() == "OTP_NOT_SPENDABLE" => Ok(None),
+            (Err(e), _) => Err(e),
+        }
     }
 
     /// Stores a notification once per (sender, message id); answers the stored one and whether

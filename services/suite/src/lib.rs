@@ -2,6 +2,10 @@
 //! sharing one clock. Each service crate also builds its own binary for separate deployment.
 #![forbid(unsafe_code)]
 
+pub mod certs;
+pub mod cli;
+pub mod tokens;
+
 use platform::{ApiError, ServerContext, ServiceSet};
 
 /// The address the suite binds by default.

@@ -640,7 +640,12 @@ mod tests {
     fn the_prod_profile_refuses_a_movable_clock() {
         assert!(config(&[("SHANYRAQ_CLOCK", "fixed:2026-03-12T09:00:00+05:00")]).is_ok());
         let e =
-            config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_CLOCK", "fixed:2026-03-12T09:00:00+05:00")]).unwrap_err();
+            config(&[
+                ("SHANYRAQ_PROFILE", "prod"),
+                ("SHANYRAQ_IDENTITY", "mesh-linkerd"),
+                ("SHANYRAQ_CLOCK", "fixed:2026-03-12T09:00:00+05:00"),
+            ])
+            .unwrap_err();
         assert_eq!(e.key, "SHANYRAQ_CLOCK");
         assert!(e.problem.contains("dev-only"));
         assert!(

@@ -173,6 +173,9 @@ pub fn admit_agency(name: &str) -> Result<Subsystem, String> {
         return Err(format!("{name:?}: an agency's name is 1 to 63 lowercase letters, digits and '-'"));
     }
     let mut list = agencies().write().unwrap_or_else(|p| p.into_inner());
+    if let Some(existing) = list.iter().find(|a| **a == name) {
+        return Ok(Subsystem::Agency(existing));
+    }
     let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
     list.push(leaked);
     Ok(Subsystem::Agency(leaked))
@@ -658,7 +661,17 @@ mod tests {
         for r in OfficialRole::ALL {
             assert_eq!(OfficialRole::parse(r.as_str()), Some(*r));
         }
-        assert_eq!(Subsystem::ALL.len(), 10);
+        assert_eq!(Subsystem::ALL.len(), 12);
+    }
+
+    #[test]
+    fn an_admitted_agency_is_a_subsystem_by_name_and_built_in_names_are_not_taken() {
+        let agency = admit_agency("akimat-unit-test").unwrap();
+        assert_eq!(Subsystem::parse("akimat-unit-test"), Some(agency));
+        assert_eq!(admit_agency("akimat-unit-test").unwrap(), agency);
+        assert!(!agency.is_suite_workload());
+        assert!(admit_agency("registry").is_err());
+        assert!(admit_agency("Bad Name").is_err());
         assert_eq!(OfficialRole::ALL.len(), 8);
     }
 }

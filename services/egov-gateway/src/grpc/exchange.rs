@@ -275,6 +275,11 @@ impl pb::signature_service_server::SignatureService for Gateway {
 pub const OTP_LIFETIME_MINUTES: i64 = 5;
 /// How many wrong codes a one-time password survives.
 pub const OTP_ATTEMPTS: i64 = 3;
+/// One-time passwords issued per person and document within [`OTP_ISSUE_WINDOW_MINUTES`], at
+/// most; beyond it RESOURCE_EXHAUSTED with RetryInfo: [A-OTP-ISSUE-LIMIT].
+pub const OTP_ISSUES_PER_WINDOW: i64 = 3;
+/// The window of [`OTP_ISSUES_PER_WINDOW`], in minutes: [A-OTP-ISSUE-LIMIT].
+pub const OTP_ISSUE_WINDOW_MINUTES: i64 = 15;
 
 fn otp_hash(iin: &str, digest: &str, code: &str) -> Vec<u8> {
     Sha256::digest(format!("{iin}\0{digest}\0{code}").as_bytes()).to_vec()
@@ -305,7 +310,20 @@ impl pb::otp_service_server::OtpService for Gateway {
                 attempts_left: OTP_ATTEMPTS,
                 used: false,
             };
-            self.registers.store_otp(Command::new(Principal::of(&request), M), who, &digest, row).await?;
+            let limit = (OTP_ISSUES_PER_WINDOW, OTP_ISSUE_WINDOW_MINUTES * 60);
+            if let Err(window_ends) =
+                self.registers.store_otp(Command::new(Principal::of(&request), M), who, &digest, row, limit).await?
+            {
+                let wait = (window_ends - self.clock.now().timestamp()).max(1);
+                return Err(ApiError::resource_exhausted(
+                    "OTP_ISSUE_LIMIT",
+                    format!(
+                        "{OTP_ISSUES_PER_WINDOW} one-time passwords were issued for this person and document in the last \
+                         {OTP_ISSUE_WINDOW_MINUTES} minutes; try again in {wait} s"
+                    ),
+                )
+                .retry_after(std::time::Duration::from_secs(u64::try_from(wait).unwrap_or(1))));
+            }
             let phone = &person.phone;
             let masked = format!("{}***{}", &phone[..phone.len().min(5)], &phone[phone.len().saturating_sub(2)..]);
             let response = pb::IssueOtpResponse { expires_at: Some(timestamp(expires_at)), masked_phone: masked };
@@ -327,13 +345,18 @@ impl pb::otp_service_server::OtpService for Gateway {
                 Some(otp) if otp.used => (pb::OtpResult::Used, otp.attempts_left),
                 Some(otp) if self.clock.now() > otp.expires_at => (pb::OtpResult::Expired, otp.attempts_left),
                 Some(otp) if otp.attempts_left <= 0 => (pb::OtpResult::AttemptsExhausted, 0),
-                Some(otp) => {
-                    let matched = otp.code_hash == otp_hash(&who.to_string(), &digest, &code);
-                    self.registers.spend_otp(Command::new(Principal::of(&request), M), who, &digest, matched).await?;
-                    if matched {
-                        (pb::OtpResult::Valid, otp.attempts_left)
-                    } else {
-                        (pb::OtpResult::WrongCode, otp.attempts_left - 1)
+                Some(_) => {
+                    // The check and the spending of an attempt are one statement: a burst of
+                    // concurrent guesses evaluates at most OTP_ATTEMPTS of them.
+                    let hash = otp_hash(&who.to_string(), &digest, &code);
+                    match self.registers.spend_otp(Command::new(Principal::of(&request), M), who, &digest, hash).await? {
+                        Some((true, left)) => (pb::OtpResult::Valid, left),
+                        Some((false, left)) => (pb::OtpResult::WrongCode, left),
+                        // Spent or used up by a concurrent attempt meanwhile.
+                        None => match self.registers.otp(who, &digest).await? {
+                            Some(otp) if otp.used => (pb::OtpResult::Used, otp.attempts_left),
+                            _ => (pb::OtpResult::AttemptsExhausted, 0),
+                        },
                     }
                 }
             };
