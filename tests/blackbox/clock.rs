@@ -56,11 +56,15 @@ async fn clock_service_sets_the_time_every_service_reads() {
 
 #[tokio::test]
 async fn the_prod_profile_refuses_the_clock_service() {
-    let suite = spawn_suite(&[("SHANYRAQ_PROFILE", "prod")]).await;
-    let status =
-        call_empty(&suite.channel, "/kz.housing.ops.v1.ClockService/GetTime", &[("x-caller-subsystem", "registry")])
-            .await
-            .unwrap_err();
+    let suite = spawn_suite(&crate::helpers::PROD_MESH).await;
+    let (key, registry) = crate::helpers::from_workload("registry");
+    let status = call_empty(
+        &suite.channel,
+        "/kz.housing.ops.v1.ClockService/GetTime",
+        &[(key, registry.as_str()), ("x-caller-subsystem", "registry")],
+    )
+    .await
+    .unwrap_err();
     assert_eq!(status.code(), tonic::Code::PermissionDenied);
     assert_eq!(status.get_error_details().error_info().unwrap().reason, "DEV_ONLY");
 }

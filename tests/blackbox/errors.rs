@@ -5,7 +5,7 @@ use proto::housing::ops::v1::SetTimeRequest;
 use proto::housing::ops::v1::clock_service_client::ClockServiceClient;
 use tonic_types::StatusExt;
 
-use crate::helpers::{call_empty, spawn_suite};
+use crate::helpers::{PROD_MESH, call_empty, from_workload, spawn_suite};
 
 const GET_APPLICATION: &str = "/kz.housing.registry.v1.RegistryService/GetApplication";
 
@@ -33,29 +33,31 @@ async fn an_unknown_caller_identity_is_refused_with_details() {
 
 #[tokio::test]
 async fn in_prod_a_caller_needs_an_identity_and_a_right_to_the_method() {
-    let suite = spawn_suite(&[("SHANYRAQ_PROFILE", "prod")]).await;
+    let suite = spawn_suite(&PROD_MESH).await;
     let anonymous = call_empty(&suite.channel, GET_APPLICATION, &[]).await.unwrap_err();
     assert_eq!(anonymous.code(), tonic::Code::Unauthenticated);
-    assert_eq!(anonymous.get_error_details().error_info().unwrap().reason, "CALLER_UNKNOWN");
+    assert_eq!(anonymous.get_error_details().error_info().unwrap().reason, "WORKLOAD_IDENTITY_MISSING");
+    let (key, dev) = from_workload("dev");
+    let dev = call_empty(&suite.channel, GET_APPLICATION, &[(key, &dev)]).await.unwrap_err();
+    assert_eq!(dev.get_error_details().error_info().unwrap().reason, "SUBSYSTEM_UNKNOWN");
 
-    let dev = call_empty(&suite.channel, GET_APPLICATION, &[("x-caller-subsystem", "dev")]).await.unwrap_err();
-    assert_eq!(dev.get_error_details().error_info().unwrap().reason, "DEV_ONLY");
-
-    let stranger =
-        call_empty(&suite.channel, GET_APPLICATION, &[("x-caller-subsystem", "privatization")]).await.unwrap_err();
+    let (key, privatization) = from_workload("privatization");
+    let stranger = call_empty(&suite.channel, GET_APPLICATION, &[(key, &privatization)]).await.unwrap_err();
     assert_eq!(stranger.code(), tonic::Code::PermissionDenied);
     assert_eq!(stranger.get_error_details().error_info().unwrap().reason, "METHOD_NOT_ALLOWED");
 
     // A caller the table names gets through to the method itself, which checks the request.
-    let portal =
-        call_empty(&suite.channel, GET_APPLICATION, &[("x-caller-subsystem", "otbasy-portal")]).await.unwrap_err();
+    let (key, portal) = from_workload("otbasy-portal");
+    let portal = call_empty(&suite.channel, GET_APPLICATION, &[(key, &portal)]).await.unwrap_err();
     assert_eq!(portal.code(), tonic::Code::InvalidArgument);
     assert_eq!(portal.get_error_details().error_info().unwrap().reason, "FIELD_REQUIRED");
 
     // The gateway reads the calling subsystem from the envelope, and the prod profile grants
     // there nothing that GATEWAY_ACCESS_FILE does not name.
     let gateway = "/kz.egov.gateway.v1.IdentityService/GetPerson";
-    let enveloped = call_empty(&suite.channel, gateway, &[("x-egov-client", "registry")]).await.unwrap_err();
+    let (key, registry) = from_workload("registry");
+    let enveloped =
+        call_empty(&suite.channel, gateway, &[(key, &registry), ("x-egov-client", "registry")]).await.unwrap_err();
     assert_eq!(enveloped.code(), tonic::Code::PermissionDenied);
     assert_eq!(enveloped.get_error_details().error_info().unwrap().metadata["subsystem"], "registry");
 }
@@ -66,20 +68,23 @@ async fn in_prod_the_gateway_grants_what_the_access_file_names() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("access.toml");
     std::fs::write(&file, "registry = [\"IdentityService/*\"]\n").unwrap();
-    let suite = spawn_suite(&[("SHANYRAQ_PROFILE", "prod"), ("GATEWAY_ACCESS_FILE", file.to_str().unwrap())]).await;
+    let [profile, identity] = PROD_MESH;
+    let suite = spawn_suite(&[profile, identity, ("GATEWAY_ACCESS_FILE", file.to_str().unwrap())]).await;
     let get_person = "/kz.egov.gateway.v1.IdentityService/GetPerson";
+    let (key, registry) = from_workload("registry");
+    let as_registry = [(key, registry.as_str()), ("x-egov-client", "registry")];
     // Past the access check, the empty envelope is what is wrong.
-    let granted = call_empty(&suite.channel, get_person, &[("x-egov-client", "registry")]).await.unwrap_err();
+    let granted = call_empty(&suite.channel, get_person, &as_registry).await.unwrap_err();
     assert_eq!(granted.get_error_details().error_info().unwrap().reason, "ENVELOPE_INCOMPLETE");
     let family = "/kz.egov.gateway.v1.CivilStatusService/GetFamily";
-    let denied = call_empty(&suite.channel, family, &[("x-egov-client", "registry")]).await.unwrap_err();
+    let denied = call_empty(&suite.channel, family, &as_registry).await.unwrap_err();
     assert_eq!(denied.code(), tonic::Code::PermissionDenied);
     std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[tokio::test]
 async fn health_needs_no_identity_even_in_prod() {
-    let suite = spawn_suite(&[("SHANYRAQ_PROFILE", "prod")]).await;
+    let suite = spawn_suite(&PROD_MESH).await;
     let mut health = tonic_health::pb::health_client::HealthClient::new(suite.channel.clone());
     let answer = health.check(tonic_health::pb::HealthCheckRequest { service: String::new() }).await.unwrap();
     assert_eq!(answer.into_inner().status(), tonic_health::pb::health_check_response::ServingStatus::Serving);

@@ -513,3 +513,69 @@ async fn each_injected_fault_comes_back_as_itself() {
     .unwrap_err();
     assert_eq!(reason(&bad), "METHOD_UNKNOWN");
 }
+
+#[tokio::test]
+async fn sixty_concurrent_wrong_codes_are_evaluated_at_most_three_times_and_a_fourth_issue_waits() {
+    let suite = spawn_suite(&[]).await;
+    person(&suite).await;
+    let code = issue_otp(&suite).await;
+    // The attempt is spent in the statement that checks it: a burst evaluates at most three.
+    let guesses = (0..60).map(|_| {
+        let (suite_channel, guess) = (suite.channel.clone(), wrong(&code));
+        async move {
+            call::<_, pb::VerifyOtpResponse>(
+                &suite_channel,
+                &path("OtpService/VerifyOtp"),
+                pb::VerifyOtpRequest { iin: PERSON.into(), digest: DIGEST.into(), code: guess },
+                &envelope("registry", PERSON, &fresh()),
+            )
+            .await
+            .unwrap()
+            .0
+            .result()
+        }
+    });
+    let results = futures_join_all(guesses).await;
+    let evaluated = results.iter().filter(|r| **r == pb::OtpResult::WrongCode).count();
+    assert_eq!(evaluated, 3, "{results:?}");
+    assert!(results.iter().all(|r| matches!(r, pb::OtpResult::WrongCode | pb::OtpResult::AttemptsExhausted)));
+    // The right code sent after the burst finds no attempt left.
+    assert_eq!(verify_otp(&suite, &code).await.result(), pb::OtpResult::AttemptsExhausted);
+
+    // [A-OTP-ISSUE-LIMIT]: three issues per person and document in 15 minutes, then RetryInfo.
+    issue_otp(&suite).await;
+    issue_otp(&suite).await;
+    let refused = call::<_, pb::IssueOtpResponse>(
+        &suite.channel,
+        &path("OtpService/IssueOtp"),
+        pb::IssueOtpRequest { iin: PERSON.into(), digest: DIGEST.into() },
+        &envelope("egov-portal", PERSON, &fresh()),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::ResourceExhausted);
+    let details = refused.get_error_details();
+    assert_eq!(details.error_info().unwrap().reason, "OTP_ISSUE_LIMIT");
+    let delay = details.retry_info().and_then(|r| r.retry_delay).expect("RetryInfo");
+    assert!(delay > Duration::ZERO && delay <= Duration::from_secs(15 * 60), "{delay:?}");
+    let mut clock = ops::clock_service_client::ClockServiceClient::new(suite.channel.clone());
+    clock
+        .advance_time(ops::AdvanceTimeRequest { by: Some(prost_types::Duration { seconds: 15 * 60 + 1, nanos: 0 }) })
+        .await
+        .unwrap();
+    let code = issue_otp(&suite).await;
+    assert_eq!(verify_otp(&suite, &code).await.result(), pb::OtpResult::Valid, "a new window, a new code");
+}
+
+/// Runs the futures concurrently and gathers their outputs in order.
+async fn futures_join_all<F: std::future::Future + Send + 'static>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for handle in handles {
+        out.push(handle.await.unwrap());
+    }
+    out
+}

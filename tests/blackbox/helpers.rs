@@ -110,10 +110,23 @@ pub async fn spawn_suite(env: &[(&str, &str)]) -> Suite {
         .flatten()
         .expect("the suite logs its address within 30 s");
     let address = format!("http://{addr}");
-    let channel =
-        Endpoint::from_shared(address.clone()).unwrap().connect().await.expect("the suite accepts connections");
+    // An `mtls` suite is called over channels its tests make with the certificates they choose.
+    let channel = if env.contains(&("SHANYRAQ_IDENTITY", "mtls")) {
+        Endpoint::from_shared(address.clone()).unwrap().connect_lazy()
+    } else {
+        Endpoint::from_shared(address.clone()).unwrap().connect().await.expect("the suite accepts connections")
+    };
     let postgres = database_env(&unique).first().map(|(_, url)| (url.clone(), format!("bb{}_", &unique[..12])));
     Suite { child, channel, address, data_dir, postgres }
+}
+
+/// The prod profile with workloads named by Linkerd's `l5d-client-id`, which a test writes as
+/// the mesh's proxy would (the mode trusts the mesh; the tests of identity cover the others).
+pub const PROD_MESH: [(&str, &str); 2] = [("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mesh-linkerd")];
+
+/// The metadata Linkerd's proxy adds for a call from `subsystem`'s workload.
+pub fn from_workload(subsystem: &str) -> (&'static str, String) {
+    ("l5d-client-id", format!("{subsystem}.shanyraq.serviceaccount.identity.linkerd.cluster.local"))
 }
 
 /// Calls any unary method with an empty request (every field at its default) and the given

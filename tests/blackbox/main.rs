@@ -11,6 +11,7 @@ mod complaints;
 mod errors;
 mod gateway;
 mod gateway_exchange;
+mod identity;
 mod privatization;
 mod registry;
 mod serving;

@@ -240,6 +240,9 @@ impl Identity {
                 None => Person::default(),
             },
         };
+        if gateway && !workload.is_suite_workload() {
+            envelope_user_is_proven(headers, &person, workload)?;
+        }
         Ok(Principal::verified(workload, person))
     }
 
@@ -307,6 +310,22 @@ impl Identity {
             }
         }
     }
+}
+
+/// The gateway's envelope names the end user (`x-egov-user-iin`). From a workload outside the
+/// suite it is believed only as the person its token proves (an official serving a citizen at a
+/// counter may name that citizen; the processing log records the official).
+fn envelope_user_is_proven(headers: &HeaderMap, person: &Person, workload: Subsystem) -> Result<(), ApiError> {
+    const KEY: &str = "x-egov-user-iin";
+    let Some(user) = text(headers, KEY)? else { return Ok(()) };
+    if person.official.is_some() || person.user_iin.as_deref() == Some(user) {
+        return Ok(());
+    }
+    let problem = match &person.user_iin {
+        None => format!("{KEY} from {workload} needs a bearer token proving that person"),
+        Some(proven) => format!("{KEY} names {user} but the token proves {proven}"),
+    };
+    Err(ApiError::unauthenticated("PERSON_NOT_PROVEN", problem).meta("header", KEY))
 }
 
 fn text<'h>(headers: &'h HeaderMap, key: &str) -> Result<Option<&'h str>, ApiError> {

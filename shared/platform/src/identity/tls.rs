@@ -156,6 +156,27 @@ fn client_config(files: &[PathBuf]) -> Result<ClientConfig, String> {
     Ok(config)
 }
 
+/// A client presenting `cert` (with `key`) and trusting `ca`, read again when they change:
+/// for tools and tests that call an `mtls` server from outside it.
+pub fn client_from_files(ca: &Path, cert: &Path, key: &Path) -> Result<Arc<Reloading<ClientConfig>>, String> {
+    Reloading::new(vec![ca.to_owned(), cert.to_owned(), key.to_owned()], client_config).map(Arc::new)
+}
+
+/// A client trusting `ca` that presents no certificate (a probe, or a caller to be refused).
+pub fn anonymous_client(ca: &Path) -> Result<Arc<Reloading<ClientConfig>>, String> {
+    fn build(files: &[PathBuf]) -> Result<ClientConfig, String> {
+        let [ca] = files else { return Err("a CA expected".into()) };
+        let mut config = ClientConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .with_root_certificates(roots(ca)?)
+            .with_no_client_auth();
+        config.alpn_protocols = vec![b"h2".to_vec()];
+        Ok(config)
+    }
+    Reloading::new(vec![ca.to_owned()], build).map(Arc::new)
+}
+
 /// The TLS material of one process, from its folder.
 #[derive(Debug)]
 pub struct TlsMaterial {
