@@ -184,7 +184,10 @@ async fn mtls_proves_the_workload_by_its_certificate_and_refuses_every_other_way
     let forged = call_empty(
         &portal,
         STANDARD,
-        &[("x-forwarded-client-cert", "By=spiffe://cluster.local/ns/shanyraq/sa/suite;URI=spiffe://cluster.local/ns/shanyraq/sa/registry")],
+        &[(
+            "x-forwarded-client-cert",
+            "By=spiffe://cluster.local/ns/shanyraq/sa/suite;URI=spiffe://cluster.local/ns/shanyraq/sa/registry",
+        )],
     )
     .await
     .unwrap_err();
@@ -257,8 +260,12 @@ async fn a_certificate_rotated_on_disk_is_used_by_the_next_connection_while_call
 
     // A new CA: the server's certificate and its trusted bundle are replaced on disk.
     let rotated = Ca::new("rotated test CA", 2).unwrap();
-    suite::certs::write_pair(&pki.dir, "server", &rotated.issue(&Leaf::workload(TRUST.0, TRUST.1, "suite", 2, &[])).unwrap())
-        .unwrap();
+    suite::certs::write_pair(
+        &pki.dir,
+        "server",
+        &rotated.issue(&Leaf::workload(TRUST.0, TRUST.1, "suite", 2, &[])).unwrap(),
+    )
+    .unwrap();
     let bundle = format!("{}{}", pki.ca.pem, rotated.pem);
     std::fs::write(pki.dir.join("ca.pem.partial"), &bundle).unwrap();
     std::fs::rename(pki.dir.join("ca.pem.partial"), pki.dir.join("ca.pem")).unwrap();
@@ -322,9 +329,14 @@ async fn tokens_are_checked_for_signature_issuer_audience_time_and_the_subsystem
     let attempt = |token: String| {
         let portal = portal.clone();
         async move {
-            call::<_, registry::Application>(&portal, CREATE, validate_only(CITIZEN), &[("authorization", bearer(&token))])
-                .await
-                .unwrap_err()
+            call::<_, registry::Application>(
+                &portal,
+                CREATE,
+                validate_only(CITIZEN),
+                &[("authorization", bearer(&token))],
+            )
+            .await
+            .unwrap_err()
         }
     };
     let now = chrono::Utc::now().timestamp();
@@ -345,11 +357,25 @@ async fn tokens_are_checked_for_signature_issuer_audience_time_and_the_subsystem
     let forged = tokens::mint(
         &impostor.dir.join("tokens/token-signing.key"),
         tokens::DEV_KID,
-        &tokens::Claims { iss: tokens::DEV_ISSUER.into(), aud: "registry".into(), sub: CITIZEN.into(), nbf: now, exp: now + 600, ..Default::default() },
+        &tokens::Claims {
+            iss: tokens::DEV_ISSUER.into(),
+            aud: "registry".into(),
+            sub: CITIZEN.into(),
+            nbf: now,
+            exp: now + 600,
+            ..Default::default()
+        },
     )
     .unwrap();
     assert_eq!(reason(&attempt(forged).await), "TOKEN_SIGNATURE_INVALID");
-    let claims = tokens::Claims { iss: tokens::DEV_ISSUER.into(), aud: "registry".into(), sub: CITIZEN.into(), nbf: now, exp: now + 600, ..Default::default() };
+    let claims = tokens::Claims {
+        iss: tokens::DEV_ISSUER.into(),
+        aud: "registry".into(),
+        sub: CITIZEN.into(),
+        nbf: now,
+        exp: now + 600,
+        ..Default::default()
+    };
     let unknown_kid = tokens::mint(&pki.dir.join("tokens/token-signing.key"), "rotated-away", &claims).unwrap();
     assert_eq!(reason(&attempt(unknown_kid).await), "TOKEN_KEY_UNKNOWN");
 
@@ -408,15 +434,25 @@ async fn the_attacks_on_headers_are_refused_and_change_nothing() {
         ("x-egov-case", "portal/consents".to_owned()),
         ("x-egov-purpose", "withdrawal".to_owned()),
     ];
-    let status = call::<_, gw::WithdrawConsentResponse>(&egov, "/kz.egov.gateway.v1.ConsentService/WithdrawConsent", withdraw.clone(), &envelope)
-        .await
-        .unwrap_err();
+    let status = call::<_, gw::WithdrawConsentResponse>(
+        &egov,
+        "/kz.egov.gateway.v1.ConsentService/WithdrawConsent",
+        withdraw.clone(),
+        &envelope,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(reason(&status), "PERSON_NOT_PROVEN");
     let mut with_token = envelope.to_vec();
     with_token.push(("authorization", bearer(&pki.token(|c| c.aud = "gateway".into()))));
-    let status = call::<_, gw::WithdrawConsentResponse>(&egov, "/kz.egov.gateway.v1.ConsentService/WithdrawConsent", withdraw, &with_token)
-        .await
-        .unwrap_err();
+    let status = call::<_, gw::WithdrawConsentResponse>(
+        &egov,
+        "/kz.egov.gateway.v1.ConsentService/WithdrawConsent",
+        withdraw,
+        &with_token,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(reason(&status), "PERSON_NOT_PROVEN", "the token proves {CITIZEN}, not {someone_else}");
 
     // Nothing changed: the registry holds no application, and the refused verified call left
@@ -455,7 +491,9 @@ async fn refusals_audited(suite: &Suite, service: &str) -> i64 {
         }
         None => {
             let file = suite.data_dir.join(format!("{service}.db"));
-            let Ok(mut c) = sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display())).await else { return 0 };
+            let Ok(mut c) = sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display())).await else {
+                return 0;
+            };
             sqlx::query_scalar(sql).fetch_one(&mut c).await.unwrap_or(0)
         }
     }

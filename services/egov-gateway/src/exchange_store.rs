@@ -353,8 +353,11 @@ impl Registers {
                         return Err(ApiError::failed_precondition("OTP_NOT_SPENDABLE", "rolled back: nothing spent"));
                     };
                     *answer.lock().unwrap_or_else(|p| p.into_inner()) = Some((used != 0, left));
-                    tx.audit(&format!("otps/{who}"), if used != 0 { "one-time password used" } else { "wrong one-time password" })
-                        .await
+                    tx.audit(
+                        &format!("otps/{who}"),
+                        if used != 0 { "one-time password used" } else { "wrong one-time password" },
+                    )
+                    .await
                 })
             })
             .await;

@@ -65,7 +65,8 @@ impl Ca {
         params.distinguished_name.push(DnType::CommonName, name);
         params.distinguished_name.push(DnType::OrganizationName, "shanyraq development CA");
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+        params.key_usages =
+            vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
         let now = OffsetDateTime::now_utc();
         params.not_before = now - Duration::minutes(5);
         params.not_after = now + Duration::days(days);
@@ -75,7 +76,9 @@ impl Ca {
 
     /// The CA of a folder written by [`write_folder`]: `ca.pem` and `ca.key`.
     pub fn load(dir: &Path) -> Result<Ca, String> {
-        let read = |name: &str| std::fs::read_to_string(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()));
+        let read = |name: &str| {
+            std::fs::read_to_string(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()))
+        };
         let pem = read("ca.pem")?;
         let key = KeyPair::from_pem(&read("ca.key")?).map_err(|e| format!("ca.key: {e}"))?;
         Ok(Ca { pem, key })
@@ -135,7 +138,13 @@ pub fn write_pair(dir: &Path, name: &str, (cert, key): &(String, String)) -> Res
 /// What `suite certs` writes: a new CA (`ca.pem`, `ca.key`), the server's certificate
 /// (`server.pem`, `server.key`, as the `suite` workload), and each suite service's certificate
 /// for its outgoing calls.
-pub fn write_folder(dir: &Path, trust_domain: &str, namespace: &str, days: i64, hosts: &[String]) -> Result<Ca, String> {
+pub fn write_folder(
+    dir: &Path,
+    trust_domain: &str,
+    namespace: &str,
+    days: i64,
+    hosts: &[String],
+) -> Result<Ca, String> {
     let ca = Ca::new("shanyraq development CA", days)?;
     write_pair(dir, "ca", &(ca.pem.clone(), ca.key_pem()))?;
     write_pair(dir, "server", &ca.issue(&Leaf::workload(trust_domain, namespace, "suite", days, hosts))?)?;

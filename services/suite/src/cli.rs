@@ -12,6 +12,7 @@ usage:
                                           a development CA and the certificates of SHANYRAQ_IDENTITY=mtls
   suite certs issue --subsystem NAME [--dir DIR] [--out DIR] [--spiffe-id URI] [--days N]
                                           a client certificate from that CA, for a portal or an agency
+  suite grants                            the gateway grants the suite's services need (GATEWAY_ACCESS_FILE)
   suite token init [--dir DIR] [--iss URL] [--trust SUBSYSTEM]...
                                           a development token issuer: key, JWKS, issuers file
   suite token mint --aud SERVICE --sub IIN [--dir DIR] [--role ROLE --jurisdiction CODE]
@@ -25,6 +26,14 @@ pub fn run(args: &[String]) -> Option<ExitCode> {
     let outcome = match command.as_str() {
         "certs" => certs_command(rest),
         "token" => token_command(rest),
+        "grants" if rest.is_empty() => {
+            // What the suite's services and portals need at the gateway, for GATEWAY_ACCESS_FILE.
+            print!(
+                "# The gateway's grants of the dev profile: GATEWAY_ACCESS_FILE for prod.{}",
+                egov_gateway::access::DEFAULT_GRANTS
+            );
+            Ok(())
+        }
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
@@ -49,7 +58,10 @@ impl Options {
         let mut out = Vec::new();
         let mut it = args.iter();
         while let Some(key) = it.next() {
-            let name = key.strip_prefix("--").filter(|k| known.contains(k)).ok_or_else(|| format!("unknown option {key:?}\n{USAGE}"))?;
+            let name = key
+                .strip_prefix("--")
+                .filter(|k| known.contains(k))
+                .ok_or_else(|| format!("unknown option {key:?}\n{USAGE}"))?;
             let value = it.next().ok_or_else(|| format!("{key} needs a value"))?;
             out.push((name.to_owned(), value.clone()));
         }
@@ -71,7 +83,10 @@ impl Options {
 
 fn certs_command(args: &[String]) -> Result<(), String> {
     if args.first().map(String::as_str) == Some("issue") {
-        let o = Options::parse(&args[1..], &["subsystem", "dir", "out", "spiffe-id", "days", "trust-domain", "namespace", "host"])?;
+        let o = Options::parse(
+            &args[1..],
+            &["subsystem", "dir", "out", "spiffe-id", "days", "trust-domain", "namespace", "host"],
+        )?;
         let dir = PathBuf::from(o.get("dir").unwrap_or("tls"));
         let name = o.get("subsystem").ok_or("--subsystem is required")?;
         let ca = certs::Ca::load(&dir)?;
@@ -117,7 +132,8 @@ fn token_command(args: &[String]) -> Result<(), String> {
             Ok(())
         }
         "mint" => {
-            let o = Options::parse(rest, &["dir", "iss", "aud", "sub", "role", "jurisdiction", "act", "rep-basis", "ttl"])?;
+            let o =
+                Options::parse(rest, &["dir", "iss", "aud", "sub", "role", "jurisdiction", "act", "rep-basis", "ttl"])?;
             let dir = PathBuf::from(o.get("dir").unwrap_or("tokens"));
             let ttl: i64 = o.get("ttl").map_or(Ok(900), |t| t.parse().map_err(|_| format!("--ttl {t:?}: seconds")))?;
             let now = std::time::SystemTime::now()

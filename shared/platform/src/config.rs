@@ -366,7 +366,11 @@ impl Config {
                 ));
             }
             (Profile::Dev, IdentityMode::Mtls | IdentityMode::MeshIstio | IdentityMode::MeshLinkerd) => {
-                return Err(bad("SHANYRAQ_IDENTITY", mode.as_str(), "the dev profile reads identity from metadata only (`dev`)"));
+                return Err(bad(
+                    "SHANYRAQ_IDENTITY",
+                    mode.as_str(),
+                    "the dev profile reads identity from metadata only (`dev`)",
+                ));
             }
             _ => {}
         }
@@ -381,7 +385,11 @@ impl Config {
         };
         let listen = match get("SHANYRAQ_LISTEN") {
             None if mode == IdentityMode::MeshIstio => pod_listen.ok_or_else(|| {
-                bad("SHANYRAQ_LISTEN", "", "mesh-istio binds the pod address: set POD_IP (downward API) or SHANYRAQ_LISTEN")
+                bad(
+                    "SHANYRAQ_LISTEN",
+                    "",
+                    "mesh-istio binds the pod address: set POD_IP (downward API) or SHANYRAQ_LISTEN",
+                )
             })?,
             None => default_listen,
             Some(v) => {
@@ -406,14 +414,18 @@ impl Config {
         };
         let health_listen = match get("SHANYRAQ_HEALTH_LISTEN") {
             Some(v) => Some(
-                v.trim().parse().map_err(|e| bad("SHANYRAQ_HEALTH_LISTEN", &v, &format!("expected host:port ({e})")))?,
+                v.trim()
+                    .parse()
+                    .map_err(|e| bad("SHANYRAQ_HEALTH_LISTEN", &v, &format!("expected host:port ({e})")))?,
             ),
-            None if mode == IdentityMode::Mtls => {
-                Some(SocketAddr::new(listen.ip(), if listen.port() == 0 { 0 } else { listen.port().saturating_add(1000) }))
-            }
+            None if mode == IdentityMode::Mtls => Some(SocketAddr::new(
+                listen.ip(),
+                if listen.port() == 0 { 0 } else { listen.port().saturating_add(1000) },
+            )),
             None => None,
         };
-        let trust_domain = get("SHANYRAQ_TRUST_DOMAIN").map_or_else(|| "cluster.local".to_owned(), |v| v.trim().to_owned());
+        let trust_domain =
+            get("SHANYRAQ_TRUST_DOMAIN").map_or_else(|| "cluster.local".to_owned(), |v| v.trim().to_owned());
         let namespace = get("SHANYRAQ_NAMESPACE").map_or_else(|| "shanyraq".to_owned(), |v| v.trim().to_owned());
         let token_leeway = duration(&get, "SHANYRAQ_TOKEN_LEEWAY", crate::identity::token::MAX_LEEWAY)?;
         if token_leeway > crate::identity::token::MAX_LEEWAY {
@@ -639,39 +651,50 @@ mod tests {
     #[test]
     fn the_prod_profile_refuses_a_movable_clock() {
         assert!(config(&[("SHANYRAQ_CLOCK", "fixed:2026-03-12T09:00:00+05:00")]).is_ok());
-        let e =
-            config(&[
-                ("SHANYRAQ_PROFILE", "prod"),
-                ("SHANYRAQ_IDENTITY", "mesh-linkerd"),
-                ("SHANYRAQ_CLOCK", "fixed:2026-03-12T09:00:00+05:00"),
-            ])
-            .unwrap_err();
+        let e = config(&[
+            ("SHANYRAQ_PROFILE", "prod"),
+            ("SHANYRAQ_IDENTITY", "mesh-linkerd"),
+            ("SHANYRAQ_CLOCK", "fixed:2026-03-12T09:00:00+05:00"),
+        ])
+        .unwrap_err();
         assert_eq!(e.key, "SHANYRAQ_CLOCK");
         assert!(e.problem.contains("dev-only"));
         assert!(
-            config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mesh-linkerd"), ("SHANYRAQ_CLOCK", "system")])
-                .is_ok()
+            config(&[
+                ("SHANYRAQ_PROFILE", "prod"),
+                ("SHANYRAQ_IDENTITY", "mesh-linkerd"),
+                ("SHANYRAQ_CLOCK", "system")
+            ])
+            .is_ok()
         );
     }
 
     #[test]
     fn the_prod_profile_must_name_a_proving_identity_mode_and_dev_allows_only_dev() {
-        for pairs in [vec![("SHANYRAQ_PROFILE", "prod")], vec![("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "dev")]] {
+        for pairs in
+            [vec![("SHANYRAQ_PROFILE", "prod")], vec![("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "dev")]]
+        {
             assert_eq!(config(&pairs).unwrap_err().key, "SHANYRAQ_IDENTITY", "{pairs:?}");
         }
         assert_eq!(config(&[("SHANYRAQ_IDENTITY", "mtls")]).unwrap_err().key, "SHANYRAQ_IDENTITY");
         assert_eq!(config(&[("SHANYRAQ_IDENTITY", "kerberos")]).unwrap_err().key, "SHANYRAQ_IDENTITY");
         let e = config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mtls")]).unwrap_err();
         assert_eq!(e.key, "SHANYRAQ_TLS_DIR");
-        let c = config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mtls"), ("SHANYRAQ_TLS_DIR", "/tls")]).unwrap();
+        let c = config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mtls"), ("SHANYRAQ_TLS_DIR", "/tls")])
+            .unwrap();
         assert_eq!(c.identity.health_listen.unwrap().port(), 51051, "health on the port + 1000");
         assert_eq!(c.identity.own_spiffe_id, "spiffe://cluster.local/ns/shanyraq/sa/suite");
         let e = config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mesh-istio")]).unwrap_err();
         assert_eq!(e.key, "SHANYRAQ_LISTEN", "istio binds the pod address");
-        let c = config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mesh-istio"), ("POD_IP", "10.1.2.3")]).unwrap();
+        let c = config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mesh-istio"), ("POD_IP", "10.1.2.3")])
+            .unwrap();
         assert_eq!(c.listen.to_string(), "10.1.2.3:50051");
-        let e = config(&[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mesh-linkerd"), ("SHANYRAQ_TOKEN_LEEWAY", "2m")])
-            .unwrap_err();
+        let e = config(&[
+            ("SHANYRAQ_PROFILE", "prod"),
+            ("SHANYRAQ_IDENTITY", "mesh-linkerd"),
+            ("SHANYRAQ_TOKEN_LEEWAY", "2m"),
+        ])
+        .unwrap_err();
         assert_eq!(e.key, "SHANYRAQ_TOKEN_LEEWAY");
     }
 }

@@ -127,7 +127,12 @@ impl Subsystem {
     /// Reads a value: the built-in vocabulary, then the agencies admitted so far.
     pub fn parse(text: &str) -> Option<Self> {
         Subsystem::ALL.iter().copied().find(|s| s.as_str() == text).or_else(|| {
-            agencies().read().unwrap_or_else(|p| p.into_inner()).iter().find(|a| **a == text).map(|a| Subsystem::Agency(a))
+            agencies()
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .iter()
+                .find(|a| **a == text)
+                .map(|a| Subsystem::Agency(a))
         })
     }
 

@@ -125,9 +125,11 @@ impl ServerContext {
     pub async fn start_store(&self, spec: StoreSpec, jobs: impl FnOnce(Sweeper) -> Sweeper) -> Result<Db, ApiError> {
         let db = Db::open(spec, &self.config.storage, self.clock.clone()).await?;
         let tls = match &self.identity.tls {
-            Some(material) => Some(material.client(db.spec().subsystem).map_err(|e| {
-                ApiError::internal(format!("the outbox relay of {}: {e}", db.spec().subsystem))
-            })?),
+            Some(material) => Some(
+                material
+                    .client(db.spec().subsystem)
+                    .map_err(|e| ApiError::internal(format!("the outbox relay of {}: {e}", db.spec().subsystem)))?,
+            ),
             None => None,
         };
         let relay = Relay::new(

@@ -328,8 +328,11 @@ async fn two_relays_never_deliver_a_row_twice(kind: Kind) {
     let mut relays = Vec::new();
     for _ in 0..2 {
         let replica = t.reopen().await;
-        let relay =
-            Relay::new(replica, Destinations::new(receiver.clone(), &[], None), relay_settings(4, Duration::from_secs(30)));
+        let relay = Relay::new(
+            replica,
+            Destinations::new(receiver.clone(), &[], None),
+            relay_settings(4, Duration::from_secs(30)),
+        );
         relays.push(tokio::spawn(relay.run(stopped.clone())));
     }
     eventually(LIMIT, "the relays deliver everything", async || t.db.outbox_state().await.unwrap().pending == 0).await;

@@ -349,7 +349,8 @@ impl pb::otp_service_server::OtpService for Gateway {
                     // The check and the spending of an attempt are one statement: a burst of
                     // concurrent guesses evaluates at most OTP_ATTEMPTS of them.
                     let hash = otp_hash(&who.to_string(), &digest, &code);
-                    match self.registers.spend_otp(Command::new(Principal::of(&request), M), who, &digest, hash).await? {
+                    match self.registers.spend_otp(Command::new(Principal::of(&request), M), who, &digest, hash).await?
+                    {
                         Some((true, left)) => (pb::OtpResult::Valid, left),
                         Some((false, left)) => (pb::OtpResult::WrongCode, left),
                         // Spent or used up by a concurrent attempt meanwhile.

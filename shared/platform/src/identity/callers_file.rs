@@ -64,7 +64,8 @@ impl CallersFile {
             out.agencies.insert(agency.spiffe_id, subsystem);
         }
         for (path, entries) in file.methods {
-            let allow = entries.iter().map(|e| allow(e)).collect::<Result<Vec<_>, _>>().map_err(|e| format!("{path}: {e}"))?;
+            let allow =
+                entries.iter().map(|e| allow(e)).collect::<Result<Vec<_>, _>>().map_err(|e| format!("{path}: {e}"))?;
             match path.strip_suffix("/*") {
                 Some(service) if service.starts_with('/') && !service[1..].contains('/') => {
                     let probe_ok = known_service(&known_method, &service[1..]);
@@ -107,7 +108,9 @@ fn allow(entry: &str) -> Result<Allow, String> {
     };
     match role {
         None => Ok(Allow::Subsystem(subsystem)),
-        Some(r) => OfficialRole::parse(r).map(|role| Allow::Official(subsystem, role)).ok_or_else(|| format!("{r:?} is not a role")),
+        Some(r) => OfficialRole::parse(r)
+            .map(|role| Allow::Official(subsystem, role))
+            .ok_or_else(|| format!("{r:?} is not a role")),
     }
 }
 
@@ -158,7 +161,9 @@ mod tests {
         let agency = file.agencies["spiffe://akimat.gov.kz/ns/housing/sa/portal"];
         assert_eq!(agency.as_str(), "akimat-test-callers");
         let mut table = CallerTable::default();
-        table.service("kz.housing.registry.v1.RegistryService").method("GetApplication", &[Allow::Subsystem(Subsystem::OtbasyPortal)]);
+        table
+            .service("kz.housing.registry.v1.RegistryService")
+            .method("GetApplication", &[Allow::Subsystem(Subsystem::OtbasyPortal)]);
         file.apply(&mut table);
         let p = Principal { subsystem: agency, ..Principal::dev() };
         assert!(table.authorize(GET, &p, Profile::Prod).is_ok());
@@ -175,7 +180,9 @@ mod tests {
         )
         .unwrap();
         let mut table = CallerTable::default();
-        table.service("kz.housing.registry.v1.RegistryService").method("GetApplication", &[Allow::Subsystem(Subsystem::OtbasyPortal)]);
+        table
+            .service("kz.housing.registry.v1.RegistryService")
+            .method("GetApplication", &[Allow::Subsystem(Subsystem::OtbasyPortal)]);
         file.apply(&mut table);
         let ministry = Principal { subsystem: Subsystem::Ministry, ..Principal::dev() };
         assert!(table.authorize(GET, &ministry, Profile::Prod).is_ok());

@@ -125,7 +125,11 @@ pub fn serving(path: &str) -> Option<Subsystem> {
 impl Identity {
     /// Loads what the settings name: the callers file first (it admits agencies the issuers
     /// may name), then the tokens' issuers and the TLS folder. An error names the file.
-    pub fn load(settings: IdentitySettings, profile: Profile, clock: crate::Clock) -> Result<Self, (&'static str, String)> {
+    pub fn load(
+        settings: IdentitySettings,
+        profile: Profile,
+        clock: crate::Clock,
+    ) -> Result<Self, (&'static str, String)> {
         let callers = match &settings.callers_file {
             None => callers_file::CallersFile::default(),
             Some(path) => {
@@ -138,14 +142,17 @@ impl Identity {
         let tokens = match &settings.issuers_file {
             None => None,
             Some(path) => Some(
-                TokenVerifier::load(path, settings.token_leeway, clock).map_err(|e| ("SHANYRAQ_TOKEN_ISSUERS_FILE", e))?,
+                TokenVerifier::load(path, settings.token_leeway, clock)
+                    .map_err(|e| ("SHANYRAQ_TOKEN_ISSUERS_FILE", e))?,
             ),
         };
         let tls = match (settings.mode, &settings.tls_dir) {
             (IdentityMode::Mtls, Some(dir)) => {
                 Some(Arc::new(tls::TlsMaterial::open(dir).map_err(|e| ("SHANYRAQ_TLS_DIR", e))?))
             }
-            (IdentityMode::Mtls, None) => return Err(("SHANYRAQ_TLS_DIR", "required with SHANYRAQ_IDENTITY=mtls".into())),
+            (IdentityMode::Mtls, None) => {
+                return Err(("SHANYRAQ_TLS_DIR", "required with SHANYRAQ_IDENTITY=mtls".into()));
+            }
             _ => None,
         };
         let names = WorkloadNames {
@@ -185,7 +192,12 @@ impl Identity {
     }
 
     /// Who calls `path`: in `dev`, metadata as given; otherwise the proven workload and person.
-    pub fn principal(&self, path: &str, headers: &HeaderMap, extensions: &http::Extensions) -> Result<Principal, ApiError> {
+    pub fn principal(
+        &self,
+        path: &str,
+        headers: &HeaderMap,
+        extensions: &http::Extensions,
+    ) -> Result<Principal, ApiError> {
         let gateway = path.starts_with(GATEWAY_PREFIX);
         if self.mode() == IdentityMode::Dev {
             return Principal::from_headers(headers, gateway, self.profile);
@@ -254,10 +266,8 @@ impl Identity {
                 if let Some(key) = MESH_HEADERS.iter().find(|k| headers.contains_key(**k)) {
                     return Err(forged(key));
                 }
-                let certificate = extensions
-                    .get::<tls::TlsPeer>()
-                    .and_then(|peer| peer.certificate.as_ref())
-                    .ok_or_else(|| {
+                let certificate =
+                    extensions.get::<tls::TlsPeer>().and_then(|peer| peer.certificate.as_ref()).ok_or_else(|| {
                         ApiError::unauthenticated(
                             "CLIENT_CERTIFICATE_REQUIRED",
                             "every call needs a TLS client certificate from this deployment's CA",
@@ -272,7 +282,10 @@ impl Identity {
                     ));
                 };
                 let id = SpiffeId::parse(uri).ok_or_else(|| {
-                    ApiError::unauthenticated("CLIENT_CERTIFICATE_NO_SPIFFE_ID", format!("{uri} is not of the shape spiffe://<td>/ns/<ns>/sa/<sa>"))
+                    ApiError::unauthenticated(
+                        "CLIENT_CERTIFICATE_NO_SPIFFE_ID",
+                        format!("{uri} is not of the shape spiffe://<td>/ns/<ns>/sa/<sa>"),
+                    )
                 })?;
                 self.names.subsystem(&id, uri)
             }
@@ -304,7 +317,10 @@ impl Identity {
                 }
                 let header = text(headers, "l5d-client-id")?.ok_or_else(missing_workload)?;
                 let id = SpiffeId::from_linkerd(header).ok_or_else(|| {
-                    ApiError::unauthenticated("WORKLOAD_IDENTITY_MISSING", format!("{header:?} is not a Linkerd identity"))
+                    ApiError::unauthenticated(
+                        "WORKLOAD_IDENTITY_MISSING",
+                        format!("{header:?} is not a Linkerd identity"),
+                    )
                 })?;
                 self.names.subsystem(&id, header)
             }

@@ -29,7 +29,11 @@ impl SpiffeId {
             (Some("ns"), Some(ns), Some("sa"), Some(sa), None)
                 if !trust_domain.is_empty() && !ns.is_empty() && !sa.is_empty() =>
             {
-                Some(SpiffeId { trust_domain: trust_domain.to_owned(), namespace: ns.to_owned(), account: sa.to_owned() })
+                Some(SpiffeId {
+                    trust_domain: trust_domain.to_owned(),
+                    namespace: ns.to_owned(),
+                    account: sa.to_owned(),
+                })
             }
             _ => None,
         }
@@ -168,9 +172,17 @@ mod tests {
     #[test]
     fn spiffe_ids_of_the_kubernetes_shape_are_read() {
         let id = SpiffeId::parse("spiffe://housing.kz/ns/shanyraq/sa/registry").unwrap();
-        assert_eq!((id.trust_domain.as_str(), id.namespace.as_str(), id.account.as_str()), ("housing.kz", "shanyraq", "registry"));
+        assert_eq!(
+            (id.trust_domain.as_str(), id.namespace.as_str(), id.account.as_str()),
+            ("housing.kz", "shanyraq", "registry")
+        );
         assert_eq!(id.uri(), "spiffe://housing.kz/ns/shanyraq/sa/registry");
-        for bad in ["spiffe://housing.kz/ns/shanyraq", "https://housing.kz/ns/a/sa/b", "spiffe:///ns/a/sa/b", "spiffe://t/ns/a/sa/b/c"] {
+        for bad in [
+            "spiffe://housing.kz/ns/shanyraq",
+            "https://housing.kz/ns/a/sa/b",
+            "spiffe:///ns/a/sa/b",
+            "spiffe://t/ns/a/sa/b/c",
+        ] {
             assert_eq!(SpiffeId::parse(bad), None, "{bad}");
         }
     }

@@ -57,7 +57,12 @@ impl<T> Reloading<T> {
     pub fn new(files: Vec<PathBuf>, build: fn(&[PathBuf]) -> Result<T, String>) -> Result<Self, String> {
         let stamps = stamps(&files);
         let value = Arc::new(build(&files)?);
-        Ok(Reloading { files, build, state: RwLock::new(Loaded { stamps, checked: Instant::now(), value }), checking: Mutex::new(()) })
+        Ok(Reloading {
+            files,
+            build,
+            state: RwLock::new(Loaded { stamps, checked: Instant::now(), value }),
+            checking: Mutex::new(()),
+        })
     }
 
     /// The value, built again first if a file changed since the last look.
@@ -83,7 +88,9 @@ impl<T> Reloading<T> {
                     state.value = Arc::new(value);
                     state.stamps = now;
                 }
-                Err(e) => tracing::warn!(error = %e, "TLS material changed on disk but cannot be used; keeping the last good one"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "TLS material changed on disk but cannot be used; keeping the last good one")
+                }
             }
         }
         state.value.clone()
@@ -199,11 +206,8 @@ impl TlsMaterial {
         if let Some((_, c)) = clients.iter().find(|(s, _)| *s == me) {
             return Ok(c.clone());
         }
-        let files = vec![
-            self.dir.join(CA_FILE),
-            self.dir.join(format!("{me}.pem")),
-            self.dir.join(format!("{me}.key")),
-        ];
+        let files =
+            vec![self.dir.join(CA_FILE), self.dir.join(format!("{me}.pem")), self.dir.join(format!("{me}.key"))];
         let client = Arc::new(Reloading::new(files, client_config)?);
         clients.push((me, client.clone()));
         Ok(client)
@@ -238,8 +242,12 @@ impl TlsMaterial {
                 tokio::spawn(async move {
                     match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
                         Ok(Ok(stream)) => {
-                            let certificate =
-                                stream.get_ref().1.peer_certificates().and_then(|c| c.first()).map(|c| c.clone().into_owned());
+                            let certificate = stream
+                                .get_ref()
+                                .1
+                                .peer_certificates()
+                                .and_then(|c| c.first())
+                                .map(|c| c.clone().into_owned());
                             let peer = TlsPeer { remote: Some(remote), certificate };
                             let _ = tx.send(Ok(TlsConnection { stream, peer })).await;
                         }

@@ -129,7 +129,8 @@ impl TokenVerifier {
             .map_err(|e| unauthenticated("TOKEN_MALFORMED", format!("the token's claims cannot be read: {e}")))?;
         let iss = claimed.iss.unwrap_or_default();
         let issuer = self.issuers.iter().find(|i| i.iss == iss).ok_or_else(|| {
-            unauthenticated("TOKEN_ISSUER_UNTRUSTED", format!("the issuer {iss:?} is not trusted here")).meta("iss", &iss)
+            unauthenticated("TOKEN_ISSUER_UNTRUSTED", format!("the issuer {iss:?} is not trusted here"))
+                .meta("iss", &iss)
         })?;
         if !issuer.subsystems.contains(&workload) {
             return Err(ApiError::permission_denied(
@@ -156,17 +157,20 @@ impl TokenVerifier {
             .map_err(|e| {
                 use jsonwebtoken::errors::ErrorKind as K;
                 match e.kind() {
-                    K::InvalidAudience => unauthenticated(
-                        "TOKEN_AUDIENCE_MISMATCH",
-                        format!("the token is not for {audience:?}"),
-                    )
-                    .meta("audience", audience),
+                    K::InvalidAudience => {
+                        unauthenticated("TOKEN_AUDIENCE_MISMATCH", format!("the token is not for {audience:?}"))
+                            .meta("audience", audience)
+                    }
                     K::InvalidIssuer => unauthenticated("TOKEN_ISSUER_UNTRUSTED", "the token's issuer changed".into()),
                     K::InvalidSignature | K::InvalidAlgorithm | K::InvalidEcdsaKey | K::InvalidEddsaKey => {
-                        unauthenticated("TOKEN_SIGNATURE_INVALID", format!("the token's signature does not verify with {kid:?}"))
+                        unauthenticated(
+                            "TOKEN_SIGNATURE_INVALID",
+                            format!("the token's signature does not verify with {kid:?}"),
+                        )
                     }
                     K::MissingRequiredClaim(claim) => {
-                        unauthenticated("TOKEN_CLAIM_MISSING", format!("the token has no {claim:?}")).meta("claim", claim)
+                        unauthenticated("TOKEN_CLAIM_MISSING", format!("the token has no {claim:?}"))
+                            .meta("claim", claim)
                     }
                     other => unauthenticated("TOKEN_MALFORMED", format!("the token cannot be used: {other:?}")),
                 }
@@ -242,3 +246,44 @@ pub fn ed25519_jwks(kid: &str, public_key: &[u8]) -> serde_json::Value {
 
 /// A shared verifier.
 pub type SharedTokens = Arc<TokenVerifier>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(json: serde_json::Value) -> Claims {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn a_citizen_an_official_and_a_representative_are_read_from_their_claims() {
+        let citizen = person(claims(serde_json::json!({"sub": "791028302728", "exp": 1}))).unwrap();
+        assert_eq!(citizen.user_iin.as_deref(), Some("791028302728"));
+        let official = person(claims(serde_json::json!({
+            "sub": "op-7", "exp": 1, "role": "akimat-official", "jurisdiction": "751110000"
+        })))
+        .unwrap();
+        let o = official.official.unwrap();
+        assert_eq!((o.role, o.jurisdiction.as_deref()), (OfficialRole::AkimatOfficial, Some("751110000")));
+        let rep = person(claims(serde_json::json!({
+            "sub": "850215300604", "exp": 1, "act": {"sub": "791028302728"}, "rep_basis": "power of attorney 12"
+        })))
+        .unwrap();
+        assert_eq!(rep.user_iin.as_deref(), Some("791028302728"));
+        assert_eq!(rep.representative.unwrap().iin, "850215300604");
+    }
+
+    #[test]
+    fn every_official_needs_a_jurisdiction_and_a_representative_a_basis() {
+        for (json, claim) in [
+            (serde_json::json!({"sub": "op-7", "exp": 1, "role": "akimat-official"}), "jurisdiction"),
+            (serde_json::json!({"sub": "op-7", "exp": 1, "role": "mayor", "jurisdiction": "1"}), "role"),
+            (serde_json::json!({"sub": "850215300604", "exp": 1, "act": {"sub": "791028302728"}}), "rep_basis"),
+            (serde_json::json!({"sub": "12345", "exp": 1}), "sub"),
+        ] {
+            let e = person(claims(json)).unwrap_err();
+            assert_eq!(e.reason(), "TOKEN_CLAIM_INVALID");
+            assert!(e.to_string().contains(claim), "{e}");
+        }
+    }
+}
