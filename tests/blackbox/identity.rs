@@ -83,7 +83,7 @@ impl Pki {
 
     /// A token of the development issuer.
     fn token(&self, claims: impl FnOnce(&mut tokens::Claims)) -> String {
-        let now = chrono::Utc::now().timestamp();
+        let now = platform::Clock::system().now().timestamp();
         let mut c = tokens::Claims {
             iss: tokens::DEV_ISSUER.into(),
             aud: "registry".into(),
@@ -339,7 +339,7 @@ async fn tokens_are_checked_for_signature_issuer_audience_time_and_the_subsystem
             .unwrap_err()
         }
     };
-    let now = chrono::Utc::now().timestamp();
+    let now = platform::Clock::system().now().timestamp();
     let cases: Vec<(String, Code, &str)> = vec![
         (pki.token(|c| c.exp = now - 120), Code::Unauthenticated, "TOKEN_EXPIRED"),
         (pki.token(|c| c.nbf = now + 600), Code::Unauthenticated, "TOKEN_NOT_YET_VALID"),

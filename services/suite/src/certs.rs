@@ -136,8 +136,8 @@ pub fn write_pair(dir: &Path, name: &str, (cert, key): &(String, String)) -> Res
 }
 
 /// What `suite certs` writes: a new CA (`ca.pem`, `ca.key`), the server's certificate
-/// (`server.pem`, `server.key`, as the `suite` workload), and each suite service's certificate
-/// for its outgoing calls.
+/// (`server.pem`, `server.key`, as the `suite` workload), each suite service's certificate for
+/// its outgoing calls, and `dev.pem` for the development tools (dev profile only).
 pub fn write_folder(
     dir: &Path,
     trust_domain: &str,
@@ -148,8 +148,9 @@ pub fn write_folder(
     let ca = Ca::new("shanyraq development CA", days)?;
     write_pair(dir, "ca", &(ca.pem.clone(), ca.key_pem()))?;
     write_pair(dir, "server", &ca.issue(&Leaf::workload(trust_domain, namespace, "suite", days, hosts))?)?;
-    for subsystem in Subsystem::SUITE {
-        let name = subsystem.as_str();
+    // `dev`: the development tools (grpcurl, the load tool's preparation), accepted by a suite
+    // in the dev profile only.
+    for name in Subsystem::SUITE.iter().map(|s| s.as_str()).chain(["dev"]) {
         write_pair(dir, name, &ca.issue(&Leaf::workload(trust_domain, namespace, name, days, hosts))?)?;
     }
     Ok(ca)

@@ -16,7 +16,7 @@ usage:
   suite token init [--dir DIR] [--iss URL] [--trust SUBSYSTEM]...
                                           a development token issuer: key, JWKS, issuers file
   suite token mint --aud SERVICE --sub IIN [--dir DIR] [--role ROLE --jurisdiction CODE]
-                   [--act IIN --rep-basis TEXT] [--ttl SECONDS]
+                   [--act IIN --rep-basis TEXT] [--ttl SECONDS] [--now RFC3339]
                                           a signed token for `authorization: Bearer`
 ";
 
@@ -136,10 +136,14 @@ fn token_command(args: &[String]) -> Result<(), String> {
                 Options::parse(rest, &["dir", "iss", "aud", "sub", "role", "jurisdiction", "act", "rep-basis", "ttl"])?;
             let dir = PathBuf::from(o.get("dir").unwrap_or("tokens"));
             let ttl: i64 = o.get("ttl").map_or(Ok(900), |t| t.parse().map_err(|_| format!("--ttl {t:?}: seconds")))?;
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_err(|e| e.to_string())?
-                .as_secs() as i64;
+            // A token is checked against the suite's clock: a dev suite on a moved clock takes
+            // `--now` (RFC 3339) to mint for its "now".
+            let now = match o.get("now") {
+                Some(t) => {
+                    chrono::DateTime::parse_from_rfc3339(t).map_err(|e| format!("--now {t:?}: {e}"))?.timestamp()
+                }
+                None => platform::Clock::system().now().timestamp(),
+            };
             let claims = tokens::Claims {
                 iss: o.get("iss").unwrap_or(tokens::DEV_ISSUER).to_owned(),
                 aud: o.get("aud").ok_or("--aud is required (the service called, e.g. registry)")?.to_owned(),

@@ -6,11 +6,7 @@ use std::path::Path;
 
 use rcgen::{KeyPair, PKCS_ED25519};
 
-/// The issuer the development key signs as.
-pub const DEV_ISSUER: &str = "https://idp.dev.shanyraq.local";
-
-/// The development key's id.
-pub const DEV_KID: &str = "dev-1";
+pub use platform::identity::token::{DEV_ISSUER, DEV_KID};
 
 /// The subsystems the development issuer is trusted for by default.
 pub const DEV_TRUSTED: &[&str] = &["egov-portal", "otbasy-portal", "state-corporation", "contact-centre"];

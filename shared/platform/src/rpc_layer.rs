@@ -53,7 +53,7 @@ enum Refused {
     /// No identity was proven: logged and counted.
     Unverified(ApiError),
     /// A proven caller may not call the method: audited too.
-    Verified(Principal, ApiError),
+    Verified(Box<Principal>, ApiError),
 }
 
 impl Shared {
@@ -70,7 +70,9 @@ impl Shared {
             self.identity.principal(path, request.headers(), request.extensions()).map_err(Refused::Unverified)?;
         if governed {
             let profile = self.identity.profile;
-            self.callers.authorize(path, &principal, profile).map_err(|e| Refused::Verified(principal.clone(), e))?;
+            self.callers
+                .authorize(path, &principal, profile)
+                .map_err(|e| Refused::Verified(Box::new(principal.clone()), e))?;
         }
         Ok(Some(principal))
     }
@@ -89,7 +91,7 @@ impl Shared {
                     return e;
                 }
                 self.refusals.record(Refusal {
-                    principal,
+                    principal: *principal,
                     path: path.to_owned(),
                     reason: format!("refused {}: {}", e.reason(), e),
                 });

@@ -22,6 +22,8 @@ const SETTLEMENTS: u64 = 200;
 #[derive(Debug)]
 pub struct Prepared {
     requests: Vec<pb::CreateApplicationRequest>,
+    /// Each applicant's token, when the suite proves people (`--tokens`).
+    tokens: Vec<String>,
     next: AtomicUsize,
 }
 
@@ -33,7 +35,10 @@ impl Prepared {
         let Some(request) = self.requests.get(n) else { return -3 };
         let user = request.applicant.as_ref().map(|p| p.iin.clone()).unwrap_or_default();
         let mut outgoing = Request::new(request.clone());
-        prep::caller(&mut outgoing, &[("x-caller-subsystem", "otbasy-portal"), ("x-user-iin", &user)]);
+        match self.tokens.get(n) {
+            Some(token) => prep::caller(&mut outgoing, &[("authorization", token)]),
+            None => prep::caller(&mut outgoing, &[("x-caller-subsystem", "otbasy-portal"), ("x-user-iin", &user)]),
+        }
         match RegistryServiceClient::new(channel).create_application(outgoing).await {
             Ok(r)
                 if r.get_ref()
@@ -49,13 +54,27 @@ impl Prepared {
     }
 }
 
-/// Sets the clock, loads `count` fresh people and signs an application for each.
-pub async fn prepare(channel: Channel, count: usize, run_seed: u64, concurrency: usize) -> Result<Prepared, String> {
+/// Sets the clock, loads `count` fresh people and signs an application for each; with
+/// `tokens`, mints each applicant's token for the set clock's "now".
+pub async fn prepare(
+    channel: Channel,
+    count: usize,
+    run_seed: u64,
+    concurrency: usize,
+    tokens: Option<&crate::secure::Minter>,
+) -> Result<Prepared, String> {
     prep::set_clock(&channel).await?;
     let people = prep::fresh_people(count, run_seed);
     prep::load(&channel, &people, "registry", |_, _| {}).await?;
+    let tokens = match tokens {
+        Some(minter) => people
+            .iter()
+            .map(|iin| minter.bearer(iin, "registry", prep::MORNING_UTC_SECONDS))
+            .collect::<Result<Vec<_>, _>>()?,
+        None => Vec::new(),
+    };
     let requests = prep::each(people, concurrency, move |n, iin| signed(channel.clone(), iin, n)).await?;
-    Ok(Prepared { requests, next: AtomicUsize::new(0) })
+    Ok(Prepared { requests, tokens, next: AtomicUsize::new(0) })
 }
 
 async fn signed(channel: Channel, iin: String, n: usize) -> Result<pb::CreateApplicationRequest, String> {

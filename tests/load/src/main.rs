@@ -19,11 +19,18 @@
 //! - `privatization-journey`: one whole communal privatization per call (application at a State
 //!   Corporation office, the commission's decision, the contract: three calls), for `--persons`
 //!   fresh tenants prepared before the clock starts (see `journey.rs`).
+//!
+//! `--tls-dir DIR` calls a suite running `SHANYRAQ_IDENTITY=mtls` (in the dev profile): the
+//! preparation presents `dev.pem`, the scenario the caller's own certificate (`otbasy-portal.pem`
+//! for `registry-enrol`, `registry.pem` for `gateway-person`), and `--tokens DIR` (the folder of
+//! `suite token init`) proves each applicant with a token minted during the preparation, so the
+//! cost of mutual TLS and tokens can be measured with the same command.
 #![forbid(unsafe_code)]
 
 mod enrol;
 mod journey;
 mod prep;
+mod secure;
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -51,6 +58,8 @@ struct Options {
     channels: usize,
     seed: u64,
     persons: usize,
+    tls_dir: Option<std::path::PathBuf>,
+    tokens: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +71,7 @@ enum Scenario {
 }
 
 const USAGE: &str = "usage: load [--target URL] [--scenario health|gateway-person|registry-enrol|privatization-journey] [--concurrency N] [--rate R] \
-[--duration 30s] [--channels K] [--seed S] [--persons P]";
+[--duration 30s] [--channels K] [--seed S] [--persons P] [--tls-dir DIR [--tokens DIR]]";
 
 fn parse(args: &[String]) -> Result<Options, String> {
     let mut o = Options {
@@ -74,6 +83,8 @@ fn parse(args: &[String]) -> Result<Options, String> {
         channels: 4,
         seed: egov_gateway::domain::seed::DEFAULT_SEED,
         persons: egov_gateway::DEFAULT_SEED_PERSONS,
+        tls_dir: None,
+        tokens: None,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -98,6 +109,8 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--channels" => o.channels = usize::try_from(number(value()?)?).unwrap_or(1),
             "--seed" => o.seed = number(value()?)?,
             "--persons" => o.persons = usize::try_from(number(value()?)?).unwrap_or(0),
+            "--tls-dir" => o.tls_dir = Some(value()?.into()),
+            "--tokens" => o.tokens = Some(value()?.into()),
             "--help" | "-h" => return Err(USAGE.into()),
             other => return Err(format!("unknown flag {other:?}\n{USAGE}")),
         }
@@ -107,6 +120,12 @@ fn parse(args: &[String]) -> Result<Options, String> {
     }
     if o.duration.is_zero() || o.duration > MAX_DURATION {
         return Err("--duration must be above zero and at most 10m".into());
+    }
+    if o.tokens.is_some() && o.tls_dir.is_none() {
+        return Err("--tokens goes with --tls-dir (a token is believed only from a proven workload)".into());
+    }
+    if o.tls_dir.is_some() && o.scenario == Scenario::PrivatizationJourney {
+        return Err("privatization-journey acts as several officials' workloads: run it without --tls-dir".into());
     }
     if o.rate == Some(0) {
         return Err("--rate must be above zero".into());
@@ -182,7 +201,22 @@ impl Tally {
 }
 
 async fn run(o: Options) -> Result<Tally, String> {
-    let pool = ChannelPool::lazy(&o.target, o.channels).map_err(|e| format!("--target: {e}"))?;
+    // The scenario's own workload, and the development tools' for the preparation.
+    let workload = match o.scenario {
+        Scenario::GatewayPerson => "registry",
+        _ => "otbasy-portal",
+    };
+    let (pool, prep_pool) = match &o.tls_dir {
+        None => {
+            let pool = ChannelPool::lazy(&o.target, o.channels).map_err(|e| format!("--target: {e}"))?;
+            (pool.clone(), pool)
+        }
+        Some(dir) => (secure::pool(&o.target, dir, workload, o.channels)?, secure::pool(&o.target, dir, "dev", 1)?),
+    };
+    let tokens = match &o.tokens {
+        Some(dir) => Some(secure::Minter::open(dir)?),
+        None => None,
+    };
     // No retries: a failure counts as one.
     let policy = CallPolicy { deadline: Duration::from_secs(10), retries: 0, backoff: Duration::ZERO };
     let people: Vec<String> = if o.scenario == Scenario::GatewayPerson {
@@ -194,14 +228,14 @@ async fn run(o: Options) -> Result<Tally, String> {
         // A run of its own: people no earlier run loaded.
         let seed = uuid::Uuid::new_v4().as_u64_pair().0;
         eprintln!("preparing {} signed applications…", o.persons);
-        Some(Arc::new(enrol::prepare(pool.get(), o.persons, seed, o.concurrency).await?))
+        Some(Arc::new(enrol::prepare(prep_pool.get(), o.persons, seed, o.concurrency, tokens.as_ref()).await?))
     } else {
         None
     };
     let journey = if o.scenario == Scenario::PrivatizationJourney {
         let seed = uuid::Uuid::new_v4().as_u64_pair().0;
         eprintln!("preparing {} signed privatization applications…", o.persons);
-        Some(Arc::new(journey::prepare(pool.get(), o.persons, seed, o.concurrency).await?))
+        Some(Arc::new(journey::prepare(prep_pool.get(), o.persons, seed, o.concurrency).await?))
     } else {
         None
     };

@@ -14,7 +14,7 @@ use tonic::Request;
 use tonic::transport::Channel;
 
 /// The working-day morning the clock is set to: Wed 15 April 2026, 10:00 in Astana.
-const MORNING_UTC_SECONDS: i64 = 1_776_229_200;
+pub const MORNING_UTC_SECONDS: i64 = 1_776_229_200;
 /// People per `LoadRecords` call.
 const BATCH: usize = 1000;
 

@@ -159,6 +159,7 @@ impl Identity {
             trust_domain: settings.trust_domain.clone(),
             namespace: settings.namespace.clone(),
             agencies: callers.agencies.clone(),
+            dev_account: profile == Profile::Dev,
         };
         Ok(Identity { settings, profile, names, tokens, tls, callers, refused_unverified: Arc::default() })
     }
@@ -237,7 +238,7 @@ impl Identity {
                 tokens.verify(token, audience.as_str(), workload)?
             }
             // A suite service has checked the person itself and names them (DESIGN.md).
-            None if workload.is_suite_workload() => Person::from_headers(headers)?,
+            None if names_people(workload) => Person::from_headers(headers)?,
             None => match Person::header_in(headers) {
                 Some(key) => {
                     return Err(ApiError::unauthenticated(
@@ -252,7 +253,7 @@ impl Identity {
                 None => Person::default(),
             },
         };
-        if gateway && !workload.is_suite_workload() {
+        if gateway && !names_people(workload) {
             envelope_user_is_proven(headers, &person, workload)?;
         }
         Ok(Principal::verified(workload, person))
@@ -326,6 +327,12 @@ impl Identity {
             }
         }
     }
+}
+
+/// Whether a workload may name people in metadata: the suite's own services, which checked the
+/// person themselves, and the development tools (a `dev` workload exists in the dev profile only).
+fn names_people(workload: Subsystem) -> bool {
+    workload.is_suite_workload() || workload == Subsystem::Dev
 }
 
 /// The gateway's envelope names the end user (`x-egov-user-iin`). From a workload outside the

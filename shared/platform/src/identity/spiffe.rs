@@ -136,6 +136,8 @@ pub struct WorkloadNames {
     pub namespace: String,
     /// Agencies admitted by exact SPIFFE URI (or Linkerd id written as its SPIFFE URI).
     pub agencies: HashMap<String, Subsystem>,
+    /// Whether the account `dev` is the development tools' workload (the dev profile only).
+    pub dev_account: bool,
 }
 
 impl WorkloadNames {
@@ -147,6 +149,7 @@ impl WorkloadNames {
         }
         let ours = id.trust_domain == self.trust_domain && id.namespace == self.namespace;
         match Subsystem::parse(&id.account) {
+            Some(Subsystem::Dev) if ours && self.dev_account => Ok(Subsystem::Dev),
             Some(s) if ours && s != Subsystem::Dev && !matches!(s, Subsystem::Agency(_)) => Ok(s),
             _ => Err(ApiError::permission_denied(
                 "SUBSYSTEM_UNKNOWN",
@@ -210,6 +213,8 @@ mod tests {
         let n = names();
         let ok = SpiffeId::parse("spiffe://housing.kz/ns/shanyraq/sa/otbasy-portal").unwrap();
         assert_eq!(n.subsystem(&ok, "x").unwrap(), Subsystem::OtbasyPortal);
+        let dev = SpiffeId::parse("spiffe://housing.kz/ns/shanyraq/sa/dev").unwrap();
+        assert_eq!(WorkloadNames { dev_account: true, ..names() }.subsystem(&dev, "x").unwrap(), Subsystem::Dev);
         for other in [
             "spiffe://evil.kz/ns/shanyraq/sa/registry",
             "spiffe://housing.kz/ns/default/sa/registry",

@@ -19,6 +19,12 @@ use crate::principal::{Official, OfficialRole, Person, Representative, Subsystem
 /// The most clock skew a token's `exp` and `nbf` are given: [A-TOKEN-LEEWAY].
 pub const MAX_LEEWAY: Duration = Duration::from_secs(30);
 
+/// The issuer `suite token` signs as, for development and benchmarks.
+pub const DEV_ISSUER: &str = "https://idp.dev.shanyraq.local";
+
+/// The key id of `suite token`'s development key.
+pub const DEV_KID: &str = "dev-1";
+
 /// The algorithms accepted: Ed25519 and P-256 (DESIGN.md "Who is calling").
 pub const ALGORITHMS: &[Algorithm] = &[Algorithm::EdDSA, Algorithm::ES256];
 
