@@ -238,7 +238,7 @@ async fn the_suite_s_services_call_each_other_with_their_own_certificates() {
     let token = bearer(&pki.token(|_| {}));
     // The registry asks the gateway for the applicant over mTLS as `registry`: the gateway's
     // answer (nobody by that IIN) comes back, not a refusal of the registry's identity.
-    let status = call::<_, registry::Application>(
+    let status = call::<_, registry::CreateApplicationResponse>(
         &pki.channel(&suite, "otbasy-portal"),
         CREATE,
         validate_only(CITIZEN),
@@ -329,7 +329,7 @@ async fn tokens_are_checked_for_signature_issuer_audience_time_and_the_subsystem
     let attempt = |token: String| {
         let portal = portal.clone();
         async move {
-            call::<_, registry::Application>(
+            call::<_, registry::CreateApplicationResponse>(
                 &portal,
                 CREATE,
                 validate_only(CITIZEN),
@@ -406,6 +406,15 @@ async fn the_attacks_on_headers_are_refused_and_change_nothing() {
     ];
     let status = call_empty(&portal, REMOVE, &official).await.unwrap_err();
     assert_eq!((status.code(), reason(&status).as_str()), (Code::Unauthenticated, "PERSON_NOT_PROVEN"));
+    // The housing commission's decision (the price) claimed by a portal as `privatization`.
+    let decide = "/kz.housing.privatization.v1.PrivatizationService/RecordCommissionDecision";
+    let mut as_privatization = official.to_vec();
+    as_privatization.push(("x-caller-subsystem", "privatization"));
+    as_privatization[1] = ("x-official-role", "housing-commission");
+    let status = call_empty(&portal, decide, &as_privatization).await.unwrap_err();
+    assert_eq!((status.code(), reason(&status).as_str()), (Code::Unauthenticated, "IDENTITY_CONTRADICTED"));
+    let status = call_empty(&portal, decide, &as_privatization[..3]).await.unwrap_err();
+    assert_eq!(reason(&status), "PERSON_NOT_PROVEN");
     // The complaints service's right to reopen a case claimed by a header.
     let reconsider = "/kz.housing.registry.v1.RegistryService/ReconsiderApplication";
     let status = call_empty(&portal, reconsider, &[("x-caller-subsystem", "complaints")]).await.unwrap_err();
@@ -568,4 +577,71 @@ async fn suite_certs_and_suite_token_write_what_the_settings_read() {
 fn pem_der(path: &Path) -> Vec<u8> {
     use rustls_pki_types::pem::PemObject;
     rustls_pki_types::CertificateDer::from_pem_file(path).unwrap().to_vec()
+}
+
+#[tokio::test]
+async fn in_mtls_an_enrolment_runs_end_to_end_and_its_outbox_deliveries_carry_the_registry_s_identity() {
+    use crate::kit;
+    let pki = Pki::new();
+    pki.workload("otbasy-portal");
+    // The dev profile may prove callers too; the development tools present `dev.pem`.
+    let (tls_dir, issuers) = (pki.path(""), pki.path("tokens/issuers.toml"));
+    let suite = spawn_suite(&[
+        ("SHANYRAQ_IDENTITY", "mtls"),
+        ("SHANYRAQ_TLS_DIR", tls_dir.as_str()),
+        ("SHANYRAQ_TOKEN_ISSUERS_FILE", issuers.as_str()),
+        ("SHANYRAQ_HEALTH_LISTEN", free_port().as_str()),
+    ])
+    .await;
+    let dev = pki.channel(&suite, "dev");
+    let applicant = kit::iin("1990-01-01", 7);
+    kit::load(
+        &dev,
+        gw::LoadRecordsRequest {
+            persons: vec![kit::citizen(&applicant)],
+            consents: vec![kit::consent(&applicant, "registry")],
+            ..Default::default()
+        },
+    )
+    .await;
+    kit::at(&dev, "2026-04-15T10:00").await;
+    let now = chrono::DateTime::parse_from_rfc3339("2026-04-15T10:00:00+05:00").unwrap().timestamp();
+    let token = bearer(&pki.token(|c| {
+        c.sub = applicant.clone();
+        c.nbf = now - 60;
+        c.exp = now + 3600;
+    }));
+    let portal = pki.channel(&suite, "otbasy-portal");
+    let as_applicant = [("authorization", token)];
+    let mut request = validate_only(&applicant);
+    let (checked, _) =
+        call::<_, registry::CreateApplicationResponse>(&portal, CREATE, request.clone(), &as_applicant).await.unwrap();
+    request.validate_only = false;
+    request.request_id = uuid::Uuid::new_v4().to_string();
+    request.confirmations = vec![kit::eds(&dev, &applicant, &checked.signing_digest).await];
+    let (filed, _) =
+        call::<_, registry::CreateApplicationResponse>(&portal, CREATE, request, &as_applicant).await.unwrap();
+    let application = filed.application.unwrap();
+    assert_eq!(application.stage, registry::ApplicationStage::Enrolled as i32);
+
+    // The registry's notice reaches the gateway through the outbox, over mTLS as `registry`.
+    let mut delivered = Vec::new();
+    for _ in 0..100 {
+        let r = gw::ListNotificationsRequest { recipient: applicant.clone(), ..Default::default() };
+        let (page, _) = call::<_, gw::ListNotificationsResponse>(
+            &dev,
+            "/kz.egov.gateway.v1.NotificationService/ListNotifications",
+            r,
+            &kit::envelope(&applicant),
+        )
+        .await
+        .unwrap();
+        delivered = page.notifications;
+        if !delivered.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!delivered.is_empty(), "the outbox delivered the notice");
+    assert!(delivered.iter().all(|n| n.sender == "registry"), "{delivered:?}");
 }

@@ -20,6 +20,9 @@
 //!   Corporation office, the commission's decision, the contract: three calls), for `--persons`
 //!   fresh tenants prepared before the clock starts (see `journey.rs`).
 //!
+//! `load bare-server [ADDR]` serves a bare tonic server with health only (default
+//! 127.0.0.1:50999): the floor every figure is reported against, measured in the same run.
+//!
 //! `--tls-dir DIR` calls a suite running `SHANYRAQ_IDENTITY=mtls` (in the dev profile): the
 //! preparation presents `dev.pem`, the scenario the caller's own certificate (`otbasy-portal.pem`
 //! for `registry-enrol`, `registry.pem` for `gateway-person`), and `--tokens DIR` (the folder of
@@ -27,6 +30,7 @@
 //! cost of mutual TLS and tokens can be measured with the same command.
 #![forbid(unsafe_code)]
 
+mod bare;
 mod enrol;
 mod journey;
 mod prep;
@@ -323,6 +327,9 @@ fn code_name(code: i32) -> String {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("bare-server") {
+        return bare::serve(args.get(1).map_or("127.0.0.1:50999", String::as_str));
+    }
     let options = match parse(&args) {
         Ok(o) => o,
         Err(e) => {
