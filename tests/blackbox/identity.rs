@@ -52,6 +52,15 @@ impl Pki {
         Pki { dir, ca }
     }
 
+    /// A new folder with the certificates of `accounts` too.
+    fn with(accounts: &[&str]) -> Pki {
+        let pki = Pki::new();
+        for account in accounts {
+            pki.workload(account);
+        }
+        pki
+    }
+
     fn path(&self, name: &str) -> String {
         self.dir.join(name).to_string_lossy().into_owned()
     }
@@ -147,8 +156,7 @@ fn validate_only(applicant: &str) -> registry::CreateApplicationRequest {
 
 #[tokio::test]
 async fn mtls_proves_the_workload_by_its_certificate_and_refuses_every_other_way_in() {
-    let pki = Pki::new();
-    pki.workload("otbasy-portal");
+    let pki = Pki::with(&["otbasy-portal"]);
     let suite = pki.spawn(&[]).await;
     let portal = pki.channel(&suite, "otbasy-portal");
     call_empty(&portal, STANDARD, &[]).await.expect("a portal with its certificate is served");
@@ -200,8 +208,7 @@ async fn mtls_proves_the_workload_by_its_certificate_and_refuses_every_other_way
 
 #[tokio::test]
 async fn the_probe_port_serves_health_only_and_reflection_needs_a_proven_caller() {
-    let pki = Pki::new();
-    pki.workload("otbasy-portal");
+    let pki = Pki::with(&["otbasy-portal"]);
     let health_addr = free_port();
     let suite = pki.spawn(&[("SHANYRAQ_HEALTH_LISTEN", health_addr.as_str())]).await;
     let probe = Channel::from_shared(format!("http://{health_addr}")).unwrap();
@@ -232,8 +239,7 @@ async fn the_probe_port_serves_health_only_and_reflection_needs_a_proven_caller(
 
 #[tokio::test]
 async fn the_suite_s_services_call_each_other_with_their_own_certificates() {
-    let pki = Pki::new();
-    pki.workload("otbasy-portal");
+    let pki = Pki::with(&["otbasy-portal"]);
     let suite = pki.spawn(&[]).await;
     let token = bearer(&pki.token(|_| {}));
     // The registry asks the gateway for the applicant over mTLS as `registry`: the gateway's
@@ -251,8 +257,7 @@ async fn the_suite_s_services_call_each_other_with_their_own_certificates() {
 
 #[tokio::test]
 async fn a_certificate_rotated_on_disk_is_used_by_the_next_connection_while_calls_run() {
-    let pki = Pki::new();
-    pki.workload("otbasy-portal");
+    let pki = Pki::with(&["otbasy-portal"]);
     let suite = pki.spawn(&[]).await;
     let before = pki.channel(&suite, "otbasy-portal");
     call_empty(&before, STANDARD, &[]).await.unwrap();
@@ -321,8 +326,7 @@ async fn an_agency_is_admitted_by_the_callers_file_alone() {
 
 #[tokio::test]
 async fn tokens_are_checked_for_signature_issuer_audience_time_and_the_subsystem_that_brings_them() {
-    let pki = Pki::new();
-    pki.workload("otbasy-portal");
+    let pki = Pki::with(&["otbasy-portal"]);
     pki.workload("ministry");
     let suite = pki.spawn(&[]).await;
     let portal = pki.channel(&suite, "otbasy-portal");
@@ -353,21 +357,6 @@ async fn tokens_are_checked_for_signature_issuer_audience_time_and_the_subsystem
         assert_eq!((status.code(), reason(&status).as_str()), (code, expected), "{status:?}");
     }
     // Another key under our kid, and an unknown kid.
-    let impostor = Pki::new();
-    let forged = tokens::mint(
-        &impostor.dir.join("tokens/token-signing.key"),
-        tokens::DEV_KID,
-        &tokens::Claims {
-            iss: tokens::DEV_ISSUER.into(),
-            aud: "registry".into(),
-            sub: CITIZEN.into(),
-            nbf: now,
-            exp: now + 600,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    assert_eq!(reason(&attempt(forged).await), "TOKEN_SIGNATURE_INVALID");
     let claims = tokens::Claims {
         iss: tokens::DEV_ISSUER.into(),
         aud: "registry".into(),
@@ -376,6 +365,9 @@ async fn tokens_are_checked_for_signature_issuer_audience_time_and_the_subsystem
         exp: now + 600,
         ..Default::default()
     };
+    let impostor = Pki::new();
+    let forged = tokens::mint(&impostor.dir.join("tokens/token-signing.key"), tokens::DEV_KID, &claims).unwrap();
+    assert_eq!(reason(&attempt(forged).await), "TOKEN_SIGNATURE_INVALID");
     let unknown_kid = tokens::mint(&pki.dir.join("tokens/token-signing.key"), "rotated-away", &claims).unwrap();
     assert_eq!(reason(&attempt(unknown_kid).await), "TOKEN_KEY_UNKNOWN");
 
@@ -391,10 +383,7 @@ async fn tokens_are_checked_for_signature_issuer_audience_time_and_the_subsystem
 
 #[tokio::test]
 async fn the_attacks_on_headers_are_refused_and_change_nothing() {
-    let pki = Pki::new();
-    for account in ["otbasy-portal", "egov-portal", "contact-centre"] {
-        pki.workload(account);
-    }
+    let pki = Pki::with(&["otbasy-portal", "egov-portal", "contact-centre"]);
     let suite = pki.spawn(&[]).await;
     let portal = pki.channel(&suite, "otbasy-portal");
 
@@ -582,8 +571,7 @@ fn pem_der(path: &Path) -> Vec<u8> {
 #[tokio::test]
 async fn in_mtls_an_enrolment_runs_end_to_end_and_its_outbox_deliveries_carry_the_registry_s_identity() {
     use crate::kit;
-    let pki = Pki::new();
-    pki.workload("otbasy-portal");
+    let pki = Pki::with(&["otbasy-portal"]);
     // The dev profile may prove callers too; the development tools present `dev.pem`.
     let (tls_dir, issuers) = (pki.path(""), pki.path("tokens/issuers.toml"));
     let suite = spawn_suite(&[

@@ -325,6 +325,14 @@ fn code_name(code: i32) -> String {
     format!("{:?}", tonic::Code::from_i32(code))
 }
 
+/// The tokio runtime of the tool and of the bare server; a failure is exit code 2.
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| {
+        eprintln!("runtime: {e}");
+        ExitCode::from(2)
+    })
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("bare-server") {
@@ -337,12 +345,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match runtime() {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("runtime: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let tally = match runtime.block_on(run(options.clone())) {
         Ok(t) => t,
