@@ -319,7 +319,8 @@ async fn at23_at25_reviewers_and_inputs() {
     };
     client(ch).get_complaint(get(&who)).await.unwrap();
     let other = client(ch).get_complaint(get("791028302728")).await.unwrap_err();
-    assert_eq!((other.code(), reason(&other).as_str()), (Code::PermissionDenied, "NOT_YOUR_COMPLAINT"));
+    // Another person's complaint is answered exactly like a missing one (no enumeration).
+    assert_eq!((other.code(), reason(&other).as_str()), (Code::NotFound, "COMPLAINT_NOT_FOUND"));
     let provider =
         file(ch, complaint(&who, &case, pb::ReviewerKind::Provider, pb::FiledChannel::Electronic)).await.unwrap_err();
     assert_eq!((provider.code(), reason(&provider).as_str()), (Code::InvalidArgument, "REVIEWER_NOT_ALLOWED"));

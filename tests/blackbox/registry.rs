@@ -780,5 +780,6 @@ async fn a_legal_representative_files_and_confirms_and_both_are_recorded() {
     };
     desk.registry().get_application(get(&guardian)).await.unwrap();
     let stranger = desk.registry().get_application(get("791028302728")).await.unwrap_err();
-    assert_eq!(reason(&stranger), "NOT_YOUR_APPLICATION");
+    // Another person's application is answered exactly like a missing one (no enumeration).
+    assert_eq!(reason(&stranger), "APPLICATION_NOT_FOUND");
 }

@@ -333,7 +333,8 @@ async fn amounts_under_two_parameter_sets_and_a_lease_ended_early() {
     };
     assert_eq!(
         reason(&client(ch).end_lease(with(stranger, &portal(&april))).await.unwrap_err()),
-        "NOT_YOUR_APPLICATION"
+        "APPLICATION_NOT_FOUND",
+        "another person's application is answered like a missing one"
     );
 }
 

@@ -632,6 +632,25 @@ const FILTER: &[Field] = &[
     Field { name: "service", values: &["privatization", "registry", "rent-subsidy"] },
 ];
 
+impl Complaints {
+    /// The complaint `name` names, if the caller may see it (`casework::access`: the
+    /// complainant, the reviewing body, the suite's services); one the caller may not see is
+    /// answered exactly like a missing one.
+    async fn visible(&self, principal: &Principal, name: &str) -> Result<store::ComplaintRow, ApiError> {
+        let id = id_of(name, "complaints/complaints", "name")?;
+        let c = store::complaint(&self.db, id).await?.ok_or_else(|| not_found(id))?;
+        let case = casework::access::Case {
+            applicant: &c.complainant_iin,
+            representative: None,
+            jurisdiction: &c.reviewer_id,
+        };
+        if !casework::access::may_see(principal, &case) {
+            return Err(not_found(id));
+        }
+        Ok(c)
+    }
+}
+
 #[tonic::async_trait]
 impl ComplaintService for Complaints {
     async fn create_complaint(&self, r: Request<pb::CreateComplaintRequest>) -> Answer<pb::CreateComplaintResponse> {
@@ -640,23 +659,23 @@ impl ComplaintService for Complaints {
 
     async fn get_complaint(&self, r: Request<pb::GetComplaintRequest>) -> Answer<pb::GetComplaintResponse> {
         ok(async {
-            let id = id_of(&r.get_ref().name, "complaints/complaints", "name")?;
-            let c = store::complaint(&self.db, id).await?.ok_or_else(|| not_found(id))?;
-            // A person acting through a portal sees their own complaints only.
-            if Principal::of(&r).user_iin.is_some_and(|user| user != c.complainant_iin) {
-                return Err(ApiError::permission_denied("NOT_YOUR_COMPLAINT", "the complaint is another person's")
-                    .meta("name", name(id)));
-            }
+            let c = self.visible(&Principal::of(&r), &r.get_ref().name).await?;
             Ok(pb::GetComplaintResponse { complaint: Some(complaint(&c, self.clock.now())) })
         }
         .await)
     }
 
+    /// The complaints the caller may see: a person's own, a reviewing body's, all for the
+    /// suite's services (`casework::access::scope`).
     async fn list_complaints(&self, r: Request<pb::ListComplaintsRequest>) -> Answer<pb::ListComplaintsResponse> {
+        let scope = casework::access::scope(&Principal::of(&r));
         let r = r.into_inner();
         ok(async {
             let limit = page_size(r.page_size)?;
-            let conditions = casework::listing::filter(&r.filter, FILTER)?;
+            let mut conditions = casework::listing::filter(&r.filter, FILTER)?;
+            if !casework::listing::scoped(&mut conditions, scope, ["complainant_iin", "reviewer_id"]) {
+                return Ok(pb::ListComplaintsResponse::default());
+            }
             let rows = casework::listing::newest(&self.db, &conditions, after(&r.page_token)?, limit + 1).await?;
             let (page, next) = paged(rows, limit, |(id, at)| page_token(*at, *id));
             let mut complaints = Vec::new();
@@ -672,10 +691,10 @@ impl ComplaintService for Complaints {
         &self,
         r: Request<pb::ListComplaintEventsRequest>,
     ) -> Answer<pb::ListComplaintEventsResponse> {
+        let principal = Principal::of(&r);
         let r = r.into_inner();
         ok(async {
-            let id = id_of(&r.name, "complaints/complaints", "name")?;
-            store::complaint(&self.db, id).await?.ok_or_else(|| not_found(id))?;
+            let id = self.visible(&principal, &r.name).await?.id;
             let limit = page_size(r.page_size)?;
             let rows = store::events(&self.db, id, sequence_token(&r.page_token)?, limit + 1).await?;
             let (page, next) = paged(rows, limit, |e| e.sequence.to_string());
@@ -690,10 +709,10 @@ impl ComplaintService for Complaints {
     type WatchComplaintStream = casework::watch::Events<pb::WatchComplaintResponse>;
 
     async fn watch_complaint(&self, r: Request<pb::WatchComplaintRequest>) -> Answer<Self::WatchComplaintStream> {
+        let principal = Principal::of(&r);
         let r = r.into_inner();
         ok(async {
-            let id = id_of(&r.name, "complaints/complaints", "name")?;
-            store::complaint(&self.db, id).await?.ok_or_else(|| not_found(id))?;
+            let id = self.visible(&principal, &r.name).await?.id;
             if r.after_sequence < 0 {
                 return Err(ApiError::bad_field("SEQUENCE_INVALID", "after_sequence", "zero or more"));
             }

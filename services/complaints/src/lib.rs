@@ -94,7 +94,8 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         .method("GetComplaint", STATUS_READERS)
         .method("ListComplaintEvents", STATUS_READERS)
         .method("WatchComplaint", STATUS_READERS)
-        .method("ListComplaints", &[Official(S::Complaints, Role::ComplaintReviewer), From(S::ContactCentre)])
+        // A person lists their own complaints, a reviewer their body's (`casework::access`).
+        .method("ListComplaints", STATUS_READERS)
         // SR cl. 34: the official authorized to review the complaint extends and decides.
         .method("ExtendReview", &[Official(S::Complaints, Role::ComplaintReviewer)])
         .method("RecordComplaintDecision", &[Official(S::Complaints, Role::ComplaintReviewer)])

@@ -67,14 +67,9 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         .method("GetApplication", STATUS_READERS)
         .method("ListApplicationEvents", STATUS_READERS)
         .method("WatchApplication", STATUS_READERS)
-        .method(
-            "ListApplications",
-            &[
-                Official(S::Privatization, Role::AkimatOfficial),
-                Official(S::Privatization, Role::HousingCommission),
-                From(S::ContactCentre),
-            ],
-        )
+        // A person lists their own ("my applications"), an official their jurisdiction's
+        // (`casework::access`).
+        .method("ListApplications", STATUS_READERS)
         .method("ListOverdue", &[Official(S::Privatization, Role::AkimatOfficial), From(S::Complaints)])
         // DESIGN.md "Cases, deadlines and evidence": only the complaints service reopens a case.
         .method("ReconsiderApplication", &[From(S::Complaints)])

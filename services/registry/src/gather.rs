@@ -46,6 +46,20 @@ impl StateData {
         person.person.ok_or_else(|| ApiError::internal("the gateway answered no person"))
     }
 
+    /// Whether the act records hold the person's death: the premise of a removal on the ground
+    /// DEATH, which an official's word alone does not prove.
+    pub async fn death_recorded(&self, case: &CaseRef, iin: &str) -> Result<bool, ApiError> {
+        let records = self
+            .gateway
+            .list_civil_records(
+                case,
+                pb::ListCivilRecordsRequest { iin: iin.to_owned(), kind: pb::CivilRecordKind::Death as i32 },
+            )
+            .await
+            .map_err(|s| from_gateway(&s, iin))?;
+        Ok(!records.records.is_empty())
+    }
+
     /// [A-ORPHAN]: whether the state systems hold the applicant's orphan data; without
     /// consent they cannot say, and the documents are asked.
     pub async fn orphan_data_held(&self, case: &CaseRef, iin: &str, on: NaiveDate) -> Result<bool, ApiError> {

@@ -118,7 +118,9 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
             "ListPayments",
             &[From(S::OtbasyPortal), From(S::ContactCentre), Official(S::OtbasyPortal, Role::OtbasyOfficial)],
         )
-        .method("ListApplications", &[Official(S::OtbasyPortal, Role::OtbasyOfficial), From(S::ContactCentre)])
+        // A person lists their own ("my applications"), an official their jurisdiction's
+        // (`casework::access`).
+        .method("ListApplications", STATUS_READERS)
         .method("ListOverdue", &[Official(S::OtbasyPortal, Role::OtbasyOfficial), From(S::Complaints)])
         // DESIGN.md "Cases, deadlines and evidence": only the complaints service reopens a case.
         .method("ReconsiderApplication", &[From(S::Complaints)])

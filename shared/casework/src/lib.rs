@@ -6,6 +6,7 @@
 //! the `deadline_*` columns) and `application_events`.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod confirm;
 pub mod cutoffs;
 pub mod digest;

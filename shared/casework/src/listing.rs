@@ -45,6 +45,29 @@ pub fn filter(text: &str, allowed: &[Field]) -> Result<Conditions, ApiError> {
     Ok(conditions)
 }
 
+/// Narrows a list's conditions to what a caller may see (`access::scope`): their own records
+/// (`person_column`), their jurisdiction's (`jurisdiction_column`), or all. Answers false when
+/// the caller may see nothing at all; a filter that asks for more than the scope finds nothing.
+pub fn scoped(
+    conditions: &mut Conditions,
+    scope: crate::access::Scope,
+    [person_column, jurisdiction_column]: [&'static str; 2],
+) -> bool {
+    use crate::access::Scope;
+    match scope {
+        Scope::All => true,
+        Scope::Nothing => false,
+        Scope::Person(iin) => {
+            conditions.push((person_column, iin));
+            true
+        }
+        Scope::Jurisdiction(code) => {
+            conditions.push((jurisdiction_column, code));
+            true
+        }
+    }
+}
+
 /// Applications matching `conditions`, newest first, after the page position `after`.
 pub async fn newest(
     db: &Db,

@@ -38,17 +38,18 @@ const FILTER: &[Field] = &[
 ];
 
 impl Privatization {
-    /// The application `name` names, if the caller may see it: a person acting through the
-    /// portal sees their own applications and those they filed for others.
-    async fn visible(&self, principal: &Principal, name: &str) -> Result<i64, ApiError> {
+    /// The application `name` names, if the caller may see it (`casework::access`): one the
+    /// caller may not see is answered exactly like a missing one.
+    pub(super) async fn visible(&self, principal: &Principal, name: &str) -> Result<i64, ApiError> {
         let id = id_of(name, "privatization/applications", "name")?;
         let row = store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?;
-        if let Some(user) = &principal.user_iin
-            && *user != row.applicant_iin
-            && row.representative_iin.as_deref() != Some(user.as_str())
-        {
-            return Err(ApiError::permission_denied("NOT_YOUR_APPLICATION", "the application is another person's")
-                .meta("name", name.to_owned()));
+        let case = casework::access::Case {
+            applicant: &row.applicant_iin,
+            representative: row.representative_iin.as_deref(),
+            jurisdiction: &row.settlement_kato,
+        };
+        if !casework::access::may_see(principal, &case) {
+            return Err(not_found(id));
         }
         Ok(id)
     }
@@ -69,10 +70,23 @@ impl Privatization {
         Ok(pb::GetApplicationResponse { application: Some(self.load(id).await?) })
     }
 
-    pub(super) async fn list(&self, r: pb::ListApplicationsRequest) -> Result<pb::ListApplicationsResponse, ApiError> {
+    /// The applications the caller may see, newest first (`casework::access::scope`).
+    pub(super) async fn list(
+        &self,
+        request: Request<pb::ListApplicationsRequest>,
+    ) -> Result<pb::ListApplicationsResponse, ApiError> {
+        let principal = Principal::of(&request);
+        let r = request.into_inner();
         let limit = convert::page_size(r.page_size)?;
         let after = convert::after(&r.page_token)?;
-        let conditions = casework::listing::filter(&r.filter, FILTER)?;
+        let mut conditions = casework::listing::filter(&r.filter, FILTER)?;
+        if !casework::listing::scoped(
+            &mut conditions,
+            casework::access::scope(&principal),
+            ["applicant_iin", "settlement_kato"],
+        ) {
+            return Ok(pb::ListApplicationsResponse::default());
+        }
         let rows = casework::listing::newest(&self.db, &conditions, after, limit + 1).await?;
         let (page, next) = convert::paged(rows, limit, |(id, at)| convert::page_token(*at, *id));
         Ok(pb::ListApplicationsResponse { applications: self.load_all(&page).await?, next_page_token: next })

@@ -116,7 +116,7 @@ impl PrivatizationService for Privatization {
     }
 
     async fn list_applications(&self, r: Request<pb::ListApplicationsRequest>) -> Answer<pb::ListApplicationsResponse> {
-        ok(self.list(r.into_inner()).await)
+        ok(self.list(r).await)
     }
 
     async fn list_application_events(

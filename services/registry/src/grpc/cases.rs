@@ -12,6 +12,7 @@ use super::decide::claim;
 use super::{DECIDE, Registry, calendar_error};
 use crate::reporting;
 use crate::store::{self, Deadline};
+use casework::access;
 use casework::listing::Field;
 
 /// The stream `WatchApplication` answers.
@@ -20,17 +21,18 @@ pub type EventStream = casework::watch::Events<pb::WatchApplicationResponse>;
 const RECONSIDER: &str = "/kz.housing.registry.v1.RegistryService/ReconsiderApplication";
 
 impl Registry {
-    /// The application `name` names, if the caller may see it: a person acting through a
-    /// portal sees their own applications and those they filed for others.
-    async fn visible(&self, principal: &Principal, name: &str, field: &str) -> Result<i64, ApiError> {
+    /// The application `name` names, if the caller may see it (`casework::access`): one the
+    /// caller may not see is answered exactly like a missing one.
+    pub(super) async fn visible(&self, principal: &Principal, name: &str, field: &str) -> Result<i64, ApiError> {
         let id = id_of(name, "registry/applications", field)?;
         let row = store::application(&self.db, id).await?.ok_or_else(|| super::not_found(id))?;
-        if let Some(user) = &principal.user_iin
-            && *user != row.applicant_iin
-            && row.representative_iin.as_deref() != Some(user.as_str())
-        {
-            return Err(ApiError::permission_denied("NOT_YOUR_APPLICATION", "the application is another person's")
-                .meta("name", name.to_owned()));
+        let case = access::Case {
+            applicant: &row.applicant_iin,
+            representative: row.representative_iin.as_deref(),
+            jurisdiction: &row.settlement_kato,
+        };
+        if !access::may_see(principal, &case) {
+            return Err(super::not_found(id));
         }
         Ok(id)
     }
@@ -43,10 +45,21 @@ impl Registry {
         Ok(pb::GetApplicationResponse { application: Some(self.load(id).await?) })
     }
 
-    pub(super) async fn list(&self, r: pb::ListApplicationsRequest) -> Result<pb::ListApplicationsResponse, ApiError> {
+    /// The applications the caller may see, newest first: a person's own ("my applications"),
+    /// an official's jurisdiction's, everything for the suite's services.
+    pub(super) async fn list(
+        &self,
+        request: Request<pb::ListApplicationsRequest>,
+    ) -> Result<pb::ListApplicationsResponse, ApiError> {
+        let principal = Principal::of(&request);
+        let r = request.into_inner();
         let limit = convert::page_size(r.page_size)?;
         let after = convert::after(&r.page_token)?;
-        let conditions = casework::listing::filter(&r.filter, FILTER)?;
+        let mut conditions = casework::listing::filter(&r.filter, FILTER)?;
+        if !casework::listing::scoped(&mut conditions, access::scope(&principal), ["applicant_iin", "settlement_kato"])
+        {
+            return Ok(pb::ListApplicationsResponse::default());
+        }
         let rows = casework::listing::newest(&self.db, &conditions, after, limit + 1).await?;
         let (page, next) = convert::paged(rows, limit, |(id, at)| convert::page_token(*at, *id));
         Ok(pb::ListApplicationsResponse { applications: self.load_all(&page).await?, next_page_token: next })

@@ -148,7 +148,7 @@ impl RegistryService for Registry {
     }
 
     async fn list_applications(&self, r: Request<pb::ListApplicationsRequest>) -> Answer<pb::ListApplicationsResponse> {
-        ok(self.list(r.into_inner()).await)
+        ok(self.list(r).await)
     }
 
     async fn list_application_events(
@@ -194,18 +194,18 @@ impl RegistryService for Registry {
         &self,
         r: Request<pb::GetQueuePositionRequest>,
     ) -> Answer<pb::GetQueuePositionResponse> {
-        ok(self.queue_position(r.into_inner()).await)
+        ok(self.queue_position(r).await)
     }
 
     async fn list_queue(&self, r: Request<pb::ListQueueRequest>) -> Answer<pb::ListQueueResponse> {
-        ok(self.queue_page(r.into_inner()).await)
+        ok(self.queue_page(r).await)
     }
 
     async fn get_queue_standing(
         &self,
         r: Request<pb::GetQueueStandingRequest>,
     ) -> Answer<pb::GetQueueStandingResponse> {
-        ok(self.queue_standing(r.into_inner()).await)
+        ok(self.queue_standing(r).await)
     }
 
     async fn remove_from_queue(&self, r: Request<pb::RemoveFromQueueRequest>) -> Answer<pb::RemoveFromQueueResponse> {

@@ -1,6 +1,7 @@
 //! The waiting lists [A-QUEUE]: a person's place, a list a page at a time, every list a person
 //! is on (the rent subsidy asks it), and removal by an official on a ground [A-REMOVAL].
 
+use casework::access;
 use platform::store::{Command, request_hash};
 use platform::{ApiError, Principal};
 use proto::housing::registry::v1 as pb;
@@ -22,42 +23,78 @@ fn list_category(value: &str) -> Result<&'static str, ApiError> {
 }
 
 impl Registry {
+    /// A person's place: for the person (or their representative), an official of the list's
+    /// jurisdiction, or a service of the suite; anyone else is answered as if the person were
+    /// not on the list.
     pub(super) async fn queue_position(
         &self,
-        r: pb::GetQueuePositionRequest,
+        request: Request<pb::GetQueuePositionRequest>,
     ) -> Result<pb::GetQueuePositionResponse, ApiError> {
+        let principal = Principal::of(&request);
+        let r = request.into_inner();
         let iin = convert::iin(&r.iin, "iin")?.to_string();
         let settlement = convert::kato(&r.settlement_kato, "settlement_kato")?;
         let category = list_category(&r.list_category)?;
-        let entry = store::entry_of(&self.db, &iin, &settlement, category).await?.ok_or_else(|| {
+        let not_on_list = || {
             ApiError::not_found("NOT_ON_WAITING_LIST", format!("{iin} is not on the list {category} of {settlement}"))
                 .meta("iin", iin.clone())
-        })?;
+        };
+        let case = access::Case { applicant: &iin, representative: None, jurisdiction: &settlement };
+        if !access::may_see(&principal, &case) {
+            return Err(not_on_list());
+        }
+        let entry = store::entry_of(&self.db, &iin, &settlement, category).await?.ok_or_else(not_on_list)?;
         let size = store::size(&self.db, &settlement, category).await?;
         Ok(pb::GetQueuePositionResponse { entry: Some(convert::queue_entry(&entry)), list_size: size })
     }
 
-    pub(super) async fn queue_page(&self, r: pb::ListQueueRequest) -> Result<pb::ListQueueResponse, ApiError> {
+    /// A list a page at a time, as Otbasy bank publishes it: each place with its date and
+    /// category, the person masked (`880101******`) and the case left out, but the caller's own
+    /// entry whole; whole entries to officials of the list's jurisdiction.
+    pub(super) async fn queue_page(
+        &self,
+        request: Request<pb::ListQueueRequest>,
+    ) -> Result<pb::ListQueueResponse, ApiError> {
+        let principal = Principal::of(&request);
+        let r = request.into_inner();
         let settlement = convert::kato(&r.settlement_kato, "settlement_kato")?;
         let category = list_category(&r.list_category)?;
         let limit = convert::page_size(r.page_size)?;
         let after = convert::after(&r.page_token)?;
         let rows = store::page(&self.db, &settlement, category, after, limit + 1).await?;
         let (page, next) = convert::paged(rows, limit, |q| convert::page_token(q.accepted_at, q.application_id));
+        let shown = |q: &store::QueueRow| {
+            let mut entry = convert::queue_entry(q);
+            let case = access::Case { applicant: &q.person_iin, representative: None, jurisdiction: &settlement };
+            if !access::may_see(&principal, &case) {
+                entry.person = Some(proto::housing::common::v1::PersonRef { iin: access::mask_iin(&q.person_iin) });
+                entry.application = String::new();
+            }
+            entry
+        };
         Ok(pb::ListQueueResponse {
-            entries: page.iter().map(convert::queue_entry).collect(),
+            entries: page.iter().map(shown).collect(),
             next_page_token: next,
             list_size: store::size(&self.db, &settlement, category).await?,
         })
     }
 
+    /// Every list a person is on: for the person, an official (the lists of their
+    /// jurisdiction), or a service of the suite (the rent subsidy); nothing for anyone else.
     pub(super) async fn queue_standing(
         &self,
-        r: pb::GetQueueStandingRequest,
+        request: Request<pb::GetQueueStandingRequest>,
     ) -> Result<pb::GetQueueStandingResponse, ApiError> {
-        let iin = convert::iin(&r.iin, "iin")?.to_string();
+        let principal = Principal::of(&request);
+        let iin = convert::iin(&request.get_ref().iin, "iin")?.to_string();
         let rows = store::standing(&self.db, &iin).await?;
-        Ok(pb::GetQueueStandingResponse { entries: rows.iter().map(convert::queue_entry).collect() })
+        let visible = |q: &&store::QueueRow| {
+            access::may_see(
+                &principal,
+                &access::Case { applicant: &iin, representative: None, jurisdiction: &q.settlement_kato },
+            )
+        };
+        Ok(pb::GetQueueStandingResponse { entries: rows.iter().filter(visible).map(convert::queue_entry).collect() })
     }
 
     pub(super) async fn remove(
@@ -70,7 +107,28 @@ impl Registry {
         let id = id_of(&r.name, "registry/applications", "name")?;
         let ground = convert::removal_ground(r.ground)?;
         let reason = convert::text(&r.reason, "reason")?;
-        store::application(&self.db, id).await?.ok_or_else(|| super::not_found(id))?;
+        // The official acts inside their jurisdiction only (`casework::access`).
+        let name = self.visible(&principal, &r.name, "name").await.map(|_| application_name(id))?;
+        let app = store::application(&self.db, id).await?.ok_or_else(|| super::not_found(id))?;
+        // A removal on the ground of death needs the death on record, not an official's word.
+        if ground == "DEATH" {
+            let case = clients::CaseRef {
+                name: name.clone(),
+                purpose: "removal from the waiting list on the ground of death [A-REMOVAL]".into(),
+                user_iin: app.applicant_iin.clone(),
+            };
+            if !self.state.death_recorded(&case, &app.applicant_iin).await? {
+                return Err(ApiError::failed_precondition(
+                    "DEATH_NOT_RECORDED",
+                    "the act records hold no death of the person: remove on another ground, or when it is registered",
+                )
+                .precondition(
+                    "DEATH_RECORD",
+                    app.applicant_iin.clone(),
+                    "a death act record at the gateway",
+                ));
+            }
+        }
         let command = Command::new(principal, REMOVE).idempotent(request_id, request_hash(REMOVE, &r));
         self.db
             .transact(command, move |tx| {

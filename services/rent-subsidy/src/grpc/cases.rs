@@ -46,14 +46,15 @@ fn text([kk, ru, en]: [&str; 3]) -> common::LocalizedText {
 }
 
 impl Subsidy {
-    async fn visible(&self, p: &Principal, name: &str) -> Result<store::ApplicationRow, ApiError> {
+    /// The application `name` names, if the caller may see it (`casework::access`): one the
+    /// caller may not see is answered exactly like a missing one.
+    pub(super) async fn visible(&self, p: &Principal, name: &str) -> Result<store::ApplicationRow, ApiError> {
         let id = id_of(name, "subsidy/applications", "name")?;
         let row = store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?;
-        if let Some(user) = &p.user_iin
-            && *user != row.applicant_iin
-        {
-            return Err(ApiError::permission_denied("NOT_YOUR_APPLICATION", "the application is another person's")
-                .meta("name", name.to_owned()));
+        let case =
+            casework::access::Case { applicant: &row.applicant_iin, representative: None, jurisdiction: &row.kato };
+        if !casework::access::may_see(p, &case) {
+            return Err(not_found(id));
         }
         Ok(row)
     }
@@ -113,9 +114,18 @@ impl Subsidy {
         Ok(pb::GetApplicationResponse { application: Some(self.load(row.id).await?) })
     }
 
-    pub(super) async fn list(&self, r: pb::ListApplicationsRequest) -> Result<pb::ListApplicationsResponse, ApiError> {
+    /// The applications the caller may see, newest first (`casework::access::scope`).
+    pub(super) async fn list(
+        &self,
+        request: Request<pb::ListApplicationsRequest>,
+    ) -> Result<pb::ListApplicationsResponse, ApiError> {
+        let principal = Principal::of(&request);
+        let r = request.into_inner();
         let limit = page_size(r.page_size)?;
-        let conditions = casework::listing::filter(&r.filter, FILTER)?;
+        let mut conditions = casework::listing::filter(&r.filter, FILTER)?;
+        if !casework::listing::scoped(&mut conditions, casework::access::scope(&principal), ["applicant_iin", "kato"]) {
+            return Ok(pb::ListApplicationsResponse::default());
+        }
         let rows = casework::listing::newest(&self.db, &conditions, after(&r.page_token)?, limit + 1).await?;
         let (page, next) = paged(rows, limit, |(id, at)| page_token(*at, *id));
         Ok(pb::ListApplicationsResponse {

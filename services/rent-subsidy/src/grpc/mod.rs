@@ -198,7 +198,7 @@ impl RentSubsidyService for Subsidy {
     }
 
     async fn list_applications(&self, r: Request<pb::ListApplicationsRequest>) -> Answer<pb::ListApplicationsResponse> {
-        ok(self.list(r.into_inner()).await)
+        ok(self.list(r).await)
     }
 
     async fn list_application_events(

@@ -253,6 +253,15 @@ impl Identity {
                 None => Person::default(),
             },
         };
+        // Every official acts inside a jurisdiction (DESIGN.md "Who is calling").
+        if let Some(official) = &person.official
+            && official.jurisdiction.is_none()
+        {
+            return Err(ApiError::unauthenticated(
+                "JURISDICTION_REQUIRED",
+                format!("the official {} names no jurisdiction (x-official-jurisdiction)", official.id),
+            ));
+        }
         if gateway && !names_people(workload) {
             envelope_user_is_proven(headers, &person, workload)?;
         }

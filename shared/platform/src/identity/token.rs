@@ -212,9 +212,11 @@ fn person(claims: Claims) -> Result<Person, ApiError> {
             .jurisdiction
             .filter(|j| !j.trim().is_empty())
             .ok_or_else(|| claim("jurisdiction", "every official role requires one"))?;
+        // `act.sub` on an official's token: the person served (on the line, at the counter).
+        let served = claims.act.map(|act| iin(&act.sub, "act.sub")).transpose()?;
         return Ok(Person {
             official: Some(Official { id: claims.sub, role, jurisdiction: Some(jurisdiction) }),
-            user_iin: None,
+            user_iin: served,
             representative: None,
         });
     }
