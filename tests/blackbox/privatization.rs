@@ -498,12 +498,16 @@ async fn annex_1_row_10_every_row_of_the_decision_table_at09_at10() {
     };
     let denied = client(ch).reconsider_application(with(reconsider.clone(), PORTAL)).await.unwrap_err();
     assert_eq!(denied.code(), Code::PermissionDenied);
-    // The complaints service asks through the typed client of shared/clients.
+    // The complaints service asks through the typed client of shared/clients; a complaint that
+    // the complaints service does not confirm as upheld about this case reopens nothing (an
+    // upheld one does: complaints.rs).
     let pool = clients::ChannelPool::lazy(&suite.address, 1).unwrap();
     let complaints = clients::PrivatizationClient::new(pool, "complaints", clients::CallPolicy::default()).unwrap();
-    let reopened = complaints.reconsider_application(reconsider).await.unwrap().application.unwrap();
-    assert_eq!((stage(&reopened), due(&reopened)), (pb::ApplicationStage::Reconsideration, "2026-05-14"));
-    assert_eq!(stage(&decide(ch, &app.name, &id()).await.unwrap()), pb::ApplicationStage::Contract);
+    let fabricated = complaints.reconsider_application(reconsider).await.unwrap_err();
+    assert_eq!((fabricated.code(), reason(&fabricated).as_str()), (Code::FailedPrecondition, "COMPLAINT_NOT_UPHELD"));
+    let read = pb::GetApplicationRequest { name: app.name.clone() };
+    let unchanged = client(ch).get_application(with(read, &[])).await.unwrap().into_inner().application.unwrap();
+    assert_eq!(stage(&unchanged), pb::ApplicationStage::Refused, "the case stays as it was");
 }
 
 #[tokio::test]

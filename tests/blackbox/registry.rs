@@ -638,7 +638,7 @@ async fn a_gateway_outage_keeps_the_application_and_it_is_decided_when_the_gatew
 }
 
 #[tokio::test]
-async fn reconsideration_is_the_complaints_service_s_and_reopens_with_history_kept() {
+async fn reconsideration_is_the_complaints_service_s_and_needs_an_upheld_complaint_about_the_case() {
     let desk = Desk::open(&[]).await;
     let a = iin("1979-10-28", 5);
     desk.load(gw::LoadRecordsRequest { persons: vec![citizen(&a)], ..Default::default() }).await;
@@ -655,16 +655,15 @@ async fn reconsideration_is_the_complaints_service_s_and_reopens_with_history_ke
     };
     let denied = desk.registry().reconsider_application(with(reconsider(), &desk.portal(&a))).await.unwrap_err();
     assert_eq!(denied.code(), Code::PermissionDenied);
-    desk.at("2026-04-20T10:00").await;
+    // The complaints service's own word is not enough: the complaint named must be upheld and
+    // about this case, as the complaints service shows it (a fabricated one reopens nothing; an
+    // upheld one does: complaints.rs).
     let complaints = [("x-caller-subsystem", "complaints")];
-    let reopened = desk.registry().reconsider_application(with(reconsider(), &complaints)).await.unwrap();
-    let reopened = reopened.into_inner().application.unwrap();
-    assert_eq!(due(&reopened), "2026-04-21");
-    let app = desk.wait(&refused.name, pb::ApplicationStage::Enrolled).await;
-    assert!(app.refusal.is_none());
-    assert_eq!(desk.events(&app.name).await, ["ACCEPTED", "REFUSED", "RECONSIDERATION", "ENROLLED"]);
-    let again = desk.registry().reconsider_application(with(reconsider(), &complaints)).await.unwrap_err();
-    assert_eq!(reason(&again), "NOT_REFUSED");
+    let fabricated = desk.registry().reconsider_application(with(reconsider(), &complaints)).await.unwrap_err();
+    assert_eq!((fabricated.code(), reason(&fabricated).as_str()), (Code::FailedPrecondition, "COMPLAINT_NOT_UPHELD"));
+    let unchanged = desk.get(&refused.name).await;
+    assert_eq!(unchanged.stage, pb::ApplicationStage::Refused as i32, "the case stays as it was");
+    assert_eq!(desk.events(&refused.name).await, ["ACCEPTED", "REFUSED"]);
 }
 
 #[tokio::test]

@@ -47,6 +47,9 @@ const STATUS_READERS: &[Allow] = &[
     Official(S::Complaints, Role::ComplaintReviewer),
 ];
 
+/// The services whose cases complaints concern.
+const CONCERNED: &[Allow] = &[From(S::Registry), From(S::Privatization), From(S::RentSubsidy)];
+
 /// Adds the complaints service to a server.
 pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
     let pool = |s: S| ctx.channels(S::Complaints, s, 1).map(ChannelPool::from_channels);
@@ -91,7 +94,8 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
     services
         .add(tuned!(ComplaintServiceServer::new(service), ctx))
         .method("CreateComplaint", FILERS)
-        .method("GetComplaint", STATUS_READERS)
+        // The services a complaint concerns confirm it before they reopen a case (`premise`).
+        .method("GetComplaint", &[STATUS_READERS, CONCERNED].concat())
         .method("ListComplaintEvents", STATUS_READERS)
         .method("WatchComplaint", STATUS_READERS)
         // A person lists their own complaints, a reviewer their body's (`casework::access`).

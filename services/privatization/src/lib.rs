@@ -50,6 +50,7 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         calendar: ctx.calendar.clone(),
         clock: ctx.clock.clone(),
         state: gather::StateData::new(gateway),
+        complaints: casework::premise::complaints_client(ctx, S::Privatization)?,
         limits: (ctx.config.document_max_bytes, ctx.config.documents_max_bytes),
         shutdown: ctx.shutdown_signal(),
     });

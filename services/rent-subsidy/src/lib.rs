@@ -99,6 +99,7 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         calendar: ctx.calendar.clone(),
         clock: ctx.clock.clone(),
         sources,
+        complaints: casework::premise::complaints_client(ctx, S::RentSubsidy)?,
         parameters,
         shutdown: ctx.shutdown_signal(),
     });

@@ -16,6 +16,7 @@ pub mod gateway;
 pub mod history;
 pub mod listing;
 pub mod paging;
+pub mod premise;
 pub mod reporting;
 pub mod watch;
 

@@ -3,12 +3,14 @@
 //! case, and a small pool of channels, since one HTTP/2 connection does not scale across cores.
 #![forbid(unsafe_code)]
 
+pub mod complaints;
 pub mod gateway;
 pub mod pool;
 pub mod privatization;
 pub mod registry;
 pub mod subsidy;
 
+pub use complaints::ComplaintsClient;
 pub use gateway::{CaseRef, GatewayClient};
 pub use pool::ChannelPool;
 pub use privatization::PrivatizationClient;

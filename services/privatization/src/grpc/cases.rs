@@ -155,6 +155,9 @@ impl Privatization {
         }
         let reason = convert::text(&r.reason, "reason")?;
         let app = store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?;
+        // Reopened only on an upheld complaint about this very case, confirmed at its source.
+        let name = convert::application_name(id);
+        casework::premise::upheld_complaint(&self.complaints, r.complaint.trim(), &name).await?;
         let fund = Fund::parse(&app.fund_kind).ok_or_else(|| ApiError::internal("a stored fund is unknown"))?;
         let now = self.clock.now();
         let today = now.with_timezone(&calendar::KAZAKHSTAN).date_naive();

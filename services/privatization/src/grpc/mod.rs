@@ -28,6 +28,8 @@ pub struct Privatization {
     calendar: Arc<Calendar>,
     clock: Clock,
     state: StateData,
+    /// The complaints service, which confirms an upheld complaint before a reopening.
+    complaints: clients::ComplaintsClient,
     limits: (usize, usize),
     /// Woken after every committed change, for this process's watchers.
     changed: Arc<Notify>,
@@ -45,6 +47,8 @@ pub struct Deps {
     pub clock: Clock,
     /// The gateway.
     pub state: StateData,
+    /// The complaints service.
+    pub complaints: clients::ComplaintsClient,
     /// The largest document, and all documents of a request together, in bytes.
     pub limits: (usize, usize),
     /// The server's shutdown signal.
@@ -77,6 +81,7 @@ impl Privatization {
             calendar: d.calendar,
             clock: d.clock,
             state: d.state,
+            complaints: d.complaints,
             limits: d.limits,
             changed: Arc::new(Notify::new()),
             shutdown: d.shutdown,

@@ -130,6 +130,8 @@ impl Registry {
         }
         let reason = convert::text(&r.reason, "reason")?;
         let app = store::application(&self.db, id).await?.ok_or_else(|| super::not_found(id))?;
+        // Reopened only on an upheld complaint about this very case, confirmed at its source.
+        casework::premise::upheld_complaint(&self.complaints, r.complaint.trim(), &application_name(id)).await?;
         let case = claim(&app)?.case;
         let now = self.clock.now();
         let acceptance = calendar::Channel::OTBASYBANK_REGISTRY

@@ -32,6 +32,8 @@ pub struct Registry {
     calendar: Arc<Calendar>,
     clock: Clock,
     state: StateData,
+    /// The complaints service, which confirms an upheld complaint before a reopening.
+    complaints: clients::ComplaintsClient,
     limits: DocumentLimits,
     /// Woken after every committed change, so that watchers of this process see it at once;
     /// watchers poll besides, for changes made by other replicas.
@@ -59,6 +61,8 @@ pub struct Deps {
     pub clock: Clock,
     /// The gateway.
     pub state: StateData,
+    /// The complaints service.
+    pub complaints: clients::ComplaintsClient,
     /// The documents' limits.
     pub limits: DocumentLimits,
     /// The server's shutdown signal.
@@ -83,6 +87,7 @@ impl Registry {
             calendar: p.calendar,
             clock: p.clock,
             state: p.state,
+            complaints: p.complaints,
             limits: p.limits,
             changed: Arc::new(Notify::new()),
             shutdown: p.shutdown,

@@ -367,6 +367,8 @@ impl Subsidy {
             ));
         }
         let reason = fields::text(&r.reason, "reason")?;
+        // Reopened only on an upheld complaint about this very case, confirmed at its source.
+        casework::premise::upheld_complaint(&self.complaints, r.complaint.trim(), &application_name(id)).await?;
         let now = self.clock.now();
         let today = self.clock.now_local().date_naive();
         let term = calendar::Term::working_days(3);

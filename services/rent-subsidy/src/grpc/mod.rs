@@ -32,6 +32,8 @@ pub struct Subsidy {
     calendar: Arc<Calendar>,
     clock: Clock,
     sources: Sources,
+    /// The complaints service, which confirms an upheld complaint before a reopening.
+    complaints: clients::ComplaintsClient,
     parameters: Arc<Schedule>,
     changed: Arc<Notify>,
     shutdown: watch::Receiver<bool>,
@@ -48,6 +50,8 @@ pub struct Deps {
     pub clock: Clock,
     /// The gateway and the registry.
     pub sources: Sources,
+    /// The complaints service.
+    pub complaints: clients::ComplaintsClient,
     /// The amount's parameters [A-SUBSIDY-AMOUNT].
     pub parameters: Schedule,
     /// The server's shutdown signal.
@@ -165,6 +169,7 @@ impl Subsidy {
             calendar: d.calendar,
             clock: d.clock,
             sources: d.sources,
+            complaints: d.complaints,
             parameters: Arc::new(d.parameters),
             changed: Arc::new(Notify::new()),
             shutdown: d.shutdown,

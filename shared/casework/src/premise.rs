@@ -1,0 +1,44 @@
+//! Acts that need proof of their premise: a case reopened after an upheld complaint is reopened
+//! only when the complaints service confirms the complaint is upheld and concerns that case
+//! (PR cl. 14; SR cl. 33, 34), never on the caller's word.
+
+use clients::{CallPolicy, ChannelPool, ComplaintsClient};
+use platform::ApiError;
+use proto::housing::complaints::v1 as pb;
+use tonic::Code;
+
+/// The complaints service as the service `me` asks it (over `me`'s own identity).
+pub fn complaints_client(ctx: &platform::ServerContext, me: platform::Subsystem) -> Result<ComplaintsClient, ApiError> {
+    let pool = ChannelPool::from_channels(ctx.channels(me, platform::Subsystem::Complaints, 1)?);
+    ComplaintsClient::new(pool, me.as_str(), CallPolicy::default()).map_err(ApiError::internal)
+}
+
+/// Confirms that `complaint` (`complaints/complaints/{id}`) is upheld and concerns
+/// `application` (its resource name). A complaint the complaints service does not show, or one
+/// not upheld or about another case, is refused with `COMPLAINT_NOT_UPHELD`; the complaints
+/// service away is UNAVAILABLE (the outbox tries again).
+pub async fn upheld_complaint(complaints: &ComplaintsClient, complaint: &str, application: &str) -> Result<(), ApiError> {
+    let refused = |why: &str| {
+        ApiError::failed_precondition("COMPLAINT_NOT_UPHELD", format!("{complaint}: {why}; the case stays as it is"))
+            .precondition("COMPLAINT", complaint.to_owned(), "an upheld complaint about this application")
+    };
+    let found = match complaints.get_complaint(complaint).await {
+        Ok(found) => found.complaint.ok_or_else(|| refused("the complaints service answered no complaint"))?,
+        Err(status) if matches!(status.code(), Code::NotFound | Code::InvalidArgument) => {
+            return Err(refused("no such complaint"));
+        }
+        Err(status) => {
+            return Err(ApiError::unavailable(
+                "COMPLAINTS_UNAVAILABLE",
+                format!("the complaints service could not confirm {complaint} ({}): try again later", status.message()),
+            ));
+        }
+    };
+    if found.stage != pb::ComplaintStage::Upheld as i32 {
+        return Err(refused("the complaint is not upheld"));
+    }
+    if found.application != application {
+        return Err(refused(&format!("the complaint concerns {}, not {application}", found.application)));
+    }
+    Ok(())
+}
