@@ -72,6 +72,7 @@ impl pb::consent_service_server::ConsentService for Gateway {
         let exchange = self.open(&request, M).await?;
         let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
             let who = iin(&request.get_ref().iin, "iin")?;
+            Self::own_records(&Principal::of(&request), &exchange, who)?;
             let what = purpose(&request.get_ref().purpose)?;
             self.registers.existing(who).await?;
             let row = self.registers.set_consent(Command::new(Principal::of(&request), M), who, &what, true).await?;
@@ -89,6 +90,8 @@ impl pb::consent_service_server::ConsentService for Gateway {
         let exchange = self.open(&request, M).await?;
         let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
             let who = iin(&request.get_ref().iin, "iin")?;
+            // Only the person may withdraw their consent.
+            Self::own_records(&Principal::of(&request), &exchange, who)?;
             let what = purpose(&request.get_ref().purpose)?;
             self.registers.existing(who).await?;
             let row = self.registers.set_consent(Command::new(Principal::of(&request), M), who, &what, false).await?;
@@ -292,6 +295,9 @@ impl pb::otp_service_server::OtpService for Gateway {
         let exchange = self.open(&request, M).await?;
         let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
             let who = iin(&request.get_ref().iin, "iin")?;
+            // A portal asks a code for its own user only (a code to someone else's phone is a
+            // way to pester them, and their IIN is not the portal's to name).
+            Self::own_records(&Principal::of(&request), &exchange, who)?;
             let digest = hex::encode(digest_field(&request.get_ref().digest)?);
             let person = self.registers.existing(who).await?;
             if person.phone.len() < 8 {
@@ -468,7 +474,9 @@ impl pb::notification_service_server::NotificationService for Gateway {
             let recipient = r.recipient.trim().to_owned();
             let mut people = Vec::new();
             if !ORGANIZATIONS.contains(&recipient.as_str()) {
-                people.push(iin(&recipient, "recipient")?);
+                let person = iin(&recipient, "recipient")?;
+                Self::own_records(&Principal::of(&request), &exchange, person)?;
+                people.push(person);
             }
             let (size, offset) = page(r.page_size, &r.page_token)?;
             let rows = self.registers.notifications(&recipient, offset, size).await?;
@@ -611,6 +619,7 @@ impl pb::audit_service_server::AuditService for Gateway {
         let exchange = self.open(&request, M).await?;
         let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
             let who = iin(&request.get_ref().iin, "iin")?;
+            Self::own_records(&Principal::of(&request), &exchange, who)?;
             let (size, offset) = page(request.get_ref().page_size, &request.get_ref().page_token)?;
             let rows = self.registers.processing_log(who, offset, size).await?;
             let next_page_token = next_token(offset, size, rows.len());

@@ -76,6 +76,25 @@ impl Gateway {
         Exchange::open(request, method)
     }
 
+    /// A portal reaches a person's own records only (their notifications, consents, processing
+    /// log, one-time passwords): the person must be the exchange's end user, whom the identity
+    /// layer has proven to be the token's person. The suite's services, an official serving the
+    /// person and the development subsystem are not so bound (the first two are audited).
+    fn own_records(request_principal: &Principal, exchange: &Exchange, person: kz_ids::Iin) -> Result<(), ApiError> {
+        let p = request_principal;
+        if p.subsystem.is_suite_workload() || p.subsystem == platform::Subsystem::Dev || p.official.is_some() {
+            return Ok(());
+        }
+        if exchange.user_iin == Some(person) {
+            return Ok(());
+        }
+        Err(ApiError::permission_denied(
+            "NOT_THE_USER",
+            "a portal reaches the records of its own user only: the person must be x-egov-user-iin",
+        )
+        .field("iin", "the exchange's end user"))
+    }
+
     /// The person a restricted read is about: a valid IIN, an existing person, their consent for
     /// the calling service on record, checked in that order.
     async fn restricted(&self, exchange: &Exchange, iin_text: &str, method: &str) -> Result<kz_ids::Iin, ApiError> {
