@@ -24,8 +24,8 @@ const CITIZEN: &str = "791028302728";
 const TRUST: (&str, &str) = ("cluster.local", "shanyraq");
 
 /// A folder of test certificates and token keys, removed when dropped.
-struct Pki {
-    dir: PathBuf,
+pub(crate) struct Pki {
+    pub(crate) dir: PathBuf,
     ca: Ca,
 }
 
@@ -38,22 +38,19 @@ impl Drop for Pki {
 impl Pki {
     /// A CA, the suite's certificates, the gateway's grants and a token issuer trusted for
     /// the portals.
-    fn new() -> Pki {
+    pub(crate) fn new() -> Pki {
         let dir = std::env::temp_dir().join(format!("shanyraq-pki-{}", uuid::Uuid::new_v4().simple()));
         let ca = suite::certs::write_folder(&dir, TRUST.0, TRUST.1, 2, &[]).unwrap();
         let trusted: Vec<String> = tokens::DEV_TRUSTED.iter().map(|s| (*s).to_owned()).collect();
         tokens::init(&dir.join("tokens"), tokens::DEV_ISSUER, tokens::DEV_KID, &trusted).unwrap();
-        // The grants the suite's services need at the gateway (in prod, only a file grants).
-        std::fs::write(
-            dir.join("gateway-access.toml"),
-            "registry = [\"IdentityService/*\", \"CivilStatusService/*\", \"PropertyService/ListDwellings\", \"CourtService/*\", \"SocialStatusService/*\", \"EmploymentService/*\", \"ConsentService/CheckConsent\", \"MonitoringService/*\", \"MetaService/*\"]\n",
-        )
-        .unwrap();
+        // The grants the suite's services and portals need at the gateway (in prod only a
+        // file grants): those of the dev profile, as `suite grants` prints them.
+        std::fs::write(dir.join("gateway-access.toml"), egov_gateway::access::DEFAULT_GRANTS).unwrap();
         Pki { dir, ca }
     }
 
     /// A new folder with the certificates of `accounts` too.
-    fn with(accounts: &[&str]) -> Pki {
+    pub(crate) fn with(accounts: &[&str]) -> Pki {
         let pki = Pki::new();
         for account in accounts {
             pki.workload(account);
@@ -61,21 +58,21 @@ impl Pki {
         pki
     }
 
-    fn path(&self, name: &str) -> String {
+    pub(crate) fn path(&self, name: &str) -> String {
         self.dir.join(name).to_string_lossy().into_owned()
     }
 
     /// A workload certificate for `account` from this CA, written as `<file>.pem`/`.key`.
-    fn issue(&self, file: &str, leaf: &Leaf) {
+    pub(crate) fn issue(&self, file: &str, leaf: &Leaf) {
         suite::certs::write_pair(&self.dir, file, &self.ca.issue(leaf).unwrap()).unwrap();
     }
 
-    fn workload(&self, account: &str) {
+    pub(crate) fn workload(&self, account: &str) {
         self.issue(account, &Leaf::workload(TRUST.0, TRUST.1, account, 2, &[]));
     }
 
     /// A channel presenting `<file>.pem`, trusting this CA.
-    fn channel(&self, suite: &Suite, file: &str) -> Channel {
+    pub(crate) fn channel(&self, suite: &Suite, file: &str) -> Channel {
         let client = tls::client_from_files(
             &self.dir.join("ca.pem"),
             &self.dir.join(format!("{file}.pem")),
@@ -86,12 +83,12 @@ impl Pki {
     }
 
     /// A TLS channel presenting no certificate.
-    fn anonymous(&self, suite: &Suite) -> Channel {
+    pub(crate) fn anonymous(&self, suite: &Suite) -> Channel {
         tls::channel(&suite.address, tls::anonymous_client(&self.dir.join("ca.pem")).unwrap()).unwrap()
     }
 
     /// A token of the development issuer.
-    fn token(&self, claims: impl FnOnce(&mut tokens::Claims)) -> String {
+    pub(crate) fn token(&self, claims: impl FnOnce(&mut tokens::Claims)) -> String {
         let now = platform::Clock::system().now().timestamp();
         let mut c = tokens::Claims {
             iss: tokens::DEV_ISSUER.into(),
@@ -105,7 +102,7 @@ impl Pki {
         tokens::mint(&self.dir.join("tokens/token-signing.key"), tokens::DEV_KID, &c).unwrap()
     }
 
-    async fn spawn(&self, extra: &[(&str, &str)]) -> Suite {
+    pub(crate) async fn spawn(&self, extra: &[(&str, &str)]) -> Suite {
         let (tls_dir, issuers, access) =
             (self.path(""), self.path("tokens/issuers.toml"), self.path("gateway-access.toml"));
         let health = free_port();
@@ -123,16 +120,16 @@ impl Pki {
     }
 }
 
-fn free_port() -> String {
+pub(crate) fn free_port() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().to_string()
 }
 
-fn reason(status: &tonic::Status) -> String {
+pub(crate) fn reason(status: &tonic::Status) -> String {
     status.get_error_details().error_info().map(|i| i.reason.clone()).unwrap_or_default()
 }
 
-fn bearer(token: &str) -> String {
+pub(crate) fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }
 

@@ -13,6 +13,7 @@ mod gateway;
 mod gateway_exchange;
 mod identity;
 mod privatization;
+mod records;
 mod registry;
 mod serving;
 mod shutdown;

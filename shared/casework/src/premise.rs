@@ -17,7 +17,11 @@ pub fn complaints_client(ctx: &platform::ServerContext, me: platform::Subsystem)
 /// `application` (its resource name). A complaint the complaints service does not show, or one
 /// not upheld or about another case, is refused with `COMPLAINT_NOT_UPHELD`; the complaints
 /// service away is UNAVAILABLE (the outbox tries again).
-pub async fn upheld_complaint(complaints: &ComplaintsClient, complaint: &str, application: &str) -> Result<(), ApiError> {
+pub async fn upheld_complaint(
+    complaints: &ComplaintsClient,
+    complaint: &str,
+    application: &str,
+) -> Result<(), ApiError> {
     let refused = |why: &str| {
         ApiError::failed_precondition("COMPLAINT_NOT_UPHELD", format!("{complaint}: {why}; the case stays as it is"))
             .precondition("COMPLAINT", complaint.to_owned(), "an upheld complaint about this application")
