@@ -50,7 +50,7 @@ async fn get(ch: &Channel, name: &str, token: &str) -> Result<pb::Application, t
 
 #[tokio::test]
 async fn each_record_is_shown_only_to_whom_it_belongs_in_prod_with_tokens() {
-    let pki = Pki::with(&["otbasy-portal", "egov-portal"]);
+    let pki = Pki::with(&["otbasy-portal", "egov-portal", "contact-centre"]);
     let data = std::env::temp_dir().join(format!("shanyraq-records-{}", uuid::Uuid::new_v4().simple()));
     let data_dir = data.to_string_lossy().to_string();
     let prefix = format!("bb{}_", &uuid::Uuid::new_v4().simple().to_string()[..12]);
@@ -242,6 +242,36 @@ async fn each_record_is_shown_only_to_whom_it_belongs_in_prod_with_tokens() {
     let others = gw::ListNotificationsRequest { recipient: c.clone(), ..Default::default() };
     let status = call::<_, gw::ListNotificationsResponse>(&egov, list, others, &envelope(&a)).await.unwrap_err();
     assert_eq!(reason(&status), "NOT_THE_USER");
+
+    // The contact centre sees A's case only with A on the line, and the read goes into A's
+    // processing log.
+    let centre = pki.channel(&prod, "contact-centre");
+    let operator = |on_the_line: Option<&str>| {
+        let person = on_the_line.map(str::to_owned);
+        pki.token(move |t| {
+            t.sub = "operator-14".into();
+            t.role = Some("contact-centre-operator".into());
+            t.jurisdiction = Some("1414".into());
+            t.act = person;
+        })
+    };
+    assert_eq!(reason(&get(&centre, &app_a.name, &operator(None)).await.unwrap_err()), "APPLICATION_NOT_FOUND");
+    assert_eq!(reason(&get(&centre, &app_a.name, &operator(Some(&c))).await.unwrap_err()), "APPLICATION_NOT_FOUND");
+    assert_eq!(get(&centre, &app_a.name, &operator(Some(&a))).await.unwrap().name, app_a.name);
+    let log = "/kz.egov.gateway.v1.AuditService/ListProcessingLog";
+    let mut logged = Vec::new();
+    for _ in 0..100 {
+        let request = gw::ListProcessingLogRequest { iin: a.clone(), ..Default::default() };
+        let (page, _) = call::<_, gw::ListProcessingLogResponse>(&egov, log, request, &envelope(&a)).await.unwrap();
+        logged = page.entries.into_iter().filter(|e| e.method.ends_with("RecordDisclosure")).collect();
+        if !logged.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let entry = logged.first().expect("the contact centre's read is in A's processing log");
+    assert_eq!((entry.client.as_str(), entry.case_name.as_str()), ("registry", app_a.name.as_str()));
+    assert!(entry.purpose.contains("contact-centre") && entry.purpose.contains("operator-14"), "{entry:?}");
     drop(prod);
     let _ = std::fs::remove_dir_all(data);
 }

@@ -647,6 +647,9 @@ impl Complaints {
         if !casework::access::may_see(principal, &case) {
             return Err(not_found(id));
         }
+        if casework::disclosure::logged(principal) {
+            casework::disclosure::record(&self.db, principal, name, &c.complainant_iin, &["complaint"]).await?;
+        }
         Ok(c)
     }
 }
@@ -668,16 +671,18 @@ impl ComplaintService for Complaints {
     /// The complaints the caller may see: a person's own, a reviewing body's, all for the
     /// suite's services (`casework::access::scope`).
     async fn list_complaints(&self, r: Request<pb::ListComplaintsRequest>) -> Answer<pb::ListComplaintsResponse> {
-        let scope = casework::access::scope(&Principal::of(&r));
+        let principal = Principal::of(&r);
+        let scope = casework::access::scope(&principal);
         let r = r.into_inner();
         ok(async {
             let limit = page_size(r.page_size)?;
             let mut conditions = casework::listing::filter(&r.filter, FILTER)?;
-            if !casework::listing::scoped(&mut conditions, scope, ["complainant_iin", "reviewer_id"]) {
+            if !casework::listing::scoped(&mut conditions, &scope, ["complainant_iin", "reviewer_id"]) {
                 return Ok(pb::ListComplaintsResponse::default());
             }
             let rows = casework::listing::newest(&self.db, &conditions, after(&r.page_token)?, limit + 1).await?;
             let (page, next) = paged(rows, limit, |(id, at)| page_token(*at, *id));
+            casework::disclosure::listed(&self.db, &principal, &scope, "complaints/complaints", page.len()).await?;
             let mut complaints = Vec::new();
             for (id, _) in page {
                 complaints.push(self.load(id).await?);

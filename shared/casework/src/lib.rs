@@ -10,6 +10,7 @@ pub mod access;
 pub mod confirm;
 pub mod cutoffs;
 pub mod digest;
+pub mod disclosure;
 pub mod documents;
 pub mod fields;
 pub mod gateway;

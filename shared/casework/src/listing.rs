@@ -50,7 +50,7 @@ pub fn filter(text: &str, allowed: &[Field]) -> Result<Conditions, ApiError> {
 /// the caller may see nothing at all; a filter that asks for more than the scope finds nothing.
 pub fn scoped(
     conditions: &mut Conditions,
-    scope: crate::access::Scope,
+    scope: &crate::access::Scope,
     [person_column, jurisdiction_column]: [&'static str; 2],
 ) -> bool {
     use crate::access::Scope;
@@ -58,11 +58,11 @@ pub fn scoped(
         Scope::All => true,
         Scope::Nothing => false,
         Scope::Person(iin) => {
-            conditions.push((person_column, iin));
+            conditions.push((person_column, iin.clone()));
             true
         }
         Scope::Jurisdiction(code) => {
-            conditions.push((jurisdiction_column, code));
+            conditions.push((jurisdiction_column, code.clone()));
             true
         }
     }

@@ -641,6 +641,25 @@ impl pb::audit_service_server::AuditService for Gateway {
         self.conclude(&exchange, M, outcome, &[]).await
     }
 
+    /// A case shown on a person's behalf, into their processing log: the envelope names the
+    /// service that showed it, the case and who saw it (its purpose).
+    async fn record_disclosure(
+        &self,
+        request: Request<pb::RecordDisclosureRequest>,
+    ) -> Answer<pb::RecordDisclosureResponse> {
+        const M: &str = method!("AuditService", "RecordDisclosure");
+        self.faults.enter(M).await?;
+        let exchange = super::envelope::Exchange::open_delivery(&request, M)?;
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let who = iin(&request.get_ref().iin, "iin")?;
+            self.registers.existing(who).await?;
+            Ok((pb::RecordDisclosureResponse {}, vec![who]))
+        }
+        .await;
+        let fields: Vec<&str> = request.get_ref().fields.iter().map(String::as_str).take(16).collect();
+        self.conclude(&exchange, M, outcome, &fields).await
+    }
+
     async fn get_public_key(&self, _: Request<pb::GetPublicKeyRequest>) -> Answer<pb::GetPublicKeyResponse> {
         Ok(Response::new(pb::GetPublicKeyResponse {
             public_key: self.evidence_key.public_key().to_vec(),

@@ -34,6 +34,9 @@ impl Registry {
         if !access::may_see(principal, &case) {
             return Err(super::not_found(id));
         }
+        if casework::disclosure::logged(principal) {
+            casework::disclosure::record(&self.db, principal, name, &row.applicant_iin, &["application"]).await?;
+        }
         Ok(id)
     }
 
@@ -56,12 +59,13 @@ impl Registry {
         let limit = convert::page_size(r.page_size)?;
         let after = convert::after(&r.page_token)?;
         let mut conditions = casework::listing::filter(&r.filter, FILTER)?;
-        if !casework::listing::scoped(&mut conditions, access::scope(&principal), ["applicant_iin", "settlement_kato"])
-        {
+        let scope = access::scope(&principal);
+        if !casework::listing::scoped(&mut conditions, &scope, ["applicant_iin", "settlement_kato"]) {
             return Ok(pb::ListApplicationsResponse::default());
         }
         let rows = casework::listing::newest(&self.db, &conditions, after, limit + 1).await?;
         let (page, next) = convert::paged(rows, limit, |(id, at)| convert::page_token(*at, *id));
+        casework::disclosure::listed(&self.db, &principal, &scope, "registry/applications", page.len()).await?;
         Ok(pb::ListApplicationsResponse { applications: self.load_all(&page).await?, next_page_token: next })
     }
 

@@ -56,6 +56,9 @@ impl Subsidy {
         if !casework::access::may_see(p, &case) {
             return Err(not_found(id));
         }
+        if casework::disclosure::logged(p) {
+            casework::disclosure::record(&self.db, p, name, &row.applicant_iin, &["application"]).await?;
+        }
         Ok(row)
     }
 
@@ -123,11 +126,13 @@ impl Subsidy {
         let r = request.into_inner();
         let limit = page_size(r.page_size)?;
         let mut conditions = casework::listing::filter(&r.filter, FILTER)?;
-        if !casework::listing::scoped(&mut conditions, casework::access::scope(&principal), ["applicant_iin", "kato"]) {
+        let scope = casework::access::scope(&principal);
+        if !casework::listing::scoped(&mut conditions, &scope, ["applicant_iin", "kato"]) {
             return Ok(pb::ListApplicationsResponse::default());
         }
         let rows = casework::listing::newest(&self.db, &conditions, after(&r.page_token)?, limit + 1).await?;
         let (page, next) = paged(rows, limit, |(id, at)| page_token(*at, *id));
+        casework::disclosure::listed(&self.db, &principal, &scope, "subsidy/applications", page.len()).await?;
         Ok(pb::ListApplicationsResponse {
             applications: self.load_all(page.iter().map(|(id, _)| *id)).await?,
             next_page_token: next,
