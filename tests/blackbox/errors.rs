@@ -68,8 +68,8 @@ async fn in_prod_the_gateway_grants_what_the_access_file_names() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("access.toml");
     std::fs::write(&file, "registry = [\"IdentityService/*\"]\n").unwrap();
-    let [profile, identity] = PROD_MESH;
-    let suite = spawn_suite(&[profile, identity, ("GATEWAY_ACCESS_FILE", file.to_str().unwrap())]).await;
+    let [profile, identity, names] = PROD_MESH;
+    let suite = spawn_suite(&[profile, identity, names, ("GATEWAY_ACCESS_FILE", file.to_str().unwrap())]).await;
     let get_person = "/kz.egov.gateway.v1.IdentityService/GetPerson";
     let (key, registry) = from_workload("registry");
     let as_registry = [(key, registry.as_str()), ("x-egov-client", "registry")];

@@ -122,7 +122,11 @@ pub async fn spawn_suite(env: &[(&str, &str)]) -> Suite {
 
 /// The prod profile with workloads named by Linkerd's `l5d-client-id`, which a test writes as
 /// the mesh's proxy would (the mode trusts the mesh; the tests of identity cover the others).
-pub const PROD_MESH: [(&str, &str); 2] = [("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mesh-linkerd")];
+pub const PROD_MESH: [(&str, &str); 3] =
+    [("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mesh-linkerd"), ("SHANYRAQ_NAME_KEY", NAME_KEY)];
+
+/// The name key of the tests' prod suites.
+pub const NAME_KEY: &str = "the black-box tests' name key";
 
 /// The metadata Linkerd's proxy adds for a call from `subsystem`'s workload.
 pub fn from_workload(subsystem: &str) -> (&'static str, String) {

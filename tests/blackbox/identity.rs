@@ -109,6 +109,7 @@ impl Pki {
         let mut env = vec![
             ("SHANYRAQ_PROFILE", "prod"),
             ("SHANYRAQ_IDENTITY", "mtls"),
+            ("SHANYRAQ_NAME_KEY", crate::helpers::NAME_KEY),
             ("SHANYRAQ_TLS_DIR", tls_dir.as_str()),
             ("SHANYRAQ_TOKEN_ISSUERS_FILE", issuers.as_str()),
             ("GATEWAY_ACCESS_FILE", access.as_str()),
@@ -500,6 +501,7 @@ async fn mesh_istio_believes_only_the_element_our_own_proxy_wrote() {
     let suite = spawn_suite(&[
         ("SHANYRAQ_PROFILE", "prod"),
         ("SHANYRAQ_IDENTITY", "mesh-istio"),
+        ("SHANYRAQ_NAME_KEY", crate::helpers::NAME_KEY),
         ("SHANYRAQ_LISTEN", "127.0.0.1:0"),
         ("SHANYRAQ_SPIFFE_ID", own),
     ])

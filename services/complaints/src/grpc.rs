@@ -62,7 +62,7 @@ fn ok<T>(r: Result<T, ApiError>) -> Answer<T> {
 }
 
 fn name(id: i64) -> String {
-    format!("complaints/complaints/{id}")
+    platform::names::name("complaints/complaints", id)
 }
 
 fn not_found(id: i64) -> ApiError {
@@ -636,8 +636,8 @@ impl Complaints {
     /// The complaint `name` names, if the caller may see it (`casework::access`: the
     /// complainant, the reviewing body, the suite's services); one the caller may not see is
     /// answered exactly like a missing one.
-    async fn visible(&self, principal: &Principal, name: &str) -> Result<store::ComplaintRow, ApiError> {
-        let id = id_of(name, "complaints/complaints", "name")?;
+    async fn visible(&self, principal: &Principal, requested: &str) -> Result<store::ComplaintRow, ApiError> {
+        let id = id_of(requested, "complaints/complaints", "name")?;
         let c = store::complaint(&self.db, id).await?.ok_or_else(|| not_found(id))?;
         let case = casework::access::Case {
             applicant: &c.complainant_iin,
@@ -648,7 +648,7 @@ impl Complaints {
             return Err(not_found(id));
         }
         if casework::disclosure::logged(principal) {
-            casework::disclosure::record(&self.db, principal, name, &c.complainant_iin, &["complaint"]).await?;
+            casework::disclosure::record(&self.db, principal, &name(id), &c.complainant_iin, &["complaint"]).await?;
         }
         Ok(c)
     }

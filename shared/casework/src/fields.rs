@@ -49,14 +49,14 @@ pub fn date(value: &str, field: &str) -> Result<chrono::NaiveDate, ApiError> {
         .map_err(|_| ApiError::bad_field("DATE_INVALID", field, "a date, YYYY-MM-DD"))
 }
 
-/// The id in a resource name `{prefix}/{id}`.
+/// The id in a resource name `{prefix}/{id}` (`platform::names`: an opaque token, or a number
+/// handed out before).
 pub fn id_of(name: &str, prefix: &str, field: &str) -> Result<i64, ApiError> {
     let id = name
         .trim()
         .strip_prefix(prefix)
         .and_then(|rest| rest.strip_prefix('/'))
-        .and_then(|id| id.parse::<i64>().ok())
-        .filter(|id| *id > 0);
+        .and_then(|segment| platform::names::id_of(segment, prefix));
     id.ok_or_else(|| {
         if name.trim().is_empty() {
             ApiError::bad_field("FIELD_REQUIRED", field, format!("required: {prefix}/{{id}}"))

@@ -41,7 +41,13 @@ pub async fn upheld_complaint(
     if found.stage != pb::ComplaintStage::Upheld as i32 {
         return Err(refused("the complaint is not upheld"));
     }
-    if found.application != application {
+    // The complaint may name the case as it was named when filed (a number handed out before).
+    let same = |name: &str| {
+        name.rsplit_once('/').and_then(|(collection, segment)| {
+            platform::names::id_of(segment, collection).map(|id| (collection.to_owned(), id))
+        })
+    };
+    if same(&found.application).is_none() || same(&found.application) != same(application) {
         return Err(refused(&format!("the complaint concerns {}, not {application}", found.application)));
     }
     Ok(())

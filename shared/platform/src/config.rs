@@ -108,6 +108,11 @@ pub const SETTINGS: &[Setting] = &[
         meaning: "TOML: agencies admitted by SPIFFE id and rules that replace who may call a method (README \"Security\")",
     },
     Setting {
+        key: "SHANYRAQ_NAME_KEY",
+        default: "(unset: names are numbers; required by prod)",
+        meaning: "a secret of at least 16 characters: resource names become opaque tokens (`registry/applications/3f9c…`); names handed out before keep resolving",
+    },
+    Setting {
         key: "SHANYRAQ_LISTEN",
         default: "127.0.0.1:50051 (suite; each service binary has its own port)",
         meaning: "the address the gRPC server binds",
@@ -255,6 +260,8 @@ pub struct Config {
     pub service_name: String,
     /// How callers are proven.
     pub identity: IdentitySettings,
+    /// The key of opaque resource names, when set.
+    pub name_key: Option<String>,
     /// Where and how services keep their state.
     pub storage: StorageSettings,
     /// The outbox relay's pace.
@@ -438,10 +445,25 @@ impl Config {
         if mode == IdentityMode::Mtls && identity.tls_dir.is_none() {
             return Err(bad("SHANYRAQ_TLS_DIR", "", "required with SHANYRAQ_IDENTITY=mtls (`suite certs` makes one)"));
         }
+        let name_key = get("SHANYRAQ_NAME_KEY");
+        match &name_key {
+            Some(k) if k.trim().len() < crate::names::MIN_KEY_LEN => {
+                return Err(bad("SHANYRAQ_NAME_KEY", "(hidden)", "at least 16 characters"));
+            }
+            None if profile == Profile::Prod => {
+                return Err(bad(
+                    "SHANYRAQ_NAME_KEY",
+                    "",
+                    "the prod profile names records with opaque tokens: set a secret of at least 16 characters",
+                ));
+            }
+            _ => {}
+        }
         Ok(Config {
             profile,
             listen,
             identity,
+            name_key,
             clock,
             drain_timeout: duration(&get, "SHANYRAQ_DRAIN_TIMEOUT", Duration::from_secs(10))?,
             request_timeout: duration(&get, "SHANYRAQ_REQUEST_TIMEOUT", Duration::from_secs(30))?,
@@ -532,9 +554,27 @@ mod tests {
 
     const LISTEN: &str = "127.0.0.1:50051";
 
+    /// The settings of `pairs`, with a name key unless they name one (prod requires it).
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let mut map: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        map.entry("SHANYRAQ_NAME_KEY".into()).or_insert_with(|| "a name key for the tests".into());
         Config::from_lookup("suite", LISTEN.parse().unwrap(), |k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn the_prod_profile_needs_a_name_key_of_sixteen_characters() {
+        let lookup = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| (*v).to_owned())
+        };
+        let prod: &[(&str, &str)] = &[("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mesh-linkerd")];
+        let e = Config::from_lookup("suite", LISTEN.parse().unwrap(), lookup(prod)).unwrap_err();
+        assert_eq!(e.key, "SHANYRAQ_NAME_KEY");
+        let short: &[(&str, &str)] = &[("SHANYRAQ_NAME_KEY", "short")];
+        assert_eq!(
+            Config::from_lookup("suite", LISTEN.parse().unwrap(), lookup(short)).unwrap_err().key,
+            "SHANYRAQ_NAME_KEY"
+        );
+        assert!(Config::from_lookup("suite", LISTEN.parse().unwrap(), lookup(&[])).unwrap().name_key.is_none());
     }
 
     #[test]

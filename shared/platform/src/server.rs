@@ -63,6 +63,15 @@ impl ServerContext {
     /// It loads the identity files too (callers, token issuers, TLS): a bad one is a bad setting.
     pub fn new(config: Config, clock: Clock) -> Result<Self, ConfigError> {
         let calendar = Arc::new(config.load_calendar()?);
+        if let Some(key) = &config.name_key
+            && !crate::names::install(key)
+        {
+            return Err(ConfigError {
+                key: "SHANYRAQ_NAME_KEY",
+                value: "(hidden)".into(),
+                problem: "one process names its records with one key".into(),
+            });
+        }
         let identity = Identity::load(config.identity.clone(), config.profile, clock.clone())
             .map_err(|(key, problem)| ConfigError { key, value: String::new(), problem })?;
         let (_, shutdown) = watch::channel(false);

@@ -52,7 +52,14 @@ impl Privatization {
             return Err(not_found(id));
         }
         if casework::disclosure::logged(principal) {
-            casework::disclosure::record(&self.db, principal, name, &row.applicant_iin, &["application"]).await?;
+            casework::disclosure::record(
+                &self.db,
+                principal,
+                &convert::application_name(id),
+                &row.applicant_iin,
+                &["application"],
+            )
+            .await?;
         }
         Ok(id)
     }

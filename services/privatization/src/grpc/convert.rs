@@ -15,7 +15,7 @@ use crate::store::{ApplicationRow, FindingRow};
 
 /// The resource name of an application.
 pub fn application_name(id: i64) -> String {
-    format!("privatization/applications/{id}")
+    platform::names::name("privatization/applications", id)
 }
 
 /// The fund of the contract's enum.

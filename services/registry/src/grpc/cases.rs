@@ -35,7 +35,14 @@ impl Registry {
             return Err(super::not_found(id));
         }
         if casework::disclosure::logged(principal) {
-            casework::disclosure::record(&self.db, principal, name, &row.applicant_iin, &["application"]).await?;
+            casework::disclosure::record(
+                &self.db,
+                principal,
+                &application_name(id),
+                &row.applicant_iin,
+                &["application"],
+            )
+            .await?;
         }
         Ok(id)
     }

@@ -16,7 +16,7 @@ use casework::history::timestamp as ts;
 
 /// The resource name of an application.
 pub fn application_name(id: i64) -> String {
-    format!("registry/applications/{id}")
+    platform::names::name("registry/applications", id)
 }
 
 /// The resource name of a review task.

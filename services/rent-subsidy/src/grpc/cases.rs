@@ -57,7 +57,8 @@ impl Subsidy {
             return Err(not_found(id));
         }
         if casework::disclosure::logged(p) {
-            casework::disclosure::record(&self.db, p, name, &row.applicant_iin, &["application"]).await?;
+            casework::disclosure::record(&self.db, p, &application_name(id), &row.applicant_iin, &["application"])
+                .await?;
         }
         Ok(row)
     }

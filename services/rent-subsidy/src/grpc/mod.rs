@@ -69,7 +69,7 @@ fn calendar_error(e: CalendarError) -> ApiError {
 
 /// The resource name of an application.
 pub fn application_name(id: i64) -> String {
-    format!("subsidy/applications/{id}")
+    platform::names::name("subsidy/applications", id)
 }
 
 fn not_found(id: i64) -> ApiError {
