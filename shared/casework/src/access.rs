@@ -82,20 +82,7 @@ pub fn may_read_person(principal: &Principal, person: &str) -> bool {
         || principal.official.as_ref().is_some_and(|o| o.role != OfficialRole::ContactCentreOperator)
 }
 
-/// An IIN as others may see it on a published list: the date of birth kept, the rest hidden
-/// (`880101******`).
-pub fn mask_iin(iin: &str) -> String {
-    let kept: String = iin.chars().take(6).collect();
-    format!("{kept}{}", "*".repeat(iin.chars().count().saturating_sub(6)))
-}
-
-/// A name as others may see it: the first name and the last name's initial (`Асель Б.`).
-pub fn mask_name(first: &str, last: &str) -> String {
-    match last.chars().next() {
-        Some(initial) => format!("{} {initial}.", first.trim()),
-        None => first.trim().to_owned(),
-    }
-}
+pub use platform::masking::{mask_iin, mask_name};
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,7 @@
 //! - [`telemetry`]: JSON logs, OTLP traces when an endpoint is set;
 //! - [`identity`]: proving who calls (mutual TLS, mesh identity, signed tokens), the callers
 //!   file, refused calls made visible;
+//! - [`masking`]: a person as others may see them, for lists, logs and spans;
 //! - [`names`]: resource names that tell nothing (a keyed permutation of the number);
 //! - [`rpc_layer`]: the tower layer every call passes through;
 //! - [`server`]: health, reflection, limits, graceful shutdown, and [`run`] for `main.rs`;
@@ -20,6 +21,7 @@ pub mod clock_service;
 pub mod config;
 pub mod error;
 pub mod identity;
+pub mod masking;
 pub mod names;
 pub mod pending;
 pub mod principal;

@@ -146,6 +146,7 @@ where
             rpc.method = %path,
             caller = tracing::field::Empty,
             official = tracing::field::Empty,
+            person = tracing::field::Empty,
             otel.kind = "server",
         );
         join_remote_trace(&span, request.headers());
@@ -160,6 +161,10 @@ where
                             span.record("caller", principal.subsystem.as_str());
                             if let Some(official) = &principal.official {
                                 span.record("official", official.id.as_str());
+                            }
+                            // The person only masked: logs and traces are read by operators.
+                            if let Some(person) = &principal.user_iin {
+                                span.record("person", crate::masking::mask_iin(person).as_str());
                             }
                             request.extensions_mut().insert(principal);
                         }
