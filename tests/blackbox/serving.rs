@@ -80,3 +80,25 @@ async fn no_method_of_the_contract_answers_unimplemented() {
         }
     }
 }
+
+/// Every binary behaves like a tool: `--help` lists every setting, `--version` answers,
+/// `health` exits 0 against a serving suite and 1 against nothing.
+#[tokio::test]
+async fn the_binary_answers_help_version_and_a_health_check() {
+    let run = |args: &[&str]| std::process::Command::new(env!("CARGO_BIN_EXE_suite")).args(args).output().unwrap();
+    let help = String::from_utf8(run(&["--help"]).stdout).unwrap();
+    for setting in platform::config::SETTINGS {
+        assert!(help.contains(setting.key), "--help lists {}", setting.key);
+    }
+    let version = run(&["--version"]);
+    assert!(version.status.success() && String::from_utf8_lossy(&version.stdout).starts_with("suite "));
+    let suite = spawn_suite(&[]).await;
+    let addr = suite.address.trim_start_matches("http://").to_owned();
+    let serving = tokio::task::spawn_blocking(move || run(&["health", "--addr", &addr])).await.unwrap();
+    assert_eq!(serving.status.code(), Some(0), "{}", String::from_utf8_lossy(&serving.stdout));
+    let nothing = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+    let down =
+        std::process::Command::new(env!("CARGO_BIN_EXE_suite")).args(["health", "--addr", &nothing]).output().unwrap();
+    assert_eq!(down.status.code(), Some(1));
+    assert_eq!(run(&["--bogus"]).status.code(), Some(2));
+}

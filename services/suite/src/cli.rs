@@ -8,6 +8,8 @@ use crate::{certs, tokens};
 const USAGE: &str = "\
 usage:
   suite                                   serve every service (SHANYRAQ_* settings, README)
+  suite health [--addr ADDR]              a gRPC health check: exit 0 when SERVING
+  suite --version
   suite certs [--out DIR] [--trust-domain TD] [--namespace NS] [--days N] [--host NAME]...
                                           a development CA and the certificates of SHANYRAQ_IDENTITY=mtls
   suite certs issue --subsystem NAME [--dir DIR] [--out DIR] [--spiffe-id URI] [--days N]
@@ -35,10 +37,11 @@ pub fn run(args: &[String]) -> Option<ExitCode> {
             Ok(())
         }
         "help" | "--help" | "-h" => {
-            print!("{USAGE}");
+            print!("{USAGE}\n{}", platform::server::usage("suite", crate::DEFAULT_LISTEN));
             Ok(())
         }
-        other => Err(format!("unknown command {other:?}\n{USAGE}")),
+        // `health`, `--version` and the rest are every server binary's (`platform::run`).
+        _ => return None,
     };
     Some(match outcome {
         Ok(()) => ExitCode::SUCCESS,

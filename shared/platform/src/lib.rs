@@ -20,6 +20,7 @@ pub mod clock;
 pub mod clock_service;
 pub mod config;
 pub mod error;
+pub mod health_check;
 pub mod identity;
 pub mod masking;
 pub mod names;

@@ -361,13 +361,43 @@ async fn report_not_serving(health: &HealthReporter, names: &[&'static str]) {
     }
 }
 
+/// What every server binary answers to `--help`: its commands and every setting.
+pub fn usage(service_name: &str, default_listen: &str) -> String {
+    let mut text = format!(
+        "{service_name} {version}: serves on {default_listen} unless SHANYRAQ_LISTEN says otherwise\n\n\
+         usage:\n  {service_name}                       serve until SIGTERM or Ctrl-C\n  \
+         {service_name} health [--addr ADDR]  a gRPC health check: exit 0 when SERVING, 1 otherwise\n  \
+         {service_name} --help | --version\n\nsettings (environment variables):\n",
+        version = env!("CARGO_PKG_VERSION"),
+    );
+    for s in crate::config::SETTINGS {
+        text.push_str(&format!("  {:<28} default {}\n  {:<28} {}\n", s.key, s.default, "", s.meaning));
+    }
+    text
+}
+
 /// Runs a server binary: reads the settings, starts telemetry, binds, serves until SIGTERM or
-/// Ctrl-C, drains, and exits 0. Bad settings exit 2 with the key and the problem.
+/// Ctrl-C, drains, and exits 0. Bad settings exit 2 with the key and the problem. The
+/// arguments `--help`, `--version` and `health [--addr ADDR]` are answered instead.
 pub fn run(
     service_name: &str,
     default_listen: &str,
     register: impl AsyncFnOnce(&ServerContext, &mut ServiceSet) -> Result<(), ApiError>,
 ) -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None => {}
+        Some("--help" | "-h" | "help") => {
+            print!("{}", usage(service_name, default_listen));
+            return ExitCode::SUCCESS;
+        }
+        Some("--version" | "-V") => {
+            println!("{service_name} {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Some("health") => return crate::health_check::run(&args[1..], default_listen),
+        Some(other) => return fail(&format!("unknown argument {other:?}; try --help")),
+    }
     let default_listen: SocketAddr = match default_listen.parse() {
         Ok(addr) => addr,
         Err(e) => return fail(&format!("default listen address {default_listen:?}: {e}")),
