@@ -8,6 +8,7 @@ mod kit;
 
 mod clock;
 mod complaints;
+mod deploy;
 mod errors;
 mod gateway;
 mod gateway_exchange;

@@ -14,6 +14,7 @@ usage:
                                           a development CA and the certificates of SHANYRAQ_IDENTITY=mtls
   suite certs issue --subsystem NAME [--dir DIR] [--out DIR] [--spiffe-id URI] [--days N]
                                           a client certificate from that CA, for a portal or an agency
+  suite manifests [--out DIR]             the Kubernetes bases and mesh policies from the caller tables (deploy/k8s)
   suite grants                            the gateway grants the suite's services need (GATEWAY_ACCESS_FILE)
   suite token init [--dir DIR] [--iss URL] [--trust SUBSYSTEM]...
                                           a development token issuer: key, JWKS, issuers file
@@ -28,6 +29,7 @@ pub fn run(args: &[String]) -> Option<ExitCode> {
     let outcome = match command.as_str() {
         "certs" => certs_command(rest),
         "token" => token_command(rest),
+        "manifests" => manifests_command(rest),
         "grants" if rest.is_empty() => {
             // What the suite's services and portals need at the gateway, for GATEWAY_ACCESS_FILE.
             print!(
@@ -117,6 +119,17 @@ fn certs_command(args: &[String]) -> Result<(), String> {
         dir.display(),
         platform::Subsystem::SUITE.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
     );
+    Ok(())
+}
+
+fn manifests_command(args: &[String]) -> Result<(), String> {
+    let o = Options::parse(args, &["out"])?;
+    let out = PathBuf::from(o.get("out").unwrap_or("deploy/k8s"));
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let callers = runtime.block_on(crate::manifests::callers())?;
+    runtime.shutdown_background();
+    let written = crate::manifests::write(&out, &callers)?;
+    println!("{}: {} files from the caller tables", out.display(), written.len());
     Ok(())
 }
 

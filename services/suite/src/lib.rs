@@ -4,6 +4,7 @@
 
 pub mod certs;
 pub mod cli;
+pub mod manifests;
 pub mod tokens;
 
 use platform::{ApiError, ServerContext, ServiceSet};

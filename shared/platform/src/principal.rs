@@ -483,6 +483,16 @@ impl CallerTable {
             .meta("subsystem", principal.subsystem.as_str()))
     }
 
+    /// Every method with its rules, sorted by path; and the rules set for whole services.
+    pub fn rules(&self) -> (Vec<(&str, &[Allow])>, Vec<(&str, &[Allow])>) {
+        let mut methods: Vec<(&str, &[Allow])> = self.methods.iter().map(|(p, r)| (p.as_str(), r.as_slice())).collect();
+        methods.sort_by_key(|(p, _)| *p);
+        let mut services: Vec<(&str, &[Allow])> =
+            self.service_rules.iter().map(|(s, r)| (s.as_str(), r.as_slice())).collect();
+        services.sort_by_key(|(s, _)| *s);
+        (methods, services)
+    }
+
     /// Replaces who may call one method (`/package.Service/Method`), as a callers file says.
     /// Dev-only methods stay dev-only.
     pub fn replace_method(&mut self, path: &str, allow: Vec<Allow>) {

@@ -191,6 +191,11 @@ impl ServiceSet {
     pub fn names(&self) -> &[&'static str] {
         &self.names
     }
+
+    /// Who may call what, as registered (the mesh policies are generated from it).
+    pub fn callers(&self) -> &CallerTable {
+        &self.callers
+    }
 }
 
 /// Applies the server's limits to a generated server: the decoding limit (above the documents'
