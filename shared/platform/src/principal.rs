@@ -426,6 +426,9 @@ impl Allow {
     }
 }
 
+/// Rules as listed: a method's path (or a service's name) with who may call it.
+pub type Rules<'a> = Vec<(&'a str, &'a [Allow])>;
+
 /// Which principals may call each method of the services in one server: deny by default.
 #[derive(Debug, Clone, Default)]
 pub struct CallerTable {
@@ -484,7 +487,7 @@ impl CallerTable {
     }
 
     /// Every method with its rules, sorted by path; and the rules set for whole services.
-    pub fn rules(&self) -> (Vec<(&str, &[Allow])>, Vec<(&str, &[Allow])>) {
+    pub fn rules(&self) -> (Rules<'_>, Rules<'_>) {
         let mut methods: Vec<(&str, &[Allow])> = self.methods.iter().map(|(p, r)| (p.as_str(), r.as_slice())).collect();
         methods.sort_by_key(|(p, _)| *p);
         let mut services: Vec<(&str, &[Allow])> =
