@@ -19,7 +19,7 @@ const ALMATY: &str = "751110000";
 const ASTANA: &str = "711210000";
 
 /// Files a signed `NO_DWELLING_5Y` application in the dev profile.
-async fn enrol(ch: &Channel, who: &str, settlement: &str) -> pb::Application {
+pub(crate) async fn enrol(ch: &Channel, who: &str, settlement: &str) -> pb::Application {
     let mut r = pb::CreateApplicationRequest {
         request_id: uuid::Uuid::new_v4().to_string(),
         validate_only: true,

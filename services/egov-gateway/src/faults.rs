@@ -20,6 +20,8 @@ pub enum Fault {
     RevokedCertificate,
     /// Reports every consent withdrawn.
     ConsentWithdrawn,
+    /// Refuses every call with FAILED_PRECONDITION, a permanent error.
+    Refused,
 }
 
 #[derive(Debug)]
@@ -54,10 +56,11 @@ impl Faults {
     /// On entering `method`: waits out injected latency, fails with an injected UNAVAILABLE.
     pub async fn enter(&self, method: &str) -> Result<(), ApiError> {
         let mut delay = Duration::ZERO;
-        let mut unavailable = false;
+        let (mut unavailable, mut refused) = (false, false);
         for f in self.lock().iter_mut().filter(|f| f.method == method) {
             match f.fault {
                 Fault::Latency(d) => delay += d,
+                Fault::Refused => refused = true,
                 Fault::Unavailable(per_mille) => {
                     f.calls += 1;
                     // Evenly spread: call n fails when the running count of failures owed rises.
@@ -69,6 +72,10 @@ impl Faults {
         }
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
+        }
+        if refused {
+            return Err(ApiError::failed_precondition("FAULT_INJECTED", format!("{method}: injected refusal"))
+                .meta("method", method));
         }
         if unavailable {
             return Err(ApiError::unavailable("FAULT_INJECTED", format!("{method}: injected UNAVAILABLE"))

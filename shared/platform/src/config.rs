@@ -207,6 +207,11 @@ pub const SETTINGS: &[Setting] = &[
     },
     Setting { key: "SHANYRAQ_DELIVERY_TIMEOUT", default: "10s", meaning: "the deadline of one outbox delivery call" },
     Setting {
+        key: "SHANYRAQ_OUTBOX_MAX_ATTEMPTS",
+        default: "25",
+        meaning: "attempts before a delivery is parked (a permanent refusal parks it at once); operators re-queue parked rows",
+    },
+    Setting {
         key: "SHANYRAQ_SWEEP_INTERVAL",
         default: "5s",
         meaning: "how often the deadline sweeper looks for due work (it also wakes whenever the clock is set or moved)",
@@ -309,6 +314,8 @@ pub struct OutboxSettings {
     pub max_backoff: Duration,
     /// The deadline of one delivery.
     pub delivery_timeout: Duration,
+    /// Attempts before a delivery is parked.
+    pub max_attempts: u32,
 }
 
 /// The environment variable that names one service's database: `REGISTRY_DATABASE_URL`.
@@ -499,6 +506,7 @@ impl Config {
                 lease: duration(&get, "SHANYRAQ_OUTBOX_LEASE", Duration::from_secs(30))?,
                 max_backoff: duration(&get, "SHANYRAQ_OUTBOX_MAX_BACKOFF", Duration::from_secs(300))?,
                 delivery_timeout: duration(&get, "SHANYRAQ_DELIVERY_TIMEOUT", Duration::from_secs(10))?,
+                max_attempts: u32::try_from(positive(&get, "SHANYRAQ_OUTBOX_MAX_ATTEMPTS", 25)?).unwrap_or(u32::MAX),
             },
             sweep_interval: duration(&get, "SHANYRAQ_SWEEP_INTERVAL", Duration::from_secs(5))?,
             calendar_file: get("SHANYRAQ_CALENDAR_FILE").map(Into::into),

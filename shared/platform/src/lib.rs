@@ -24,6 +24,7 @@ pub mod health_check;
 pub mod identity;
 pub mod masking;
 pub mod names;
+pub mod outbox_service;
 pub mod pending;
 pub mod principal;
 pub mod rpc_layer;

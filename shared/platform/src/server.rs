@@ -56,6 +56,8 @@ pub struct ServerContext {
     identity: Arc<Identity>,
     /// The batched audit of refused calls.
     refusals: Arc<RefusalAudit>,
+    /// The stores opened, for the operators' outbox service.
+    stores: crate::outbox_service::Stores,
 }
 
 impl ServerContext {
@@ -85,6 +87,7 @@ impl ServerContext {
             tasks: Arc::default(),
             identity: Arc::new(identity),
             refusals: Arc::default(),
+            stores: Arc::default(),
         })
     }
 
@@ -147,6 +150,7 @@ impl ServerContext {
             self.config.outbox.clone(),
         );
         self.refusals.attach(db.spec().subsystem, db.clone());
+        self.stores.lock().unwrap_or_else(|p| p.into_inner()).push((db.spec().service, db.clone()));
         let sweeper = jobs(Sweeper::new(db.clone(), self.config.sweep_interval));
         let mut tasks = self.tasks.lock().unwrap_or_else(|p| p.into_inner());
         tasks.push(tokio::spawn(relay.run(self.shutdown.clone())));
@@ -259,6 +263,16 @@ pub async fn serve(
         .method("AdvanceTime", &[Allow::DevOnly])
         .method("UseSystemTime", &[Allow::DevOnly]);
     register(&ctx, &mut services).await?;
+    // The operators' outbox service covers every store the services opened.
+    services
+        .add(tuned!(
+            proto::housing::ops::v1::outbox_service_server::OutboxServiceServer::new(
+                crate::outbox_service::OutboxService::new(ctx.stores.clone())
+            ),
+            ctx
+        ))
+        .method("ListParkedDeliveries", &[Allow::Subsystem(crate::Subsystem::Operator)])
+        .method("RequeueDelivery", &[Allow::Subsystem(crate::Subsystem::Operator)]);
     let ServiceSet { mut routes, names, mut callers } = services;
     ctx.identity.callers.apply(&mut callers);
 

@@ -76,6 +76,7 @@ fn relay_settings(batch: u32, lease: Duration) -> OutboxSettings {
         lease,
         max_backoff: Duration::from_secs(1),
         delivery_timeout: Duration::from_secs(5),
+        max_attempts: 25,
     }
 }
 

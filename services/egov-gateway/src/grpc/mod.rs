@@ -543,6 +543,7 @@ impl pb::admin_service_server::AdminService for Gateway {
             Ok(pb::FaultKind::NoRecord) => Fault::NoRecord,
             Ok(pb::FaultKind::RevokedCertificate) => Fault::RevokedCertificate,
             Ok(pb::FaultKind::ConsentWithdrawn) => Fault::ConsentWithdrawn,
+            Ok(pb::FaultKind::Refused) => Fault::Refused,
             _ => return Err(ApiError::bad_field("FIELD_REQUIRED", "kind", "a FaultKind").into()),
         };
         tracing::warn!(%method, ?fault, "fault injected");

@@ -228,7 +228,7 @@ impl Relay {
     async fn claim(&self) -> Result<Vec<Claimed>, ApiError> {
         let now = crate::clock::wall_time();
         let lease = now + chrono::Duration::from_std(self.settings.lease).unwrap_or(chrono::Duration::seconds(30));
-        let due = "SELECT seq FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $2 \
+        let due = "SELECT seq FROM outbox WHERE delivered_at IS NULL AND parked_at IS NULL AND next_attempt_at <= $2 \
                    AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY seq LIMIT $3";
         let batch = i64::from(self.settings.batch);
         let rows = match self.db.writer() {
@@ -299,13 +299,23 @@ impl Relay {
     }
 
     /// Nothing accepted is dropped: a failed row waits for its next attempt, longer each time.
+    /// A failed delivery is tried again after a jittered, growing wait, unless the destination
+    /// refused it for good or it has had its attempts: then it is parked with its last error,
+    /// for an operator to look at and re-queue (`kz.housing.ops.v1.OutboxService`).
     async fn mark_failed(&self, seq: i64, attempts: i64, status: &Status) -> Result<(), ApiError> {
-        let next = crate::clock::wall_time() + backoff(attempts, self.settings.max_backoff);
+        let now = crate::clock::wall_time();
         let error = format!("{:?}: {}", status.code(), status.message());
-        tracing::warn!(seq, attempts, error = %error, "outbox delivery failed; will retry");
-        let sql = "UPDATE outbox SET next_attempt_at = $1, claimed_until = NULL, last_error = $2 WHERE seq = $3";
+        let park = permanent(status.code()) || attempts >= i64::from(self.settings.max_attempts);
+        let (sql, at) = if park {
+            tracing::error!(seq, attempts, error = %error, store = self.db.spec().service, "outbox delivery parked");
+            ("UPDATE outbox SET parked_at = $1, claimed_until = NULL, last_error = $2 WHERE seq = $3", now)
+        } else {
+            tracing::warn!(seq, attempts, error = %error, "outbox delivery failed; will retry");
+            let next = now + jittered(backoff(attempts, self.settings.max_backoff));
+            ("UPDATE outbox SET next_attempt_at = $1, claimed_until = NULL, last_error = $2 WHERE seq = $3", next)
+        };
         crate::on_backend!(self.db.writer(), |pool| sqlx::query(sql)
-            .bind(next)
+            .bind(at)
             .bind(&error)
             .bind(seq)
             .execute(pool)
@@ -314,6 +324,27 @@ impl Relay {
         .map_err(store_error)?;
         Ok(())
     }
+}
+
+/// Whether a destination's answer refuses a delivery for good: trying again cannot help.
+pub fn permanent(code: tonic::Code) -> bool {
+    use tonic::Code as C;
+    matches!(
+        code,
+        C::InvalidArgument
+            | C::NotFound
+            | C::FailedPrecondition
+            | C::PermissionDenied
+            | C::Unauthenticated
+            | C::Unimplemented
+            | C::OutOfRange
+    )
+}
+
+/// A wait with full jitter in its upper half, so that replicas' retries do not march together.
+fn jittered(wait: chrono::Duration) -> chrono::Duration {
+    let spread = (uuid::Uuid::new_v4().as_u128() % 1000) as i64;
+    wait / 2 + wait * spread as i32 / 2000
 }
 
 /// The wait after the `attempts`-th failure: 1 s, doubling, at most `max`.
@@ -326,25 +357,103 @@ pub fn backoff(attempts: i64, max: Duration) -> chrono::Duration {
 /// The state of a database's outbox, for operators and tests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxState {
-    /// Rows not yet delivered.
+    /// Rows not yet delivered (parked ones included).
     pub pending: i64,
     /// Rows delivered.
     pub delivered: i64,
+    /// Rows parked.
+    pub parked: i64,
+}
+
+/// A parked row, as an operator sees it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ParkedRow {
+    /// Its sequence in the store.
+    pub seq: i64,
+    /// Its destination.
+    pub destination: String,
+    /// Its method.
+    pub method: String,
+    /// Its case.
+    pub case_name: String,
+    /// Attempts made.
+    pub attempts: i64,
+    /// The last error.
+    pub last_error: Option<String>,
+    /// When it was parked.
+    pub parked_at: chrono::DateTime<chrono::Utc>,
+    /// When it was written.
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Db {
     /// Counts the outbox's rows by state.
     pub async fn outbox_state(&self) -> Result<OutboxState, ApiError> {
-        let sql = "SELECT COUNT(*) FILTER (WHERE delivered_at IS NULL), COUNT(*) FILTER (WHERE delivered_at IS NOT NULL) FROM outbox";
-        let (pending, delivered): (i64, i64) =
+        let sql = "SELECT COUNT(*) FILTER (WHERE delivered_at IS NULL), COUNT(*) FILTER (WHERE delivered_at IS NOT NULL), \
+                   COUNT(*) FILTER (WHERE parked_at IS NOT NULL AND delivered_at IS NULL) FROM outbox";
+        let (pending, delivered, parked): (i64, i64, i64) =
             crate::on_backend!(self.reader(), |pool| sqlx::query_as(sql).fetch_one(pool).await).map_err(store_error)?;
-        Ok(OutboxState { pending, delivered })
+        Ok(OutboxState { pending, delivered, parked })
+    }
+
+    /// Parked rows after sequence `after`, oldest first.
+    pub async fn parked_deliveries(&self, after: i64, limit: i64) -> Result<Vec<ParkedRow>, ApiError> {
+        let sql = "SELECT seq, destination, method, case_name, attempts, last_error, parked_at, created_at FROM outbox \
+                   WHERE parked_at IS NOT NULL AND delivered_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2";
+        crate::on_backend!(self.reader(), |pool| sqlx::query_as(sql).bind(after).bind(limit).fetch_all(pool).await)
+            .map_err(store_error)
+    }
+
+    /// Puts parked row `seq` back on the queue, due now, its attempts from zero; answers the row
+    /// as it was parked, or `None` when no such row is parked.
+    pub async fn requeue_delivery(&self, seq: i64) -> Result<Option<ParkedRow>, ApiError> {
+        let Some(row) = self.parked_deliveries(seq - 1, 1).await?.into_iter().find(|r| r.seq == seq) else {
+            return Ok(None);
+        };
+        let sql = "UPDATE outbox SET parked_at = NULL, attempts = 0, next_attempt_at = $1, claimed_until = NULL \
+                   WHERE seq = $2 AND parked_at IS NOT NULL";
+        let now = crate::clock::wall_time();
+        crate::on_backend!(self.writer(), |pool| sqlx::query(sql)
+            .bind(now)
+            .bind(seq)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(store_error)?;
+        self.outbox_ready().notify_waiters();
+        tracing::info!(seq, store = self.spec().service, "parked outbox delivery re-queued");
+        Ok(Some(row))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn permanent_refusals_are_parked_and_transient_failures_retried_with_jitter() {
+        for code in [
+            tonic::Code::InvalidArgument,
+            tonic::Code::NotFound,
+            tonic::Code::FailedPrecondition,
+            tonic::Code::PermissionDenied,
+            tonic::Code::Unauthenticated,
+        ] {
+            assert!(permanent(code), "{code:?}");
+        }
+        for code in [
+            tonic::Code::Unavailable,
+            tonic::Code::DeadlineExceeded,
+            tonic::Code::ResourceExhausted,
+            tonic::Code::Internal,
+        ] {
+            assert!(!permanent(code), "{code:?}");
+        }
+        let wait = chrono::Duration::seconds(8);
+        let waits: Vec<chrono::Duration> = (0..50).map(|_| jittered(wait)).collect();
+        assert!(waits.iter().all(|w| *w >= wait / 2 && *w <= wait));
+        assert!(waits.iter().any(|w| *w != waits[0]), "the waits differ");
+    }
 
     #[test]
     fn backoff_doubles_from_one_second_up_to_the_cap() {
