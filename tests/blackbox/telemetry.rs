@@ -13,9 +13,19 @@ use tokio::net::TcpListener;
 
 use crate::helpers::spawn_suite;
 
-/// A collector that keeps (span name, rpc.method) of every span it is sent.
+/// A span as the collector keeps it.
+#[derive(Debug, Clone)]
+struct Seen {
+    name: String,
+    method: String,
+    trace_id: Vec<u8>,
+    span_id: Vec<u8>,
+    parent_span_id: Vec<u8>,
+}
+
+/// A collector that keeps every span it is sent.
 #[derive(Clone, Default)]
-struct Collector(Arc<Mutex<Vec<(String, String)>>>);
+struct Collector(Arc<Mutex<Vec<Seen>>>);
 
 #[tonic::async_trait]
 impl TraceService for Collector {
@@ -37,7 +47,13 @@ impl TraceService for Collector {
                             other => format!("{other:?}"),
                         })
                         .unwrap_or_default();
-                    seen.push((span.name, method));
+                    seen.push(Seen {
+                        name: span.name,
+                        method,
+                        trace_id: span.trace_id,
+                        span_id: span.span_id,
+                        parent_span_id: span.parent_span_id,
+                    });
                 }
             }
         }
@@ -45,8 +61,8 @@ impl TraceService for Collector {
     }
 }
 
-#[tokio::test]
-async fn traces_reach_the_otlp_collector_when_an_endpoint_is_set() {
+/// Starts a collector; answers its endpoint.
+async fn collector() -> (String, Collector) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let endpoint = format!("http://{}", listener.local_addr().unwrap());
     let collector = Collector::default();
@@ -55,10 +71,11 @@ async fn traces_reach_the_otlp_collector_when_an_endpoint_is_set() {
             .add_service(TraceServiceServer::new(collector.clone()))
             .serve_with_incoming(tonic::transport::server::TcpIncoming::from(listener)),
     );
-    let mut suite = spawn_suite(&[("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint), ("SHANYRAQ_DRAIN_TIMEOUT", "2s")]).await;
-    ClockServiceClient::new(suite.channel.clone()).get_time(GetTimeRequest {}).await.unwrap();
+    (endpoint, collector)
+}
 
-    // Stopping flushes the exporter.
+/// Stops the suite with SIGTERM, which flushes the exporter.
+async fn stop(suite: &mut crate::helpers::Suite) {
     let pid = suite.child.id().to_string();
     assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let started = std::time::Instant::now();
@@ -66,9 +83,58 @@ async fn traces_reach_the_otlp_collector_when_an_endpoint_is_set() {
         assert!(started.elapsed() < Duration::from_secs(20), "the suite did not stop");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+#[tokio::test]
+async fn traces_reach_the_otlp_collector_when_an_endpoint_is_set() {
+    let (endpoint, collector) = collector().await;
+    let mut suite = spawn_suite(&[("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint), ("SHANYRAQ_DRAIN_TIMEOUT", "2s")]).await;
+    ClockServiceClient::new(suite.channel.clone()).get_time(GetTimeRequest {}).await.unwrap();
+    stop(&mut suite).await;
     let seen = collector.0.lock().unwrap().clone();
     assert!(
-        seen.iter().any(|(name, method)| name == "rpc" && method == "/kz.housing.ops.v1.ClockService/GetTime"),
+        seen.iter().any(|s| s.name == "rpc" && s.method == "/kz.housing.ops.v1.ClockService/GetTime"),
         "spans seen: {seen:?}"
     );
+}
+
+/// One trace: the registry's `CreateApplication` is the parent of its gateway reads and of its
+/// transaction, and its outbox deliveries join the same trace later.
+#[tokio::test]
+async fn one_trace_follows_an_enrolment_through_its_gateway_reads_its_transaction_and_its_deliveries() {
+    use proto::egov::gateway::v1 as gw;
+    let (endpoint, collector) = collector().await;
+    let mut suite = spawn_suite(&[("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint), ("SHANYRAQ_DRAIN_TIMEOUT", "2s")]).await;
+    let ch = &suite.channel;
+    let who = crate::kit::iin("1992-06-06", 2);
+    crate::kit::load(
+        ch,
+        gw::LoadRecordsRequest {
+            persons: vec![crate::kit::citizen(&who)],
+            consents: vec![crate::kit::consent(&who, "registry")],
+            ..Default::default()
+        },
+    )
+    .await;
+    crate::kit::at(ch, "2026-04-15T10:00").await;
+    crate::records::enrol(ch, &who, "751110000").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await; // the outbox delivers
+    stop(&mut suite).await;
+
+    let seen = collector.0.lock().unwrap().clone();
+    let create = "/kz.housing.registry.v1.RegistryService/CreateApplication";
+    // The filing (not the validate_only call): the one with a transaction below it.
+    let filing = seen
+        .iter()
+        .filter(|s| s.name == "rpc" && s.method == create)
+        .find(|c| seen.iter().any(|t| t.name == "db transaction" && t.parent_span_id == c.span_id))
+        .unwrap_or_else(|| panic!("a CreateApplication span with its transaction: {seen:#?}"));
+    let children: Vec<&Seen> = seen.iter().filter(|s| s.parent_span_id == filing.span_id).collect();
+    let gateway_reads: Vec<&&Seen> =
+        children.iter().filter(|s| s.name == "rpc" && s.method.starts_with("/kz.egov.gateway.v1.")).collect();
+    assert!(gateway_reads.len() >= 3, "the gateway's spans are children of the filing: {children:#?}");
+    assert!(children.iter().all(|s| s.trace_id == filing.trace_id));
+    let deliveries: Vec<&Seen> =
+        seen.iter().filter(|s| s.name == "outbox delivery" && s.trace_id == filing.trace_id).collect();
+    assert!(!deliveries.is_empty(), "the outbox deliveries join the filing's trace: {seen:#?}");
 }

@@ -134,6 +134,8 @@ impl GatewayClient {
                 .map_err(|_| Status::invalid_argument(format!("{key} must be ASCII text")))?;
             metadata.insert(key, value);
         }
+        // The gateway's span joins the calling service's trace.
+        platform::telemetry::inject(metadata);
         Ok(())
     }
 }

@@ -79,6 +79,7 @@ impl Caller {
             let mut outgoing = tonic::Request::new(request.clone());
             outgoing.set_timeout(self.policy.deadline);
             outgoing.metadata_mut().insert("x-caller-subsystem", self.caller.clone());
+            platform::telemetry::inject(outgoing.metadata_mut());
             match send(client(self.pool.get()), outgoing).await {
                 Ok(response) => return Ok(response.into_inner()),
                 Err(status) if retryable(status.code()) && attempt < self.policy.retries => {

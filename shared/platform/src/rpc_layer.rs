@@ -143,16 +143,26 @@ where
         let admitted = shared.admit(&path, &request);
         let span = tracing::info_span!(
             "rpc",
+            rpc.system.name = "grpc",
             rpc.method = %path,
             caller = tracing::field::Empty,
             official = tracing::field::Empty,
             person = tracing::field::Empty,
+            trace_id = tracing::field::Empty,
+            span_id = tracing::field::Empty,
             otel.kind = "server",
         );
         join_remote_trace(&span, request.headers());
+        // Every log line inside the call names its trace.
+        if let Some((trace_id, span_id)) = crate::telemetry::ids(&span) {
+            span.record("trace_id", trace_id.as_str());
+            span.record("span_id", span_id.as_str());
+        }
 
         Box::pin(
             async move {
+                // A call its client cancels is dropped here before it answers: the guard logs it.
+                let mut unanswered = Unanswered { started, armed: true };
                 let admitted = admitted.map_err(|refusal| shared.refused(&path, refusal));
                 let mut response = match admitted {
                     Ok(principal) => {
@@ -177,10 +187,39 @@ where
                 }
                 let status = response.headers().get("grpc-status").and_then(|v| v.to_str().ok()).unwrap_or("0");
                 tracing::info!(grpc.status = status, elapsed_us = started.elapsed().as_micros() as u64, "rpc answered");
+                unanswered.armed = false;
                 Ok(response)
             }
             .instrument(span),
         )
+    }
+}
+
+/// Logs a call dropped before it answered (its client cancelled it or went away), inside the
+/// call's span, with the status the client sees.
+struct Unanswered {
+    started: Instant,
+    armed: bool,
+}
+
+impl Drop for Unanswered {
+    fn drop(&mut self) {
+        if self.armed {
+            tracing::info!(
+                grpc.status = "1",
+                elapsed_us = self.started.elapsed().as_micros() as u64,
+                "rpc cancelled by the client before it was answered"
+            );
+        }
+    }
+}
+
+/// Makes `span` a child of the trace a stored `traceparent` names (an outbox row's).
+pub fn join_traceparent(span: &tracing::Span, traceparent: &str) {
+    let mut headers = HeaderMap::new();
+    if let Ok(value) = HeaderValue::from_str(traceparent) {
+        headers.insert("traceparent", value);
+        join_remote_trace(span, &headers);
     }
 }
 

@@ -87,6 +87,35 @@ pub fn init(config: &Config) -> Result<Telemetry, TelemetryError> {
     Ok(telemetry)
 }
 
+/// The W3C `traceparent` of the current span, when a trace is being recorded: what an outgoing
+/// call carries, and what an outbox row keeps so that its delivery joins the trace that wrote it.
+pub fn current_traceparent() -> Option<String> {
+    use opentelemetry::propagation::TextMapPropagator;
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+    let context = tracing::Span::current().context();
+    let mut carrier = std::collections::HashMap::new();
+    opentelemetry_sdk::propagation::TraceContextPropagator::new().inject_context(&context, &mut carrier);
+    carrier.remove("traceparent")
+}
+
+/// Puts the current span's `traceparent` on an outgoing call's metadata, so that the callee's
+/// span is a child of this one (one trace across the services).
+pub fn inject(metadata: &mut tonic::metadata::MetadataMap) {
+    if let Some(value) = current_traceparent().and_then(|v| v.parse().ok()) {
+        metadata.insert("traceparent", value);
+    }
+}
+
+/// The trace and span ids of `span`, when a trace is being recorded: put on the span's fields
+/// so that every log line inside it names them.
+pub fn ids(span: &tracing::Span) -> Option<(String, String)> {
+    use opentelemetry::trace::TraceContextExt;
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+    let context = span.context();
+    let span_context = context.span().span_context().clone();
+    span_context.is_valid().then(|| (span_context.trace_id().to_string(), span_context.span_id().to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

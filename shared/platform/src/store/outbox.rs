@@ -168,10 +168,11 @@ struct Claimed {
     user_iin: Option<String>,
     payload: Vec<u8>,
     attempts: i64,
+    traceparent: Option<String>,
 }
 
 const CLAIM_COLUMNS: &str =
-    "seq, message_id, client, destination, method, case_name, purpose, user_iin, payload, attempts";
+    "seq, message_id, client, destination, method, case_name, purpose, user_iin, payload, attempts, traceparent";
 
 /// Delivers a database's outbox rows.
 #[derive(Debug, Clone)]
@@ -251,7 +252,23 @@ impl Relay {
         Ok(rows)
     }
 
+    /// Delivers one row in a span of its own, a child of the trace that wrote the row.
     async fn deliver(&self, row: Claimed) -> Result<(), Status> {
+        use tracing::Instrument;
+        let span = tracing::info_span!(
+            "outbox delivery",
+            rpc.system.name = "grpc",
+            rpc.method = %row.method,
+            outbox.seq = row.seq,
+            otel.kind = "client",
+        );
+        if let Some(parent) = &row.traceparent {
+            crate::rpc_layer::join_traceparent(&span, parent);
+        }
+        self.deliver_in_span(row).instrument(span).await
+    }
+
+    async fn deliver_in_span(&self, row: Claimed) -> Result<(), Status> {
         let channel = self.destinations.channel(&row.destination).map_err(Status::from)?;
         let path =
             PathAndQuery::from_str(&row.method).map_err(|e| Status::internal(format!("method {}: {e}", row.method)))?;
@@ -271,6 +288,8 @@ impl Relay {
                 metadata.insert(key, value);
             }
         }
+        // The receiver's span joins this delivery's (and so the trace that wrote the row).
+        crate::telemetry::inject(request.metadata_mut());
         let mut grpc = tonic::client::Grpc::new(channel);
         let call = async {
             grpc.ready().await.map_err(|e| Status::unavailable(e.to_string()))?;

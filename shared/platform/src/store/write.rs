@@ -133,9 +133,11 @@ impl WriteTx {
         // The envelope names the service that sends, whoever made the change.
         let client = self.sender.as_str().to_owned();
         let wall = crate::clock::wall_time();
+        // The delivery joins the trace of the change that wrote the row.
+        let traceparent = crate::telemetry::current_traceparent();
         crate::on_backend!(self.conn(), |c| sqlx::query(
             "INSERT INTO outbox (message_id, client, destination, method, case_name, purpose, user_iin, payload, \
-             created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
+             created_at, next_attempt_at, traceparent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)"
         )
         .bind(id.to_string())
         .bind(&client)
@@ -146,6 +148,7 @@ impl WriteTx {
         .bind(message.user_iin.as_deref())
         .bind(&message.payload)
         .bind(wall)
+        .bind(&traceparent)
         .execute(c)
         .await
         .map(|r| r.rows_affected()))
@@ -213,6 +216,25 @@ impl Db {
     /// outbox rows. `change` writes through the [`WriteTx`] and must call
     /// [`WriteTx::audit`]; when it fails, nothing it wrote stays.
     pub async fn transact<R, F>(&self, command: Command, change: F) -> Result<Committed<R>, ApiError>
+    where
+        R: Message + Default,
+        F: for<'t> FnOnce(&'t mut WriteTx) -> ChangeFuture<'t, R>,
+    {
+        use tracing::Instrument;
+        // A span of its own, so that a trace shows the durable part of a call.
+        let span = tracing::info_span!(
+            "db transaction",
+            db.system.name = match self.writer() {
+                Backend::Sqlite(_) => "sqlite",
+                Backend::Postgres(_) => "postgresql",
+            },
+            db.namespace = self.spec().service,
+            db.operation.name = %command.action,
+        );
+        self.transact_in_span(command, change).instrument(span).await
+    }
+
+    async fn transact_in_span<R, F>(&self, command: Command, change: F) -> Result<Committed<R>, ApiError>
     where
         R: Message + Default,
         F: for<'t> FnOnce(&'t mut WriteTx) -> ChangeFuture<'t, R>,
