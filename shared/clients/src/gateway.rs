@@ -86,7 +86,7 @@ impl GatewayClient {
         request: pb::VerifyOtpRequest,
     ) -> Result<pb::VerifyOtpResponse, Status> {
         let mut outgoing = Request::new(request);
-        outgoing.set_timeout(self.policy.deadline);
+        outgoing.set_timeout(crate::deadline(self.policy.deadline));
         self.envelope(&mut outgoing, case, &uuid::Uuid::new_v4().to_string())?;
         pb::otp_service_client::OtpServiceClient::new(self.pool.get())
             .verify_otp(outgoing)
@@ -106,7 +106,7 @@ impl GatewayClient {
         let mut attempt = 0;
         loop {
             let mut outgoing = Request::new(request.clone());
-            outgoing.set_timeout(self.policy.deadline);
+            outgoing.set_timeout(crate::deadline(self.policy.deadline));
             self.envelope(&mut outgoing, case, &message_id)?;
             match call(self.pool.get(), outgoing).await {
                 Ok(response) => return Ok(response.into_inner()),

@@ -38,6 +38,13 @@ impl Default for CallPolicy {
     }
 }
 
+/// What an outgoing call may take: the policy's deadline, or less when the call being served
+/// has less left (its remaining time minus a margin for the answer to travel back).
+pub fn deadline(policy: Duration) -> Duration {
+    const MARGIN: Duration = Duration::from_millis(50);
+    platform::rpc_layer::remaining(MARGIN).map_or(policy, |left| left.min(policy).max(Duration::from_millis(1)))
+}
+
 /// Whether a failed idempotent call may succeed when tried again.
 pub fn retryable(code: Code) -> bool {
     matches!(
@@ -77,7 +84,7 @@ impl Caller {
         let (mut wait, mut attempt) = (self.policy.backoff, 0);
         loop {
             let mut outgoing = tonic::Request::new(request.clone());
-            outgoing.set_timeout(self.policy.deadline);
+            outgoing.set_timeout(deadline(self.policy.deadline));
             outgoing.metadata_mut().insert("x-caller-subsystem", self.caller.clone());
             platform::telemetry::inject(outgoing.metadata_mut());
             match send(client(self.pool.get()), outgoing).await {

@@ -93,6 +93,11 @@ impl ApiError {
         Self::new(Code::Unavailable, reason, message)
     }
 
+    /// The call's deadline passed before it could be answered.
+    pub fn deadline_exceeded(reason: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Code::DeadlineExceeded, reason, message)
+    }
+
     /// The method is declared in the contract but its service has not landed yet.
     pub fn unimplemented(method: &str) -> Self {
         Self::new(Code::Unimplemented, "NOT_IMPLEMENTED_YET", format!("{method} is not implemented yet"))

@@ -27,6 +27,34 @@ pub const CLOCK_HEADER: &str = "x-shanyraq-now";
 /// Reflection: outside `dev` it needs a proven caller, though no caller table names it.
 const REFLECTION_PREFIX: &str = "/grpc.reflection.";
 
+tokio::task_local! {
+    /// When the call being served must be answered: the caller's `grpc-timeout` or the server's
+    /// limit, whichever comes first. Outgoing calls made while serving it pass the rest on.
+    static DEADLINE: Instant;
+}
+
+/// The time left of the call being served, less `margin` (what the answer needs to travel
+/// back); `None` outside a call.
+pub fn remaining(margin: std::time::Duration) -> Option<std::time::Duration> {
+    DEADLINE.try_with(|deadline| deadline.saturating_duration_since(Instant::now()).saturating_sub(margin)).ok()
+}
+
+/// Reads `grpc-timeout` (`<digits><unit>`, H M S m u n).
+fn grpc_timeout(headers: &HeaderMap) -> Option<std::time::Duration> {
+    let text = headers.get("grpc-timeout")?.to_str().ok()?;
+    let (digits, unit) = text.split_at(text.len().checked_sub(1)?);
+    let n: u64 = digits.parse().ok()?;
+    Some(match unit {
+        "H" => std::time::Duration::from_secs(n.saturating_mul(3600)),
+        "M" => std::time::Duration::from_secs(n.saturating_mul(60)),
+        "S" => std::time::Duration::from_secs(n),
+        "m" => std::time::Duration::from_millis(n),
+        "u" => std::time::Duration::from_micros(n),
+        "n" => std::time::Duration::from_nanos(n),
+        _ => return None,
+    })
+}
+
 /// Builds [`RpcService`]s.
 #[derive(Debug, Clone)]
 pub struct RpcLayer {
@@ -35,6 +63,8 @@ pub struct RpcLayer {
 
 #[derive(Debug)]
 struct Shared {
+    /// The longest a call may run (`SHANYRAQ_REQUEST_TIMEOUT`).
+    limit: std::time::Duration,
     callers: CallerTable,
     clock: Clock,
     identity: Arc<Identity>,
@@ -43,8 +73,14 @@ struct Shared {
 
 impl RpcLayer {
     /// A layer for one server.
-    pub fn new(callers: CallerTable, clock: Clock, identity: Arc<Identity>, refusals: Arc<RefusalAudit>) -> Self {
-        RpcLayer { shared: Arc::new(Shared { callers, clock, identity, refusals }) }
+    pub fn new(
+        callers: CallerTable,
+        clock: Clock,
+        identity: Arc<Identity>,
+        refusals: Arc<RefusalAudit>,
+        limit: std::time::Duration,
+    ) -> Self {
+        RpcLayer { shared: Arc::new(Shared { limit, callers, clock, identity, refusals }) }
     }
 }
 
@@ -141,6 +177,12 @@ where
         let path = request.uri().path().to_owned();
 
         let admitted = shared.admit(&path, &request);
+        // A moment before the caller's own deadline, so that the answer reaches it (and before
+        // tonic's own timer, which would answer CANCELLED).
+        let budget = grpc_timeout(request.headers())
+            .map_or(shared.limit, |t| t.min(shared.limit))
+            .saturating_sub(std::time::Duration::from_millis(5));
+        let deadline = started + budget;
         let span = tracing::info_span!(
             "rpc",
             rpc.system.name = "grpc",
@@ -178,7 +220,18 @@ where
                             }
                             request.extensions_mut().insert(principal);
                         }
-                        inner.call(request).await?
+                        // Answered DEADLINE_EXCEEDED when the budget runs out; outgoing calls made
+                        // meanwhile are given what is left (`remaining`).
+                        match tokio::time::timeout_at(deadline.into(), DEADLINE.scope(deadline, inner.call(request)))
+                            .await
+                        {
+                            Ok(response) => response?,
+                            Err(_) => Status::from(crate::error::ApiError::deadline_exceeded(
+                                "DEADLINE_EXCEEDED",
+                                format!("not answered within {} ms", budget.as_millis()),
+                            ))
+                            .into_http::<ResBody>(),
+                        }
                     }
                     Err(refusal) => Status::from(refusal).into_http::<ResBody>(),
                 };
@@ -244,5 +297,36 @@ impl opentelemetry::propagation::Extractor for HeaderExtractor<'_> {
 
     fn keys(&self) -> Vec<&str> {
         self.0.keys().map(|k| k.as_str()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn grpc_timeout_is_read_in_every_unit() {
+        let mut headers = HeaderMap::new();
+        for (text, expected) in [
+            ("2S", Duration::from_secs(2)),
+            ("150m", Duration::from_millis(150)),
+            ("1M", Duration::from_secs(60)),
+            ("7u", Duration::from_micros(7)),
+            ("1H", Duration::from_secs(3600)),
+        ] {
+            headers.insert("grpc-timeout", HeaderValue::from_static(text));
+            assert_eq!(grpc_timeout(&headers), Some(expected), "{text}");
+        }
+        headers.insert("grpc-timeout", HeaderValue::from_static("soon"));
+        assert_eq!(grpc_timeout(&headers), None);
+    }
+
+    #[tokio::test]
+    async fn outgoing_calls_get_what_is_left_of_the_call_being_served() {
+        assert_eq!(remaining(Duration::ZERO), None, "outside a call");
+        let deadline = Instant::now() + Duration::from_millis(500);
+        let left = DEADLINE.scope(deadline, async { remaining(Duration::from_millis(100)) }).await.unwrap();
+        assert!(left <= Duration::from_millis(400) && left > Duration::from_millis(300), "{left:?}");
     }
 }

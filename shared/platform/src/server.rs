@@ -333,10 +333,15 @@ pub async fn serve(
         "serving"
     );
     let router = tonic::transport::Server::builder()
-        .timeout(ctx.config.request_timeout)
         .concurrency_limit_per_connection(ctx.config.concurrency_limit)
         .load_shed(true)
-        .layer(RpcLayer::new(callers, ctx.clock.clone(), ctx.identity.clone(), ctx.refusals.clone()))
+        .layer(RpcLayer::new(
+            callers,
+            ctx.clock.clone(),
+            ctx.identity.clone(),
+            ctx.refusals.clone(),
+            ctx.config.request_timeout,
+        ))
         .add_routes(routes.routes());
     let server: std::pin::Pin<Box<dyn Future<Output = Result<(), tonic::transport::Error>> + Send>> =
         match &ctx.identity.tls {
