@@ -103,3 +103,35 @@ fn every_environment_key_of_compose_and_the_overlays_is_a_setting() {
     let unknown: Vec<&String> = keys.iter().filter(|k| !known(k)).collect();
     assert!(unknown.is_empty(), "not settings of any binary: {unknown:?}");
 }
+
+/// Every series the dashboard plots is a metric the suite emits (`platform::metrics::NAMES`,
+/// as Prometheus names them: dots to underscores, the unit and the histogram's or counter's
+/// suffix added).
+#[test]
+fn every_series_of_the_dashboard_is_a_metric_the_suite_emits() {
+    let dashboard = std::fs::read_to_string(deploy_dir().join("grafana-dashboard.json")).unwrap();
+    let mut series = BTreeSet::new();
+    for line in dashboard.lines().filter(|l| l.contains("\"expr\"")) {
+        // Label names stand inside `by (...)`: the series are the rest.
+        let mut expr = line.to_owned();
+        while let Some(start) = expr.find("by (") {
+            let end = expr[start..].find(')').map_or(expr.len(), |e| start + e + 1);
+            expr.replace_range(start..end, "");
+        }
+        for token in expr.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            if ["rpc_", "db_", "shanyraq_"].iter().any(|p| token.starts_with(p)) {
+                series.insert(token.to_owned());
+            }
+        }
+    }
+    assert!(series.len() >= 6, "{series:?}");
+    let emitted: Vec<String> = platform::metrics::NAMES.iter().map(|n| n.replace('.', "_")).collect();
+    for s in &series {
+        let mut base = s.as_str();
+        for suffix in ["_bucket", "_count", "_sum", "_total", "_seconds"] {
+            base = base.strip_suffix(suffix).unwrap_or(base);
+        }
+        let base = base.strip_suffix("_seconds").unwrap_or(base);
+        assert!(emitted.iter().any(|e| e == base), "{s} plots no metric of the suite ({emitted:?})");
+    }
+}

@@ -23,9 +23,51 @@ struct Seen {
     parent_span_id: Vec<u8>,
 }
 
-/// A collector that keeps every span it is sent.
+/// A collector that keeps every span it is sent, and every metric's name with the
+/// `rpc.method` of its data points.
 #[derive(Clone, Default)]
-struct Collector(Arc<Mutex<Vec<Seen>>>);
+struct Collector(Arc<Mutex<Vec<Seen>>>, Arc<Mutex<Vec<(String, String)>>>);
+
+#[tonic::async_trait]
+impl opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::MetricsService for Collector {
+    async fn export(
+        &self,
+        request: tonic::Request<opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest>,
+    ) -> Result<
+        tonic::Response<opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceResponse>,
+        tonic::Status,
+    > {
+        use opentelemetry_proto::tonic::metrics::v1::metric::Data;
+        let mut seen = self.1.lock().unwrap();
+        for resource in request.into_inner().resource_metrics {
+            for scope in resource.scope_metrics {
+                for metric in scope.metrics {
+                    let attributes: Vec<Vec<opentelemetry_proto::tonic::common::v1::KeyValue>> = match &metric.data {
+                        Some(Data::Histogram(h)) => h.data_points.iter().map(|p| p.attributes.clone()).collect(),
+                        Some(Data::Gauge(g)) => g.data_points.iter().map(|p| p.attributes.clone()).collect(),
+                        Some(Data::Sum(s)) => s.data_points.iter().map(|p| p.attributes.clone()).collect(),
+                        _ => Vec::new(),
+                    };
+                    for point in attributes {
+                        let method = point
+                            .iter()
+                            .find(|a| a.key == "rpc.method")
+                            .and_then(|a| a.value.as_ref()?.value.as_ref())
+                            .map(|v| match v {
+                                Value::StringValue(s) => s.clone(),
+                                other => format!("{other:?}"),
+                            })
+                            .unwrap_or_default();
+                        seen.push((metric.name.clone(), method));
+                    }
+                }
+            }
+        }
+        Ok(tonic::Response::new(opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceResponse {
+            partial_success: None,
+        }))
+    }
+}
 
 #[tonic::async_trait]
 impl TraceService for Collector {
@@ -69,6 +111,11 @@ async fn collector() -> (String, Collector) {
     tokio::spawn(
         tonic::transport::Server::builder()
             .add_service(TraceServiceServer::new(collector.clone()))
+            .add_service(
+                opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::MetricsServiceServer::new(
+                    collector.clone(),
+                ),
+            )
             .serve_with_incoming(tonic::transport::server::TcpIncoming::from(listener)),
     );
     (endpoint, collector)
@@ -137,4 +184,16 @@ async fn one_trace_follows_an_enrolment_through_its_gateway_reads_its_transactio
     let deliveries: Vec<&Seen> =
         seen.iter().filter(|s| s.name == "outbox delivery" && s.trace_id == filing.trace_id).collect();
     assert!(!deliveries.is_empty(), "the outbox deliveries join the filing's trace: {seen:#?}");
+
+    // The metrics went out at shutdown: the call duration of the filing, the transactions, the
+    // gateway's calls and the stores' gauges.
+    let metrics = collector.1.lock().unwrap().clone();
+    assert!(metrics.iter().any(|(name, method)| name == "rpc.server.call.duration" && method == create), "{metrics:?}");
+    for name in ["db.client.operation.duration", "shanyraq.gateway.calls", "shanyraq.outbox.backlog", "shanyraq.cases"]
+    {
+        assert!(metrics.iter().any(|(n, _)| n == name), "{name} in {metrics:?}");
+    }
+    for (name, _) in &metrics {
+        assert!(platform::metrics::NAMES.contains(&name.as_str()), "{name} is listed in platform::metrics::NAMES");
+    }
 }

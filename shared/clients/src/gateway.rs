@@ -108,7 +108,13 @@ impl GatewayClient {
             let mut outgoing = Request::new(request.clone());
             outgoing.set_timeout(crate::deadline(self.policy.deadline));
             self.envelope(&mut outgoing, case, &message_id)?;
-            match call(self.pool.get(), outgoing).await {
+            let answer = call(self.pool.get(), outgoing).await;
+            let outcome = match &answer {
+                Ok(_) => "OK".to_owned(),
+                Err(status) => format!("{:?}", status.code()),
+            };
+            platform::metrics::gateway_call(register::<Req>(), &outcome);
+            match answer {
                 Ok(response) => return Ok(response.into_inner()),
                 Err(status) if retryable(status.code()) && attempt < self.policy.retries => {
                     attempt += 1;
@@ -138,4 +144,11 @@ impl GatewayClient {
         platform::telemetry::inject(metadata);
         Ok(())
     }
+}
+
+/// The register a request reads, from its message type (`GetPersonRequest` -> `GetPerson`).
+fn register<Req>() -> &'static str {
+    let full = std::any::type_name::<Req>();
+    let short = full.rsplit("::").next().unwrap_or(full);
+    short.strip_suffix("Request").unwrap_or(short)
 }

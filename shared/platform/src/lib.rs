@@ -23,6 +23,7 @@ pub mod error;
 pub mod health_check;
 pub mod identity;
 pub mod masking;
+pub mod metrics;
 pub mod names;
 pub mod outbox_service;
 pub mod pending;

@@ -240,11 +240,35 @@ where
                 }
                 let status = response.headers().get("grpc-status").and_then(|v| v.to_str().ok()).unwrap_or("0");
                 tracing::info!(grpc.status = status, elapsed_us = started.elapsed().as_micros() as u64, "rpc answered");
+                crate::metrics::rpc_answered(&path, status_code_name(status), started.elapsed());
                 unanswered.armed = false;
                 Ok(response)
             }
             .instrument(span),
         )
+    }
+}
+
+/// The name of a numeric gRPC status, as the semantic conventions write it (`OK`, `NOT_FOUND`).
+fn status_code_name(code: &str) -> &'static str {
+    match code.parse::<i32>().map(tonic::Code::from) {
+        Ok(tonic::Code::Ok) => "OK",
+        Ok(tonic::Code::Cancelled) => "CANCELLED",
+        Ok(tonic::Code::InvalidArgument) => "INVALID_ARGUMENT",
+        Ok(tonic::Code::DeadlineExceeded) => "DEADLINE_EXCEEDED",
+        Ok(tonic::Code::NotFound) => "NOT_FOUND",
+        Ok(tonic::Code::AlreadyExists) => "ALREADY_EXISTS",
+        Ok(tonic::Code::PermissionDenied) => "PERMISSION_DENIED",
+        Ok(tonic::Code::ResourceExhausted) => "RESOURCE_EXHAUSTED",
+        Ok(tonic::Code::FailedPrecondition) => "FAILED_PRECONDITION",
+        Ok(tonic::Code::Aborted) => "ABORTED",
+        Ok(tonic::Code::OutOfRange) => "OUT_OF_RANGE",
+        Ok(tonic::Code::Unimplemented) => "UNIMPLEMENTED",
+        Ok(tonic::Code::Internal) => "INTERNAL",
+        Ok(tonic::Code::Unavailable) => "UNAVAILABLE",
+        Ok(tonic::Code::DataLoss) => "DATA_LOSS",
+        Ok(tonic::Code::Unauthenticated) => "UNAUTHENTICATED",
+        _ => "UNKNOWN",
     }
 }
 

@@ -325,6 +325,10 @@ pub async fn serve(
         });
     }
     tokio::spawn(ctx.refusals.clone().run(stop_rx.clone()));
+    ctx.tasks
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(tokio::spawn(read_stores(ctx.stores.clone(), stop_rx.clone())));
 
     tracing::info!(
         listen = %local,
@@ -370,6 +374,32 @@ pub async fn serve(
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Reads the stores' gauges (outbox backlog, oldest age, parked rows, cases by stage) every
+/// [`crate::metrics::STORE_READ_INTERVAL`] until shutdown.
+async fn read_stores(stores: crate::outbox_service::Stores, mut stop: watch::Receiver<bool>) {
+    let readings: crate::metrics::Readings = Arc::default();
+    crate::metrics::store_gauges(readings.clone());
+    loop {
+        let current = stores.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        for (name, db) in current {
+            match db.reading().await {
+                Ok(reading) => {
+                    readings.lock().unwrap_or_else(|p| p.into_inner()).insert(name, reading);
+                }
+                Err(e) => tracing::debug!(store = name, error = %e, "store gauges not read"),
+            }
+        }
+        if *stop.borrow() {
+            return;
+        }
+        // On shutdown, one more reading for the last export.
+        tokio::select! {
+            () = tokio::time::sleep(crate::metrics::STORE_READ_INTERVAL) => {}
+            _ = stop.wait_for(|stopped| *stopped) => {}
+        }
+    }
 }
 
 async fn join_tasks(tasks: Vec<JoinHandle<()>>) {

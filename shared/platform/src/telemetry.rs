@@ -14,6 +14,7 @@ use crate::config::{Config, LogFormat};
 #[derive(Debug, Default)]
 pub struct Telemetry {
     provider: Option<SdkTracerProvider>,
+    meters: Option<opentelemetry_sdk::metrics::SdkMeterProvider>,
 }
 
 impl Telemetry {
@@ -23,6 +24,12 @@ impl Telemetry {
             && let Err(e) = provider.shutdown()
         {
             tracing::warn!(error = %e, "trace exporter did not shut down cleanly");
+        }
+        // The last readings go out before the process ends.
+        if let Some(meters) = self.meters
+            && let Err(e) = meters.shutdown()
+        {
+            tracing::warn!(error = %e, "metric exporter did not shut down cleanly");
         }
     }
 }
@@ -60,8 +67,8 @@ where
             .boxed(),
         LogFormat::Text => tracing_subscriber::fmt::layer().with_writer(writer).boxed(),
     };
-    let (otel, provider) = match &config.otlp_endpoint {
-        None => (None, None),
+    let (otel, provider, meters) = match &config.otlp_endpoint {
+        None => (None, None, None),
         Some(endpoint) => {
             let exporter = opentelemetry_otlp::SpanExporter::builder().with_tonic().with_endpoint(endpoint).build()?;
             let provider = SdkTracerProvider::builder()
@@ -71,18 +78,33 @@ where
                 )
                 .build();
             let tracer = provider.tracer(config.service_name.clone());
-            (Some(tracing_opentelemetry::layer().with_tracer(tracer)), Some(provider))
+            let metrics = opentelemetry_otlp::MetricExporter::builder().with_tonic().with_endpoint(endpoint).build()?;
+            let reader =
+                opentelemetry_sdk::metrics::PeriodicReader::builder(metrics).with_interval(METRICS_INTERVAL).build();
+            let meters = opentelemetry_sdk::metrics::SdkMeterProvider::builder()
+                .with_reader(reader)
+                .with_resource(
+                    opentelemetry_sdk::Resource::builder().with_service_name(config.service_name.clone()).build(),
+                )
+                .build();
+            (Some(tracing_opentelemetry::layer().with_tracer(tracer)), Some(provider), Some(meters))
         }
     };
     // One filter bounds both the log lines and the exported spans (the dependencies' debug
     // spans stay out of the traces as they stay out of the logs).
     let subscriber = Registry::default().with(filter).with(otel).with(fmt);
-    Ok((subscriber, Telemetry { provider }))
+    Ok((subscriber, Telemetry { provider, meters }))
 }
 
 /// Installs the process-wide subscriber writing to standard output.
+/// How often metrics are exported (and once more at shutdown).
+pub const METRICS_INTERVAL: std::time::Duration = std::time::Duration::from_secs(15);
+
 pub fn init(config: &Config) -> Result<Telemetry, TelemetryError> {
     let (subscriber, telemetry) = subscriber(config, std::io::stdout)?;
+    if let Some(meters) = &telemetry.meters {
+        opentelemetry::global::set_meter_provider(meters.clone());
+    }
     tracing::subscriber::set_global_default(subscriber).map_err(|_| TelemetryError::AlreadyInstalled)?;
     Ok(telemetry)
 }

@@ -415,6 +415,33 @@ impl Db {
         Ok(OutboxState { pending, delivered, parked })
     }
 
+    /// What the metrics report of this store: the outbox's backlog, its oldest undelivered
+    /// row's age and its parked rows, and the cases by stage (stores that keep cases).
+    pub async fn reading(&self) -> Result<crate::metrics::StoreReading, ApiError> {
+        let state = self.outbox_state().await?;
+        let oldest: Option<chrono::DateTime<chrono::Utc>> =
+            crate::on_backend!(self.reader(), |pool| sqlx::query_scalar(
+                "SELECT MIN(created_at) FROM outbox WHERE delivered_at IS NULL"
+            )
+            .fetch_one(pool)
+            .await)
+            .map_err(store_error)?;
+        let oldest_age = oldest.map_or(0.0, |at| (crate::clock::wall_time() - at).num_milliseconds() as f64 / 1000.0);
+        // The gateway keeps no cases: the query fails there, and the reading has none.
+        let cases: Vec<(String, i64)> = crate::on_backend!(self.reader(), |pool| sqlx::query_as(
+            "SELECT stage, COUNT(*) FROM applications GROUP BY stage"
+        )
+        .fetch_all(pool)
+        .await)
+        .unwrap_or_default();
+        Ok(crate::metrics::StoreReading {
+            backlog: state.pending - state.parked,
+            oldest_age,
+            parked: state.parked,
+            cases: cases.into_iter().collect(),
+        })
+    }
+
     /// Parked rows after sequence `after`, oldest first.
     pub async fn parked_deliveries(&self, after: i64, limit: i64) -> Result<Vec<ParkedRow>, ApiError> {
         let sql = "SELECT seq, destination, method, case_name, attempts, last_error, parked_at, created_at FROM outbox \

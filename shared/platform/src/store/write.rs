@@ -231,7 +231,14 @@ impl Db {
             db.namespace = self.spec().service,
             db.operation.name = %command.action,
         );
-        self.transact_in_span(command, change).instrument(span).await
+        let started = std::time::Instant::now();
+        let result = self.transact_in_span(command, change).instrument(span).await;
+        let system = match self.writer() {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgresql",
+        };
+        crate::metrics::transaction(system, self.spec().service, started.elapsed());
+        result
     }
 
     async fn transact_in_span<R, F>(&self, command: Command, change: F) -> Result<Committed<R>, ApiError>
