@@ -23,6 +23,9 @@
 //! `load bare-server [ADDR]` serves a bare tonic server with health only (default
 //! 127.0.0.1:50999): the floor every figure is reported against, measured in the same run.
 //!
+//! `load otlp-sink [ADDR]` accepts OTLP traces and metrics and drops them: what a suite exports
+//! to while the cost of its telemetry is measured (default 127.0.0.1:4317).
+//!
 //! `--tls-dir DIR` calls a suite running `SHANYRAQ_IDENTITY=mtls` (in the dev profile): the
 //! preparation presents `dev.pem`, the scenario the caller's own certificate (`otbasy-portal.pem`
 //! for `registry-enrol`, `registry.pem` for `gateway-person`), and `--tokens DIR` (the folder of
@@ -35,6 +38,7 @@ mod enrol;
 mod journey;
 mod prep;
 mod secure;
+mod sink;
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -337,6 +341,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("bare-server") {
         return bare::serve(args.get(1).map_or("127.0.0.1:50999", String::as_str));
+    }
+    if args.first().map(String::as_str) == Some("otlp-sink") {
+        return sink::serve(args.get(1).map_or("127.0.0.1:4317", String::as_str));
     }
     let options = match parse(&args) {
         Ok(o) => o,
