@@ -17,6 +17,7 @@ mod outbox;
 mod privatization;
 mod records;
 mod registry;
+mod replicas;
 mod serving;
 mod shutdown;
 mod subsidy;
