@@ -8,7 +8,7 @@ use tonic::metadata::MetadataValue;
 use tonic::transport::Channel;
 use tonic::{Request, Status};
 
-use crate::{CallPolicy, ChannelPool, retryable};
+use crate::{CallPolicy, ChannelPool};
 
 /// The case a call serves: the envelope's case, purpose and end user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,30 +101,23 @@ impl GatewayClient {
         F: Fn(Channel, Request<Req>) -> Fut,
         Fut: std::future::Future<Output = Result<tonic::Response<Resp>, Status>>,
     {
+        // The same message id on every attempt: the gateway recognizes a retry.
         let message_id = uuid::Uuid::new_v4().to_string();
-        let mut wait = self.policy.backoff;
-        let mut attempt = 0;
-        loop {
+        crate::with_retries(&self.policy, || {
             let mut outgoing = Request::new(request.clone());
             outgoing.set_timeout(crate::deadline(self.policy.deadline));
-            self.envelope(&mut outgoing, case, &message_id)?;
-            let answer = call(self.pool.get(), outgoing).await;
-            let outcome = match &answer {
-                Ok(_) => "OK".to_owned(),
-                Err(status) => format!("{:?}", status.code()),
-            };
-            platform::metrics::gateway_call(register::<Req>(), &outcome);
-            match answer {
-                Ok(response) => return Ok(response.into_inner()),
-                Err(status) if retryable(status.code()) && attempt < self.policy.retries => {
-                    attempt += 1;
-                    tracing::debug!(attempt, code = ?status.code(), "gateway read failed; retrying");
-                    tokio::time::sleep(wait).await;
-                    wait *= 2;
-                }
-                Err(status) => return Err(status),
+            let prepared = self.envelope(&mut outgoing, case, &message_id).map(|()| call(self.pool.get(), outgoing));
+            async move {
+                let answer = prepared?.await;
+                let outcome = match &answer {
+                    Ok(_) => "OK".to_owned(),
+                    Err(status) => format!("{:?}", status.code()),
+                };
+                platform::metrics::gateway_call(register::<Req>(), &outcome);
+                answer.map(tonic::Response::into_inner)
             }
-        }
+        })
+        .await
     }
 
     fn envelope<T>(&self, request: &mut Request<T>, case: &CaseRef, message_id: &str) -> Result<(), Status> {

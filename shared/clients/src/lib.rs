@@ -81,21 +81,36 @@ impl Caller {
         F: Fn(C, tonic::Request<Req>) -> Fut,
         Fut: std::future::Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {
-        let (mut wait, mut attempt) = (self.policy.backoff, 0);
-        loop {
+        with_retries(&self.policy, || {
             let mut outgoing = tonic::Request::new(request.clone());
             outgoing.set_timeout(deadline(self.policy.deadline));
             outgoing.metadata_mut().insert("x-caller-subsystem", self.caller.clone());
             platform::telemetry::inject(outgoing.metadata_mut());
-            match send(client(self.pool.get()), outgoing).await {
-                Ok(response) => return Ok(response.into_inner()),
-                Err(status) if retryable(status.code()) && attempt < self.policy.retries => {
-                    attempt += 1;
-                    tokio::time::sleep(wait).await;
-                    wait *= 2;
-                }
-                Err(status) => return Err(status),
-            }
-        }
+            let answer = send(client(self.pool.get()), outgoing);
+            async move { answer.await.map(tonic::Response::into_inner) }
+        })
+        .await
     }
 }
+
+/// Runs `attempt`, and again while it fails with a [`retryable`] code, at most
+/// `policy.retries` more times, waiting a jittered, doubling time from `policy.backoff`.
+pub(crate) async fn with_retries<T, F, Fut>(policy: &CallPolicy, attempt: F) -> Result<T, tonic::Status>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, tonic::Status>>,
+{
+    use backon::Retryable;
+    let backoff = backon::ExponentialBuilder::default()
+        .with_min_delay(policy.backoff)
+        .with_max_times(usize::try_from(policy.retries).unwrap_or(usize::MAX))
+        .with_jitter();
+    attempt
+        .retry(backoff)
+        .sleep(tokio::time::sleep)
+        .when(|status: &tonic::Status| retryable(status.code()))
+        .notify(|status: &tonic::Status, wait| tracing::debug!(code = ?status.code(), ?wait, "call failed; retrying"))
+        .await
+}
+
+impl Caller {}
