@@ -23,7 +23,8 @@ for round in $(seq 1 "$rounds"); do
   declare -A got=()
   for mode in off on; do
     rm -rf "$work/data"
-    env=(SHANYRAQ_LOG=warn SHANYRAQ_DATA_DIR="$work/data" SHANYRAQ_LISTEN=127.0.0.1:50061)
+    # The production log level in both modes: the filter bounds the exported spans too.
+    env=(SHANYRAQ_LOG="${SHANYRAQ_LOG:-info}" SHANYRAQ_DATA_DIR="$work/data" SHANYRAQ_LISTEN=127.0.0.1:50061)
     [ "$mode" = on ] && env+=(OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:54317)
     env "${env[@]}" taskset -c 0 "$bin/suite" >/dev/null 2>&1 & suite=$!
     wait_for 50061; sleep 4
