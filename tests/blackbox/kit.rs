@@ -6,6 +6,7 @@ use proto::egov::gateway::v1 as gw;
 use proto::housing::common::v1 as common;
 use proto::housing::ops::v1::SetTimeRequest;
 use proto::housing::ops::v1::clock_service_client::ClockServiceClient;
+use proto::housing::registry::v1 as registry;
 use tonic::transport::Channel;
 use tonic::{Request, Status};
 use tonic_types::StatusExt;
@@ -102,4 +103,23 @@ pub fn document(kind: &str) -> common::Document {
         sha256: hex::encode(sha2::Sha256::digest(&content)),
         content,
     }
+}
+
+/// Files a signed `NO_DWELLING_5Y` application in the dev profile,
+/// as the applicant through the portal; answers the application as filed.
+pub async fn enrol(ch: &Channel, who: &str, settlement: &str) -> registry::Application {
+    let mut r = registry::CreateApplicationRequest {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        validate_only: true,
+        applicant: Some(common::PersonRef { iin: who.into() }),
+        case_kind: registry::EnrolmentCase::NoDwelling5y as i32,
+        settlement_kato: settlement.into(),
+        list_category: "GENERAL".into(),
+        ..Default::default()
+    };
+    let client = || registry::registry_service_client::RegistryServiceClient::new(ch.clone());
+    let digest = client().create_application(r.clone()).await.unwrap().into_inner().signing_digest;
+    r.validate_only = false;
+    r.confirmations = vec![eds(ch, who, &digest).await];
+    client().create_application(r).await.unwrap().into_inner().application.unwrap()
 }

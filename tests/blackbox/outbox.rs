@@ -43,7 +43,7 @@ async fn a_permanently_refused_delivery_is_parked_and_delivered_once_re_queued()
     let fault =
         gw::InjectFaultRequest { method: SEND.into(), kind: gw::FaultKind::Refused as i32, ..Default::default() };
     call::<_, gw::InjectFaultResponse>(ch, "/kz.egov.gateway.v1.AdminService/InjectFault", fault, &[]).await.unwrap();
-    let app = crate::records::enrol(ch, &who, "751110000").await;
+    let app = crate::kit::enrol(ch, &who, "751110000").await;
 
     let mut found = Vec::new();
     for _ in 0..100 {

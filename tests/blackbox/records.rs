@@ -5,7 +5,6 @@
 //! service.
 
 use proto::egov::gateway::v1 as gw;
-use proto::housing::common::v1 as common;
 use proto::housing::registry::v1 as pb;
 use proto::housing::registry::v1::registry_service_client::RegistryServiceClient;
 use tonic::Code;
@@ -17,24 +16,6 @@ use crate::kit;
 
 const ALMATY: &str = "751110000";
 const ASTANA: &str = "711210000";
-
-/// Files a signed `NO_DWELLING_5Y` application in the dev profile.
-pub(crate) async fn enrol(ch: &Channel, who: &str, settlement: &str) -> pb::Application {
-    let mut r = pb::CreateApplicationRequest {
-        request_id: uuid::Uuid::new_v4().to_string(),
-        validate_only: true,
-        applicant: Some(common::PersonRef { iin: who.into() }),
-        case_kind: pb::EnrolmentCase::NoDwelling5y as i32,
-        settlement_kato: settlement.into(),
-        list_category: "GENERAL".into(),
-        ..Default::default()
-    };
-    let digest =
-        RegistryServiceClient::new(ch.clone()).create_application(r.clone()).await.unwrap().into_inner().signing_digest;
-    r.validate_only = false;
-    r.confirmations = vec![kit::eds(ch, who, &digest).await];
-    RegistryServiceClient::new(ch.clone()).create_application(r).await.unwrap().into_inner().application.unwrap()
-}
 
 async fn get(ch: &Channel, name: &str, token: &str) -> Result<pb::Application, tonic::Status> {
     let request = pb::GetApplicationRequest { name: name.into() };
@@ -73,10 +54,10 @@ async fn each_record_is_shown_only_to_whom_it_belongs_in_prod_with_tokens() {
         .await;
         kit::at(ch, "2026-04-15T10:00").await;
         let made = (
-            enrol(ch, &a, ALMATY).await,
-            enrol(ch, &b, ASTANA).await,
-            enrol(ch, &c, ALMATY).await,
-            enrol(ch, &d, ALMATY).await,
+            kit::enrol(ch, &a, ALMATY).await,
+            kit::enrol(ch, &b, ASTANA).await,
+            kit::enrol(ch, &c, ALMATY).await,
+            kit::enrol(ch, &d, ALMATY).await,
         );
         assert_eq!(made.0.stage, pb::ApplicationStage::Enrolled as i32);
         assert_eq!(made.3.stage, pb::ApplicationStage::Refused as i32);

@@ -65,7 +65,7 @@ async fn two_replicas_of_every_service_on_one_postgresql_do_everything_once() {
     let mut apps = Vec::new();
     for (n, who) in people.iter().enumerate() {
         let (to, other) = if n % 2 == 0 { (&a, &b) } else { (&b, &a) };
-        let app = crate::records::enrol(&to.channel, who, "751110000").await;
+        let app = crate::kit::enrol(&to.channel, who, "751110000").await;
         assert_eq!(app.stage, pb::ApplicationStage::Enrolled as i32);
         assert_eq!(stages(&other.channel, &app.name).await, ["ACCEPTED", "ENROLLED"], "each stage once");
         apps.push(app);

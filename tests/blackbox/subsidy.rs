@@ -74,21 +74,7 @@ async fn person(ch: &Channel, serial: u16, income: i64, group: Option<&str>) -> 
 
 /// Enrols a person on the general list of Almaty through the registry.
 async fn enrol(ch: &Channel, who: &str) -> String {
-    let mut r = reg::CreateApplicationRequest {
-        request_id: uuid::Uuid::new_v4().to_string(),
-        validate_only: true,
-        applicant: Some(common::PersonRef { iin: who.into() }),
-        case_kind: reg::EnrolmentCase::NoDwelling5y as i32,
-        settlement_kato: ALMATY.into(),
-        list_category: "GENERAL".into(),
-        ..Default::default()
-    };
-    let digest =
-        RegistryServiceClient::new(ch.clone()).create_application(r.clone()).await.unwrap().into_inner().signing_digest;
-    r.validate_only = false;
-    r.confirmations = vec![kit::eds(ch, who, &digest).await];
-    let app =
-        RegistryServiceClient::new(ch.clone()).create_application(r).await.unwrap().into_inner().application.unwrap();
+    let app = kit::enrol(ch, who, ALMATY).await;
     assert_eq!(app.stage, reg::ApplicationStage::Enrolled as i32, "{app:?}");
     app.name
 }

@@ -13,6 +13,19 @@ use tokio::net::TcpListener;
 
 use crate::helpers::spawn_suite;
 
+/// The `rpc.method` attribute among `attributes`, empty when there is none.
+fn rpc_method(attributes: &[opentelemetry_proto::tonic::common::v1::KeyValue]) -> String {
+    attributes
+        .iter()
+        .find(|a| a.key == "rpc.method")
+        .and_then(|a| a.value.as_ref()?.value.as_ref())
+        .map(|v| match v {
+            Value::StringValue(s) => s.clone(),
+            other => format!("{other:?}"),
+        })
+        .unwrap_or_default()
+}
+
 /// A span as the collector keeps it.
 #[derive(Debug, Clone)]
 struct Seen {
@@ -49,15 +62,7 @@ impl opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server:
                         _ => Vec::new(),
                     };
                     for point in attributes {
-                        let method = point
-                            .iter()
-                            .find(|a| a.key == "rpc.method")
-                            .and_then(|a| a.value.as_ref()?.value.as_ref())
-                            .map(|v| match v {
-                                Value::StringValue(s) => s.clone(),
-                                other => format!("{other:?}"),
-                            })
-                            .unwrap_or_default();
+                        let method = rpc_method(&point);
                         seen.push((metric.name.clone(), method));
                     }
                 }
@@ -79,16 +84,7 @@ impl TraceService for Collector {
         for resource in request.into_inner().resource_spans {
             for scope in resource.scope_spans {
                 for span in scope.spans {
-                    let method = span
-                        .attributes
-                        .iter()
-                        .find(|a| a.key == "rpc.method")
-                        .and_then(|a| a.value.as_ref()?.value.as_ref())
-                        .map(|v| match v {
-                            Value::StringValue(s) => s.clone(),
-                            other => format!("{other:?}"),
-                        })
-                        .unwrap_or_default();
+                    let method = rpc_method(&span.attributes);
                     seen.push(Seen {
                         name: span.name,
                         method,
@@ -164,7 +160,7 @@ async fn one_trace_follows_an_enrolment_through_its_gateway_reads_its_transactio
     )
     .await;
     crate::kit::at(ch, "2026-04-15T10:00").await;
-    crate::records::enrol(ch, &who, "751110000").await;
+    crate::kit::enrol(ch, &who, "751110000").await;
     tokio::time::sleep(Duration::from_millis(1500)).await; // the outbox delivers
     stop(&mut suite).await;
 

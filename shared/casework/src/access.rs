@@ -75,13 +75,6 @@ pub fn scope(principal: &Principal) -> Scope {
     }
 }
 
-/// Whether `principal` may read the standing of `person` on the waiting lists: the person
-/// themselves (or their representative), an official, or a service of the suite.
-pub fn may_read_person(principal: &Principal, person: &str) -> bool {
-    may_see(principal, &Case { applicant: person, representative: None, jurisdiction: "" })
-        || principal.official.as_ref().is_some_and(|o| o.role != OfficialRole::ContactCentreOperator)
-}
-
 pub use platform::masking::{mask_iin, mask_name};
 
 #[cfg(test)]

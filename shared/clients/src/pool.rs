@@ -3,9 +3,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
-
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Channel;
 
 /// Channels to one endpoint, connected lazily, used round-robin.
 #[derive(Debug, Clone)]
@@ -17,10 +15,7 @@ pub struct ChannelPool {
 impl ChannelPool {
     /// `size` channels (at least one) to `endpoint` (`http://host:port`).
     pub fn lazy(endpoint: &str, size: usize) -> Result<ChannelPool, tonic::transport::Error> {
-        let endpoint = Endpoint::from_shared(endpoint.to_owned())?
-            .connect_timeout(Duration::from_secs(5))
-            .tcp_nodelay(true)
-            .http2_keep_alive_interval(Duration::from_secs(30));
+        let endpoint = platform::identity::tls::endpoint(endpoint)?;
         let channels: Vec<Channel> = (0..size.max(1)).map(|_| endpoint.connect_lazy()).collect();
         Ok(ChannelPool { channels: channels.into(), next: Arc::default() })
     }

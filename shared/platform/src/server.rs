@@ -104,14 +104,7 @@ impl ServerContext {
         (0..count.max(1))
             .map(|_| match &self.identity.tls {
                 Some(material) => tls::channel(&url, material.client(me).map_err(failed)?).map_err(failed),
-                None => tonic::transport::Endpoint::from_shared(url.clone())
-                    .map(|e| {
-                        e.connect_timeout(std::time::Duration::from_secs(5))
-                            .tcp_nodelay(true)
-                            .http2_keep_alive_interval(std::time::Duration::from_secs(30))
-                            .connect_lazy()
-                    })
-                    .map_err(|e| failed(e.to_string())),
+                None => tls::endpoint(&url).map(|e| e.connect_lazy()).map_err(|e| failed(e.to_string())),
             })
             .collect()
     }

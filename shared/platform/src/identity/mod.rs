@@ -164,29 +164,6 @@ impl Identity {
         Ok(Identity { settings, profile, names, tokens, tls, callers, refused_unverified: Arc::default() })
     }
 
-    /// The development identity: metadata as given.
-    pub fn dev(profile: Profile) -> Self {
-        Identity {
-            settings: IdentitySettings {
-                mode: IdentityMode::Dev,
-                tls_dir: None,
-                health_listen: None,
-                trust_domain: String::new(),
-                namespace: String::new(),
-                own_spiffe_id: String::new(),
-                issuers_file: None,
-                token_leeway: token::MAX_LEEWAY,
-                callers_file: None,
-            },
-            profile,
-            names: WorkloadNames::default(),
-            tokens: None,
-            tls: None,
-            callers: callers_file::CallersFile::default(),
-            refused_unverified: Arc::default(),
-        }
-    }
-
     /// The mode.
     pub fn mode(&self) -> IdentityMode {
         self.settings.mode

@@ -323,15 +323,20 @@ impl AsyncWrite for TlsConnection {
     }
 }
 
+/// The settings of every channel between the suite's services: a 5 s connect timeout, no
+/// Nagle delay, HTTP/2 keep-alive every 30 s.
+pub fn endpoint(url: &str) -> Result<tonic::transport::Endpoint, tonic::transport::Error> {
+    Ok(tonic::transport::Endpoint::from_shared(url.to_owned())?
+        .connect_timeout(Duration::from_secs(5))
+        .tcp_nodelay(true)
+        .http2_keep_alive_interval(Duration::from_secs(30)))
+}
+
 /// A channel to `url` (`http://host:port`, the scheme kept as configured) over TLS, presenting
 /// the client certificate of `client`; connected lazily, and each new connection uses the
 /// certificate on disk at that moment.
 pub fn channel(url: &str, client: Arc<Reloading<ClientConfig>>) -> Result<tonic::transport::Channel, String> {
-    let endpoint = tonic::transport::Endpoint::from_shared(url.to_owned())
-        .map_err(|e| format!("{url}: {e}"))?
-        .connect_timeout(Duration::from_secs(5))
-        .tcp_nodelay(true)
-        .http2_keep_alive_interval(Duration::from_secs(30));
+    let endpoint = endpoint(url).map_err(|e| format!("{url}: {e}"))?;
     let connector = tower::service_fn(move |uri: http::Uri| {
         let client = client.clone();
         async move {

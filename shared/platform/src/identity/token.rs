@@ -4,7 +4,6 @@
 //! called), `exp` and `nbf` against the injected clock with a small leeway.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use jsonwebtoken::jwk::JwkSet;
@@ -251,9 +250,6 @@ pub fn ed25519_jwks(kid: &str, public_key: &[u8]) -> serde_json::Value {
     let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(public_key);
     serde_json::json!({ "keys": [{ "kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": kid, "x": x }] })
 }
-
-/// A shared verifier.
-pub type SharedTokens = Arc<TokenVerifier>;
 
 #[cfg(test)]
 mod tests {

@@ -15,7 +15,7 @@ use prost::Message;
 use tokio::sync::watch;
 use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::codegen::http::uri::PathAndQuery;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Channel;
 use tonic::{Request, Status};
 
 use super::{Db, store_error};
@@ -145,9 +145,8 @@ impl Destinations {
         let channel = match &self.tls {
             Some(tls) => crate::identity::tls::channel(&url, tls.clone())
                 .map_err(|e| ApiError::internal(format!("endpoint of {destination}: {e}")))?,
-            None => Endpoint::from_shared(url.clone())
+            None => crate::identity::tls::endpoint(&url)
                 .map_err(|e| ApiError::internal(format!("endpoint of {destination}: {url}: {e}")))?
-                .connect_timeout(Duration::from_secs(5))
                 .connect_lazy(),
         };
         channels.insert(url, channel.clone());
