@@ -1,7 +1,8 @@
 //! Replicas for real: two processes of every service (two suites) on one PostgreSQL, the
 //! journeys sent to either in turn. Every stage happens once, every monitoring report and
-//! notice is delivered once (the outbox relays of both compete for the rows), and a watch on
-//! one replica sees a change made on the other. Needs PostgreSQL: skipped, saying so, without.
+//! notice is delivered once (the outbox relays of both compete for the rows), every job due at
+//! an instant (the subsidy's monthly accruals) runs once (the sweepers of both compete for it),
+//! and a watch on one replica sees a change made on the other. Needs PostgreSQL: skipped, saying so, without.
 
 use std::time::Duration;
 
@@ -127,4 +128,35 @@ async fn two_replicas_of_every_service_on_one_postgresql_do_everything_once() {
     let event = seen.unwrap().unwrap().event.unwrap();
     assert_eq!(event.stage, "REMOVED");
     assert_eq!(stages(&b.channel, &first.name).await, ["ACCEPTED", "ENROLLED", "REMOVED"]);
+
+    // A rent subsidy assigned across the replicas: its monthly accruals are jobs due at an
+    // instant of the clock; with both clocks moved alike both sweepers compete for each, and
+    // every month is paid once.
+    use crate::subsidy;
+    let (who, landlord) = subsidy::family(&a.channel, 21, 3_000_000).await;
+    subsidy::enrol(&b.channel, &who).await;
+    let lease = subsidy::lease(&landlord, 12_000_000, "2026-03-10", "2026-08-09");
+    let filed = subsidy::file(&a.channel, subsidy::request(&who, lease)).await.unwrap();
+    let assigned = subsidy::review(&b.channel, &filed.name, true, "").await;
+    assert_eq!(assigned.schedule, ["2026-05", "2026-06", "2026-07"]);
+    for day in ["2026-05-10T10:00", "2026-06-10T10:00", "2026-07-10T10:00"] {
+        for replica in [&a, &b] {
+            kit::at(&replica.channel, day).await;
+        }
+        tokio::time::sleep(Duration::from_millis(600)).await; // both sweepers wake
+    }
+    let mut paid = Vec::new();
+    for _ in 0..100 {
+        paid = subsidy::payments(&b.channel, &filed.name).await;
+        if paid.len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(
+        subsidy::payments(&a.channel, &filed.name).await,
+        ["2026-05", "2026-06", "2026-07"],
+        "once each: {paid:?}"
+    );
 }

@@ -32,7 +32,7 @@ fn portal(user: &str) -> [(&'static str, &str); 2] {
 
 /// A person with consent for the registry and the subsidy, in a large family, earning `income`
 /// tiyn a month, and their landlord.
-async fn family(ch: &Channel, serial: u16, income: i64) -> (String, String) {
+pub(crate) async fn family(ch: &Channel, serial: u16, income: i64) -> (String, String) {
     person(ch, serial, income, Some("LARGE_FAMILY")).await
 }
 
@@ -73,13 +73,13 @@ async fn person(ch: &Channel, serial: u16, income: i64, group: Option<&str>) -> 
 }
 
 /// Enrols a person on the general list of Almaty through the registry.
-async fn enrol(ch: &Channel, who: &str) -> String {
+pub(crate) async fn enrol(ch: &Channel, who: &str) -> String {
     let app = kit::enrol(ch, who, ALMATY).await;
     assert_eq!(app.stage, reg::ApplicationStage::Enrolled as i32, "{app:?}");
     app.name
 }
 
-fn lease(landlord: &str, rent: i64, start: &str, end: &str) -> pb::Lease {
+pub(crate) fn lease(landlord: &str, rent: i64, start: &str, end: &str) -> pb::Lease {
     pb::Lease {
         landlord_iin: landlord.into(),
         address: Some(common::Address {
@@ -97,7 +97,7 @@ fn lease(landlord: &str, rent: i64, start: &str, end: &str) -> pb::Lease {
     }
 }
 
-fn request(who: &str, lease: pb::Lease) -> pb::CreateApplicationRequest {
+pub(crate) fn request(who: &str, lease: pb::Lease) -> pb::CreateApplicationRequest {
     pb::CreateApplicationRequest {
         request_id: uuid::Uuid::new_v4().to_string(),
         applicant: Some(common::PersonRef { iin: who.into() }),
@@ -108,7 +108,7 @@ fn request(who: &str, lease: pb::Lease) -> pb::CreateApplicationRequest {
 }
 
 /// Files with the applicant's EDS.
-async fn file(ch: &Channel, mut r: pb::CreateApplicationRequest) -> Result<pb::Application, Status> {
+pub(crate) async fn file(ch: &Channel, mut r: pb::CreateApplicationRequest) -> Result<pb::Application, Status> {
     let who = r.applicant.as_ref().unwrap().iin.clone();
     let mut check = r.clone();
     check.validate_only = true;
@@ -117,7 +117,7 @@ async fn file(ch: &Channel, mut r: pb::CreateApplicationRequest) -> Result<pb::A
     Ok(client(ch).create_application(with(r, &portal(&who))).await?.into_inner().application.unwrap())
 }
 
-async fn review(ch: &Channel, name: &str, approve: bool, code: &str) -> pb::Application {
+pub(crate) async fn review(ch: &Channel, name: &str, approve: bool, code: &str) -> pb::Application {
     let claim = pb::ClaimReviewTaskRequest { request_id: uuid::Uuid::new_v4().to_string(), name: name.into() };
     let claimed = client(ch).claim_review_task(with(claim, OFFICIAL)).await.unwrap().into_inner().application.unwrap();
     assert_eq!(claimed.reviewer, "official-9");
@@ -152,7 +152,7 @@ async fn wait(ch: &Channel, name: &str, stage: pb::ApplicationStage) -> pb::Appl
     panic!("{name} never reached {stage:?}: {:?}", get(ch, name).await);
 }
 
-async fn payments(ch: &Channel, name: &str) -> Vec<String> {
+pub(crate) async fn payments(ch: &Channel, name: &str) -> Vec<String> {
     let r = pb::ListPaymentsRequest { name: name.into(), ..Default::default() };
     client(ch).list_payments(r).await.unwrap().into_inner().payments.into_iter().map(|p| p.month).collect()
 }

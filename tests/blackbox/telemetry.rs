@@ -15,9 +15,14 @@ use crate::helpers::spawn_suite;
 
 /// The `rpc.method` attribute among `attributes`, empty when there is none.
 fn rpc_method(attributes: &[opentelemetry_proto::tonic::common::v1::KeyValue]) -> String {
+    attribute(attributes, "rpc.method")
+}
+
+/// The attribute `key` among `attributes`, empty when there is none.
+fn attribute(attributes: &[opentelemetry_proto::tonic::common::v1::KeyValue], key: &str) -> String {
     attributes
         .iter()
-        .find(|a| a.key == "rpc.method")
+        .find(|a| a.key == key)
         .and_then(|a| a.value.as_ref()?.value.as_ref())
         .map(|v| match v {
             Value::StringValue(s) => s.clone(),
@@ -36,10 +41,24 @@ struct Seen {
     parent_span_id: Vec<u8>,
 }
 
-/// A collector that keeps every span it is sent, and every metric's name with the
-/// `rpc.method` of its data points.
+/// A metric's data point as the collector keeps it.
+#[derive(Debug, Clone)]
+struct Point {
+    name: String,
+    attributes: Vec<opentelemetry_proto::tonic::common::v1::KeyValue>,
+    /// A gauge's value; zero for other kinds.
+    value: f64,
+}
+
+impl Point {
+    fn method(&self) -> String {
+        rpc_method(&self.attributes)
+    }
+}
+
+/// A collector that keeps every span and every metric data point it is sent.
 #[derive(Clone, Default)]
-struct Collector(Arc<Mutex<Vec<Seen>>>, Arc<Mutex<Vec<(String, String)>>>);
+struct Collector(Arc<Mutex<Vec<Seen>>>, Arc<Mutex<Vec<Point>>>);
 
 #[tonic::async_trait]
 impl opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::MetricsService for Collector {
@@ -55,15 +74,22 @@ impl opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server:
         for resource in request.into_inner().resource_metrics {
             for scope in resource.scope_metrics {
                 for metric in scope.metrics {
-                    let attributes: Vec<Vec<opentelemetry_proto::tonic::common::v1::KeyValue>> = match &metric.data {
-                        Some(Data::Histogram(h)) => h.data_points.iter().map(|p| p.attributes.clone()).collect(),
-                        Some(Data::Gauge(g)) => g.data_points.iter().map(|p| p.attributes.clone()).collect(),
-                        Some(Data::Sum(s)) => s.data_points.iter().map(|p| p.attributes.clone()).collect(),
+                    use opentelemetry_proto::tonic::metrics::v1::number_data_point::Value as Number;
+                    let gauge = |p: &opentelemetry_proto::tonic::metrics::v1::NumberDataPoint| match p.value {
+                        Some(Number::AsDouble(v)) => v,
+                        Some(Number::AsInt(v)) => v as f64,
+                        None => 0.0,
+                    };
+                    let points: Vec<(Vec<opentelemetry_proto::tonic::common::v1::KeyValue>, f64)> = match &metric.data {
+                        Some(Data::Histogram(h)) => h.data_points.iter().map(|p| (p.attributes.clone(), 0.0)).collect(),
+                        Some(Data::Gauge(g)) => {
+                            g.data_points.iter().map(|p| (p.attributes.clone(), gauge(p))).collect()
+                        }
+                        Some(Data::Sum(s)) => s.data_points.iter().map(|p| (p.attributes.clone(), gauge(p))).collect(),
                         _ => Vec::new(),
                     };
-                    for point in attributes {
-                        let method = rpc_method(&point);
-                        seen.push((metric.name.clone(), method));
+                    for (attributes, value) in points {
+                        seen.push(Point { name: metric.name.clone(), attributes, value });
                     }
                 }
             }
@@ -184,12 +210,71 @@ async fn one_trace_follows_an_enrolment_through_its_gateway_reads_its_transactio
     // The metrics went out at shutdown: the call duration of the filing, the transactions, the
     // gateway's calls and the stores' gauges.
     let metrics = collector.1.lock().unwrap().clone();
-    assert!(metrics.iter().any(|(name, method)| name == "rpc.server.call.duration" && method == create), "{metrics:?}");
+    assert!(metrics.iter().any(|p| p.name == "rpc.server.call.duration" && p.method() == create), "{metrics:?}");
     for name in ["db.client.operation.duration", "shanyraq.gateway.calls", "shanyraq.outbox.backlog", "shanyraq.cases"]
     {
-        assert!(metrics.iter().any(|(n, _)| n == name), "{name} in {metrics:?}");
+        assert!(metrics.iter().any(|p| p.name == name), "{name} in {metrics:?}");
     }
-    for (name, _) in &metrics {
-        assert!(platform::metrics::NAMES.contains(&name.as_str()), "{name} is listed in platform::metrics::NAMES");
+    for p in &metrics {
+        assert!(
+            platform::metrics::NAMES.contains(&p.name.as_str()),
+            "{} is listed in platform::metrics::NAMES",
+            p.name
+        );
     }
+}
+
+/// An emergency-dwelling application waits for its official; once the suite's clock passes its
+/// deadline (Annex 2 row 4(2): three working days), `shanyraq.deadlines.breached` counts it
+/// under its store and stage, and an enrolled case (a closed stage) never counts.
+#[tokio::test]
+async fn a_case_past_its_deadline_is_counted_as_breached() {
+    use proto::egov::gateway::v1 as gw;
+    use proto::housing::common::v1 as common;
+    use proto::housing::registry::v1 as pb;
+    let (endpoint, collector) = collector().await;
+    let mut suite = spawn_suite(&[("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint), ("SHANYRAQ_DRAIN_TIMEOUT", "2s")]).await;
+    let ch = &suite.channel;
+    let (waiting, enrolled) = (crate::kit::iin("1983-03-03", 4), crate::kit::iin("1983-03-04", 4));
+    crate::kit::load(
+        ch,
+        gw::LoadRecordsRequest {
+            persons: vec![crate::kit::citizen(&waiting), crate::kit::citizen(&enrolled)],
+            consents: vec![crate::kit::consent(&waiting, "registry"), crate::kit::consent(&enrolled, "registry")],
+            ..Default::default()
+        },
+    )
+    .await;
+    crate::kit::at(ch, "2026-04-15T10:00").await;
+    crate::kit::enrol(ch, &enrolled, "751110000").await;
+    let mut r = pb::CreateApplicationRequest {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        validate_only: true,
+        applicant: Some(common::PersonRef { iin: waiting.clone() }),
+        case_kind: pb::EnrolmentCase::EmergencyOnlyDwelling as i32,
+        settlement_kato: "751110000".into(),
+        list_category: "GENERAL".into(),
+        documents: vec![crate::kit::document("EXPERT_TECHNICAL_CONCLUSION")],
+        ..Default::default()
+    };
+    let client = || pb::registry_service_client::RegistryServiceClient::new(ch.clone());
+    let digest = client().create_application(r.clone()).await.unwrap().into_inner().signing_digest;
+    r.validate_only = false;
+    r.confirmations = vec![crate::kit::eds(ch, &waiting, &digest).await];
+    let app = client().create_application(r).await.unwrap().into_inner().application.unwrap();
+    assert_ne!(app.stage, pb::ApplicationStage::Enrolled as i32, "the emergency case waits for its official");
+    crate::kit::at(ch, "2026-05-15T10:00").await;
+    tokio::time::sleep(Duration::from_millis(500)).await; // the sweeper moves it to review
+    stop(&mut suite).await; // the stores are read once more at shutdown
+
+    let metrics = collector.1.lock().unwrap().clone();
+    let breached: Vec<&Point> =
+        metrics.iter().filter(|p| p.name == "shanyraq.deadlines.breached" && p.value > 0.0).collect();
+    let registry: Vec<(String, f64)> = breached
+        .iter()
+        .filter(|p| attribute(&p.attributes, "store") == "registry")
+        .map(|p| (attribute(&p.attributes, "stage"), p.value))
+        .collect();
+    assert!(!registry.is_empty(), "the waiting case is breached: {metrics:#?}");
+    assert!(registry.iter().all(|(stage, n)| stage != "ENROLLED" && *n == 1.0), "{registry:?}");
 }

@@ -752,7 +752,7 @@ impl ComplaintService for Complaints {
             let rows = casework::listing::overdue(
                 &self.db,
                 self.clock.now(),
-                &["UPHELD", "DISMISSED"],
+                crate::CLOSED_STAGES,
                 after(&r.page_token)?,
                 limit + 1,
             )

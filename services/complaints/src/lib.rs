@@ -23,9 +23,17 @@ use grpc::{Complaints, OVERDUE, VERIFY};
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// The stages in which a complaint's review is over: its term no longer runs.
+pub const CLOSED_STAGES: &[&str] = &["UPHELD", "DISMISSED"];
+
 /// The service's database.
-pub const STORE: StoreSpec =
-    StoreSpec { service: "complaints", subsystem: S::Complaints, sqlite: &SQLITE, postgres: &POSTGRES };
+pub const STORE: StoreSpec = StoreSpec {
+    service: "complaints",
+    subsystem: S::Complaints,
+    sqlite: &SQLITE,
+    postgres: &POSTGRES,
+    closed_stages: CLOSED_STAGES,
+};
 
 /// The address the separate binary binds by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50055";

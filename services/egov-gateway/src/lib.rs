@@ -34,8 +34,13 @@ static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The gateway's database: the registers, and the platform's tables.
-pub const STORE: StoreSpec =
-    StoreSpec { service: "egov-gateway", subsystem: S::Gateway, sqlite: &SQLITE, postgres: &POSTGRES };
+pub const STORE: StoreSpec = StoreSpec {
+    service: "egov-gateway",
+    subsystem: S::Gateway,
+    sqlite: &SQLITE,
+    postgres: &POSTGRES,
+    closed_stages: &[],
+};
 
 /// The address the separate binary binds by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50056";

@@ -4,10 +4,10 @@
 //! consent is a finding; one the gateway cannot answer fails the filing, so that nothing is
 //! accepted on partial data.
 
-use casework::cutoffs::{BIRTH_CUTOFF, MARRIAGE_CUTOFF, date};
 use casework::gateway::{Read, from_gateway, restricted};
 use chrono::NaiveDate;
 use clients::{CaseRef, GatewayClient};
+use law::cutoffs::{BIRTH_CUTOFF, MARRIAGE_CUTOFF, date};
 use platform::ApiError;
 use proto::egov::gateway::v1 as pb;
 

@@ -21,8 +21,13 @@ static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The service's database.
-pub const STORE: StoreSpec =
-    StoreSpec { service: "privatization", subsystem: S::Privatization, sqlite: &SQLITE, postgres: &POSTGRES };
+pub const STORE: StoreSpec = StoreSpec {
+    service: "privatization",
+    subsystem: S::Privatization,
+    sqlite: &SQLITE,
+    postgres: &POSTGRES,
+    closed_stages: crate::domain::fund::CLOSED_STAGES,
+};
 
 /// The address the separate binary binds by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50052";

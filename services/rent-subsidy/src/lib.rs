@@ -27,8 +27,13 @@ static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The service's database.
-pub const STORE: StoreSpec =
-    StoreSpec { service: "rent-subsidy", subsystem: S::RentSubsidy, sqlite: &SQLITE, postgres: &POSTGRES };
+pub const STORE: StoreSpec = StoreSpec {
+    service: "rent-subsidy",
+    subsystem: S::RentSubsidy,
+    sqlite: &SQLITE,
+    postgres: &POSTGRES,
+    closed_stages: crate::domain::CLOSED_STAGES,
+};
 
 /// The address the separate binary binds by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50054";

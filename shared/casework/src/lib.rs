@@ -8,8 +8,6 @@
 
 pub mod access;
 pub mod confirm;
-pub mod cutoffs;
-pub mod digest;
 pub mod disclosure;
 pub mod documents;
 pub mod fields;

@@ -19,8 +19,13 @@ use uuid::Uuid;
 
 static NOTES_SQLITE: Migrator = sqlx::migrate!("./tests/migrations/sqlite");
 static NOTES_POSTGRES: Migrator = sqlx::migrate!("./tests/migrations/postgres");
-const SPEC: StoreSpec =
-    StoreSpec { service: "notes", subsystem: Subsystem::Registry, sqlite: &NOTES_SQLITE, postgres: &NOTES_POSTGRES };
+const SPEC: StoreSpec = StoreSpec {
+    service: "notes",
+    subsystem: Subsystem::Registry,
+    sqlite: &NOTES_SQLITE,
+    postgres: &NOTES_POSTGRES,
+    closed_stages: &[],
+};
 const METHOD: &str = "/bench.v1.NoteService/AddNote";
 
 fn main() {

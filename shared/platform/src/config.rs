@@ -9,26 +9,7 @@ use std::time::Duration;
 
 use crate::clock::ClockSetting;
 use crate::identity::{IdentityMode, IdentitySettings};
-
-/// The deployment profile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Profile {
-    /// The default: callers without identity act as the `dev` subsystem with every right, the
-    /// clock can be moved, verbose conveniences are on.
-    Dev,
-    /// Production: refuses what is dev-only (the `dev` subsystem, the movable clock).
-    Prod,
-}
-
-impl Profile {
-    /// The profile's name as written in `SHANYRAQ_PROFILE`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Profile::Dev => "dev",
-            Profile::Prod => "prod",
-        }
-    }
-}
+pub use crate::profile::Profile;
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

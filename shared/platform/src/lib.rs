@@ -28,6 +28,8 @@ pub mod names;
 pub mod outbox_service;
 pub mod pending;
 pub mod principal;
+pub mod profile;
+pub mod refusal_audit;
 pub mod rpc_layer;
 pub mod server;
 pub mod store;

@@ -10,6 +10,7 @@
 //! | `shanyraq.outbox.oldest_age` | gauge, s: the oldest undelivered row | `store` |
 //! | `shanyraq.outbox.parked` | gauge | `store` |
 //! | `shanyraq.cases` | gauge: cases by stage | `store`, `stage` |
+//! | `shanyraq.deadlines.breached` | gauge: open cases past their deadline (the injected clock's now) | `store`, `stage` |
 //!
 //! Without `OTEL_EXPORTER_OTLP_ENDPOINT` the instruments are no-ops.
 
@@ -29,6 +30,7 @@ pub const NAMES: &[&str] = &[
     "shanyraq.outbox.oldest_age",
     "shanyraq.outbox.parked",
     "shanyraq.cases",
+    "shanyraq.deadlines.breached",
 ];
 
 /// How often the stores' gauges are read from the databases.
@@ -102,6 +104,8 @@ pub struct StoreReading {
     pub parked: i64,
     /// Cases by stage.
     pub cases: BTreeMap<String, i64>,
+    /// Open cases past their deadline, by stage.
+    pub breached: BTreeMap<String, i64>,
 }
 
 /// The latest readings, by store; the observable gauges report them.
@@ -143,6 +147,12 @@ pub fn store_gauges(readings: Readings) {
             .f64_observable_gauge("shanyraq.cases")
             .with_callback(each(|r| {
                 r.cases.iter().map(|(stage, n)| (vec![KeyValue::new("stage", stage.clone())], *n as f64)).collect()
+            }))
+            .build();
+        let _ = meter
+            .f64_observable_gauge("shanyraq.deadlines.breached")
+            .with_callback(each(|r| {
+                r.breached.iter().map(|(stage, n)| (vec![KeyValue::new("stage", stage.clone())], *n as f64)).collect()
             }))
             .build();
     });

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 
 use http::HeaderMap;
 
-use crate::config::Profile;
 use crate::error::ApiError;
+use crate::profile::Profile;
 
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal,)+ }) => {

@@ -16,9 +16,9 @@ use tracing::Instrument;
 
 use crate::clock::Clock;
 use crate::error::ApiError;
-use crate::identity::refusals::{Refusal, RefusalAudit};
 use crate::identity::{Identity, IdentityMode};
 use crate::principal::{CallerTable, Principal};
+use crate::refusal_audit::{Refusal, RefusalAudit};
 
 /// The response header that tells the instant the server's clock read when the call began,
 /// in Kazakhstan's time: with a movable clock, a caller can see which "now" a decision used.
@@ -194,7 +194,7 @@ where
             span_id = tracing::field::Empty,
             otel.kind = "server",
         );
-        join_remote_trace(&span, request.headers());
+        crate::telemetry::join_remote_trace(&span, request.headers());
         // Every log line inside the call names its trace.
         if let Some((trace_id, span_id)) = crate::telemetry::ids(&span) {
             span.record("trace_id", trace_id.as_str());
@@ -288,39 +288,6 @@ impl Drop for Unanswered {
                 "rpc cancelled by the client before it was answered"
             );
         }
-    }
-}
-
-/// Makes `span` a child of the trace a stored `traceparent` names (an outbox row's).
-pub fn join_traceparent(span: &tracing::Span, traceparent: &str) {
-    let mut headers = HeaderMap::new();
-    if let Ok(value) = HeaderValue::from_str(traceparent) {
-        headers.insert("traceparent", value);
-        join_remote_trace(span, &headers);
-    }
-}
-
-/// Makes the call's span a child of the caller's trace, when a `traceparent` came along.
-fn join_remote_trace(span: &tracing::Span, headers: &HeaderMap) {
-    use opentelemetry::propagation::TextMapPropagator;
-    use tracing_opentelemetry::OpenTelemetrySpanExt;
-    if !headers.contains_key("traceparent") {
-        return;
-    }
-    let parent = opentelemetry_sdk::propagation::TraceContextPropagator::new().extract(&HeaderExtractor(headers));
-    // Without an OpenTelemetry layer installed there is nothing to join: that is fine.
-    let _ = span.set_parent(parent);
-}
-
-struct HeaderExtractor<'a>(&'a HeaderMap);
-
-impl opentelemetry::propagation::Extractor for HeaderExtractor<'_> {
-    fn get(&self, key: &str) -> Option<&str> {
-        self.0.get(key).and_then(|v| v.to_str().ok())
-    }
-
-    fn keys(&self) -> Vec<&str> {
-        self.0.keys().map(|k| k.as_str()).collect()
     }
 }
 

@@ -8,6 +8,8 @@ use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::{EnvFilter, Layer, Registry};
 
+use http::{HeaderMap, HeaderValue};
+
 use crate::config::{Config, LogFormat};
 
 /// Keeps the trace exporter alive; [`Telemetry::shutdown`] flushes it at exit.
@@ -136,6 +138,39 @@ pub fn ids(span: &tracing::Span) -> Option<(String, String)> {
     let context = span.context();
     let span_context = context.span().span_context().clone();
     span_context.is_valid().then(|| (span_context.trace_id().to_string(), span_context.span_id().to_string()))
+}
+
+/// Makes `span` a child of the trace a stored `traceparent` names (an outbox row's).
+pub fn join_traceparent(span: &tracing::Span, traceparent: &str) {
+    let mut headers = HeaderMap::new();
+    if let Ok(value) = HeaderValue::from_str(traceparent) {
+        headers.insert("traceparent", value);
+        join_remote_trace(span, &headers);
+    }
+}
+
+/// Makes the call's span a child of the caller's trace, when a `traceparent` came along.
+pub fn join_remote_trace(span: &tracing::Span, headers: &HeaderMap) {
+    use opentelemetry::propagation::TextMapPropagator;
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+    if !headers.contains_key("traceparent") {
+        return;
+    }
+    let parent = opentelemetry_sdk::propagation::TraceContextPropagator::new().extract(&HeaderExtractor(headers));
+    // Without an OpenTelemetry layer installed there is nothing to join: that is fine.
+    let _ = span.set_parent(parent);
+}
+
+struct HeaderExtractor<'a>(&'a HeaderMap);
+
+impl opentelemetry::propagation::Extractor for HeaderExtractor<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(|v| v.to_str().ok())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.0.keys().map(|k| k.as_str()).collect()
+    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ const SPEC: StoreSpec = StoreSpec {
     subsystem: Subsystem::Complaints,
     sqlite: &NO_MIGRATIONS,
     postgres: &NO_MIGRATIONS,
+    closed_stages: &[],
 };
 
 #[tokio::test]

@@ -25,7 +25,7 @@ pub const DEFAULT_SEED: u64 = 76_2026;
 /// counted from it, never from the clock, so that a seed always gives the same people.
 pub const WORLD_DATE: (i32, u32, u32) = (2026, 3, 12);
 
-pub use casework::cutoffs::{BIRTH_CUTOFF, DEATH_CUTOFF, MARRIAGE_CUTOFF};
+pub use law::cutoffs::{BIRTH_CUTOFF, DEATH_CUTOFF, MARRIAGE_CUTOFF};
 
 /// The settlements of the population (KATO-like codes).
 pub const SETTLEMENTS: &[(&str, &str, &str, &str)] = &[

@@ -2,8 +2,8 @@
 //! [A-TENANCY-DOCS]), the others only where their condition holds and the state systems hold no
 //! record (row 9 last paragraph: what the systems hold is never asked; [A-CUTOFF]).
 
-use casework::cutoffs::{BIRTH_CUTOFF, MARRIAGE_CUTOFF, date};
 use chrono::{Datelike, NaiveDate};
+use law::cutoffs::{BIRTH_CUTOFF, MARRIAGE_CUTOFF, date};
 
 /// Row 9(3): the tenancy agreement or the housing warrant.
 pub const TENANCY: &[&str] = &["TENANCY_AGREEMENT", "HOUSING_WARRANT"];

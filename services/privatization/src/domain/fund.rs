@@ -128,6 +128,9 @@ impl Stage {
     }
 }
 
+/// The stages in which a case waits for no act: its deadline no longer runs.
+pub const CLOSED_STAGES: &[&str] = &["COMPLETED", "REFUSED"];
+
 /// Stages 1 and 2: the commission decides within 30 calendar days of the submission (row 4).
 pub const COMMISSION_TERM: Term = Term::calendar_days(30);
 /// Row 4(2) stage 3; row 4(3) stage 3(c): state registration within 15 calendar days.

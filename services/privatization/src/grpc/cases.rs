@@ -131,8 +131,14 @@ impl Privatization {
     pub(super) async fn overdue(&self, r: pb::ListOverdueRequest) -> Result<pb::ListOverdueResponse, ApiError> {
         let limit = convert::page_size(r.page_size)?;
         let after = convert::after(&r.page_token)?;
-        let rows =
-            casework::listing::overdue(&self.db, self.clock.now(), &["COMPLETED", "REFUSED"], after, limit + 1).await?;
+        let rows = casework::listing::overdue(
+            &self.db,
+            self.clock.now(),
+            crate::domain::fund::CLOSED_STAGES,
+            after,
+            limit + 1,
+        )
+        .await?;
         let (page, next) = convert::paged(rows, limit, |(id, at)| convert::page_token(*at, *id));
         Ok(pb::ListOverdueResponse { applications: self.load_all(&page).await?, next_page_token: next })
     }

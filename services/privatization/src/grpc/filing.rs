@@ -5,8 +5,8 @@
 
 use calendar::{Channel, DEFAULT_START, OfficeHours};
 use casework::confirm;
-use casework::digest::Canonical;
 use chrono::{DateTime, NaiveDate, Utc};
+use law::digest::Canonical;
 use platform::store::{Command, request_hash};
 use platform::{ApiError, Principal};
 use proto::housing::common::v1 as common;

@@ -1,7 +1,7 @@
 //! The fields of a registry application that its signing digest covers, in their order
-//! (`casework::digest` encodes them).
+//! (`law::digest` encodes them).
 
-use casework::digest::Canonical;
+use law::digest::Canonical;
 
 /// The fields an application's confirmation covers.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -8,3 +8,6 @@ pub mod schedule;
 pub mod standard;
 
 pub use grounds::Ground;
+
+/// The stages in which a case waits for no decision: its deadline no longer runs.
+pub const CLOSED_STAGES: &[&str] = &["ASSIGNED", "REFUSED", "TERMINATED"];

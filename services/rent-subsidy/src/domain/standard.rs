@@ -2,13 +2,8 @@
 //! Rent-Subsidy Rules) as data, in force from 12 March 2026. Kazakh follows the order's text;
 //! Russian and English are the suite's translations.
 
-use chrono::NaiveDate;
-
-/// The first day Annex 3 is in force (Order §4).
-pub const IN_FORCE_FROM: NaiveDate = match NaiveDate::from_ymd_opt(2026, 3, 12) {
-    Some(d) => d,
-    None => panic!("a valid date"),
-};
+/// The first day Annex 3 is in force: the order's (Order §4).
+pub use law::order::IN_FORCE_FROM;
 
 /// The act that set it.
 pub const SOURCE: &str = "Order No. 76 of 26.02.2026, Annex 3 (Annex 5 to the Rent-Subsidy Rules, order No. 152)";

@@ -170,9 +170,14 @@ impl Subsidy {
 
     pub(super) async fn overdue(&self, r: pb::ListOverdueRequest) -> Result<pb::ListOverdueResponse, ApiError> {
         let limit = page_size(r.page_size)?;
-        let closed = ["ASSIGNED", "REFUSED", "TERMINATED"];
-        let rows =
-            casework::listing::overdue(&self.db, self.clock.now(), &closed, after(&r.page_token)?, limit + 1).await?;
+        let rows = casework::listing::overdue(
+            &self.db,
+            self.clock.now(),
+            crate::domain::CLOSED_STAGES,
+            after(&r.page_token)?,
+            limit + 1,
+        )
+        .await?;
         let (page, next) = paged(rows, limit, |(id, at)| page_token(*at, *id));
         Ok(pb::ListOverdueResponse {
             applications: self.load_all(page.iter().map(|(id, _)| *id)).await?,

@@ -3,8 +3,8 @@
 //! registry's hours and next-working-day rule ([A-SUB-HOURS]) with a term of 3 working days.
 
 use calendar::{Channel, DEFAULT_START};
-use casework::digest::Canonical;
 use casework::fields;
+use law::digest::Canonical;
 use platform::store::{Command, request_hash};
 use platform::{ApiError, Principal};
 use proto::housing::common::v1 as common;

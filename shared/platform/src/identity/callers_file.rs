@@ -140,8 +140,8 @@ pub fn contract_has(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Profile;
     use crate::principal::Principal;
+    use crate::profile::Profile;
 
     const GET: &str = "/kz.housing.registry.v1.RegistryService/GetApplication";
 

@@ -6,7 +6,6 @@
 //! of the suite's own workloads, which checked the person itself.
 
 pub mod callers_file;
-pub mod refusals;
 pub mod spiffe;
 pub mod tls;
 pub mod token;
@@ -17,9 +16,9 @@ use std::sync::atomic::AtomicU64;
 
 use http::HeaderMap;
 
-use crate::config::Profile;
 use crate::error::ApiError;
 use crate::principal::{Person, Principal, Subsystem, headers};
+use crate::profile::Profile;
 use spiffe::{SpiffeId, WorkloadNames};
 use token::TokenVerifier;
 
@@ -59,7 +58,7 @@ impl IdentityMode {
     }
 }
 
-/// The identity settings of a process (read by [`crate::config`]).
+/// The identity settings of a process (read with the other settings).
 #[derive(Debug, Clone)]
 pub struct IdentitySettings {
     /// How workloads are proven.

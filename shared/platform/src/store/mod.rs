@@ -74,6 +74,9 @@ pub struct StoreSpec {
     pub sqlite: &'static Migrator,
     /// The service's PostgreSQL migrations.
     pub postgres: &'static Migrator,
+    /// The stages in which a case of the service waits for nothing (its deadline no longer
+    /// runs); empty for a store that keeps no cases.
+    pub closed_stages: &'static [&'static str],
 }
 
 /// An empty migration set, for a service with no tables of its own yet.

@@ -262,7 +262,7 @@ impl Relay {
             otel.kind = "client",
         );
         if let Some(parent) = &row.traceparent {
-            crate::rpc_layer::join_traceparent(&span, parent);
+            crate::telemetry::join_traceparent(&span, parent);
         }
         self.deliver_in_span(row).instrument(span).await
     }
@@ -438,7 +438,27 @@ impl Db {
             oldest_age,
             parked: state.parked,
             cases: cases.into_iter().collect(),
+            breached: self.breached_deadlines().await?.into_iter().collect(),
         })
+    }
+
+    /// Open cases whose deadline has passed by the store's clock, by stage: the stages in
+    /// the spec's `closed_stages` wait for nothing and never count.
+    async fn breached_deadlines(&self) -> Result<Vec<(String, i64)>, ApiError> {
+        let closed = self.spec().closed_stages;
+        if closed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let closed = closed.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT stage, COUNT(*) FROM applications WHERE stage NOT IN ({closed}) AND deadline_due_at < $1 GROUP BY stage"
+        );
+        let now = self.clock().now();
+        crate::on_backend!(self.reader(), |pool| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(now)
+            .fetch_all(pool)
+            .await)
+        .map_err(store_error)
     }
 
     /// Parked rows after sequence `after`, oldest first.

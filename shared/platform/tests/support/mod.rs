@@ -25,8 +25,13 @@ static NOTES_SQLITE: Migrator = sqlx::migrate!("./tests/migrations/sqlite");
 static NOTES_POSTGRES: Migrator = sqlx::migrate!("./tests/migrations/postgres");
 
 /// The test service's database.
-pub const SPEC: StoreSpec =
-    StoreSpec { service: "notes", subsystem: Subsystem::Registry, sqlite: &NOTES_SQLITE, postgres: &NOTES_POSTGRES };
+pub const SPEC: StoreSpec = StoreSpec {
+    service: "notes",
+    subsystem: Subsystem::Registry,
+    sqlite: &NOTES_SQLITE,
+    postgres: &NOTES_POSTGRES,
+    closed_stages: &[],
+};
 
 /// Which backend a test runs on.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -96,7 +96,7 @@ impl RefusalAudit {
         for (subsystem, db) in &stores {
             let rows: Vec<(Principal, String, String)> = batch
                 .iter()
-                .filter(|r| super::serving(&r.path) == Some(*subsystem))
+                .filter(|r| crate::identity::serving(&r.path) == Some(*subsystem))
                 .map(|r| (r.principal.clone(), r.path.clone(), r.reason.clone()))
                 .collect();
             if rows.is_empty() {
