@@ -22,6 +22,7 @@ pub mod evidence;
 pub mod exchange_store;
 pub mod faults;
 pub mod grpc;
+pub mod seed;
 pub mod store;
 
 use platform::principal::Subsystem as S;
@@ -78,7 +79,7 @@ impl Settings {
             ),
         };
         Ok(Settings {
-            seed: number("GATEWAY_SEED", domain::seed::DEFAULT_SEED)?,
+            seed: number("GATEWAY_SEED", seed::DEFAULT_SEED)?,
             seed_persons: usize::try_from(number("GATEWAY_SEED_PERSONS", DEFAULT_SEED_PERSONS as u64)?).unwrap_or(0),
             access_file,
         })

@@ -3,6 +3,7 @@
 //! in kk/ru/en (Annex 1 rows 6 and 11(2)).
 
 use chrono::{DateTime, Utc};
+use law::RefusalGround as _;
 use platform::store::outbox::OutboxMessage;
 use proto::egov::gateway::v1 as gw;
 use proto::housing::common::v1::LocalizedText;

@@ -4,6 +4,7 @@
 //! changed procedure to the State Corporation and the Unified Contact Centre (RR cl. 2).
 
 use chrono::{DateTime, Utc};
+use law::RefusalGround as _;
 use platform::store::outbox::OutboxMessage;
 use proto::egov::gateway::v1 as gw;
 use proto::housing::common::v1::LocalizedText;

@@ -2,6 +2,7 @@
 //! automatically and once (SR cl. 26, AT-24a-b), and each result to the applicant's cabinet.
 
 use chrono::{DateTime, Utc};
+use law::RefusalGround as _;
 use platform::store::outbox::OutboxMessage;
 use proto::egov::gateway::v1 as gw;
 use proto::housing::common::v1::LocalizedText;

@@ -21,17 +21,13 @@ pub mod watch;
 
 pub use history::{Deadline, EventRow};
 
-/// A refusal ground as the contract carries it (a result, not an error): its code, clause,
-/// sub-reason, and texts in Kazakh, Russian and English.
-pub fn refusal_ground(
-    code: &str,
-    clause: &str,
-    reason: &str,
-    [kk, ru, en]: [&str; 3],
-) -> proto::housing::common::v1::RefusalGround {
+/// A refusal ground as the contract carries it (a result, not an error): its record (code,
+/// clause, texts in Kazakh, Russian and English) and the sub-reason.
+pub fn refusal_ground(ground: law::GroundRecord, reason: &str) -> proto::housing::common::v1::RefusalGround {
+    let [kk, ru, en] = ground.texts;
     proto::housing::common::v1::RefusalGround {
-        code: code.into(),
-        clause: clause.into(),
+        code: ground.code.into(),
+        clause: ground.clause.into(),
         reason: reason.into(),
         text_kk: kk.into(),
         text_ru: ru.into(),

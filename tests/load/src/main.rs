@@ -89,7 +89,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         rate: None,
         duration: Duration::from_secs(10),
         channels: 4,
-        seed: egov_gateway::domain::seed::DEFAULT_SEED,
+        seed: egov_gateway::seed::DEFAULT_SEED,
         persons: egov_gateway::DEFAULT_SEED_PERSONS,
         tls_dir: None,
         tokens: None,
@@ -228,7 +228,7 @@ async fn run(o: Options) -> Result<Tally, String> {
     // No retries: a failure counts as one.
     let policy = CallPolicy { deadline: Duration::from_secs(10), retries: 0, backoff: Duration::ZERO };
     let people: Vec<String> = if o.scenario == Scenario::GatewayPerson {
-        egov_gateway::domain::seed::population(o.seed, o.persons).persons.iter().map(|p| p.iin.to_string()).collect()
+        egov_gateway::seed::population(o.seed, o.persons).persons.iter().map(|p| p.iin.to_string()).collect()
     } else {
         Vec::new()
     };

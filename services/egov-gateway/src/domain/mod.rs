@@ -4,6 +4,5 @@
 
 pub mod family;
 pub mod records;
-pub mod seed;
 
 pub use records::*;

@@ -15,9 +15,10 @@ use tonic::{Request, Response, Status};
 
 use crate::access::{self, Grants};
 use crate::authority::{Authority, EvidenceKey};
-use crate::domain::{self, family, seed};
+use crate::domain::{self, family};
 use crate::evidence::EvidenceLog;
 use crate::faults::{Fault, Faults};
+use crate::seed;
 use crate::store::Registers;
 use convert::iin;
 use envelope::Exchange;

@@ -3,6 +3,7 @@
 
 pub use casework::fields::{date, id_of, iin, request_id, text};
 pub use casework::paging::{after, page_size, page_token, paged, sequence_token};
+use law::RefusalGround as _;
 
 use casework::history::timestamp as ts;
 use chrono::{DateTime, Utc};
@@ -56,7 +57,7 @@ pub fn stage_out(code: &str) -> i32 {
 
 /// A refusal ground with its texts.
 pub fn refusal(ground: Ground, reason: &str) -> common::RefusalGround {
-    casework::refusal_ground(ground.code(), ground.clause(), reason, ground.texts())
+    casework::refusal_ground(ground.record(), reason)
 }
 
 /// Everything an application shows besides its row.

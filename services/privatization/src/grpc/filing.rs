@@ -6,6 +6,7 @@
 use calendar::{Channel, DEFAULT_START, OfficeHours};
 use casework::confirm;
 use chrono::{DateTime, NaiveDate, Utc};
+use law::RefusalGround as _;
 use law::digest::Canonical;
 use platform::store::{Command, request_hash};
 use platform::{ApiError, Principal};

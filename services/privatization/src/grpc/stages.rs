@@ -6,6 +6,7 @@
 
 use calendar::{DEFAULT_START, KAZAKHSTAN};
 use chrono::{DateTime, NaiveDate, Utc};
+use law::RefusalGround as _;
 use platform::principal::OfficialRole;
 use platform::store::{Command, WriteTx, request_hash};
 use platform::{ApiError, Principal};

@@ -1,6 +1,7 @@
 //! The service standard (Annex 1) as data, in the version in force on a date.
 
 use casework::fields;
+use law::RefusalGround as _;
 use platform::ApiError;
 use proto::housing::common::v1 as common;
 use proto::housing::privatization::v1 as pb;

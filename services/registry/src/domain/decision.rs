@@ -2,6 +2,7 @@
 //! finding; the refusal, if any, cites the first ground in [A-DECISION-ORDER].
 
 use chrono::NaiveDate;
+use law::RefusalGround as _;
 
 use super::category::Category;
 use super::{Case, Ground, window_start};

@@ -2,6 +2,8 @@
 //! Kazakh follows the order's wording; Russian and English are the suite's translations.
 //! The registry has no court grounds (AT-10).
 
+use law::{GroundRecord, RefusalGround};
+
 /// A ground of refusal, in [A-DECISION-ORDER]: where several apply, the first is cited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Ground {
@@ -25,12 +27,9 @@ pub enum Ground {
     UnreliableDocuments,
 }
 
-/// The Kazakh, Russian and English texts of a ground.
-pub type Texts = [&'static str; 3];
-
-impl Ground {
+impl RefusalGround for Ground {
     /// Every ground, in [A-DECISION-ORDER].
-    pub const ALL: [Ground; 9] = [
+    const ALL: &'static [Ground] = &[
         Ground::NoPersonalDataConsent,
         Ground::WorseningExchange,
         Ground::WorseningAlienation,
@@ -42,84 +41,91 @@ impl Ground {
         Ground::UnreliableDocuments,
     ];
 
-    /// The stable code.
-    pub fn code(self) -> &'static str {
+    /// Its code, the clause it rests on, and its text in Kazakh (the order's words), Russian
+    /// and English.
+    fn record(self) -> GroundRecord {
         match self {
-            Ground::NoPersonalDataConsent => "NO_PERSONAL_DATA_CONSENT",
-            Ground::WorseningExchange => "WORSENING_EXCHANGE",
-            Ground::WorseningAlienation => "WORSENING_ALIENATION",
-            Ground::WorseningDestruction => "WORSENING_DESTRUCTION",
-            Ground::WorseningVacated => "WORSENING_VACATED",
-            Ground::WorseningSettledOthers => "WORSENING_SETTLED_OTHERS",
-            Ground::EmergencyDwellingOtherSettlement => "EMERGENCY_DWELLING_OTHER_SETTLEMENT",
-            Ground::Nonconforming => "NONCONFORMING",
-            Ground::UnreliableDocuments => "UNRELIABLE_DOCUMENTS",
-        }
-    }
-
-    /// The ground with `code`.
-    pub fn parse(code: &str) -> Option<Ground> {
-        Ground::ALL.into_iter().find(|g| g.code() == code)
-    }
-
-    /// The clause it rests on.
-    pub fn clause(self) -> &'static str {
-        match self {
-            Ground::NoPersonalDataConsent => "Annex 2 row 10(4)",
-            Ground::Nonconforming => "Annex 2 row 10(2)",
-            Ground::UnreliableDocuments => "Annex 2 row 10(1)",
-            _ => "Annex 2 row 10(3)",
-        }
-    }
-
-    /// Its text in Kazakh (the order's words), Russian and English.
-    pub fn texts(self) -> Texts {
-        match self {
-            Ground::NoPersonalDataConsent => [
-                "«Дербес деректер және оларды қорғау туралы» Қазақстан Республикасы Заңының 8-бабына сәйкес көрсетілетін қызметті алушының мемлекеттік қызмет көрсету үшін талап етілетін қолжетімділігі шектеулі дербес деректерге қол жеткізуге ұсынылатын келісімінің болмауы",
-                "Отсутствие согласия услугополучателя, предоставляемого в соответствии со статьёй 8 Закона Республики Казахстан «О персональных данных и их защите», на доступ к персональным данным ограниченного доступа, которые требуются для оказания государственной услуги",
-                "The recipient has not consented, under Article 8 of the Law \"On personal data and their protection\", to access to the restricted-access personal data the service requires",
-            ],
-            Ground::WorseningExchange => [
-                "Азаматтың соңғы бес жыл ішінде өзінің тұрғын үй жағдайының әдейі нашарлауының нәтижесінде мұқтаж болғаны анықталды: тұрғын үй-жайын ауыстырғаны",
-                "Установлено, что в течение последних пяти лет гражданин стал нуждающимся в результате преднамеренного ухудшения своих жилищных условий: обмен жилища",
-                "Within the last five years the citizen became in need through deliberately worsening his housing conditions: he exchanged his dwelling",
-            ],
-            Ground::WorseningAlienation => [
-                "Азаматтың соңғы бес жыл ішінде өзінің тұрғын үй жағдайының әдейі нашарлауының нәтижесінде мұқтаж болғаны анықталды: тұрғын үйді жергілікті атқарушы орган сатып алған жағдайлардан басқа, оған меншік құқығымен тиесілі тұруға жарамды тұрғын үйді иеліктен шығару",
-                "Установлено, что в течение последних пяти лет гражданин стал нуждающимся в результате преднамеренного ухудшения своих жилищных условий: отчуждение принадлежавшего ему на праве собственности пригодного для проживания жилища, за исключением случаев его приобретения местным исполнительным органом",
-                "Within the last five years the citizen became in need through deliberately worsening his housing conditions: he alienated a habitable dwelling he owned, other than to the local executive body",
-            ],
-            Ground::WorseningDestruction => [
-                "Азаматтың соңғы бес жыл ішінде өзінің тұрғын үй жағдайының әдейі нашарлауының нәтижесінде мұқтаж болғаны анықталды: оның кінәсінен тұрғын үйдің бұзылуы немесе бүлінуі",
-                "Установлено, что в течение последних пяти лет гражданин стал нуждающимся в результате преднамеренного ухудшения своих жилищных условий: разрушение или порча жилища по его вине",
-                "Within the last five years the citizen became in need through deliberately worsening his housing conditions: the dwelling was destroyed or damaged through his fault",
-            ],
-            Ground::WorseningVacated => [
-                "Азаматтың соңғы бес жыл ішінде өзінің тұрғын үй жағдайының әдейі нашарлауының нәтижесінде мұқтаж болғаны анықталды: мемлекеттік тұрғын үй қорынан тұрғынжайға немесе жеке тұрғын үй қорынан жергілікті атқарушы орган жалдаған тұрғынжайға мұқтаж болмаған кезде тұрғын үйден шыққан",
-                "Установлено, что в течение последних пяти лет гражданин стал нуждающимся в результате преднамеренного ухудшения своих жилищных условий: выезд из жилища, когда он не нуждался в жилище из государственного жилищного фонда или в жилище, арендованном местным исполнительным органом в частном жилищном фонде",
-                "Within the last five years the citizen became in need through deliberately worsening his housing conditions: he moved out of a dwelling when he was not in need of state-fund housing or of housing rented by the local executive body",
-            ],
-            Ground::WorseningSettledOthers => [
-                "Азаматтың соңғы бес жыл ішінде өзінің тұрғын үй жағдайының әдейі нашарлауының нәтижесінде мұқтаж болғаны анықталды: жұбайынан, кәмелетке толмаған және еңбекке жарамсыз балаларынан, сондай-ақ еңбекке жарамсыз ата-аналарынан басқа адамдарды қоныстандыру",
-                "Установлено, что в течение последних пяти лет гражданин стал нуждающимся в результате преднамеренного ухудшения своих жилищных условий: вселение иных лиц, кроме супруга, несовершеннолетних и нетрудоспособных детей, а также нетрудоспособных родителей",
-                "Within the last five years the citizen became in need through deliberately worsening his housing conditions: he settled in persons other than his spouse, minor or disabled children and disabled parents",
-            ],
-            Ground::EmergencyDwellingOtherSettlement => [
-                "Жалғыз тұрғынжайы Қазақстан Республикасының заңнамасында көзделген тәртіппен авариялық деп танылған азаматтың тұрғынжайы авариялық деп танылған елді мекеннен тыс жерде өтініш білдіруі",
-                "Обращение гражданина, единственное жилище которого признано аварийным в порядке, установленном законодательством Республики Казахстан, вне населённого пункта, в котором жилище признано аварийным",
-                "The citizen whose only dwelling was recognized as emergency applies outside the settlement where it was so recognized",
-            ],
-            Ground::Nonconforming => [
-                "Көрсетілетін қызметті алушының және (немесе) мемлекеттік қызмет көрсету үшін қажетті ұсынылған материалдардың, объектілердің, деректердің және мәліметтердің осы Қағидаларда белгіленген талаптарға сәйкес келмеуі",
-                "Несоответствие услугополучателя и (или) представленных материалов, объектов, данных и сведений, необходимых для оказания государственной услуги, требованиям, установленным настоящими Правилами",
-                "The recipient and/or the materials, objects, data and information submitted for the service do not meet the requirements of these Rules",
-            ],
-            Ground::UnreliableDocuments => [
-                "Мемлекеттік көрсетілетін қызметті алу үшін көрсетілетін қызметті алушының ұсынған құжаттардың және (немесе) олардағы деректердің (мәліметтердің) анық еместігін анықтау",
-                "Установление недостоверности документов, представленных услугополучателем для получения государственной услуги, и (или) данных (сведений), содержащихся в них",
-                "The documents the recipient submitted for the service, and/or the data in them, are established to be unreliable",
-            ],
+            Ground::NoPersonalDataConsent => GroundRecord {
+                code: "NO_PERSONAL_DATA_CONSENT",
+                clause: "Annex 2 row 10(4)",
+                texts: [
+                    "«Дербес деректер және оларды қорғау туралы» Қазақстан Республикасы Заңының 8-бабына сәйкес көрсетілетін қызметті алушының мемлекеттік қызмет көрсету үшін талап етілетін қолжетімділігі шектеулі дербес деректерге қол жеткізуге ұсынылатын келісімінің болмауы",
+                    "Отсутствие согласия услугополучателя, предоставляемого в соответствии со статьёй 8 Закона Республики Казахстан «О персональных данных и их защите», на доступ к персональным данным ограниченного доступа, которые требуются для оказания государственной услуги",
+                    "The recipient has not consented, under Article 8 of the Law \"On personal data and their protection\", to access to the restricted-access personal data the service requires",
+                ],
+            },
+            Ground::WorseningExchange => GroundRecord {
+                code: "WORSENING_EXCHANGE",
+                clause: "Annex 2 row 10(3)",
+                texts: [
+                    "Азаматтың соңғы бес жыл ішінде өзінің тұрғын үй жағдайының әдейі нашарлауының нәтижесінде мұқтаж болғаны анықталды: тұрғын үй-жайын ауыстырғаны",
+                    "Установлено, что в течение последних пяти лет гражданин стал нуждающимся в результате преднамеренного ухудшения своих жилищных условий: обмен жилища",
+                    "Within the last five years the citizen became in need through deliberately worsening his housing conditions: he exchanged his dwelling",
+                ],
+            },
+            Ground::WorseningAlienation => GroundRecord {
+                code: "WORSENING_ALIENATION",
+                clause: "Annex 2 row 10(3)",
+                texts: [
+                    "Азаматтың соңғы бес жыл ішінде өзінің тұрғын үй жағдайының әдейі нашарлауының нәтижесінде мұқтаж болғаны анықталды: тұрғын үйді жергілікті атқарушы орган сатып алған жағдайлардан басқа, оған меншік құқығымен тиесілі тұруға жарамды тұрғын үйді иеліктен шығару",
+                    "Установлено, что в течение последних пяти лет гражданин стал нуждающимся в результате преднамеренного ухудшения своих жилищных условий: отчуждение принадлежавшего ему на праве собственности пригодного для проживания жилища, за исключением случаев его приобретения местным исполнительным органом",
+                    "Within the last five years the citizen became in need through deliberately worsening his housing conditions: he alienated a habitable dwelling he owned, other than to the local executive body",
+                ],
+            },
+            Ground::WorseningDestruction => GroundRecord {
+                code: "WORSENING_DESTRUCTION",
+                clause: "Annex 2 row 10(3)",
+                texts: [
+                    "Азаматтың соңғы бес жыл ішінде өзінің тұрғын үй жағдайының әдейі нашарлауының нәтижесінде мұқтаж болғаны анықталды: оның кінәсінен тұрғын үйдің бұзылуы немесе бүлінуі",
+                    "Установлено, что в течение последних пяти лет гражданин стал нуждающимся в результате преднамеренного ухудшения своих жилищных условий: разрушение или порча жилища по его вине",
+                    "Within the last five years the citizen became in need through deliberately worsening his housing conditions: the dwelling was destroyed or damaged through his fault",
+                ],
+            },
+            Ground::WorseningVacated => GroundRecord {
+                code: "WORSENING_VACATED",
+                clause: "Annex 2 row 10(3)",
+                texts: [
+                    "Азаматтың соңғы бес жыл ішінде өзінің тұрғын үй жағдайының әдейі нашарлауының нәтижесінде мұқтаж болғаны анықталды: мемлекеттік тұрғын үй қорынан тұрғынжайға немесе жеке тұрғын үй қорынан жергілікті атқарушы орган жалдаған тұрғынжайға мұқтаж болмаған кезде тұрғын үйден шыққан",
+                    "Установлено, что в течение последних пяти лет гражданин стал нуждающимся в результате преднамеренного ухудшения своих жилищных условий: выезд из жилища, когда он не нуждался в жилище из государственного жилищного фонда или в жилище, арендованном местным исполнительным органом в частном жилищном фонде",
+                    "Within the last five years the citizen became in need through deliberately worsening his housing conditions: he moved out of a dwelling when he was not in need of state-fund housing or of housing rented by the local executive body",
+                ],
+            },
+            Ground::WorseningSettledOthers => GroundRecord {
+                code: "WORSENING_SETTLED_OTHERS",
+                clause: "Annex 2 row 10(3)",
+                texts: [
+                    "Азаматтың соңғы бес жыл ішінде өзінің тұрғын үй жағдайының әдейі нашарлауының нәтижесінде мұқтаж болғаны анықталды: жұбайынан, кәмелетке толмаған және еңбекке жарамсыз балаларынан, сондай-ақ еңбекке жарамсыз ата-аналарынан басқа адамдарды қоныстандыру",
+                    "Установлено, что в течение последних пяти лет гражданин стал нуждающимся в результате преднамеренного ухудшения своих жилищных условий: вселение иных лиц, кроме супруга, несовершеннолетних и нетрудоспособных детей, а также нетрудоспособных родителей",
+                    "Within the last five years the citizen became in need through deliberately worsening his housing conditions: he settled in persons other than his spouse, minor or disabled children and disabled parents",
+                ],
+            },
+            Ground::EmergencyDwellingOtherSettlement => GroundRecord {
+                code: "EMERGENCY_DWELLING_OTHER_SETTLEMENT",
+                clause: "Annex 2 row 10(3)",
+                texts: [
+                    "Жалғыз тұрғынжайы Қазақстан Республикасының заңнамасында көзделген тәртіппен авариялық деп танылған азаматтың тұрғынжайы авариялық деп танылған елді мекеннен тыс жерде өтініш білдіруі",
+                    "Обращение гражданина, единственное жилище которого признано аварийным в порядке, установленном законодательством Республики Казахстан, вне населённого пункта, в котором жилище признано аварийным",
+                    "The citizen whose only dwelling was recognized as emergency applies outside the settlement where it was so recognized",
+                ],
+            },
+            Ground::Nonconforming => GroundRecord {
+                code: "NONCONFORMING",
+                clause: "Annex 2 row 10(2)",
+                texts: [
+                    "Көрсетілетін қызметті алушының және (немесе) мемлекеттік қызмет көрсету үшін қажетті ұсынылған материалдардың, объектілердің, деректердің және мәліметтердің осы Қағидаларда белгіленген талаптарға сәйкес келмеуі",
+                    "Несоответствие услугополучателя и (или) представленных материалов, объектов, данных и сведений, необходимых для оказания государственной услуги, требованиям, установленным настоящими Правилами",
+                    "The recipient and/or the materials, objects, data and information submitted for the service do not meet the requirements of these Rules",
+                ],
+            },
+            Ground::UnreliableDocuments => GroundRecord {
+                code: "UNRELIABLE_DOCUMENTS",
+                clause: "Annex 2 row 10(1)",
+                texts: [
+                    "Мемлекеттік көрсетілетін қызметті алу үшін көрсетілетін қызметті алушының ұсынған құжаттардың және (немесе) олардағы деректердің (мәліметтердің) анық еместігін анықтау",
+                    "Установление недостоверности документов, представленных услугополучателем для получения государственной услуги, и (или) данных (сведений), содержащихся в них",
+                    "The documents the recipient submitted for the service, and/or the data in them, are established to be unreliable",
+                ],
+            },
         }
     }
 }
@@ -130,7 +136,7 @@ mod tests {
 
     #[test]
     fn annex_2_row_10_every_ground_has_a_clause_and_three_texts() {
-        for g in Ground::ALL {
+        for &g in Ground::ALL {
             assert!(g.clause().starts_with("Annex 2 row 10("), "{g:?}");
             assert!(g.texts().iter().all(|t| !t.is_empty()), "{g:?}");
             assert_eq!(Ground::parse(g.code()), Some(g));

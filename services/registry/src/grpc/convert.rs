@@ -4,6 +4,7 @@
 
 pub use casework::fields::{id_of, iin, kato, request_id, text};
 pub use casework::paging::{after, page_size, page_token, paged, sequence_token};
+use law::RefusalGround as _;
 
 use chrono::{DateTime, Utc};
 use platform::ApiError;
@@ -88,7 +89,7 @@ fn removal_ground_out(code: &str) -> i32 {
 
 /// A refusal ground with its texts.
 pub fn refusal(ground: Ground, reason: Option<&str>) -> common::RefusalGround {
-    casework::refusal_ground(ground.code(), ground.clause(), reason.unwrap_or_default(), ground.texts())
+    casework::refusal_ground(ground.record(), reason.unwrap_or_default())
 }
 
 /// A stored finding.

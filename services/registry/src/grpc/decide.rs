@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 use clients::CaseRef;
+use law::RefusalGround as _;
 use platform::ApiError;
 use platform::store::WriteTx;
 use platform::store::sweeper::Job;

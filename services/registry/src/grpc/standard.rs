@@ -4,6 +4,7 @@
 
 use calendar::{DEFAULT_START, Term};
 use chrono::NaiveDate;
+use law::RefusalGround as _;
 use platform::store::{Command, request_hash};
 use platform::{ApiError, Principal};
 use proto::housing::common::v1 as common;

@@ -4,6 +4,7 @@
 use casework::fields::{self, id_of};
 use casework::listing::Field;
 use casework::paging::{after, page_size, page_token, paged, sequence_token};
+use law::RefusalGround as _;
 use platform::store::{Command, request_hash};
 use platform::{ApiError, Principal};
 use proto::housing::common::v1 as common;

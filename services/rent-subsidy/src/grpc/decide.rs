@@ -7,6 +7,7 @@
 use calendar::KAZAKHSTAN;
 use chrono::{DateTime, NaiveDate, Utc};
 use clients::CaseRef;
+use law::RefusalGround as _;
 use platform::ApiError;
 use platform::store::WriteTx;
 use platform::store::sweeper::Job;

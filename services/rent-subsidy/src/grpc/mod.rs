@@ -5,6 +5,7 @@ mod cases;
 mod decide;
 mod filing;
 
+use law::RefusalGround as _;
 use std::sync::Arc;
 
 use calendar::{Calendar, CalendarError};
@@ -96,7 +97,7 @@ fn stage_out(stage: &str) -> i32 {
 
 /// A refusal ground with its texts.
 pub fn refusal(ground: Ground, reason: &str) -> common::RefusalGround {
-    casework::refusal_ground(ground.code(), ground.clause(), reason, ground.texts())
+    casework::refusal_ground(ground.record(), reason)
 }
 
 /// An application as the contract shows it.

@@ -16,7 +16,7 @@ use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
 
-use super::records::*;
+use crate::domain::records::*;
 
 /// The seed of the shipped population: the order's number and year.
 pub const DEFAULT_SEED: u64 = 76_2026;
