@@ -19,9 +19,12 @@ use sha2::Digest;
 use tokio::sync::{Notify, watch};
 use tonic::{Request, Response, Status};
 
+use crate::domain::Stage;
+use crate::domain::terms::{self, Reviewer, Service};
 use crate::store::{self, Column, ComplaintRow, Deadline, NewComplaint};
 use crate::targets::{self, Case, Targets};
-use crate::terms::{self, Reviewer, Service};
+use casework::case::{enter_stage, report_stage};
+use law::Stage as _;
 
 /// The job that asks a service again for a case it did not answer about.
 pub const VERIFY: &str = "VERIFY";
@@ -62,7 +65,7 @@ fn ok<T>(r: Result<T, ApiError>) -> Answer<T> {
 }
 
 fn name(id: i64) -> String {
-    platform::names::name("complaints/complaints", id)
+    <crate::ComplaintCases as casework::case::CaseKind>::name(id)
 }
 
 fn not_found(id: i64) -> ApiError {
@@ -120,12 +123,11 @@ fn reason_out(code: &str) -> i32 {
 
 /// A complaint as the contract shows it.
 pub fn complaint(c: &ComplaintRow, now: chrono::DateTime<chrono::Utc>) -> pb::Complaint {
-    let stage = match c.stage.as_str() {
-        "UNDER_REVIEW" => pb::ComplaintStage::UnderReview,
-        "EXTENDED" => pb::ComplaintStage::Extended,
-        "UPHELD" => pb::ComplaintStage::Upheld,
-        "DISMISSED" => pb::ComplaintStage::Dismissed,
-        _ => pb::ComplaintStage::Unspecified,
+    let stage = match c.stage {
+        Stage::UnderReview => pb::ComplaintStage::UnderReview,
+        Stage::Extended => pb::ComplaintStage::Extended,
+        Stage::Upheld => pb::ComplaintStage::Upheld,
+        Stage::Dismissed => pb::ComplaintStage::Dismissed,
     };
     let subject = match c.subject.as_str() {
         "REFUSAL" => pb::Subject::Refusal,
@@ -212,11 +214,6 @@ fn notice(c: &ComplaintRow, text: common::LocalizedText, purpose: &str) -> platf
     let channel =
         if c.filed_channel == "PAPER" { gw::NotificationChannel::Paper } else { gw::NotificationChannel::Cabinet };
     casework::reporting::notice(&name(c.id), &c.complainant_iin, channel, text, purpose)
-}
-
-fn report(c: &ComplaintRow, stage: &str, at: chrono::DateTime<chrono::Utc>) -> platform::store::outbox::OutboxMessage {
-    let channel = if c.filed_channel == "PAPER" { "paper" } else { "electronic" };
-    casework::reporting::stage_report("complaints", channel, &name(c.id), &c.complainant_iin, stage, at)
 }
 
 impl Complaints {
@@ -359,7 +356,7 @@ impl Complaints {
                     let id = store::insert(tx, &new, &why).await?;
                     store::add_documents(tx, id, &documents).await?;
                     let c = store::complaint_in(tx, id).await?.ok_or_else(|| ApiError::internal("just registered"))?;
-                    tx.enqueue(report(&c, "UNDER_REVIEW", registered_at)).await?;
+                    report_stage(tx, &c.case(), Stage::UnderReview, registered_at).await?;
                     tx.schedule(OVERDUE, &name(id), c.deadline_due_at).await?;
                     if c.case_check == "PENDING" {
                         let at = tx.now();
@@ -424,19 +421,19 @@ impl Complaints {
             .transact(command, move |tx| {
                 Box::pin(async move {
                     let c = store::complaint_in(tx, id).await?.ok_or_else(|| not_found(id))?;
-                    if c.stage != "UNDER_REVIEW" {
-                        let (code, why) = if c.stage == "EXTENDED" {
+                    if c.stage != Stage::UnderReview {
+                        let (code, why) = if c.stage == Stage::Extended {
                             (
                                 "EXTENSION_ALREADY_GRANTED",
                                 "the review was extended once already [A-EXT-ONCE]".to_owned(),
                             )
                         } else {
-                            ("REVIEW_CLOSED", format!("the complaint is {}", c.stage))
+                            ("REVIEW_CLOSED", format!("the complaint is {}", c.stage.code()))
                         };
                         return Err(ApiError::failed_precondition(code, why).precondition(
                             "STAGE",
                             name(id),
-                            "UNDER_REVIEW, not extended before",
+                            format!("{}, not extended before", Stage::UnderReview.code()),
                         ));
                     }
                     store::set_extension(tx, id, i64::from(days), &reasons_text, &explanation, &notice_deadline)
@@ -445,7 +442,7 @@ impl Complaints {
                         "extended by {days} working days to {} ({reasons_text}): {explanation}",
                         new_deadline.due_date
                     );
-                    store::record_stage(tx, id, "EXTENDED", &why, Some(&new_deadline)).await?;
+                    enter_stage(tx, &mut c.case(), Stage::Extended, &why, Some(&new_deadline), &why).await?;
                     let text = common::LocalizedText {
                         kk: format!(
                             "{} шағымын қарау мерзімі {} дейін ұзартылды: {explanation}",
@@ -461,10 +458,7 @@ impl Complaints {
                         ),
                     };
                     tx.enqueue(notice(&c, text, "SR cl. 34: notice of an extension, with the reasons")).await?;
-                    let at = tx.now();
-                    tx.enqueue(report(&c, "EXTENDED", at)).await?;
                     tx.schedule(OVERDUE, &name(id), new_deadline.due_at).await?;
-                    tx.audit(&name(id), &why).await?;
                     Ok(pb::ExtendReviewResponse::default())
                 })
             })
@@ -514,18 +508,22 @@ impl Complaints {
                     if !c.is_open() {
                         return Err(ApiError::failed_precondition(
                             "REVIEW_CLOSED",
-                            format!("the complaint is {}", c.stage),
+                            format!("the complaint is {}", c.stage.code()),
                         )
-                        .precondition("STAGE", name(id), "UNDER_REVIEW or EXTENDED"));
+                        .precondition(
+                            "STAGE",
+                            name(id),
+                            format!("{} or {}", Stage::UnderReview.code(), Stage::Extended.code()),
+                        ));
                     }
-                    let (stage_code, text) = if r.uphold {
+                    let (decided, text) = if r.uphold {
                         let remedy = if reopen {
                             format!("{} is reconsidered", c.application)
                         } else {
                             format!("{} stays as it is", c.application)
                         };
                         (
-                            "UPHELD",
+                            Stage::Upheld,
                             common::LocalizedText {
                                 kk: format!("{} шағымы қанағаттандырылды: {reason}", c.business_id),
                                 ru: format!("Жалоба {} удовлетворена ({remedy}): {reason}", c.business_id),
@@ -534,7 +532,7 @@ impl Complaints {
                         )
                     } else {
                         (
-                            "DISMISSED",
+                            Stage::Dismissed,
                             common::LocalizedText {
                                 kk: format!("{} шағымы қанағаттандырусыз қалдырылды: {reason}", c.business_id),
                                 ru: format!("Жалоба {} оставлена без удовлетворения: {reason}", c.business_id),
@@ -545,7 +543,7 @@ impl Complaints {
                     store::set(tx, id, Column::DecisionKk, &text.kk).await?;
                     store::set(tx, id, Column::DecisionRu, &text.ru).await?;
                     store::set(tx, id, Column::DecisionEn, &text.en).await?;
-                    store::record_stage(tx, id, stage_code, &text.en, None).await?;
+                    enter_stage(tx, &mut c.case(), decided, &text.en, None, &text.en).await?;
                     if reopen {
                         tx.enqueue(targets::reconsider(
                             service,
@@ -560,9 +558,6 @@ impl Complaints {
                     }
                     tx.cancel_jobs(OVERDUE, &name(id)).await?;
                     tx.enqueue(notice(&c, text.clone(), "the complaint's decision")).await?;
-                    let at = tx.now();
-                    tx.enqueue(report(&c, stage_code, at)).await?;
-                    tx.audit(&name(id), &text.en).await?;
                     Ok(pb::RecordComplaintDecisionResponse::default())
                 })
             })
@@ -595,11 +590,8 @@ impl Complaints {
             (Some(c), Some(Case::Missing)) if c.case_check == "PENDING" && c.is_open() => {
                 store::set(tx, id, Column::CaseCheck, "NOT_FOUND").await?;
                 let why = format!("dismissed: {} does not exist", c.application);
-                store::record_stage(tx, id, "DISMISSED", &why, None).await?;
-                tx.cancel_jobs(OVERDUE, &name(id)).await?;
-                let at = tx.now();
-                tx.enqueue(report(&c, "DISMISSED", at)).await?;
-                tx.audit(&name(id), &why).await
+                enter_stage(tx, &mut c.case(), Stage::Dismissed, &why, None, &why).await?;
+                tx.cancel_jobs(OVERDUE, &name(id)).await.map(|_| ())
             }
             _ => tx.audit(&job.subject, "nothing to verify").await,
         }
@@ -625,11 +617,11 @@ fn day_start(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
 }
 
 const FILTER: &[Field] = &[
-    Field { name: "stage", values: &["UNDER_REVIEW", "EXTENDED", "UPHELD", "DISMISSED"] },
-    Field { name: "complainant_iin", values: &[] },
-    Field { name: "application", values: &[] },
-    Field { name: "reviewer_id", values: &[] },
-    Field { name: "service", values: &["privatization", "registry", "rent-subsidy"] },
+    Field::stage::<Stage>(),
+    Field::any("complainant_iin"),
+    Field::any("application"),
+    Field::any("reviewer_id"),
+    Field::of("service", &["privatization", "registry", "rent-subsidy"]),
 ];
 
 impl Complaints {
@@ -752,7 +744,7 @@ impl ComplaintService for Complaints {
             let rows = casework::listing::overdue(
                 &self.db,
                 self.clock.now(),
-                crate::CLOSED_STAGES,
+                &law::stage::closed_codes::<Stage>(),
                 after(&r.page_token)?,
                 limit + 1,
             )

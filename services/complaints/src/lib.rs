@@ -4,10 +4,10 @@
 //! whose remedy reopens the case through the service's `ReconsiderApplication`.
 #![forbid(unsafe_code)]
 
+pub mod domain;
 pub mod grpc;
 pub mod store;
 pub mod targets;
-pub mod terms;
 
 use std::sync::{Arc, OnceLock};
 
@@ -23,8 +23,15 @@ use grpc::{Complaints, OVERDUE, VERIFY};
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// The stages in which a complaint's review is over: its term no longer runs.
-pub const CLOSED_STAGES: &[&str] = &["UPHELD", "DISMISSED"];
+/// The complaints, as the case kernel knows them.
+#[derive(Debug, Clone, Copy)]
+pub struct ComplaintCases;
+
+impl casework::case::CaseKind for ComplaintCases {
+    const SERVICE: &'static str = "complaints";
+    const COLLECTION: &'static str = "complaints/complaints";
+    type Stage = domain::Stage;
+}
 
 /// The service's database.
 pub const STORE: StoreSpec = StoreSpec {
@@ -32,7 +39,7 @@ pub const STORE: StoreSpec = StoreSpec {
     subsystem: S::Complaints,
     sqlite: &SQLITE,
     postgres: &POSTGRES,
-    closed_stages: CLOSED_STAGES,
+    closed_stages: law::stage::closed_codes::<domain::Stage>,
 };
 
 /// The address the separate binary binds by default.

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use platform::store::{Db, WriteTx, store_error};
 use platform::{ApiError, on_backend};
 
+use crate::domain::Stage;
 pub use casework::history::{Deadline, EventRow, events, insert_event, record_stage};
 
 /// A complaint as registered.
@@ -38,7 +39,8 @@ pub struct ComplaintRow {
     pub subject: String,
     pub text: String,
     pub case_check: String,
-    pub stage: String,
+    #[sqlx(try_from = "String")]
+    pub stage: Stage,
     pub received_at: DateTime<Utc>,
     pub registered_at: DateTime<Utc>,
     pub registered_on: String,
@@ -81,7 +83,13 @@ impl ComplaintRow {
 
     /// Whether the review is still open.
     pub fn is_open(&self) -> bool {
-        matches!(self.stage.as_str(), "UNDER_REVIEW" | "EXTENDED")
+        law::Stage::is_open(self.stage)
+    }
+
+    /// The complaint as the kernel changes its stage.
+    pub fn case(&self) -> casework::case::Case<crate::ComplaintCases> {
+        let channel = if self.filed_channel == "PAPER" { "paper" } else { "electronic" };
+        casework::case::Case::new(self.id, &self.complainant_iin, channel, self.stage)
     }
 }
 
@@ -101,7 +109,7 @@ pub async fn insert(tx: &mut WriteTx, new: &NewComplaint, reason: &str) -> Resul
          subject, text, case_check, stage, received_at, registered_at, registered_on, deadline_term, deadline_unit, \
          deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, \
          deadline_calendar_version, last_sequence, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'UNDER_REVIEW', $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, $22) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $23, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, $22) \
          RETURNING id"
     )
     .bind(&business_id)
@@ -126,10 +134,11 @@ pub async fn insert(tx: &mut WriteTx, new: &NewComplaint, reason: &str) -> Resul
     .bind(&d.clause)
     .bind(&d.calendar_version)
     .bind(now)
+    .bind(law::Stage::code(Stage::UnderReview))
     .fetch_one(c)
     .await)
     .map_err(store_error)?;
-    insert_event(tx, id, 1, "UNDER_REVIEW", reason, Some(&new.deadline)).await?;
+    insert_event(tx, id, 1, law::Stage::code(Stage::UnderReview), reason, Some(&new.deadline)).await?;
     Ok(id)
 }
 

@@ -10,7 +10,7 @@ use prost::Message;
 use proto::housing::{privatization::v1 as privatization, registry::v1 as registry, subsidy::v1 as subsidy};
 use tonic::{Code, Status};
 
-use crate::terms::Service;
+use crate::domain::terms::Service;
 
 /// What the service says of the case.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -40,7 +40,7 @@ pub const STORE: StoreSpec = StoreSpec {
     subsystem: S::Gateway,
     sqlite: &SQLITE,
     postgres: &POSTGRES,
-    closed_stages: &[],
+    closed_stages: platform::store::no_cases,
 };
 
 /// The address the separate binary binds by default.

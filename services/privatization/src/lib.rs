@@ -20,13 +20,23 @@ use sqlx::migrate::Migrator;
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// Privatization's cases, as the case kernel knows them.
+#[derive(Debug, Clone, Copy)]
+pub struct Privatizations;
+
+impl casework::case::CaseKind for Privatizations {
+    const SERVICE: &'static str = "privatization";
+    const COLLECTION: &'static str = "privatization/applications";
+    type Stage = domain::Stage;
+}
+
 /// The service's database.
 pub const STORE: StoreSpec = StoreSpec {
     service: "privatization",
     subsystem: S::Privatization,
     sqlite: &SQLITE,
     postgres: &POSTGRES,
-    closed_stages: crate::domain::fund::CLOSED_STAGES,
+    closed_stages: law::stage::closed_codes::<domain::Stage>,
 };
 
 /// The address the separate binary binds by default.

@@ -2,7 +2,6 @@
 //! ([A-MON]) and each result (decision, refusal, contract) to the applicant's personal cabinet
 //! in kk/ru/en (Annex 1 rows 6 and 11(2)).
 
-use chrono::{DateTime, Utc};
 use law::RefusalGround as _;
 use platform::store::outbox::OutboxMessage;
 use proto::egov::gateway::v1 as gw;
@@ -13,11 +12,6 @@ use crate::domain::Ground;
 /// The channel's name for the monitoring system.
 pub fn channel_name(channel: &str) -> &'static str {
     if channel == "STATE_CORPORATION" { "State Corporation" } else { "egov.kz" }
-}
-
-/// A stage report for the monitoring system.
-pub fn stage_report(case: &str, channel: &str, applicant: &str, stage: &str, at: DateTime<Utc>) -> OutboxMessage {
-    casework::reporting::stage_report("privatization", channel_name(channel), case, applicant, stage, at)
 }
 
 /// A result to the applicant's personal cabinet.

@@ -24,13 +24,23 @@ use grpc::{DECIDE, DocumentLimits, Registry};
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// The registry's cases, as the case kernel knows them.
+#[derive(Debug, Clone, Copy)]
+pub struct Enrolments;
+
+impl casework::case::CaseKind for Enrolments {
+    const SERVICE: &'static str = "registry";
+    const COLLECTION: &'static str = "registry/applications";
+    type Stage = domain::Stage;
+}
+
 /// The service's database.
 pub const STORE: StoreSpec = StoreSpec {
     service: "registry",
     subsystem: S::Registry,
     sqlite: &SQLITE,
     postgres: &POSTGRES,
-    closed_stages: crate::domain::case::CLOSED_STAGES,
+    closed_stages: law::stage::closed_codes::<domain::Stage>,
 };
 
 /// The address the separate binary binds by default.

@@ -3,7 +3,6 @@
 //! applicant's personal cabinet in kk/ru/en (Annex 2 rows 6 and 11(2)), and the notices of a
 //! changed procedure to the State Corporation and the Unified Contact Centre (RR cl. 2).
 
-use chrono::{DateTime, Utc};
 use law::RefusalGround as _;
 use platform::store::outbox::OutboxMessage;
 use proto::egov::gateway::v1 as gw;
@@ -13,11 +12,6 @@ use crate::domain::Ground;
 
 /// The channel the service is provided through (Annex 2 row 3).
 pub const CHANNEL: &str = "otbasybank.kz";
-
-/// A stage report for the monitoring system.
-pub fn stage_report(case: &str, applicant: &str, stage: &str, at: DateTime<Utc>) -> OutboxMessage {
-    casework::reporting::stage_report("registry", CHANNEL, case, applicant, stage, at)
-}
 
 /// The notice of a result to the applicant's personal cabinet.
 pub fn result_notice(case: &str, applicant: &str, text: LocalizedText) -> OutboxMessage {

@@ -26,13 +26,23 @@ use grpc::{ACCRUE, DECIDE, Subsidy};
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// The rent subsidy's cases, as the case kernel knows them.
+#[derive(Debug, Clone, Copy)]
+pub struct Subsidies;
+
+impl casework::case::CaseKind for Subsidies {
+    const SERVICE: &'static str = "rent-subsidy";
+    const COLLECTION: &'static str = "subsidy/applications";
+    type Stage = domain::Stage;
+}
+
 /// The service's database.
 pub const STORE: StoreSpec = StoreSpec {
     service: "rent-subsidy",
     subsystem: S::RentSubsidy,
     sqlite: &SQLITE,
     postgres: &POSTGRES,
-    closed_stages: crate::domain::CLOSED_STAGES,
+    closed_stages: law::stage::closed_codes::<domain::Stage>,
 };
 
 /// The address the separate binary binds by default.

@@ -1,7 +1,6 @@
 //! What leaves the rent subsidy through the outbox: every stage to the monitoring system,
 //! automatically and once (SR cl. 26, AT-24a-b), and each result to the applicant's cabinet.
 
-use chrono::{DateTime, Utc};
 use law::RefusalGround as _;
 use platform::store::outbox::OutboxMessage;
 use proto::egov::gateway::v1 as gw;
@@ -11,11 +10,6 @@ use crate::domain::Ground;
 
 /// The channel (Annex 3 row 3).
 pub const CHANNEL: &str = "otbasybank.kz";
-
-/// A stage report for the monitoring system (SR cl. 26).
-pub fn stage_report(case: &str, applicant: &str, stage: &str, at: DateTime<Utc>) -> OutboxMessage {
-    casework::reporting::stage_report("rent-subsidy", CHANNEL, case, applicant, stage, at)
-}
 
 /// A result to the applicant's personal cabinet (Annex 3 row 6).
 pub fn notice(case: &str, applicant: &str, text: LocalizedText) -> OutboxMessage {

@@ -1,6 +1,7 @@
 //! The rent subsidy's tables: the only place that writes SQL. Writes take the change's
 //! [`WriteTx`]; reads take the database's reader; the stage history is `casework`'s.
 
+use crate::domain::Stage;
 use chrono::{DateTime, NaiveDate, Utc};
 use platform::store::{Db, WriteTx, store_error};
 use platform::{ApiError, on_backend};
@@ -48,7 +49,8 @@ pub struct ApplicationRow {
     pub rent_tiyn: i64,
     pub lease_start: String,
     pub lease_end: String,
-    pub stage: String,
+    #[sqlx(try_from = "String")]
+    pub stage: Stage,
     pub received_at: DateTime<Utc>,
     pub accepted_at: DateTime<Utc>,
     pub accepted_on: String,
@@ -89,7 +91,12 @@ impl ApplicationRow {
 
     /// Whether the decision is still awaited.
     pub fn is_open(&self) -> bool {
-        matches!(self.stage.as_str(), "ACCEPTED" | "UNDER_REVIEW" | "RECONSIDERATION")
+        law::Stage::is_open(self.stage)
+    }
+
+    /// The case as the kernel changes its stage.
+    pub fn case(&self) -> casework::case::Case<crate::Subsidies> {
+        casework::case::Case::new(self.id, &self.applicant_iin, crate::reporting::CHANNEL, self.stage)
     }
 }
 
@@ -135,7 +142,7 @@ pub async fn insert_application(
          family_size, rent_tiyn, lease_start, lease_end, stage, received_at, accepted_at, accepted_on, deadline_term, \
          deadline_unit, deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, \
          deadline_calendar_version, last_sequence, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'ACCEPTED', $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, 1, $23) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $24, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, 1, $23) \
          ON CONFLICT DO NOTHING RETURNING id"
     )
     .bind(&business_id)
@@ -161,21 +168,27 @@ pub async fn insert_application(
     .bind(&d.clause)
     .bind(&d.calendar_version)
     .bind(now)
+    .bind(law::Stage::code(Stage::Accepted))
     .fetch_optional(c)
     .await)
     .map_err(store_error)?;
     let Some(id) = id else {
+        // The unique index of migration 0100: one open or assigned application a person.
+        let holding: Vec<&str> = Stage::HOLDING.iter().map(|s| law::Stage::code(*s)).collect();
         let existing: i64 = on_backend!(tx.conn(), |c| sqlx::query_scalar(
-            "SELECT id FROM applications WHERE applicant_iin = $1 AND stage IN ('ACCEPTED', 'UNDER_REVIEW', 'ASSIGNED', 'RECONSIDERATION') \
-             ORDER BY id LIMIT 1"
+            "SELECT id FROM applications WHERE applicant_iin = $1 AND stage IN ($2, $3, $4, $5) ORDER BY id LIMIT 1"
         )
         .bind(&new.applicant_iin)
+        .bind(holding[0])
+        .bind(holding[1])
+        .bind(holding[2])
+        .bind(holding[3])
         .fetch_one(c)
         .await)
         .map_err(store_error)?;
         return Ok(Err(existing));
     };
-    insert_event(tx, id, 1, "ACCEPTED", reason, Some(&new.deadline)).await?;
+    insert_event(tx, id, 1, law::Stage::code(Stage::Accepted), reason, Some(&new.deadline)).await?;
     Ok(Ok(id))
 }
 
@@ -331,11 +344,11 @@ pub async fn payments(db: &Db, id: i64, after: &str, limit: i64) -> Result<Vec<P
 }
 
 /// Applications at `stage`, the earliest deadline first, after id `after`.
-pub async fn at_stage(db: &Db, stage: &str, after: i64, limit: i64) -> Result<Vec<i64>, ApiError> {
+pub async fn at_stage(db: &Db, stage: Stage, after: i64, limit: i64) -> Result<Vec<i64>, ApiError> {
     on_backend!(db.reader(), |c| sqlx::query_scalar(
         "SELECT id FROM applications WHERE stage = $1 AND id > $2 ORDER BY id LIMIT $3"
     )
-    .bind(stage)
+    .bind(law::Stage::code(stage))
     .bind(after)
     .bind(limit)
     .fetch_all(c)

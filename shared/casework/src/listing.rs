@@ -15,8 +15,45 @@ pub type Conditions = Vec<(&'static str, String)>;
 pub struct Field {
     /// Its name in the filter, which is also its column.
     pub name: &'static str,
-    /// The values it takes; empty: any text (an IIN for `applicant_iin`).
-    pub values: &'static [&'static str],
+    /// The values it takes.
+    pub values: Values,
+}
+
+/// The values a filter field takes.
+#[derive(Debug, Clone, Copy)]
+pub enum Values {
+    /// Any text (an IIN for `applicant_iin`).
+    Any,
+    /// One of these codes.
+    Of(&'static [&'static str]),
+    /// One of a typed set's codes (a kind's stages).
+    Codes(fn() -> Vec<&'static str>),
+}
+
+impl Field {
+    /// A field that takes any text.
+    pub const fn any(name: &'static str) -> Field {
+        Field { name, values: Values::Any }
+    }
+
+    /// A field that takes one of `values`.
+    pub const fn of(name: &'static str, values: &'static [&'static str]) -> Field {
+        Field { name, values: Values::Of(values) }
+    }
+
+    /// The `stage` field of a case kind: one of its stages' codes.
+    pub const fn stage<S: law::Stage>() -> Field {
+        Field { name: "stage", values: Values::Codes(law::stage::codes::<S>) }
+    }
+
+    /// The codes it takes; empty: any text.
+    fn codes(&self) -> Vec<&'static str> {
+        match self.values {
+            Values::Any => Vec::new(),
+            Values::Of(values) => values.to_vec(),
+            Values::Codes(codes) => codes(),
+        }
+    }
 }
 
 /// Reads a filter: `field = value` conditions joined by `AND`, over `fields`.
@@ -34,8 +71,9 @@ pub fn filter(text: &str, allowed: &[Field]) -> Result<Conditions, ApiError> {
             let names = allowed.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
             return Err(bad(format!("unknown field `{}`; use {names}", name.trim())));
         };
-        if !field.values.is_empty() && !field.values.contains(&value.as_str()) {
-            return Err(bad(format!("{} is one of {}", field.name, field.values.join(", "))));
+        let codes = field.codes();
+        if !codes.is_empty() && !codes.contains(&value.as_str()) {
+            return Err(bad(format!("{} is one of {}", field.name, codes.join(", "))));
         }
         if field.name == "applicant_iin" {
             fields::iin(&value, "filter")?;
@@ -126,11 +164,8 @@ pub async fn overdue(
 mod tests {
     use super::*;
 
-    const FIELDS: &[Field] = &[
-        Field { name: "stage", values: &["ENROLLED", "REFUSED"] },
-        Field { name: "applicant_iin", values: &[] },
-        Field { name: "settlement_kato", values: &[] },
-    ];
+    const FIELDS: &[Field] =
+        &[Field::of("stage", &["ENROLLED", "REFUSED"]), Field::any("applicant_iin"), Field::any("settlement_kato")];
 
     #[test]
     fn filters_name_known_fields_and_values_only() {

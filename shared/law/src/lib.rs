@@ -10,7 +10,9 @@ pub mod cutoffs;
 pub mod digest;
 pub mod ground;
 pub mod order;
+pub mod stage;
 pub mod term;
 
 pub use ground::{GroundRecord, RefusalGround, Texts};
+pub use stage::{Stage, UnknownCode};
 pub use term::Term;

@@ -24,7 +24,7 @@ const SPEC: StoreSpec = StoreSpec {
     subsystem: Subsystem::Registry,
     sqlite: &NOTES_SQLITE,
     postgres: &NOTES_POSTGRES,
-    closed_stages: &[],
+    closed_stages: platform::store::no_cases,
 };
 const METHOD: &str = "/bench.v1.NoteService/AddNote";
 

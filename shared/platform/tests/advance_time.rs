@@ -19,7 +19,7 @@ const SPEC: StoreSpec = StoreSpec {
     subsystem: Subsystem::Complaints,
     sqlite: &NO_MIGRATIONS,
     postgres: &NO_MIGRATIONS,
-    closed_stages: &[],
+    closed_stages: platform::store::no_cases,
 };
 
 #[tokio::test]

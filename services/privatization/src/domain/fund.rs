@@ -99,9 +99,13 @@ impl Fund {
     }
 }
 
-impl Stage {
-    /// The stable code.
-    pub fn code(self) -> &'static str {
+impl law::Stage for Stage {
+    const ALL: &'static [Stage] = {
+        use Stage::*;
+        &[Accepted, PropertyBodyDecision, TransferAct, Registration, Contract, Completed, Refused, Reconsideration]
+    };
+
+    fn code(self) -> &'static str {
         match self {
             Stage::Accepted => "ACCEPTED",
             Stage::PropertyBodyDecision => "PROPERTY_BODY_DECISION",
@@ -114,22 +118,37 @@ impl Stage {
         }
     }
 
-    /// The stage with `code`.
-    pub fn parse(code: &str) -> Option<Stage> {
-        use Stage::*;
-        [Accepted, PropertyBodyDecision, TransferAct, Registration, Contract, Completed, Refused, Reconsideration]
-            .into_iter()
-            .find(|s| s.code() == code)
+    fn is_closed(self) -> bool {
+        matches!(self, Stage::Completed | Stage::Refused)
     }
 
-    /// Whether the case still waits for an act.
-    pub fn is_open(self) -> bool {
-        !matches!(self, Stage::Completed | Stage::Refused)
+    /// An act of some fund leads from `from` to this stage (row 4); a refusal ends any open
+    /// stage (row 10); only a refused case is reconsidered.
+    fn may_follow(self, from: Stage) -> bool {
+        const ACTS: [Act; 5] = [
+            Act::CommissionDecision,
+            Act::PropertyBodyDecision,
+            Act::TransferAct,
+            Act::StateRegistration,
+            Act::Contract,
+        ];
+        match self {
+            Stage::Refused => !from.is_closed(),
+            Stage::Reconsideration => from == Stage::Refused,
+            Stage::Accepted => false,
+            next => [Fund::Communal, Fund::CommunalEntity, Fund::RepublicanEntity]
+                .into_iter()
+                .any(|fund| ACTS.into_iter().any(|act| fund.after(from, act) == Some(next))),
+        }
     }
 }
 
-/// The stages in which a case waits for no act: its deadline no longer runs.
-pub const CLOSED_STAGES: &[&str] = &["COMPLETED", "REFUSED"];
+impl TryFrom<String> for Stage {
+    type Error = law::UnknownCode;
+    fn try_from(code: String) -> Result<Stage, law::UnknownCode> {
+        law::Stage::parse(&code)
+    }
+}
 
 /// Stages 1 and 2: the commission decides within 30 calendar days of the submission (row 4).
 pub const COMMISSION_TERM: Term = Term::calendar_days(30);

@@ -2,7 +2,9 @@
 //! history and a live watch; the overdue list; and reconsideration after an upheld complaint.
 
 use calendar::DEFAULT_START;
+use casework::case::enter_stage;
 use casework::listing::Field;
+use law::Stage as _;
 use platform::store::{Command, request_hash};
 use platform::{ApiError, Principal};
 use proto::housing::privatization::v1 as pb;
@@ -12,29 +14,16 @@ use super::convert::{self, application_name, id_of};
 use super::{Privatization, calendar_error, not_found};
 use crate::domain::Fund;
 use crate::domain::fund::{self, Stage};
-use crate::reporting;
 use crate::store::{self, Deadline};
 
 const RECONSIDER: &str = "/kz.housing.privatization.v1.PrivatizationService/ReconsiderApplication";
 
 /// The fields `ListApplications` filters on.
 const FILTER: &[Field] = &[
-    Field {
-        name: "stage",
-        values: &[
-            "ACCEPTED",
-            "PROPERTY_BODY_DECISION",
-            "TRANSFER_ACT",
-            "REGISTRATION",
-            "CONTRACT",
-            "COMPLETED",
-            "REFUSED",
-            "RECONSIDERATION",
-        ],
-    },
-    Field { name: "applicant_iin", values: &[] },
-    Field { name: "settlement_kato", values: &[] },
-    Field { name: "fund_kind", values: &["FUND_COMMUNAL", "FUND_COMMUNAL_ENTITY", "FUND_REPUBLICAN_ENTITY"] },
+    Field::stage::<Stage>(),
+    Field::any("applicant_iin"),
+    Field::any("settlement_kato"),
+    Field::of("fund_kind", &["FUND_COMMUNAL", "FUND_COMMUNAL_ENTITY", "FUND_REPUBLICAN_ENTITY"]),
 ];
 
 impl Privatization {
@@ -134,7 +123,7 @@ impl Privatization {
         let rows = casework::listing::overdue(
             &self.db,
             self.clock.now(),
-            crate::domain::fund::CLOSED_STAGES,
+            &law::stage::closed_codes::<Stage>(),
             after,
             limit + 1,
         )
@@ -192,20 +181,16 @@ impl Privatization {
                 Box::pin(async move {
                     let app = store::application_in(tx, id).await?.ok_or_else(|| not_found(id))?;
                     let name = application_name(id);
-                    if app.stage != "REFUSED" {
+                    if app.stage != Stage::Refused {
                         return Err(ApiError::failed_precondition(
                             "NOT_REFUSED",
-                            format!("only a refused application is reconsidered; this one is {}", app.stage),
+                            format!("only a refused application is reconsidered; this one is {}", app.stage.code()),
                         )
-                        .precondition("STAGE", name, "REFUSED"));
+                        .precondition("STAGE", name, Stage::Refused.code()));
                     }
                     let why = format!("reconsideration after the upheld complaint {complaint}: {reason}");
                     store::set_refusal(tx, id, None).await?;
-                    store::record_stage(tx, id, "RECONSIDERATION", &why, Some(&deadline)).await?;
-                    let at = tx.now();
-                    tx.enqueue(reporting::stage_report(&name, &app.channel, &app.applicant_iin, "RECONSIDERATION", at))
-                        .await?;
-                    tx.audit(&name, &why).await?;
+                    enter_stage(tx, &mut app.case(), Stage::Reconsideration, &why, Some(&deadline), &why).await?;
                     Ok(pb::ReconsiderApplicationResponse {
                         application: Some(pb::Application { name, ..Default::default() }),
                     })

@@ -4,6 +4,7 @@
 pub use casework::fields::{date, id_of, iin, request_id, text};
 pub use casework::paging::{after, page_size, page_token, paged, sequence_token};
 use law::RefusalGround as _;
+use law::Stage as _;
 
 use casework::history::timestamp as ts;
 use chrono::{DateTime, Utc};
@@ -16,7 +17,7 @@ use crate::store::{ApplicationRow, FindingRow};
 
 /// The resource name of an application.
 pub fn application_name(id: i64) -> String {
-    platform::names::name("privatization/applications", id)
+    <crate::Privatizations as casework::case::CaseKind>::name(id)
 }
 
 /// The fund of the contract's enum.
@@ -39,18 +40,17 @@ fn fund_out(code: &str) -> i32 {
     .into()
 }
 
-/// The contract's enum of a stage code.
-pub fn stage_out(code: &str) -> i32 {
-    match Stage::parse(code) {
-        Some(Stage::Accepted) => pb::ApplicationStage::Accepted,
-        Some(Stage::PropertyBodyDecision) => pb::ApplicationStage::PropertyBodyDecision,
-        Some(Stage::TransferAct) => pb::ApplicationStage::TransferAct,
-        Some(Stage::Registration) => pb::ApplicationStage::Registration,
-        Some(Stage::Contract) => pb::ApplicationStage::Contract,
-        Some(Stage::Completed) => pb::ApplicationStage::Completed,
-        Some(Stage::Refused) => pb::ApplicationStage::Refused,
-        Some(Stage::Reconsideration) => pb::ApplicationStage::Reconsideration,
-        None => pb::ApplicationStage::Unspecified,
+/// The contract's enum of a stage.
+pub fn stage_out(stage: Stage) -> i32 {
+    match stage {
+        Stage::Accepted => pb::ApplicationStage::Accepted,
+        Stage::PropertyBodyDecision => pb::ApplicationStage::PropertyBodyDecision,
+        Stage::TransferAct => pb::ApplicationStage::TransferAct,
+        Stage::Registration => pb::ApplicationStage::Registration,
+        Stage::Contract => pb::ApplicationStage::Contract,
+        Stage::Completed => pb::ApplicationStage::Completed,
+        Stage::Refused => pb::ApplicationStage::Refused,
+        Stage::Reconsideration => pb::ApplicationStage::Reconsideration,
     }
     .into()
 }
@@ -73,7 +73,7 @@ pub struct Parts {
 
 /// An application.
 pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> pb::Application {
-    let open = Stage::parse(&row.stage).is_some_and(Stage::is_open);
+    let open = row.stage.is_open();
     let person = |iin: &str| common::PersonRef { iin: iin.to_owned() };
     pb::Application {
         name: application_name(row.id),
@@ -85,13 +85,13 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
             basis_reference: row.representative_reference.clone().unwrap_or_default(),
         }),
         case_kind: fund_out(&row.fund_kind),
-        stage: stage_out(&row.stage),
+        stage: stage_out(row.stage),
         deadline: Some(row.deadline().to_proto(open, now)),
         refusal: row
             .refusal_code
             .as_deref()
             .and_then(Ground::parse)
-            .filter(|_| row.stage == "REFUSED")
+            .filter(|_| row.stage == Stage::Refused)
             .map(|g| refusal(g, row.refusal_reason.as_deref().unwrap_or_default())),
         received_at: Some(ts(row.received_at)),
         accepted_at: Some(ts(row.accepted_at)),
@@ -148,6 +148,6 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
 impl ApplicationRow {
     /// Whether the whole transfer (republican fund) is still under way.
     fn transfer_registration_pending(&self) -> bool {
-        matches!(self.stage.as_str(), "PROPERTY_BODY_DECISION" | "TRANSFER_ACT" | "REGISTRATION")
+        matches!(self.stage, Stage::PropertyBodyDecision | Stage::TransferAct | Stage::Registration)
     }
 }

@@ -19,10 +19,11 @@ use super::convert::{self, Parts, application_name};
 use super::{Privatization, calendar_error};
 use crate::domain::documents::{self, Claims, Declared, Need, Relation};
 use crate::domain::intake;
-use crate::domain::{Fund, Ground, fund, offices};
+use crate::domain::{Fund, Ground, Stage, fund, offices};
 use crate::gather::PURPOSE;
 use crate::reporting;
 use crate::store::{self, Deadline, FindingRow, NewApplication};
+use casework::case::{enter_stage, report_stage};
 
 const METHOD: &str = "/kz.housing.privatization.v1.PrivatizationService/CreateApplication";
 
@@ -186,18 +187,13 @@ impl Privatization {
                 Box::pin(async move {
                     let id = match store::insert_application(tx, &new, &why).await? {
                         Ok(id) => id,
-                        Err((existing, stage)) => return Err(collision(existing, &stage)),
+                        Err((existing, stage)) => return Err(collision(existing, stage)),
                     };
                     let name = application_name(id);
                     store::add_findings(tx, id, &findings).await?;
-                    tx.enqueue(reporting::stage_report(
-                        &name,
-                        &new.channel,
-                        &new.applicant_iin,
-                        "ACCEPTED",
-                        accepted_at,
-                    ))
-                    .await?;
+                    let app = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
+                    let mut case = app.case();
+                    report_stage(tx, &case, Stage::Accepted, accepted_at).await?;
                     tx.audit(&name, &format!("application filed: {why}")).await?;
                     if let Some((ground, code)) = &refusal {
                         store::set_refusal(tx, id, Some((ground.code(), code.as_str()))).await?;
@@ -206,19 +202,13 @@ impl Privatization {
                             ground.code(),
                             ground.clause()
                         );
-                        store::record_stage(tx, id, "REFUSED", &why, None).await?;
-                        let app =
-                            store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
+                        enter_stage(tx, &mut case, Stage::Refused, &why, None, &why).await?;
                         tx.enqueue(reporting::result_notice(
                             &name,
                             &new.applicant_iin,
                             reporting::refusal_text(&app.business_id, *ground),
                         ))
                         .await?;
-                        let at = tx.now();
-                        tx.enqueue(reporting::stage_report(&name, &new.channel, &new.applicant_iin, "REFUSED", at))
-                            .await?;
-                        tx.audit(&name, &why).await?;
                     }
                     let row = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
                     let parts = Parts {
@@ -422,9 +412,9 @@ fn opening(day: NaiveDate) -> DateTime<Utc> {
 }
 
 /// A second case on the same dwelling, refused at the door.
-fn collision(existing: i64, stage: &str) -> ApiError {
+fn collision(existing: i64, stage: Stage) -> ApiError {
     let name = application_name(existing);
-    let (reason, what) = if stage == "COMPLETED" {
+    let (reason, what) = if stage == Stage::Completed {
         ("ALREADY_PRIVATIZED", "the dwelling is already privatized")
     } else {
         ("OPEN_APPLICATION_EXISTS", "the dwelling already has an open application")

@@ -5,8 +5,10 @@
 //! same `request_id` gets the first answer and changes nothing.
 
 use calendar::{DEFAULT_START, KAZAKHSTAN};
+use casework::case::enter_stage;
 use chrono::{DateTime, NaiveDate, Utc};
 use law::RefusalGround as _;
+use law::Stage as _;
 use platform::principal::OfficialRole;
 use platform::store::{Command, WriteTx, request_hash};
 use platform::{ApiError, Principal};
@@ -217,7 +219,7 @@ impl Privatization {
                     let app = store::application_in(tx, id).await?.ok_or_else(|| not_found(id))?;
                     let fund =
                         Fund::parse(&app.fund_kind).ok_or_else(|| ApiError::internal("a stored fund is unknown"))?;
-                    let at = Stage::parse(&app.stage).ok_or_else(|| ApiError::internal("a stored stage is unknown"))?;
+                    let at = app.stage;
                     let name = application_name(id);
                     let Some(next) = fund.after(at, act) else {
                         let awaited =
@@ -283,14 +285,10 @@ impl Privatization {
                         None if note.is_empty() => format!("{results} No. {number}"),
                         None => format!("{results} No. {number}: {note}"),
                     };
-                    store::record_stage(tx, id, next.code(), &why, deadline.as_ref()).await?;
+                    enter_stage(tx, &mut app.case(), next, &why, deadline.as_ref(), &why).await?;
                     if let Some(text) = text {
                         tx.enqueue(reporting::result_notice(&name, &app.applicant_iin, text)).await?;
                     }
-                    let at = tx.now();
-                    tx.enqueue(reporting::stage_report(&name, &app.channel, &app.applicant_iin, next.code(), at))
-                        .await?;
-                    tx.audit(&name, &why).await?;
                     Ok(answer(&name))
                 })
             })
@@ -338,10 +336,8 @@ async fn refuse(tx: &mut WriteTx, app: &ApplicationRow, ground: Ground, reason: 
     store::add_findings(tx, app.id, &[finding]).await?;
     store::set_refusal(tx, app.id, Some((ground.code(), "COMMISSION"))).await?;
     let why = format!("the housing commission refuses: {} ({}): {reason}", ground.code(), ground.clause());
-    store::record_stage(tx, app.id, "REFUSED", &why, None).await?;
+    enter_stage(tx, &mut app.case(), Stage::Refused, &why, None, &why).await?;
     tx.enqueue(reporting::result_notice(&name, &app.applicant_iin, reporting::refusal_text(&app.business_id, ground)))
-        .await?;
-    let at = tx.now();
-    tx.enqueue(reporting::stage_report(&name, &app.channel, &app.applicant_iin, "REFUSED", at)).await?;
-    tx.audit(&name, &why).await
+        .await
+        .map(|_| ())
 }

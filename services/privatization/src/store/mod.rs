@@ -2,6 +2,7 @@
 //! [`WriteTx`]; reads take the database's reader. The SQL text is the same on SQLite and
 //! PostgreSQL; the stage history is `casework`'s.
 
+use crate::domain::Stage;
 use chrono::{DateTime, Utc};
 use platform::store::{Db, WriteTx, store_error};
 use platform::{ApiError, on_backend};
@@ -43,7 +44,8 @@ pub struct ApplicationRow {
     pub dwelling_id: String,
     pub fund_kind: String,
     pub settlement_kato: String,
-    pub stage: String,
+    #[sqlx(try_from = "String")]
+    pub stage: Stage,
     pub received_at: DateTime<Utc>,
     pub accepted_at: DateTime<Utc>,
     pub accepted_on: String,
@@ -87,6 +89,12 @@ impl ApplicationRow {
             calendar_version: self.deadline_calendar_version.clone(),
         }
     }
+
+    /// The case as the kernel changes its stage.
+    pub fn case(&self) -> casework::case::Case<crate::Privatizations> {
+        let channel = crate::reporting::channel_name(&self.channel);
+        casework::case::Case::new(self.id, &self.applicant_iin, channel, self.stage)
+    }
 }
 
 /// A stored finding.
@@ -113,7 +121,7 @@ pub async fn insert_application(
     tx: &mut WriteTx,
     new: &NewApplication,
     reason: &str,
-) -> Result<Result<i64, (i64, String)>, ApiError> {
+) -> Result<Result<i64, (i64, Stage)>, ApiError> {
     let now = tx.now();
     let rep = new.representative.as_ref();
     let business_id = format!("P-{}", uuid::Uuid::new_v4().simple().to_string()[..12].to_uppercase());
@@ -124,7 +132,7 @@ pub async fn insert_application(
          representative_reference, channel, office_id, dwelling_id, fund_kind, settlement_kato, stage, received_at, \
          accepted_at, accepted_on, deadline_term, deadline_unit, deadline_counted_from, deadline_counted_from_at, \
          deadline_due_date, deadline_due_at, deadline_clause, deadline_calendar_version, last_sequence, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ACCEPTED', $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, $22) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $23, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, $22) \
          ON CONFLICT DO NOTHING RETURNING id"
     )
     .bind(&business_id)
@@ -149,20 +157,23 @@ pub async fn insert_application(
     .bind(&d.clause)
     .bind(&d.calendar_version)
     .bind(now)
+    .bind(law::Stage::code(Stage::Accepted))
     .fetch_optional(c)
     .await)
     .map_err(store_error)?;
     let Some(id) = id else {
+        // The unique index of migration 0100: one application a dwelling that is not refused.
         let existing: (i64, String) = on_backend!(tx.conn(), |c| sqlx::query_as(
-            "SELECT id, stage FROM applications WHERE dwelling_id = $1 AND stage <> 'REFUSED' ORDER BY id LIMIT 1"
+            "SELECT id, stage FROM applications WHERE dwelling_id = $1 AND stage <> $2 ORDER BY id LIMIT 1"
         )
         .bind(&new.dwelling_id)
+        .bind(law::Stage::code(Stage::Refused))
         .fetch_one(c)
         .await)
         .map_err(store_error)?;
-        return Ok(Err(existing));
+        return Ok(Err((existing.0, Stage::try_from(existing.1).map_err(ApiError::internal)?)));
     };
-    insert_event(tx, id, 1, "ACCEPTED", reason, Some(&new.deadline)).await?;
+    insert_event(tx, id, 1, law::Stage::code(Stage::Accepted), reason, Some(&new.deadline)).await?;
     casework::documents::keep(tx, id, &new.documents).await?;
     for (iin, how) in &new.confirmed {
         on_backend!(tx.conn(), |c| sqlx::query(

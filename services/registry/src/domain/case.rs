@@ -3,9 +3,6 @@
 
 use calendar::Term;
 
-/// The stages in which a case waits for no decision: its deadline no longer runs.
-pub const CLOSED_STAGES: &[&str] = &["ENROLLED", "REFUSED", "REMOVED"];
-
 /// A case of Annex 2 row 4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Case {

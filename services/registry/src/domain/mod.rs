@@ -6,11 +6,13 @@ pub mod category;
 pub mod decision;
 pub mod digest;
 pub mod grounds;
+pub mod stage;
 pub mod standard;
 
 pub use case::{Case, DocumentRule};
 pub use decision::{Decision, Facts, Finding, OfficialFinding, Outcome};
 pub use grounds::Ground;
+pub use stage::Stage;
 
 use chrono::{Datelike, NaiveDate};
 

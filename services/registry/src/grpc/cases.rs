@@ -10,7 +10,10 @@ use tonic::Request;
 use super::convert::{self, application_name, id_of};
 use super::decide::claim;
 use super::{DECIDE, Registry, calendar_error};
-use crate::reporting;
+use casework::case::enter_stage;
+use law::Stage as _;
+
+use crate::domain::Stage;
 use crate::store::{self, Deadline};
 use casework::access;
 use casework::listing::Field;
@@ -108,7 +111,7 @@ impl Registry {
         let rows = casework::listing::overdue(
             &self.db,
             self.clock.now(),
-            crate::domain::case::CLOSED_STAGES,
+            &law::stage::closed_codes::<Stage>(),
             after,
             limit + 1,
         )
@@ -128,8 +131,8 @@ impl Registry {
         let request_id = convert::request_id(&r.request_id)?;
         let id = id_of(&r.name, "registry/applications", "name")?;
         let reopen_at = match pb::ApplicationStage::try_from(r.stage) {
-            Ok(pb::ApplicationStage::Accepted) => "ACCEPTED",
-            Ok(pb::ApplicationStage::UnderReview) => "UNDER_REVIEW",
+            Ok(pb::ApplicationStage::Accepted) => Stage::Accepted,
+            Ok(pb::ApplicationStage::UnderReview) => Stage::UnderReview,
             _ => {
                 return Err(ApiError::bad_field(
                     "STAGE_NOT_REOPENABLE",
@@ -164,12 +167,12 @@ impl Registry {
             .transact(command, move |tx| {
                 Box::pin(async move {
                     let app = store::application_in(tx, id).await?.ok_or_else(|| super::not_found(id))?;
-                    if app.stage != "REFUSED" {
+                    if app.stage != Stage::Refused {
                         return Err(ApiError::failed_precondition(
                             "NOT_REFUSED",
-                            format!("only a refused application is reconsidered; this one is {}", app.stage),
+                            format!("only a refused application is reconsidered; this one is {}", app.stage.code()),
                         )
-                        .precondition("STAGE", application_name(id), "REFUSED"));
+                        .precondition("STAGE", application_name(id), Stage::Refused.code()));
                     }
                     if let Some(other) = store::collision_in(tx, &app).await? {
                         return Err(super::filing::collision(&other));
@@ -177,18 +180,16 @@ impl Registry {
                     let name = application_name(id);
                     let why = format!("reconsideration after the upheld complaint {complaint}: {reason}");
                     store::set_refusal(tx, id, None).await?;
-                    store::record_stage(tx, id, "RECONSIDERATION", &why, Some(&deadline)).await?;
-                    tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "RECONSIDERATION", tx.now())).await?;
-                    if reopen_at == "UNDER_REVIEW" {
-                        store::record_stage(tx, id, "UNDER_REVIEW", "reopened for an official's review", None).await?;
+                    let mut case = app.case();
+                    enter_stage(tx, &mut case, Stage::Reconsideration, &why, Some(&deadline), &why).await?;
+                    if reopen_at == Stage::UnderReview {
+                        let reopened = "reopened for an official's review";
+                        enter_stage(tx, &mut case, Stage::UnderReview, reopened, None, reopened).await?;
                         store::open_task(tx, id, &app.settlement_kato).await?;
-                        tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "UNDER_REVIEW", tx.now()))
-                            .await?;
                     } else {
                         let at = tx.now();
                         tx.schedule(DECIDE, &name, at).await?;
                     }
-                    tx.audit(&name, &why).await?;
                     Ok(pb::ReconsiderApplicationResponse {
                         application: Some(pb::Application { name, ..Default::default() }),
                     })
@@ -202,9 +203,9 @@ impl Registry {
 
 /// The fields `ListApplications` filters on.
 const FILTER: &[Field] = &[
-    Field { name: "stage", values: convert::STAGES },
-    Field { name: "applicant_iin", values: &[] },
-    Field { name: "settlement_kato", values: &[] },
-    Field { name: "list_category", values: &[] },
-    Field { name: "case_kind", values: &["NO_DWELLING_5Y", "EMERGENCY_ONLY_DWELLING", "ORPHAN_DATA_MISSING"] },
+    Field::stage::<Stage>(),
+    Field::any("applicant_iin"),
+    Field::any("settlement_kato"),
+    Field::any("list_category"),
+    Field::of("case_kind", &["NO_DWELLING_5Y", "EMERGENCY_ONLY_DWELLING", "ORPHAN_DATA_MISSING"]),
 ];

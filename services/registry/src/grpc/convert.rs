@@ -11,13 +11,13 @@ use platform::ApiError;
 use proto::housing::common::v1 as common;
 use proto::housing::registry::v1 as pb;
 
-use crate::domain::{Case, Ground};
+use crate::domain::{Case, Ground, Stage};
 use crate::store::{self, ApplicationRow, FindingRow, QueueRow, TaskRow};
 use casework::history::timestamp as ts;
 
 /// The resource name of an application.
 pub fn application_name(id: i64) -> String {
-    platform::names::name("registry/applications", id)
+    <crate::Enrolments as casework::case::CaseKind>::name(id)
 }
 
 /// The resource name of a review task.
@@ -46,22 +46,18 @@ pub fn case_out(case: &str) -> i32 {
     .into()
 }
 
-/// The contract's enum of a stage code.
-pub fn stage_out(stage: &str) -> i32 {
+/// The contract's enum of a stage.
+pub fn stage_out(stage: Stage) -> i32 {
     match stage {
-        "ACCEPTED" => pb::ApplicationStage::Accepted,
-        "UNDER_REVIEW" => pb::ApplicationStage::UnderReview,
-        "ENROLLED" => pb::ApplicationStage::Enrolled,
-        "REFUSED" => pb::ApplicationStage::Refused,
-        "RECONSIDERATION" => pb::ApplicationStage::Reconsideration,
-        "REMOVED" => pb::ApplicationStage::Removed,
-        _ => pb::ApplicationStage::Unspecified,
+        Stage::Accepted => pb::ApplicationStage::Accepted,
+        Stage::UnderReview => pb::ApplicationStage::UnderReview,
+        Stage::Enrolled => pb::ApplicationStage::Enrolled,
+        Stage::Refused => pb::ApplicationStage::Refused,
+        Stage::Reconsideration => pb::ApplicationStage::Reconsideration,
+        Stage::Removed => pb::ApplicationStage::Removed,
     }
     .into()
 }
-
-/// The stage codes a filter may name.
-pub const STAGES: &[&str] = &["ACCEPTED", "UNDER_REVIEW", "ENROLLED", "REFUSED", "RECONSIDERATION", "REMOVED"];
 
 /// A removal ground's code.
 pub fn removal_ground(value: i32) -> Result<&'static str, ApiError> {
@@ -135,7 +131,7 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
         .refusal_code
         .as_deref()
         .and_then(Ground::parse)
-        .filter(|_| row.stage == "REFUSED")
+        .filter(|_| row.stage == Stage::Refused)
         .map(|g| refusal(g, row.refusal_reason.as_deref()));
     let queue = parts.queue.as_ref();
     pb::Application {
@@ -144,7 +140,7 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
         applicant: Some(common::PersonRef { iin: row.applicant_iin.clone() }),
         representative,
         case_kind: case_out(&row.case_kind),
-        stage: stage_out(&row.stage),
+        stage: stage_out(row.stage),
         deadline: Some(row.deadline().to_proto(row.is_open(), now)),
         refusal,
         received_at: Some(ts(row.received_at)),

@@ -3,6 +3,7 @@
 //! transaction. The `DECIDE` job decides what could not be decided at filing: an application
 //! accepted on the next working day (Annex 2 row 8(2)), or one whose gateway reads failed.
 
+use casework::case::enter_stage;
 use chrono::NaiveDate;
 use clients::CaseRef;
 use law::RefusalGround as _;
@@ -14,7 +15,7 @@ use super::Registry;
 use super::convert::{application_name, id_of};
 use crate::domain::category;
 use crate::domain::decision::{self, Claim, Decision, Facts, Finding, Outcome};
-use crate::domain::{Case, Ground};
+use crate::domain::{Case, Ground, Stage};
 use crate::gather::PURPOSE;
 use crate::reporting;
 use crate::store::{self, ApplicationRow, FindingRow};
@@ -92,13 +93,10 @@ impl Registry {
             return Ok(Applied { findings: rows, queue_position });
         }
         store::add_findings(tx, app.id, &rows).await?;
-        let name = application_name(app.id);
         let reason =
             "partially automated (Annex 2 row 5): an official reviews the documents and the state systems' data";
-        store::record_stage(tx, app.id, "UNDER_REVIEW", reason, None).await?;
+        enter_stage(tx, &mut app.case(), Stage::UnderReview, reason, None, "review task opened").await?;
         store::open_task(tx, app.id, &app.settlement_kato).await?;
-        tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "UNDER_REVIEW", tx.now())).await?;
-        tx.audit(&name, "review task opened").await?;
         Ok(Applied { findings: rows, queue_position: None })
     }
 
@@ -113,7 +111,7 @@ impl Registry {
     ) -> Result<Option<i64>, ApiError> {
         let name = application_name(app.id);
         store::add_findings(tx, app.id, findings).await?;
-        let (stage, text, audit, place) = match outcome {
+        let (stage, reason, text, audit, place) = match outcome {
             Outcome::Enrol => {
                 let position = store::enqueue(
                     tx,
@@ -126,23 +124,20 @@ impl Registry {
                 .await?;
                 store::set_refusal(tx, app.id, None).await?;
                 let reason = format!("{why}; no ground of Annex 2 row 10 applies; queue number {position} [A-QUEUE]");
-                store::record_stage(tx, app.id, "ENROLLED", &reason, None).await?;
                 let text =
                     reporting::enrolment_text(&app.business_id, &app.settlement_kato, &app.list_category, position);
-                ("ENROLLED", text, format!("enrolled, queue number {position}"), Some(position))
+                (Stage::Enrolled, reason, text, format!("enrolled, queue number {position}"), Some(position))
             }
             Outcome::Refuse { ground, reason } => {
                 store::set_refusal(tx, app.id, Some((ground.code(), reason.as_deref()))).await?;
                 let sub = reason.as_deref().map(|r| format!(" {r}")).unwrap_or_default();
                 let why =
                     format!("{why}; motivated refusal {}{sub} ({}) [A-DECISION-ORDER]", ground.code(), ground.clause());
-                store::record_stage(tx, app.id, "REFUSED", &why, None).await?;
-                ("REFUSED", reporting::refusal_text(&app.business_id, *ground), why, None)
+                (Stage::Refused, why.clone(), reporting::refusal_text(&app.business_id, *ground), why, None)
             }
         };
+        enter_stage(tx, &mut app.case(), stage, &reason, None, &audit).await?;
         tx.enqueue(reporting::result_notice(&name, &app.applicant_iin, text)).await?;
-        tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, stage, tx.now())).await?;
-        tx.audit(&name, &audit).await?;
         Ok(place)
     }
 
@@ -169,5 +164,5 @@ impl Registry {
 
 /// Whether an application waits for the automated step.
 fn waits_for_facts(app: &ApplicationRow) -> bool {
-    matches!(app.stage.as_str(), "ACCEPTED" | "RECONSIDERATION")
+    app.stage.waits_for_facts()
 }

@@ -15,9 +15,10 @@ use super::decide::Applied;
 use super::{DECIDE, Registry, calendar_error};
 use crate::domain::case::DOCUMENT_KINDS;
 use crate::domain::digest::{SignedFields, signing_digest};
-use crate::domain::{Case, category};
+use crate::domain::{Case, Stage, category};
 use crate::reporting;
 use crate::store::{self, ConfirmationRow, Deadline, NewApplication, QueueRow};
+use casework::case::report_stage;
 
 const METHOD: &str = "/kz.housing.registry.v1.RegistryService/CreateApplication";
 
@@ -136,9 +137,9 @@ impl Registry {
                         Err(existing) => return Err(collision(&existing)),
                     };
                     let name = application_name(id);
-                    tx.enqueue(reporting::stage_report(&name, &new.applicant_iin, "ACCEPTED", accepted_at)).await?;
-                    tx.audit(&name, &format!("application filed: {why}")).await?;
                     let app = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
+                    report_stage(tx, &app.case(), Stage::Accepted, accepted_at).await?;
+                    tx.audit(&name, &format!("application filed: {why}")).await?;
                     let applied = match facts {
                         Some(facts) => Registry::apply_facts(tx, &app, &facts).await?,
                         None => {
@@ -331,7 +332,7 @@ fn opening(day: NaiveDate) -> DateTime<Utc> {
 /// The refusal at the door of a second application on the same list.
 pub(super) fn collision(existing: &store::Collision) -> ApiError {
     let name = application_name(existing.id);
-    let (reason, what) = if existing.stage == "ENROLLED" {
+    let (reason, what) = if existing.stage == Stage::Enrolled {
         ("ALREADY_ENROLLED", "the person is already on this waiting list")
     } else {
         ("OPEN_APPLICATION_EXISTS", "the person already has an open application for this waiting list")

@@ -9,9 +9,11 @@ use tonic::Request;
 
 use super::Registry;
 use super::convert::{self, application_name, id_of};
-use crate::domain::category;
+use crate::domain::{Stage, category};
 use crate::reporting;
 use crate::store;
+use casework::case::enter_stage;
+use law::Stage as _;
 
 const REMOVE: &str = "/kz.housing.registry.v1.RegistryService/RemoveFromQueue";
 
@@ -135,24 +137,22 @@ impl Registry {
                 Box::pin(async move {
                     let app = store::application_in(tx, id).await?.ok_or_else(|| super::not_found(id))?;
                     let name = application_name(id);
-                    let place = match (app.stage.as_str(), store::remove(tx, id, ground, &reason).await?) {
-                        ("ENROLLED", Some(place)) => place,
+                    let place = match (app.stage, store::remove(tx, id, ground, &reason).await?) {
+                        (Stage::Enrolled, Some(place)) => place,
                         (stage, _) => {
                             return Err(ApiError::failed_precondition(
                                 "NOT_ON_WAITING_LIST",
-                                format!("the application is {stage}, not on a list"),
+                                format!("the application is {}, not on a list", stage.code()),
                             )
-                            .precondition("STAGE", name, "ENROLLED"));
+                            .precondition("STAGE", name, Stage::Enrolled.code()));
                         }
                     };
                     let why = format!(
                         "removed from place {place} on {ground} [A-REMOVAL]: {reason}; everyone behind moves up"
                     );
-                    store::record_stage(tx, id, "REMOVED", &why, None).await?;
+                    enter_stage(tx, &mut app.case(), Stage::Removed, &why, None, &why).await?;
                     let text = reporting::removal_text(&app.business_id, ground, &reason);
                     tx.enqueue(reporting::result_notice(&name, &app.applicant_iin, text)).await?;
-                    tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "REMOVED", tx.now())).await?;
-                    tx.audit(&name, &why).await?;
                     Ok(pb::RemoveFromQueueResponse {
                         application: Some(pb::Application { name, ..Default::default() }),
                     })

@@ -11,8 +11,10 @@ use tonic::Request;
 use super::Registry;
 use super::convert::{self, application_name, id_of, task_name};
 use super::decide::{accepted_on, claim, finding_row, stored_finding};
+use crate::domain::Stage;
 use crate::domain::decision::{self, OfficialFinding, SettledRelation, Worsening};
 use crate::store::{self, TaskRow};
+use law::Stage as _;
 
 const CLAIM: &str = "/kz.housing.registry.v1.RegistryService/ClaimReviewTask";
 const DECIDE_TASK: &str = "/kz.housing.registry.v1.RegistryService/DecideReviewTask";
@@ -147,12 +149,16 @@ impl Registry {
                         .precondition("TASK_STATE", task_name(id), format!("CLAIMED by {me}")));
                     }
                     let app = store::application_in(tx, app_id).await?.ok_or_else(|| super::not_found(app_id))?;
-                    if app.stage != "UNDER_REVIEW" {
+                    if app.stage != Stage::UnderReview {
                         return Err(ApiError::failed_precondition(
                             "NOT_UNDER_REVIEW",
-                            format!("the application is {}", app.stage),
+                            format!("the application is {}", app.stage.code()),
                         )
-                        .precondition("STAGE", application_name(app_id), "UNDER_REVIEW"));
+                        .precondition(
+                            "STAGE",
+                            application_name(app_id),
+                            Stage::UnderReview.code(),
+                        ));
                     }
                     let claim = claim(&app)?;
                     let new = decision::review_findings(claim, &app.applicant_iin, accepted_on(&app)?, &found);

@@ -5,6 +5,7 @@ use platform::store::{Db, WriteTx, store_error};
 use platform::{ApiError, on_backend};
 
 use super::Deadline;
+use crate::domain::Stage;
 
 /// An application as it is filed.
 #[derive(Debug, Clone)]
@@ -61,7 +62,8 @@ pub struct ApplicationRow {
     pub effective_case: String,
     pub settlement_kato: String,
     pub list_category: String,
-    pub stage: String,
+    #[sqlx(try_from = "String")]
+    pub stage: Stage,
     pub received_at: DateTime<Utc>,
     pub accepted_at: DateTime<Utc>,
     pub accepted_on: String,
@@ -96,7 +98,12 @@ impl ApplicationRow {
 
     /// Whether the case still waits for its decision.
     pub fn is_open(&self) -> bool {
-        matches!(self.stage.as_str(), "ACCEPTED" | "UNDER_REVIEW" | "RECONSIDERATION")
+        law::Stage::is_open(self.stage)
+    }
+
+    /// The case as the kernel changes its stage.
+    pub fn case(&self) -> casework::case::Case<crate::Enrolments> {
+        casework::case::Case::new(self.id, &self.applicant_iin, crate::reporting::CHANNEL, self.stage)
     }
 }
 
@@ -117,7 +124,7 @@ pub struct Collision {
     /// The existing application's id.
     pub id: i64,
     /// Its stage.
-    pub stage: String,
+    pub stage: Stage,
 }
 
 const COLUMNS: &str = "id, business_id, applicant_iin, representative_iin, representative_basis, representative_reference, \
@@ -145,7 +152,7 @@ pub async fn insert_application(
          representative_reference, case_kind, effective_case, settlement_kato, list_category, stage, received_at, \
          accepted_at, accepted_on, deadline_term, deadline_unit, deadline_counted_from, deadline_counted_from_at, \
          deadline_due_date, deadline_due_at, deadline_clause, deadline_calendar_version, last_sequence, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ACCEPTED', $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $22, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21) \
          ON CONFLICT DO NOTHING RETURNING id"
     )
     .bind(&business_id)
@@ -169,23 +176,15 @@ pub async fn insert_application(
     .bind(&d.clause)
     .bind(&d.calendar_version)
     .bind(now)
+    .bind(law::Stage::code(Stage::Accepted))
     .fetch_optional(c)
     .await)
     .map_err(store_error)?;
     let Some(id) = id else {
-        let existing: (i64, String) = on_backend!(tx.conn(), |c| sqlx::query_as(
-            "SELECT id, stage FROM applications WHERE applicant_iin = $1 AND settlement_kato = $2 AND list_category = $3 \
-             AND stage IN ('ACCEPTED', 'UNDER_REVIEW', 'RECONSIDERATION', 'ENROLLED') ORDER BY id LIMIT 1"
-        )
-        .bind(&new.applicant_iin)
-        .bind(&new.settlement_kato)
-        .bind(&new.list_category)
-        .fetch_one(c)
-        .await)
-        .map_err(store_error)?;
-        return Ok(Err(Collision { id: existing.0, stage: existing.1 }));
+        let found = holder(tx, &new.applicant_iin, &new.settlement_kato, &new.list_category, None).await?;
+        return found.map(Err).ok_or_else(|| ApiError::internal("a conflicting application that is not there"));
     };
-    insert_event(tx, id, 1, "ACCEPTED", reason, Some(&new.deadline)).await?;
+    insert_event(tx, id, 1, law::Stage::code(Stage::Accepted), reason, Some(&new.deadline)).await?;
     casework::documents::keep(tx, id, &new.documents).await?;
     for c in &new.confirmations {
         on_backend!(tx.conn(), |conn| sqlx::query(
@@ -204,20 +203,39 @@ pub async fn insert_application(
 
 /// Another open application or enrolment of the same person on the same list.
 pub async fn collision_in(tx: &mut WriteTx, app: &ApplicationRow) -> Result<Option<Collision>, ApiError> {
+    holder(tx, &app.applicant_iin, &app.settlement_kato, &app.list_category, Some(app.id)).await
+}
+
+/// The application, other than `except`, that holds the person's place on the list: open, or
+/// enrolled ([`Stage::HOLDING_A_PLACE`]; the unique index of migration 0100 keeps it one).
+async fn holder(
+    tx: &mut WriteTx,
+    person: &str,
+    settlement: &str,
+    category: &str,
+    except: Option<i64>,
+) -> Result<Option<Collision>, ApiError> {
+    let holding: Vec<&str> = Stage::HOLDING_A_PLACE.iter().map(|s| law::Stage::code(*s)).collect();
     let found: Option<(i64, String)> = on_backend!(tx.conn(), |c| {
         sqlx::query_as(
-        "SELECT id, stage FROM applications WHERE applicant_iin = $1 AND settlement_kato = $2 AND list_category = $3 \
-         AND stage IN ('ACCEPTED', 'UNDER_REVIEW', 'RECONSIDERATION', 'ENROLLED') AND id <> $4 ORDER BY id LIMIT 1"
-    )
-    .bind(&app.applicant_iin)
-    .bind(&app.settlement_kato)
-    .bind(&app.list_category)
-    .bind(app.id)
-    .fetch_optional(c)
-    .await
+            "SELECT id, stage FROM applications WHERE applicant_iin = $1 AND settlement_kato = $2 AND list_category = $3 \
+             AND stage IN ($4, $5, $6, $7) AND id <> $8 ORDER BY id LIMIT 1",
+        )
+        .bind(person)
+        .bind(settlement)
+        .bind(category)
+        .bind(holding[0])
+        .bind(holding[1])
+        .bind(holding[2])
+        .bind(holding[3])
+        .bind(except.unwrap_or(-1))
+        .fetch_optional(c)
+        .await
     })
     .map_err(store_error)?;
-    Ok(found.map(|(id, stage)| Collision { id, stage }))
+    found
+        .map(|(id, stage)| Ok(Collision { id, stage: Stage::try_from(stage).map_err(ApiError::internal)? }))
+        .transpose()
 }
 
 /// An application's findings, read inside a change.

@@ -5,9 +5,8 @@ pub mod amount;
 pub mod eligibility;
 pub mod grounds;
 pub mod schedule;
+pub mod stage;
 pub mod standard;
 
 pub use grounds::Ground;
-
-/// The stages in which a case waits for no decision: its deadline no longer runs.
-pub const CLOSED_STAGES: &[&str] = &["ASSIGNED", "REFUSED", "TERMINATED"];
+pub use stage::Stage;

@@ -13,10 +13,11 @@ use tonic::Request;
 
 use super::decide::{self, DECIDE};
 use super::{Subsidy, application_name, calendar_error, not_found, refusal};
-use crate::domain::Ground;
 use crate::domain::standard::{IN_FORCE_FROM, ROWS, SOURCE};
-use crate::reporting;
+use crate::domain::{Ground, Stage};
 use crate::store::{self, Column, Deadline};
+use casework::case::enter_stage;
+use law::Stage as _;
 
 const REVIEW: &str = "/kz.housing.subsidy.v1.RentSubsidyService/RecordReview";
 const CLAIM: &str = "/kz.housing.subsidy.v1.RentSubsidyService/ClaimReviewTask";
@@ -24,14 +25,7 @@ const END_LEASE: &str = "/kz.housing.subsidy.v1.RentSubsidyService/EndLease";
 const RECONSIDER: &str = "/kz.housing.subsidy.v1.RentSubsidyService/ReconsiderApplication";
 
 /// The fields `ListApplications` filters on.
-const FILTER: &[Field] = &[
-    Field {
-        name: "stage",
-        values: &["ACCEPTED", "UNDER_REVIEW", "ASSIGNED", "REFUSED", "TERMINATED", "RECONSIDERATION"],
-    },
-    Field { name: "applicant_iin", values: &[] },
-    Field { name: "landlord_iin", values: &[] },
-];
+const FILTER: &[Field] = &[Field::stage::<Stage>(), Field::any("applicant_iin"), Field::any("landlord_iin")];
 
 /// The official acting; the dev profile's anonymous caller acts as `dev`.
 fn official(p: &Principal) -> Result<String, ApiError> {
@@ -174,7 +168,7 @@ impl Subsidy {
         let rows = casework::listing::overdue(
             &self.db,
             self.clock.now(),
-            crate::domain::CLOSED_STAGES,
+            &law::stage::closed_codes::<Stage>(),
             after(&r.page_token)?,
             limit + 1,
         )
@@ -188,7 +182,7 @@ impl Subsidy {
 
     pub(super) async fn tasks(&self, r: pb::ListReviewTasksRequest) -> Result<pb::ListReviewTasksResponse, ApiError> {
         let limit = page_size(r.page_size)?;
-        let ids = store::at_stage(&self.db, "UNDER_REVIEW", sequence_token(&r.page_token)?, limit + 1).await?;
+        let ids = store::at_stage(&self.db, Stage::UnderReview, sequence_token(&r.page_token)?, limit + 1).await?;
         let (page, next) = paged(ids, limit, |id| id.to_string());
         Ok(pb::ListReviewTasksResponse { applications: self.load_all(page.into_iter()).await?, next_page_token: next })
     }
@@ -208,16 +202,20 @@ impl Subsidy {
                     let app = store::application_in(tx, id).await?.ok_or_else(|| not_found(id))?;
                     let name = application_name(id);
                     let mine = app.reviewer.as_deref() == Some(me.as_str());
-                    if app.stage != "UNDER_REVIEW" || (app.reviewer.is_some() && !mine) {
+                    if app.stage != Stage::UnderReview || (app.reviewer.is_some() && !mine) {
                         return Err(ApiError::failed_precondition(
                             "TASK_NOT_OPEN",
                             format!(
                                 "{name} is {} and claimed by {}",
-                                app.stage,
+                                app.stage.code(),
                                 app.reviewer.clone().unwrap_or_default()
                             ),
                         )
-                        .precondition("STAGE", name, "UNDER_REVIEW, unclaimed"));
+                        .precondition(
+                            "STAGE",
+                            name,
+                            format!("{}, unclaimed", Stage::UnderReview.code()),
+                        ));
                     }
                     store::set(tx, id, Column::Reviewer, Some(&me)).await?;
                     tx.audit(&name, &format!("review claimed by {me}")).await?;
@@ -262,12 +260,16 @@ impl Subsidy {
                 Box::pin(async move {
                     let app = store::application_in(tx, id).await?.ok_or_else(|| not_found(id))?;
                     let name = application_name(id);
-                    if app.stage != "UNDER_REVIEW" || app.reviewer.as_deref() != Some(me.as_str()) {
+                    if app.stage != Stage::UnderReview || app.reviewer.as_deref() != Some(me.as_str()) {
                         return Err(ApiError::failed_precondition(
                             "TASK_NOT_CLAIMED",
-                            format!("claim {name} before reviewing it; it is {}", app.stage),
+                            format!("claim {name} before reviewing it; it is {}", app.stage.code()),
                         )
-                        .precondition("STAGE", name, format!("UNDER_REVIEW, claimed by {me}")));
+                        .precondition(
+                            "STAGE",
+                            name,
+                            format!("{}, claimed by {me}", Stage::UnderReview.code()),
+                        ));
                     }
                     let why = format!("reviewed by {me}: {reason}");
                     if let Some((ground, sub)) = refused {
@@ -320,12 +322,12 @@ impl Subsidy {
             .transact(command, move |tx| {
                 Box::pin(async move {
                     let app = store::application_in(tx, id).await?.ok_or_else(|| not_found(id))?;
-                    if app.stage != "ASSIGNED" {
+                    if app.stage != Stage::Assigned {
                         return Err(ApiError::failed_precondition(
                             "NOT_PAYING",
-                            format!("the application is {}", app.stage),
+                            format!("the application is {}", app.stage.code()),
                         )
-                        .precondition("STAGE", application_name(id), "ASSIGNED"));
+                        .precondition("STAGE", application_name(id), Stage::Assigned.code()));
                     }
                     store::set(tx, id, Column::LeaseEnd, Some(&end.to_string())).await?;
                     decide::stop(tx, &app, &format!("LEASE_ENDED on {end}: {reason}")).await?;
@@ -399,20 +401,18 @@ impl Subsidy {
                 Box::pin(async move {
                     let app = store::application_in(tx, id).await?.ok_or_else(|| not_found(id))?;
                     let name = application_name(id);
-                    if app.stage != "REFUSED" {
+                    if app.stage != Stage::Refused {
                         return Err(ApiError::failed_precondition(
                             "NOT_REFUSED",
-                            format!("the application is {}", app.stage),
+                            format!("the application is {}", app.stage.code()),
                         )
-                        .precondition("STAGE", name, "REFUSED"));
+                        .precondition("STAGE", name, Stage::Refused.code()));
                     }
                     let why = format!("reconsideration after the upheld complaint {complaint}: {reason}");
                     store::set(tx, id, Column::RefusalCode, None).await?;
-                    store::record_stage(tx, id, "RECONSIDERATION", &why, Some(&deadline)).await?;
-                    tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "RECONSIDERATION", tx.now())).await?;
+                    enter_stage(tx, &mut app.case(), Stage::Reconsideration, &why, Some(&deadline), &why).await?;
                     let at = tx.now();
                     tx.schedule(DECIDE, &name, at).await?;
-                    tx.audit(&name, &why).await?;
                     Ok(pb::ReconsiderApplicationResponse::default())
                 })
             })

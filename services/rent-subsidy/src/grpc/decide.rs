@@ -15,10 +15,11 @@ use platform::store::sweeper::Job;
 use super::{Subsidy, application_name};
 use crate::domain::amount::{self, Parameters};
 use crate::domain::eligibility::{self, Facts};
-use crate::domain::{Ground, schedule};
+use crate::domain::{Ground, Stage, schedule};
 use crate::gather::PURPOSE;
 use crate::reporting;
 use crate::store::{self, ApplicationRow, Column, FindingRow, PaymentRow};
+use casework::case::enter_stage;
 
 /// The job that decides an accepted application from its sources.
 pub const DECIDE: &str = "DECIDE";
@@ -94,17 +95,10 @@ impl Subsidy {
             return refuse(tx, app, Ground::NoPersonalDataConsent, "NO_PERSONAL_DATA_CONSENT", "no consent on record")
                 .await;
         }
-        let name = application_name(app.id);
-        store::record_stage(
-            tx,
-            app.id,
-            "UNDER_REVIEW",
-            "the sources' facts are recorded; an official reviews the lease (Annex 3 row 5)",
-            None,
-        )
-        .await?;
-        tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "UNDER_REVIEW", tx.now())).await?;
-        tx.audit(&name, "put to an official's review").await
+        let reason = "the sources' facts are recorded; an official reviews the lease (Annex 3 row 5)";
+        enter_stage(tx, &mut app.case(), Stage::UnderReview, reason, None, "put to an official's review")
+            .await
+            .map(|_| ())
     }
 
     /// The `DECIDE` job's outside half.
@@ -131,7 +125,7 @@ impl Subsidy {
     /// The `ACCRUE` job's outside half: whether the person is still on the waiting list.
     pub async fn prepare_accrual(&self, job: Job) -> Result<Option<bool>, ApiError> {
         match store::application(&self.db, id_of(&job.subject)?).await? {
-            Some(app) if app.stage == "ASSIGNED" => {
+            Some(app) if app.stage == Stage::Assigned => {
                 Ok(Some(!self.sources.waiting_lists(&app.applicant_iin).await?.is_empty()))
             }
             _ => Ok(None),
@@ -145,7 +139,7 @@ impl Subsidy {
         let (Some(app), Some(on_list)) = (app, on_list) else {
             return tx.audit(&job.subject, "no accrual: the payments were stopped").await;
         };
-        if app.stage != "ASSIGNED" {
+        if app.stage != Stage::Assigned {
             return tx.audit(&job.subject, "no accrual: the payments were stopped").await;
         }
         let name = application_name(app.id);
@@ -180,7 +174,7 @@ impl Subsidy {
 }
 
 fn waits(app: &ApplicationRow) -> bool {
-    matches!(app.stage.as_str(), "ACCEPTED" | "RECONSIDERATION")
+    app.stage.waits_for_facts()
 }
 
 /// A motivated refusal (Annex 3 rows 6 and 10).
@@ -195,10 +189,10 @@ pub async fn refuse(
     store::set(tx, app.id, Column::RefusalCode, Some(ground.code())).await?;
     store::set(tx, app.id, Column::RefusalReason, Some(reason)).await?;
     let why = format!("motivated refusal {} {reason} ({}): {why} [A-DECISION-ORDER]", ground.code(), ground.clause());
-    store::record_stage(tx, app.id, "REFUSED", &why, None).await?;
-    tx.enqueue(reporting::notice(&name, &app.applicant_iin, reporting::refusal(&app.business_id, ground))).await?;
-    tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "REFUSED", tx.now())).await?;
-    tx.audit(&name, &why).await
+    enter_stage(tx, &mut app.case(), Stage::Refused, &why, None, &why).await?;
+    tx.enqueue(reporting::notice(&name, &app.applicant_iin, reporting::refusal(&app.business_id, ground)))
+        .await
+        .map(|_| ())
 }
 
 /// The notification of the assignment of payments (row 6): the amount under the parameters in
@@ -214,11 +208,10 @@ pub async fn assign(tx: &mut WriteTx, app: &ApplicationRow, params: &Parameters,
     }
     let names: Vec<String> = months.iter().map(|(m, _)| m.clone()).collect();
     let why = format!("{why}; {monthly} tiyn a month under parameters {} [A-SUBSIDY-AMOUNT]", params.version);
-    store::record_stage(tx, app.id, "ASSIGNED", &why, None).await?;
+    enter_stage(tx, &mut app.case(), Stage::Assigned, &why, None, &why).await?;
     tx.enqueue(reporting::notice(&name, &app.applicant_iin, reporting::assignment(&app.business_id, monthly, &names)))
-        .await?;
-    tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "ASSIGNED", tx.now())).await?;
-    tx.audit(&name, &why).await
+        .await
+        .map(|_| ())
 }
 
 /// Stops the payments with a reason.
@@ -226,8 +219,8 @@ pub async fn stop(tx: &mut WriteTx, app: &ApplicationRow, why: &str) -> Result<(
     let name = application_name(app.id);
     tx.cancel_jobs(ACCRUE, &name).await?;
     store::set(tx, app.id, Column::StopReason, Some(why)).await?;
-    store::record_stage(tx, app.id, "TERMINATED", why, None).await?;
-    tx.enqueue(reporting::notice(&name, &app.applicant_iin, reporting::stopped(&app.business_id, why))).await?;
-    tx.enqueue(reporting::stage_report(&name, &app.applicant_iin, "TERMINATED", tx.now())).await?;
-    tx.audit(&name, why).await
+    enter_stage(tx, &mut app.case(), Stage::Terminated, why, None, why).await?;
+    tx.enqueue(reporting::notice(&name, &app.applicant_iin, reporting::stopped(&app.business_id, why)))
+        .await
+        .map(|_| ())
 }

@@ -12,9 +12,11 @@ use proto::housing::subsidy::v1 as pb;
 use tonic::Request;
 
 use super::{DECIDE, Subsidy, application, application_name, calendar_error};
+use crate::domain::Stage;
 use crate::gather::PURPOSE;
 use crate::reporting;
 use crate::store::{self, Deadline, LeaseRow, NewApplication};
+use casework::case::report_stage;
 
 const METHOD: &str = "/kz.housing.subsidy.v1.RentSubsidyService/CreateApplication";
 /// [A-SUB-HOURS]: the registry's schedule and after-hours rule.
@@ -179,9 +181,9 @@ impl Subsidy {
                         }
                     };
                     let name = application_name(id);
-                    tx.enqueue(reporting::stage_report(&name, &new.applicant_iin, "ACCEPTED", accepted_at)).await?;
-                    tx.audit(&name, &format!("application filed: {why}")).await?;
                     let app = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
+                    report_stage(tx, &app.case(), Stage::Accepted, accepted_at).await?;
+                    tx.audit(&name, &format!("application filed: {why}")).await?;
                     match gathered {
                         Some((facts, params)) => Subsidy::apply_facts(tx, &app, &facts, &params).await?,
                         None => tx.schedule(DECIDE, &name, accepted_at.max(tx.now())).await?,

@@ -21,8 +21,8 @@ use tonic::{Request, Response, Status};
 
 pub use decide::{ACCRUE, DECIDE};
 
-use crate::domain::Ground;
 use crate::domain::amount::Schedule;
+use crate::domain::{Ground, Stage};
 use crate::gather::Sources;
 use crate::store::{self, ApplicationRow, FindingRow};
 
@@ -70,7 +70,7 @@ fn calendar_error(e: CalendarError) -> ApiError {
 
 /// The resource name of an application.
 pub fn application_name(id: i64) -> String {
-    platform::names::name("subsidy/applications", id)
+    <crate::Subsidies as casework::case::CaseKind>::name(id)
 }
 
 fn not_found(id: i64) -> ApiError {
@@ -82,15 +82,14 @@ fn ok<T>(result: Result<T, ApiError>) -> Answer<T> {
     result.map(Response::new).map_err(Status::from)
 }
 
-fn stage_out(stage: &str) -> i32 {
+fn stage_out(stage: Stage) -> i32 {
     match stage {
-        "ACCEPTED" => pb::ApplicationStage::Accepted,
-        "UNDER_REVIEW" => pb::ApplicationStage::UnderReview,
-        "ASSIGNED" => pb::ApplicationStage::Assigned,
-        "REFUSED" => pb::ApplicationStage::Refused,
-        "TERMINATED" => pb::ApplicationStage::Terminated,
-        "RECONSIDERATION" => pb::ApplicationStage::Reconsideration,
-        _ => pb::ApplicationStage::Unspecified,
+        Stage::Accepted => pb::ApplicationStage::Accepted,
+        Stage::UnderReview => pb::ApplicationStage::UnderReview,
+        Stage::Assigned => pb::ApplicationStage::Assigned,
+        Stage::Refused => pb::ApplicationStage::Refused,
+        Stage::Terminated => pb::ApplicationStage::Terminated,
+        Stage::Reconsideration => pb::ApplicationStage::Reconsideration,
     }
     .into()
 }
@@ -105,7 +104,7 @@ pub fn application(row: &ApplicationRow, findings: &[FindingRow], now: DateTime<
     let day = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
     // The months from the assignment day on, as `decide::assign` scheduled them.
     let schedule = match (day(&row.lease_start), day(&row.lease_end), row.assigned_on.as_deref().and_then(day)) {
-        (Some(start), Some(end), Some(from)) if matches!(row.stage.as_str(), "ASSIGNED" | "TERMINATED") => {
+        (Some(start), Some(end), Some(from)) if matches!(row.stage, Stage::Assigned | Stage::Terminated) => {
             crate::domain::schedule::accruals(start, end, from).into_iter().map(|(m, _)| m).collect()
         }
         _ => Vec::new(),
@@ -116,13 +115,13 @@ pub fn application(row: &ApplicationRow, findings: &[FindingRow], now: DateTime<
         applicant: Some(common::PersonRef { iin: row.applicant_iin.clone() }),
         representative: None,
         case_kind: pb::SubsidyCase::RentPrivateFund.into(),
-        stage: stage_out(&row.stage),
+        stage: stage_out(row.stage),
         deadline: Some(row.deadline().to_proto(row.is_open(), now)),
         refusal: row
             .refusal_code
             .as_deref()
             .and_then(Ground::parse)
-            .filter(|_| row.stage == "REFUSED")
+            .filter(|_| row.stage == Stage::Refused)
             .map(|g| refusal(g, row.refusal_reason.as_deref().unwrap_or_default())),
         received_at: Some(ts(row.received_at)),
         accepted_at: Some(ts(row.accepted_at)),

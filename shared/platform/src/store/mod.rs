@@ -74,9 +74,14 @@ pub struct StoreSpec {
     pub sqlite: &'static Migrator,
     /// The service's PostgreSQL migrations.
     pub postgres: &'static Migrator,
-    /// The stages in which a case of the service waits for nothing (its deadline no longer
-    /// runs); empty for a store that keeps no cases.
-    pub closed_stages: &'static [&'static str],
+    /// The codes of the stages in which a case of the service waits for nothing (its
+    /// deadline no longer runs); [`no_cases`] for a store that keeps no cases.
+    pub closed_stages: fn() -> Vec<&'static str>,
+}
+
+/// The closed stages of a store that keeps no cases: none.
+pub fn no_cases() -> Vec<&'static str> {
+    Vec::new()
 }
 
 /// An empty migration set, for a service with no tables of its own yet.

@@ -445,7 +445,7 @@ impl Db {
     /// Open cases whose deadline has passed by the store's clock, by stage: the stages in
     /// the spec's `closed_stages` wait for nothing and never count.
     async fn breached_deadlines(&self) -> Result<Vec<(String, i64)>, ApiError> {
-        let closed = self.spec().closed_stages;
+        let closed = (self.spec().closed_stages)();
         if closed.is_empty() {
             return Ok(Vec::new());
         }

@@ -30,7 +30,7 @@ pub const SPEC: StoreSpec = StoreSpec {
     subsystem: Subsystem::Registry,
     sqlite: &NOTES_SQLITE,
     postgres: &NOTES_POSTGRES,
-    closed_stages: &[],
+    closed_stages: platform::store::no_cases,
 };
 
 /// Which backend a test runs on.

@@ -1,0 +1,98 @@
+//! The case kernel: what a kind of case is (its service, its resource names, its typed
+//! stages) and the one way a case changes stage. A stage change is always three records in
+//! the change's transaction: the event in the case's history (with the deadline the stage
+//! carries), the stage report to the monitoring system (SR cl. 26, [A-MON]) and the audit
+//! row. [`enter_stage`] writes the three together, so no stage can skip its report, and
+//! refuses a change the kind does not allow.
+
+use std::marker::PhantomData;
+
+use chrono::{DateTime, Utc};
+use law::Stage;
+use platform::ApiError;
+use platform::store::WriteTx;
+
+use crate::history::{Deadline, record_stage};
+use crate::reporting::stage_report;
+
+/// A kind of case the suite keeps: one per housing service, and the complaints.
+pub trait CaseKind: Send + Sync + 'static {
+    /// The service that keeps the cases, as monitoring reports name it (`registry`).
+    const SERVICE: &'static str;
+    /// The collection of its resource names (`registry/applications`).
+    const COLLECTION: &'static str;
+    /// Its stages.
+    type Stage: Stage;
+
+    /// The resource name of case `id` (opaque where the deployment keys its names).
+    fn name(id: i64) -> String {
+        platform::names::name(Self::COLLECTION, id)
+    }
+}
+
+/// One case as a stage change sees it: which it is, whose it is, where it was filed and
+/// where it stands.
+#[derive(Debug, Clone)]
+pub struct Case<K: CaseKind> {
+    /// The row id.
+    pub id: i64,
+    /// The person the case is about, whose reports are filed under them.
+    pub person: String,
+    /// The channel it came through, as monitoring reports name it.
+    pub channel: String,
+    /// Its stage now.
+    pub stage: K::Stage,
+    kind: PhantomData<K>,
+}
+
+impl<K: CaseKind> Case<K> {
+    /// Case `id` of `person`, filed through `channel`, now at `stage`.
+    pub fn new(id: i64, person: &str, channel: &str, stage: K::Stage) -> Self {
+        Case { id, person: person.to_owned(), channel: channel.to_owned(), stage, kind: PhantomData }
+    }
+
+    /// Its resource name.
+    pub fn name(&self) -> String {
+        K::name(self.id)
+    }
+}
+
+/// Moves `case` to `stage`: the event with `reason` (and the new `deadline`, if the stage
+/// carries one), the stage report and the audit row `audit`, in `tx`. A change the kind does
+/// not allow is a defect of the caller, answered as an internal error before anything is
+/// written. Answers the event's sequence number and leaves `case` at its new stage.
+pub async fn enter_stage<K: CaseKind>(
+    tx: &mut WriteTx,
+    case: &mut Case<K>,
+    stage: K::Stage,
+    reason: &str,
+    deadline: Option<&Deadline>,
+    audit: &str,
+) -> Result<i64, ApiError> {
+    if !stage.may_follow(case.stage) {
+        return Err(ApiError::internal(format!(
+            "{} may not move from {} to {}",
+            case.name(),
+            case.stage.code(),
+            stage.code()
+        )));
+    }
+    let sequence = record_stage(tx, case.id, stage.code(), reason, deadline).await?;
+    let at = tx.now();
+    report_stage(tx, case, stage, at).await?;
+    tx.audit(&case.name(), audit).await?;
+    case.stage = stage;
+    Ok(sequence)
+}
+
+/// The monitoring report of `case` entering `stage` at `at`: for the first stage, whose event
+/// is written with the case itself, and for the stage changes above.
+pub async fn report_stage<K: CaseKind>(
+    tx: &mut WriteTx,
+    case: &Case<K>,
+    stage: K::Stage,
+    at: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let report = stage_report(K::SERVICE, &case.channel, &case.name(), &case.person, stage.code(), at);
+    tx.enqueue(report).await.map(|_| ())
+}
