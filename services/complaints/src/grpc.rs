@@ -9,8 +9,7 @@ use casework::listing::Field;
 use casework::paging::{after, page_size, page_token, paged, sequence_token};
 use chrono::NaiveDate;
 use pb::complaint_service_server::ComplaintService;
-use platform::store::sweeper::Job;
-use platform::store::{Command, Db, WriteTx, request_hash};
+use platform::store::{Command, Db, request_hash};
 use platform::{ApiError, Clock, Principal};
 use proto::egov::gateway::v1 as gw;
 use proto::housing::common::v1 as common;
@@ -26,10 +25,7 @@ use crate::targets::{self, Case, Targets};
 use casework::case::{enter_stage, report_stage};
 use law::Stage as _;
 
-/// The job that asks a service again for a case it did not answer about.
-pub const VERIFY: &str = "VERIFY";
-/// The job that marks a review past its term.
-pub const OVERDUE: &str = "OVERDUE";
+pub use crate::app::jobs::{OVERDUE, VERIFY};
 /// [A-CMP-REGISTERED]: a complaint is registered within the reviewing body's hours; one received
 /// after them, on a weekend or a holiday, on the next working day ([A-AKIMAT-HOURS] as the
 /// bodies' hours).
@@ -564,49 +560,6 @@ impl Complaints {
             .await?;
         self.changed.notify_waiters();
         Ok(pb::RecordComplaintDecisionResponse { complaint: Some(self.load(id).await?) })
-    }
-
-    /// The `VERIFY` job's outside half: the case, asked again.
-    pub async fn prepare_verify(&self, job: Job) -> Result<Option<Case>, ApiError> {
-        let id = id_of(&job.subject, "complaints/complaints", "subject")?;
-        match store::complaint(&self.db, id).await? {
-            Some(c) if c.case_check == "PENDING" => {
-                let service = Service::of(&c.application).ok_or_else(|| ApiError::internal("no service"))?;
-                self.targets.look(service, &c.application).await.map(Some)
-            }
-            _ => Ok(None),
-        }
-    }
-
-    /// The `VERIFY` job's change: the case confirmed, or the complaint dismissed for want of one.
-    pub async fn apply_verify(tx: &mut WriteTx, job: &Job, case: Option<Case>) -> Result<(), ApiError> {
-        let id = id_of(&job.subject, "complaints/complaints", "subject")?;
-        let c = store::complaint_in(tx, id).await?;
-        match (c, case) {
-            (Some(c), Some(Case::Found { .. })) if c.case_check == "PENDING" => {
-                store::set(tx, id, Column::CaseCheck, "VERIFIED").await?;
-                tx.audit(&name(id), "the case is confirmed by its service").await
-            }
-            (Some(c), Some(Case::Missing)) if c.case_check == "PENDING" && c.is_open() => {
-                store::set(tx, id, Column::CaseCheck, "NOT_FOUND").await?;
-                let why = format!("dismissed: {} does not exist", c.application);
-                enter_stage(tx, &mut c.case(), Stage::Dismissed, &why, None, &why).await?;
-                tx.cancel_jobs(OVERDUE, &name(id)).await.map(|_| ())
-            }
-            _ => tx.audit(&job.subject, "nothing to verify").await,
-        }
-    }
-
-    /// The `OVERDUE` job: a review still open past its (current) term is marked.
-    pub async fn mark_overdue(tx: &mut WriteTx, job: &Job) -> Result<(), ApiError> {
-        let id = id_of(&job.subject, "complaints/complaints", "subject")?;
-        match store::complaint_in(tx, id).await? {
-            Some(c) if c.is_open() && c.deadline_due_at <= job.due_at => {
-                store::mark_overdue(tx, id).await?;
-                tx.audit(&name(id), &format!("the review is past its term of {}", c.deadline_due_date)).await
-            }
-            _ => tx.audit(&job.subject, "not overdue: decided or extended").await,
-        }
     }
 }
 

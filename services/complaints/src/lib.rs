@@ -4,12 +4,13 @@
 //! whose remedy reopens the case through the service's `ReconsiderApplication`.
 #![forbid(unsafe_code)]
 
+pub mod app;
 pub mod domain;
 pub mod grpc;
 pub mod store;
 pub mod targets;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use clients::{CallPolicy, ChannelPool, PrivatizationClient, RegistryClient, SubsidyClient};
 use platform::principal::Allow::{self, Official, Subsystem as From};
@@ -18,7 +19,8 @@ use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsys
 use proto::housing::complaints::v1::complaint_service_server::ComplaintServiceServer;
 use sqlx::migrate::Migrator;
 
-use grpc::{Complaints, OVERDUE, VERIFY};
+use app::jobs::{self, OVERDUE, VERIFY};
+use grpc::Complaints;
 
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -75,25 +77,19 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
             .map_err(ApiError::internal)?,
         subsidy: SubsidyClient::new(pool(S::RentSubsidy)?, me, CallPolicy::default()).map_err(ApiError::internal)?,
     };
-    let cell: Arc<OnceLock<Complaints>> = Arc::default();
-    let for_verify = cell.clone();
+    let for_verify = targets.clone();
     let db = ctx
         .start_store(STORE, move |sweeper| {
             sweeper
                 .handle_prepared(
                     VERIFY,
-                    move |job| {
-                        let c = for_verify.get().cloned();
-                        async move {
-                            match c {
-                                Some(c) => c.prepare_verify(job).await,
-                                None => Err(ApiError::unavailable("STARTING", "the service is starting")),
-                            }
-                        }
+                    move |db, job| {
+                        let targets = for_verify.clone();
+                        async move { jobs::prepare_verify(&db, &targets, job).await }
                     },
-                    |tx, job, case| Box::pin(Complaints::apply_verify(tx, job, case)),
+                    |tx, job, case| Box::pin(jobs::apply_verify(tx, job, case)),
                 )
-                .handle(OVERDUE, |tx, job| Box::pin(Complaints::mark_overdue(tx, job)))
+                .handle(OVERDUE, |tx, job| Box::pin(jobs::mark_overdue(tx, job)))
         })
         .await?;
     let service = Complaints {
@@ -105,7 +101,6 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         changed: Arc::default(),
         shutdown: ctx.shutdown_signal(),
     };
-    let _ = cell.set(service.clone());
     services
         .add(tuned!(ComplaintServiceServer::new(service), ctx))
         .method("CreateComplaint", FILERS)

@@ -4,13 +4,12 @@
 //! automated case, after an official's review in the others), and the waiting lists.
 #![forbid(unsafe_code)]
 
+pub mod app;
 pub mod domain;
 pub mod gather;
 pub mod grpc;
 pub mod reporting;
 pub mod store;
-
-use std::sync::{Arc, OnceLock};
 
 use clients::{CallPolicy, ChannelPool, GatewayClient};
 use platform::principal::Allow::{self, Official, Subsystem as From};
@@ -19,7 +18,8 @@ use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsys
 use proto::housing::registry::v1::registry_service_server::RegistryServiceServer;
 use sqlx::migrate::Migrator;
 
-use grpc::{DECIDE, DocumentLimits, Registry};
+use app::decide::{self, DECIDE};
+use grpc::{DocumentLimits, Registry};
 
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -59,24 +59,17 @@ const OFFICIALS: &[Allow] = &[Official(S::OtbasyPortal, Role::OtbasyOfficial)];
 /// Adds the registry service to a server.
 pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
     let pool = ChannelPool::from_channels(ctx.channels(S::Registry, S::Gateway, GATEWAY_CHANNELS)?);
-    let gateway = GatewayClient::new(pool, S::Registry.as_str(), CallPolicy::default());
-    // The sweeper's handlers need the service, which needs the store the sweeper runs on.
-    let cell: Arc<OnceLock<Registry>> = Arc::default();
-    let for_jobs = cell.clone();
+    let state = gather::StateData::new(GatewayClient::new(pool, S::Registry.as_str(), CallPolicy::default()));
+    let for_jobs = state.clone();
     let db = ctx
         .start_store(STORE, move |sweeper| {
             sweeper.handle_prepared(
                 DECIDE,
-                move |job| {
-                    let registry = for_jobs.get().cloned();
-                    async move {
-                        match registry {
-                            Some(r) => r.prepare_decision(job).await,
-                            None => Err(ApiError::unavailable("STARTING", "the registry is starting")),
-                        }
-                    }
+                move |db, job| {
+                    let state = for_jobs.clone();
+                    async move { decide::prepare_decision(&db, &state, job).await }
                 },
-                |tx, job, facts| Box::pin(Registry::apply_decision(tx, job, facts)),
+                |tx, job, facts| Box::pin(decide::apply_decision(tx, job, facts)),
             )
         })
         .await?;
@@ -84,12 +77,11 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         db,
         calendar: ctx.calendar.clone(),
         clock: ctx.clock.clone(),
-        state: gather::StateData::new(gateway),
+        state,
         complaints: casework::premise::complaints_client(ctx, S::Registry)?,
         limits: DocumentLimits { each: ctx.config.document_max_bytes, total: ctx.config.documents_max_bytes },
         shutdown: ctx.shutdown_signal(),
     });
-    let _ = cell.set(registry.clone());
     services
         .add(tuned!(RegistryServiceServer::new(registry), ctx))
         .method(

@@ -5,13 +5,14 @@
 //! waiting list.
 #![forbid(unsafe_code)]
 
+pub mod app;
 pub mod domain;
 pub mod gather;
 pub mod grpc;
 pub mod reporting;
 pub mod store;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use clients::{CallPolicy, ChannelPool, GatewayClient, RegistryClient};
 use platform::principal::Allow::{self, Official, Subsystem as From};
@@ -20,8 +21,9 @@ use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsys
 use proto::housing::subsidy::v1::rent_subsidy_service_server::RentSubsidyServiceServer;
 use sqlx::migrate::Migrator;
 
+use app::decide::{self, ACCRUE, DECIDE};
 use domain::amount::{SHIPPED, Schedule};
-use grpc::{ACCRUE, DECIDE, Subsidy};
+use grpc::Subsidy;
 
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -74,38 +76,26 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         GatewayClient::new(gateway, S::RentSubsidy.as_str(), CallPolicy::default()),
         RegistryClient::new(registry, S::RentSubsidy.as_str(), CallPolicy::default()).map_err(ApiError::internal)?,
     );
-    let parameters = parameters()?;
-    // The sweeper's handlers need the service, which needs the store the sweeper runs on.
-    let cell: Arc<OnceLock<Subsidy>> = Arc::default();
-    let (for_decide, for_accrue) = (cell.clone(), cell.clone());
+    let inputs = decide::Inputs { sources, parameters: Arc::new(parameters()?) };
+    let (for_decide, for_accrue) = (inputs.clone(), inputs.sources.clone());
     let db = ctx
         .start_store(STORE, move |sweeper| {
             sweeper
                 .handle_prepared(
                     DECIDE,
-                    move |job| {
-                        let s = for_decide.get().cloned();
-                        async move {
-                            match s {
-                                Some(s) => s.prepare_decision(job).await,
-                                None => Err(ApiError::unavailable("STARTING", "the service is starting")),
-                            }
-                        }
+                    move |db, job| {
+                        let inputs = for_decide.clone();
+                        async move { decide::prepare_decision(&db, &inputs, job).await }
                     },
-                    |tx, job, gathered| Box::pin(Subsidy::apply_decision(tx, job, gathered)),
+                    |tx, job, gathered| Box::pin(decide::apply_decision(tx, job, gathered)),
                 )
                 .handle_prepared(
                     ACCRUE,
-                    move |job| {
-                        let s = for_accrue.get().cloned();
-                        async move {
-                            match s {
-                                Some(s) => s.prepare_accrual(job).await,
-                                None => Err(ApiError::unavailable("STARTING", "the service is starting")),
-                            }
-                        }
+                    move |db, job| {
+                        let sources = for_accrue.clone();
+                        async move { decide::prepare_accrual(&db, &sources, job).await }
                     },
-                    |tx, job, on_list| Box::pin(Subsidy::apply_accrual(tx, job, on_list)),
+                    |tx, job, on_list| Box::pin(decide::apply_accrual(tx, job, on_list)),
                 )
         })
         .await?;
@@ -113,12 +103,10 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         db,
         calendar: ctx.calendar.clone(),
         clock: ctx.clock.clone(),
-        sources,
+        inputs,
         complaints: casework::premise::complaints_client(ctx, S::RentSubsidy)?,
-        parameters,
         shutdown: ctx.shutdown_signal(),
     });
-    let _ = cell.set(service.clone());
     services
         .add(tuned!(RentSubsidyServiceServer::new(service), ctx))
         .method(

@@ -8,8 +8,8 @@ use proto::housing::registry::v1 as pb;
 use tonic::Request;
 
 use super::convert::{self, application_name, id_of};
-use super::decide::claim;
 use super::{DECIDE, Registry, calendar_error};
+use crate::app::decide::claim;
 use casework::case::enter_stage;
 use law::Stage as _;
 

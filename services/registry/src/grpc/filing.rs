@@ -11,8 +11,8 @@ use sha2::{Digest, Sha256};
 use tonic::Request;
 
 use super::convert::{self, Parts, application_name};
-use super::decide::Applied;
 use super::{DECIDE, Registry, calendar_error};
+use crate::app::decide::Applied;
 use crate::domain::case::DOCUMENT_KINDS;
 use crate::domain::digest::{SignedFields, signing_digest};
 use crate::domain::{Case, Stage, category};
@@ -51,7 +51,7 @@ impl Registry {
             return Ok(first);
         }
         let pending = format!("registry/requests/{}", r.request_id.trim());
-        let case_ref = Self::case_ref(&pending, &filing.applicant);
+        let case_ref = crate::app::decide::case_ref(&pending, &filing.applicant);
         let person = self.state.person(&case_ref, &filing.applicant).await?;
         if let Some((rep, _, _)) = &filing.representative {
             self.state.person(&case_ref, rep).await?;
@@ -141,7 +141,7 @@ impl Registry {
                     report_stage(tx, &app.case(), Stage::Accepted, accepted_at).await?;
                     tx.audit(&name, &format!("application filed: {why}")).await?;
                     let applied = match facts {
-                        Some(facts) => Registry::apply_facts(tx, &app, &facts).await?,
+                        Some(facts) => crate::app::decide::apply_facts(tx, &app, &facts).await?,
                         None => {
                             tx.schedule(DECIDE, &name, accepted_at.max(tx.now())).await?;
                             Applied::default()

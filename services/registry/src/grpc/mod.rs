@@ -3,7 +3,7 @@
 
 mod cases;
 pub mod convert;
-mod decide;
+
 mod filing;
 mod queue;
 mod review;
@@ -23,7 +23,7 @@ use crate::gather::StateData;
 use crate::store;
 use convert::Parts;
 
-pub use decide::DECIDE;
+pub use crate::app::decide::DECIDE;
 
 /// Everything the handlers share.
 #[derive(Debug, Clone)]

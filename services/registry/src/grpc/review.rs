@@ -10,7 +10,7 @@ use tonic::Request;
 
 use super::Registry;
 use super::convert::{self, application_name, id_of, task_name};
-use super::decide::{accepted_on, claim, finding_row, stored_finding};
+use crate::app::decide::{accepted_on, claim, finding_row, stored_finding};
 use crate::domain::Stage;
 use crate::domain::decision::{self, OfficialFinding, SettledRelation, Worsening};
 use crate::store::{self, TaskRow};
@@ -168,7 +168,7 @@ impl Registry {
                     let rows: Vec<_> = new.iter().map(finding_row).collect();
                     store::finish_task(tx, id, &reason).await?;
                     let why = format!("reviewed by {me}: {reason}");
-                    Registry::finish(tx, &app, &rows, &outcome, &why).await?;
+                    crate::app::decide::finish(tx, &app, &rows, &outcome, &why).await?;
                     Ok(pb::DecideReviewTaskResponse {
                         task: Some(pb::ReviewTask { name: task_name(id), ..Default::default() }),
                         application: Some(pb::Application { name: application_name(app_id), ..Default::default() }),

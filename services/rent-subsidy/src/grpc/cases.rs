@@ -11,8 +11,8 @@ use proto::housing::common::v1 as common;
 use proto::housing::subsidy::v1 as pb;
 use tonic::Request;
 
-use super::decide::{self, DECIDE};
 use super::{Subsidy, application_name, calendar_error, not_found, refusal};
+use crate::app::decide::{self, DECIDE};
 use crate::domain::standard::{IN_FORCE_FROM, ROWS, SOURCE};
 use crate::domain::{Ground, Stage};
 use crate::store::{self, Column, Deadline};
@@ -253,7 +253,7 @@ impl Subsidy {
                 }
             }
         };
-        let params = self.parameters_on(self.clock.now_local().date_naive())?;
+        let params = self.inputs.parameters_on(self.clock.now_local().date_naive())?;
         let command = Command::new(p, REVIEW).idempotent(request_id, request_hash(REVIEW, &r));
         self.db
             .transact(command, move |tx| {

@@ -102,8 +102,8 @@ impl Subsidy {
             purpose: PURPOSE.into(),
             user_iin: applicant.clone(),
         };
-        self.sources.person(&case, &applicant).await?;
-        self.sources.person(&case, &lease.landlord_iin).await?;
+        self.inputs.sources.person(&case, &applicant).await?;
+        self.inputs.sources.person(&case, &lease.landlord_iin).await?;
         if r.validate_only {
             return Ok(pb::CreateApplicationResponse { application: None, signing_digest: digest });
         }
@@ -118,9 +118,15 @@ impl Subsidy {
                 .precondition("CONFIRMATION", applicant.clone(), "an EDS over the signing digest"));
         }
         let required = [applicant.clone()];
-        let verified =
-            casework::confirm::verify(self.sources.gateway(), &case, &digest, &r.confirmations, &required, &required)
-                .await?;
+        let verified = casework::confirm::verify(
+            self.inputs.sources.gateway(),
+            &case,
+            &digest,
+            &r.confirmations,
+            &required,
+            &required,
+        )
+        .await?;
         let serial =
             verified.iter().find(|v| v.method == "EDS").map(|v| v.certificate_serial.clone()).unwrap_or_default();
         let now = self.clock.now();
@@ -129,7 +135,7 @@ impl Subsidy {
             .map_err(calendar_error)?
             .ok_or_else(|| ApiError::internal("online around the clock"))?;
         let accepted_at = if acceptance.deferred {
-            super::decide::day_start(acceptance.accepted_on) + chrono::Duration::hours(9)
+            crate::app::decide::day_start(acceptance.accepted_on) + chrono::Duration::hours(9)
         } else {
             now
         };
@@ -150,7 +156,7 @@ impl Subsidy {
             None
         } else {
             let (l, day) = (&new.lease, acceptance.accepted_on);
-            match self.read_sources(&case, &applicant, &l.landlord_iin, l.family_size, day).await {
+            match self.inputs.read_sources(&case, &applicant, &l.landlord_iin, l.family_size, day).await {
                 Ok(g) => Some(g),
                 Err(e) => {
                     tracing::warn!(error = %e, "the sources did not answer; the application waits");
@@ -185,7 +191,7 @@ impl Subsidy {
                     report_stage(tx, &app.case(), Stage::Accepted, accepted_at).await?;
                     tx.audit(&name, &format!("application filed: {why}")).await?;
                     match gathered {
-                        Some((facts, params)) => Subsidy::apply_facts(tx, &app, &facts, &params).await?,
+                        Some((facts, params)) => crate::app::decide::apply_facts(tx, &app, &facts, &params).await?,
                         None => tx.schedule(DECIDE, &name, accepted_at.max(tx.now())).await?,
                     }
                     let row = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;

@@ -2,7 +2,6 @@
 //! through the store in one transaction, and answer.
 
 mod cases;
-mod decide;
 mod filing;
 
 use law::RefusalGround as _;
@@ -19,11 +18,10 @@ use proto::housing::subsidy::v1 as pb;
 use tokio::sync::{Notify, watch};
 use tonic::{Request, Response, Status};
 
-pub use decide::{ACCRUE, DECIDE};
+use crate::app::decide::Inputs;
+pub use crate::app::decide::{ACCRUE, DECIDE};
 
-use crate::domain::amount::Schedule;
 use crate::domain::{Ground, Stage};
-use crate::gather::Sources;
 use crate::store::{self, ApplicationRow, FindingRow};
 
 /// Everything the handlers share.
@@ -32,10 +30,9 @@ pub struct Subsidy {
     db: Db,
     calendar: Arc<Calendar>,
     clock: Clock,
-    sources: Sources,
+    inputs: Inputs,
     /// The complaints service, which confirms an upheld complaint before a reopening.
     complaints: clients::ComplaintsClient,
-    parameters: Arc<Schedule>,
     changed: Arc<Notify>,
     shutdown: watch::Receiver<bool>,
 }
@@ -49,12 +46,10 @@ pub struct Deps {
     pub calendar: Arc<Calendar>,
     /// The clock.
     pub clock: Clock,
-    /// The gateway and the registry.
-    pub sources: Sources,
+    /// The sources and the amount's parameters.
+    pub inputs: Inputs,
     /// The complaints service.
     pub complaints: clients::ComplaintsClient,
-    /// The amount's parameters [A-SUBSIDY-AMOUNT].
-    pub parameters: Schedule,
     /// The server's shutdown signal.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -168,9 +163,8 @@ impl Subsidy {
             db: d.db,
             calendar: d.calendar,
             clock: d.clock,
-            sources: d.sources,
+            inputs: d.inputs,
             complaints: d.complaints,
-            parameters: Arc::new(d.parameters),
             changed: Arc::new(Notify::new()),
             shutdown: d.shutdown,
         }

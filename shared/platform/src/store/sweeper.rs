@@ -41,7 +41,7 @@ pub type JobHandler = Arc<dyn for<'t> Fn(&'t mut WriteTx, &'t Job) -> ChangeFutu
 pub type Prepared = Box<dyn std::any::Any + Send>;
 
 /// The outside work of a prepared job, run before its transaction (see [`Sweeper::handle_prepared`]).
-type Prepare = Arc<dyn Fn(Job) -> Pin<Box<dyn Future<Output = Result<Prepared, ApiError>> + Send>> + Send + Sync>;
+type Prepare = Arc<dyn Fn(Db, Job) -> Pin<Box<dyn Future<Output = Result<Prepared, ApiError>> + Send>> + Send + Sync>;
 
 /// The change of a prepared job, given what its preparation gathered.
 type Apply = Arc<dyn for<'t> Fn(&'t mut WriteTx, &'t Job, Prepared) -> ChangeFuture<'t, ()> + Send + Sync>;
@@ -97,18 +97,19 @@ impl Sweeper {
     }
 
     /// Registers a kind of job that needs outside work before its change: `prepare` runs
-    /// first, outside any transaction (an error has the job retried later); `apply` then runs
+    /// first, outside any transaction, given the database to read (an error has the job
+    /// retried later); `apply` then runs
     /// in the job's transaction with what `prepare` answered. `apply` must check that the
     /// state it changes is still the one `prepare` saw.
     pub fn handle_prepared<P, Prep, Fut, A>(mut self, kind: &str, prepare: Prep, apply: A) -> Self
     where
         P: Send + 'static,
-        Prep: Fn(Job) -> Fut + Send + Sync + 'static,
+        Prep: Fn(Db, Job) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<P, ApiError>> + Send + 'static,
         A: for<'t> Fn(&'t mut WriteTx, &'t Job, P) -> ChangeFuture<'t, ()> + Send + Sync + 'static,
     {
-        let prepare: Prepare = Arc::new(move |job| {
-            let gathering = prepare(job);
+        let prepare: Prepare = Arc::new(move |db, job| {
+            let gathering = prepare(db, job);
             Box::pin(async move { gathering.await.map(|p| Box::new(p) as Prepared) })
         });
         let apply: Apply = Arc::new(move |tx, job, prepared| match prepared.downcast::<P>() {
@@ -194,7 +195,7 @@ impl Sweeper {
         };
         let (prepared, apply) = match handler {
             Handler::Plain(run) => (None, Either::Plain(run)),
-            Handler::Prepared(prepare, apply) => match prepare(job.clone()).await {
+            Handler::Prepared(prepare, apply) => match prepare(self.db.clone(), job.clone()).await {
                 Ok(prepared) => (Some(prepared), Either::Prepared(apply)),
                 Err(e) => {
                     self.release(&job, &e.to_string()).await;
