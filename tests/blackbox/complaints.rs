@@ -23,9 +23,9 @@ use tonic_types::StatusExt;
 use crate::helpers::{call, spawn_suite};
 use crate::kit::{self, citizen, iin, reason, with};
 
-const BODY: &str = "OTBASY-COMPLAINTS";
+pub(crate) const BODY: &str = "OTBASY-COMPLAINTS";
 
-fn reviewer(body: &'static str) -> [(&'static str, &'static str); 4] {
+pub(crate) fn reviewer(body: &'static str) -> [(&'static str, &'static str); 4] {
     [
         ("x-caller-subsystem", "complaints"),
         ("x-official-id", "reviewer-1"),
@@ -34,12 +34,12 @@ fn reviewer(body: &'static str) -> [(&'static str, &'static str); 4] {
     ]
 }
 
-fn client(ch: &Channel) -> ComplaintServiceClient<Channel> {
+pub(crate) fn client(ch: &Channel) -> ComplaintServiceClient<Channel> {
     ComplaintServiceClient::new(ch.clone())
 }
 
 /// A registry application refused for want of consent.
-async fn refused_enrolment(ch: &Channel, who: &str) -> String {
+pub(crate) async fn refused_enrolment(ch: &Channel, who: &str) -> String {
     kit::load(ch, gw::LoadRecordsRequest { persons: vec![citizen(who)], ..Default::default() }).await;
     let mut r = reg::CreateApplicationRequest {
         request_id: uuid::Uuid::new_v4().to_string(),
@@ -61,7 +61,7 @@ async fn refused_enrolment(ch: &Channel, who: &str) -> String {
 }
 
 /// A rent-subsidy application refused for want of consent.
-async fn refused_subsidy(ch: &Channel, who: &str) -> String {
+pub(crate) async fn refused_subsidy(ch: &Channel, who: &str) -> String {
     let landlord = iin("1950-02-02", 9);
     kit::load(ch, gw::LoadRecordsRequest { persons: vec![citizen(who), citizen(&landlord)], ..Default::default() })
         .await;
@@ -104,7 +104,7 @@ async fn refused_subsidy(ch: &Channel, who: &str) -> String {
 }
 
 /// A privatization application refused at intake: the applicant is no tenant.
-async fn refused_privatization(ch: &Channel, who: &str) -> String {
+pub(crate) async fn refused_privatization(ch: &Channel, who: &str) -> String {
     kit::load(
         ch,
         gw::LoadRecordsRequest {
@@ -143,7 +143,7 @@ async fn refused_privatization(ch: &Channel, who: &str) -> String {
     app.name
 }
 
-fn complaint(
+pub(crate) fn complaint(
     who: &str,
     application: &str,
     kind: pb::ReviewerKind,
@@ -162,7 +162,7 @@ fn complaint(
     }
 }
 
-async fn file(ch: &Channel, r: pb::CreateComplaintRequest) -> Result<pb::Complaint, Status> {
+pub(crate) async fn file(ch: &Channel, r: pb::CreateComplaintRequest) -> Result<pb::Complaint, Status> {
     Ok(client(ch)
         .create_complaint(with(r, &[("x-caller-subsystem", "egov-portal")]))
         .await?

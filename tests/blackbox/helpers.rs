@@ -70,10 +70,25 @@ fn database_env(unique: &str) -> Vec<(String, String)> {
 pub async fn spawn_suite(env: &[(&str, &str)]) -> Suite {
     let unique = uuid::Uuid::new_v4().simple().to_string();
     let data_dir = std::env::temp_dir().join(format!("shanyraq-blackbox-{unique}"));
+    spawn(data_dir, database_env(&unique), env).await
+}
+
+/// Starts the suite on the SQLite files of `data_dir` (removed when the suite is dropped),
+/// whatever database the other black-box tests run on.
+pub async fn spawn_suite_on_sqlite(data_dir: std::path::PathBuf, env: &[(&str, &str)]) -> Suite {
+    spawn(data_dir, Vec::new(), env).await
+}
+
+async fn spawn(data_dir: std::path::PathBuf, database: Vec<(String, String)>, env: &[(&str, &str)]) -> Suite {
+    let postgres = database
+        .iter()
+        .find(|(key, _)| key == "DATABASE_URL")
+        .map(|(_, url)| url.clone())
+        .zip(database.iter().find(|(key, _)| key == "SHANYRAQ_DB_SCHEMA_PREFIX").map(|(_, prefix)| prefix.clone()));
     let mut command = Command::new(env!("CARGO_BIN_EXE_suite"));
     command
         .env_clear()
-        .envs(database_env(&unique))
+        .envs(database)
         .env("SHANYRAQ_DATA_DIR", &data_dir)
         .env("SHANYRAQ_LISTEN", "127.0.0.1:0")
         .env("SHANYRAQ_LOG_FORMAT", "json")
@@ -116,7 +131,6 @@ pub async fn spawn_suite(env: &[(&str, &str)]) -> Suite {
     } else {
         Endpoint::from_shared(address.clone()).unwrap().connect().await.expect("the suite accepts connections")
     };
-    let postgres = database_env(&unique).first().map(|(_, url)| (url.clone(), format!("bb{}_", &unique[..12])));
     Suite { child, channel, address, data_dir, postgres }
 }
 

@@ -22,3 +22,4 @@ mod serving;
 mod shutdown;
 mod subsidy;
 mod telemetry;
+mod upgrade;

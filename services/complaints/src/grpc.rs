@@ -150,7 +150,7 @@ pub fn complaint(c: &ComplaintRow, now: chrono::DateTime<chrono::Utc>) -> pb::Co
             .collect(),
         explanation: c.extension_explanation.clone().unwrap_or_default(),
         extra_days: i32::try_from(c.extra_days.unwrap_or_default()).unwrap_or(0),
-        new_deadline: Some(c.deadline().to_proto(c.is_open(), now)),
+        new_deadline: Some(c.deadline.clone().to_proto(c.is_open(), now)),
         notice_deadline: c.notice_due_at.map(|due| common::Deadline {
             term: i32::try_from(terms::NOTICE_DAYS).unwrap_or(3),
             unit: common::TermUnit::WorkingDays.into(),
@@ -159,7 +159,7 @@ pub fn complaint(c: &ComplaintRow, now: chrono::DateTime<chrono::Utc>) -> pb::Co
             due_date: c.notice_due_date.clone().unwrap_or_default(),
             due_at: Some(ts(due)),
             clause: "SR cl. 34".into(),
-            calendar_version: c.deadline_calendar_version.clone(),
+            calendar_version: c.deadline.calendar_version.clone(),
             breached: false,
         }),
     });
@@ -173,7 +173,7 @@ pub fn complaint(c: &ComplaintRow, now: chrono::DateTime<chrono::Utc>) -> pb::Co
         filed_channel: if c.filed_channel == "PAPER" { pb::FiledChannel::Paper } else { pb::FiledChannel::Electronic }
             .into(),
         stage: stage.into(),
-        deadline: Some(c.deadline().to_proto(c.is_open(), now)),
+        deadline: Some(c.deadline.clone().to_proto(c.is_open(), now)),
         registered_at: Some(ts(c.registered_at)),
         extension,
         text: c.text.clone(),
@@ -353,7 +353,7 @@ impl Complaints {
                     store::add_documents(tx, id, &documents).await?;
                     let c = store::complaint_in(tx, id).await?.ok_or_else(|| ApiError::internal("just registered"))?;
                     report_stage(tx, &c.case(), Stage::UnderReview, registered_at).await?;
-                    tx.schedule(OVERDUE, &name(id), c.deadline_due_at).await?;
+                    tx.schedule(OVERDUE, &name(id), c.deadline.due_at).await?;
                     if c.case_check == "PENDING" {
                         let at = tx.now();
                         tx.schedule(VERIFY, &name(id), at).await?;
@@ -394,7 +394,7 @@ impl Complaints {
             return Err(ApiError::failed_precondition("EXTENSION_REASON_NOT_PERMITTED", "an extension is for an additional study or inspection, a site inspection, or additional information (SR cl. 34)")
                 .precondition("EXTENSION_REASON", subject, "ADDITIONAL_STUDY_OR_INSPECTION, SITE_INSPECTION or ADDITIONAL_INFORMATION"));
         }
-        let due_date = NaiveDate::parse_from_str(&c.deadline_due_date, "%Y-%m-%d").map_err(ApiError::internal)?;
+        let due_date = NaiveDate::parse_from_str(&c.deadline.due_date, "%Y-%m-%d").map_err(ApiError::internal)?;
         // [A-EXT-FROM]: the days are added to the current due date.
         let extended = self.calendar.extend(due_date, days).map_err(calendar_error)?;
         let now = self.clock.now();
@@ -404,12 +404,12 @@ impl Complaints {
         let notice_deadline =
             Deadline::new(Term::working_days(terms::NOTICE_DAYS), "EXTENSION", now, notice_due, "SR cl. 34");
         let new_deadline = Deadline {
-            term: c.deadline_term + i64::from(days),
+            term: c.deadline.term + i64::from(days),
             due_date: extended.due_date.to_string(),
             due_at: extended.due_at,
-            clause: format!("{}; extended by {days} working days (SR cl. 34; [A-EXT-FROM])", c.deadline_clause),
+            clause: format!("{}; extended by {days} working days (SR cl. 34; [A-EXT-FROM])", c.deadline.clause),
             calendar_version: extended.calendar_version,
-            ..c.deadline()
+            ..c.deadline.clone()
         };
         let reasons_text = reasons.join(",");
         let command = Command::new(p, EXTEND).idempotent(request_id, request_hash(EXTEND, &r));

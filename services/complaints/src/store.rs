@@ -44,14 +44,9 @@ pub struct ComplaintRow {
     pub received_at: DateTime<Utc>,
     pub registered_at: DateTime<Utc>,
     pub registered_on: String,
-    pub deadline_term: i64,
-    pub deadline_unit: String,
-    pub deadline_counted_from: String,
-    pub deadline_counted_from_at: DateTime<Utc>,
-    pub deadline_due_date: String,
-    pub deadline_due_at: DateTime<Utc>,
-    pub deadline_clause: String,
-    pub deadline_calendar_version: String,
+    /// The current stage's deadline.
+    #[sqlx(flatten)]
+    pub deadline: Deadline,
     pub extended_at: Option<DateTime<Utc>>,
     pub extra_days: Option<i64>,
     pub extension_reasons: Option<String>,
@@ -67,20 +62,6 @@ pub struct ComplaintRow {
 }
 
 impl ComplaintRow {
-    /// The review's deadline.
-    pub fn deadline(&self) -> Deadline {
-        Deadline {
-            term: self.deadline_term,
-            unit: self.deadline_unit.clone(),
-            counted_from: self.deadline_counted_from.clone(),
-            counted_from_at: self.deadline_counted_from_at,
-            due_date: self.deadline_due_date.clone(),
-            due_at: self.deadline_due_at,
-            clause: self.deadline_clause.clone(),
-            calendar_version: self.deadline_calendar_version.clone(),
-        }
-    }
-
     /// Whether the review is still open.
     pub fn is_open(&self) -> bool {
         law::Stage::is_open(self.stage)

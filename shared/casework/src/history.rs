@@ -7,24 +7,33 @@ use platform::store::{Db, WriteTx, store_error};
 use platform::{ApiError, on_backend};
 use proto::housing::common::v1 as common;
 
-/// A stage's legal deadline as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// A stage's legal deadline as stored: in a case's `deadline_*` columns (a row flattens it in)
+/// and in each event.
+#[derive(Debug, Clone, PartialEq, Eq, Default, sqlx::FromRow)]
 pub struct Deadline {
     /// The term.
+    #[sqlx(rename = "deadline_term")]
     pub term: i64,
     /// `WORKING_DAYS` or `CALENDAR_DAYS`.
+    #[sqlx(rename = "deadline_unit")]
     pub unit: String,
     /// The event it counts from, for example `APPLICATION_ACCEPTED`.
+    #[sqlx(rename = "deadline_counted_from")]
     pub counted_from: String,
     /// When that event happened.
+    #[sqlx(rename = "deadline_counted_from_at")]
     pub counted_from_at: DateTime<Utc>,
     /// The last day, `YYYY-MM-DD`.
+    #[sqlx(rename = "deadline_due_date")]
     pub due_date: String,
     /// The end of that day.
+    #[sqlx(rename = "deadline_due_at")]
     pub due_at: DateTime<Utc>,
     /// The clause that sets the term.
+    #[sqlx(rename = "deadline_clause")]
     pub clause: String,
     /// The calendar data's version.
+    #[sqlx(rename = "deadline_calendar_version")]
     pub calendar_version: String,
 }
 

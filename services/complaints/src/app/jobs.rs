@@ -58,9 +58,9 @@ pub async fn apply_verify(tx: &mut WriteTx, job: &Job, case: Option<Case>) -> Re
 pub async fn mark_overdue(tx: &mut WriteTx, job: &Job) -> Result<(), ApiError> {
     let id = id_of(&job.subject, "complaints/complaints", "subject")?;
     match store::complaint_in(tx, id).await? {
-        Some(c) if c.is_open() && c.deadline_due_at <= job.due_at => {
+        Some(c) if c.is_open() && c.deadline.due_at <= job.due_at => {
             store::mark_overdue(tx, id).await?;
-            tx.audit(&name(id), &format!("the review is past its term of {}", c.deadline_due_date)).await
+            tx.audit(&name(id), &format!("the review is past its term of {}", c.deadline.due_date)).await
         }
         _ => tx.audit(&job.subject, "not overdue: decided or extended").await,
     }

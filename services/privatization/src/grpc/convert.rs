@@ -86,7 +86,7 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
         }),
         case_kind: fund_out(&row.fund_kind),
         stage: stage_out(row.stage),
-        deadline: Some(row.deadline().to_proto(open, now)),
+        deadline: Some(row.deadline.clone().to_proto(open, now)),
         refusal: row
             .refusal_code
             .as_deref()

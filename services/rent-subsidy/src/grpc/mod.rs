@@ -111,7 +111,7 @@ pub fn application(row: &ApplicationRow, findings: &[FindingRow], now: DateTime<
         representative: None,
         case_kind: pb::SubsidyCase::RentPrivateFund.into(),
         stage: stage_out(row.stage),
-        deadline: Some(row.deadline().to_proto(row.is_open(), now)),
+        deadline: Some(row.deadline.clone().to_proto(row.is_open(), now)),
         refusal: row
             .refusal_code
             .as_deref()
