@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use calendar::{Calendar, Channel, DEFAULT_START, OfficeHours, Term};
 use casework::fields::{self, id_of};
+use casework::history::events_page;
 use casework::history::timestamp as ts;
-use casework::listing::Field;
-use casework::paging::{after, page_size, page_token, paged, sequence_token};
+use casework::reads::{overdue_page, visible_page};
 use chrono::NaiveDate;
 use pb::complaint_service_server::ComplaintService;
 use platform::store::{Command, Db, request_hash};
@@ -65,7 +65,7 @@ fn name(id: i64) -> String {
 }
 
 fn not_found(id: i64) -> ApiError {
-    ApiError::not_found("COMPLAINT_NOT_FOUND", format!("no complaint {}", name(id))).meta("name", name(id))
+    <crate::ComplaintCases as casework::case::CaseKind>::not_found(id)
 }
 
 fn calendar_error(e: calendar::CalendarError) -> ApiError {
@@ -569,33 +569,11 @@ fn day_start(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
     (day.and_time(start) - chrono::Duration::seconds(i64::from(calendar::KAZAKHSTAN.local_minus_utc()))).and_utc()
 }
 
-const FILTER: &[Field] = &[
-    Field::stage::<Stage>(),
-    Field::any("complainant_iin"),
-    Field::any("application"),
-    Field::any("reviewer_id"),
-    Field::of("service", &["privatization", "registry", "rent-subsidy"]),
-];
-
 impl Complaints {
-    /// The complaint `name` names, if the caller may see it (`casework::access`: the
-    /// complainant, the reviewing body, the suite's services); one the caller may not see is
-    /// answered exactly like a missing one.
+    /// The complaint `name` names, if the caller may see it (`casework::access::visible`: the
+    /// complainant, the reviewing body, the suite's services).
     async fn visible(&self, principal: &Principal, requested: &str) -> Result<store::ComplaintRow, ApiError> {
-        let id = id_of(requested, "complaints/complaints", "name")?;
-        let c = store::complaint(&self.db, id).await?.ok_or_else(|| not_found(id))?;
-        let case = casework::access::Case {
-            applicant: &c.complainant_iin,
-            representative: None,
-            jurisdiction: &c.reviewer_id,
-        };
-        if !casework::access::may_see(principal, &case) {
-            return Err(not_found(id));
-        }
-        if casework::disclosure::logged(principal) {
-            casework::disclosure::record(&self.db, principal, &name(id), &c.complainant_iin, &["complaint"]).await?;
-        }
-        Ok(c)
+        casework::reads::visible::<crate::ComplaintCases>(&self.db, principal, requested, "name").await
     }
 }
 
@@ -617,19 +595,13 @@ impl ComplaintService for Complaints {
     /// suite's services (`casework::access::scope`).
     async fn list_complaints(&self, r: Request<pb::ListComplaintsRequest>) -> Answer<pb::ListComplaintsResponse> {
         let principal = Principal::of(&r);
-        let scope = casework::access::scope(&principal);
         let r = r.into_inner();
         ok(async {
-            let limit = page_size(r.page_size)?;
-            let mut conditions = casework::listing::filter(&r.filter, FILTER)?;
-            if !casework::listing::scoped(&mut conditions, &scope, ["complainant_iin", "reviewer_id"]) {
-                return Ok(pb::ListComplaintsResponse::default());
-            }
-            let rows = casework::listing::newest(&self.db, &conditions, after(&r.page_token)?, limit + 1).await?;
-            let (page, next) = paged(rows, limit, |(id, at)| page_token(*at, *id));
-            casework::disclosure::listed(&self.db, &principal, &scope, "complaints/complaints", page.len()).await?;
+            let (ids, next) =
+                visible_page::<crate::ComplaintCases>(&self.db, &principal, &r.filter, r.page_size, &r.page_token)
+                    .await?;
             let mut complaints = Vec::new();
-            for (id, _) in page {
+            for id in ids {
                 complaints.push(self.load(id).await?);
             }
             Ok(pb::ListComplaintsResponse { complaints, next_page_token: next })
@@ -645,13 +617,8 @@ impl ComplaintService for Complaints {
         let r = r.into_inner();
         ok(async {
             let id = self.visible(&principal, &r.name).await?.id;
-            let limit = page_size(r.page_size)?;
-            let rows = store::events(&self.db, id, sequence_token(&r.page_token)?, limit + 1).await?;
-            let (page, next) = paged(rows, limit, |e| e.sequence.to_string());
-            Ok(pb::ListComplaintEventsResponse {
-                events: page.iter().map(store::EventRow::to_proto).collect(),
-                next_page_token: next,
-            })
+            let (events, next_page_token) = events_page(&self.db, id, r.page_size, &r.page_token).await?;
+            Ok(pb::ListComplaintEventsResponse { events, next_page_token })
         }
         .await)
     }
@@ -663,18 +630,9 @@ impl ComplaintService for Complaints {
         let r = r.into_inner();
         ok(async {
             let id = self.visible(&principal, &r.name).await?.id;
-            if r.after_sequence < 0 {
-                return Err(ApiError::bad_field("SEQUENCE_INVALID", "after_sequence", "zero or more"));
-            }
             let wrap = |event| pb::WatchComplaintResponse { event: Some(event) };
-            Ok(casework::watch::stream(
-                self.db.clone(),
-                id,
-                r.after_sequence,
-                self.changed.clone(),
-                self.shutdown.clone(),
-                wrap,
-            ))
+            let (db, changed, shutdown) = (self.db.clone(), self.changed.clone(), self.shutdown.clone());
+            casework::watch::stream_after(db, id, r.after_sequence, changed, shutdown, wrap)
         }
         .await)
     }
@@ -693,18 +651,9 @@ impl ComplaintService for Complaints {
     async fn list_overdue(&self, r: Request<pb::ListOverdueRequest>) -> Answer<pb::ListOverdueResponse> {
         let r = r.into_inner();
         ok(async {
-            let limit = page_size(r.page_size)?;
-            let rows = casework::listing::overdue(
-                &self.db,
-                self.clock.now(),
-                &law::stage::closed_codes::<Stage>(),
-                after(&r.page_token)?,
-                limit + 1,
-            )
-            .await?;
-            let (page, next) = paged(rows, limit, |(id, at)| page_token(*at, *id));
+            let (ids, next) = overdue_page::<Stage>(&self.db, self.clock.now(), r.page_size, &r.page_token).await?;
             let mut complaints = Vec::new();
-            for (id, _) in page {
+            for id in ids {
                 complaints.push(self.load(id).await?);
             }
             Ok(pb::ListOverdueResponse { complaints, next_page_token: next })

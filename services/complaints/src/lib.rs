@@ -33,7 +33,20 @@ impl casework::case::CaseKind for ComplaintCases {
     const SERVICE: &'static str = "complaints";
     const COLLECTION: &'static str = "complaints/complaints";
     type Stage = domain::Stage;
+    const FILTER: &'static [Field] = &[
+        Field::stage::<domain::Stage>(),
+        Field::any("complainant_iin"),
+        Field::any("application"),
+        Field::any("reviewer_id"),
+        Field::of("service", &["privatization", "registry", "rent-subsidy"]),
+    ];
+    // A complaint is the complainant's, and decided by its reviewing body.
+    const SCOPED_BY: [&'static str; 2] = ["complainant_iin", "reviewer_id"];
+    const NOUN: &'static str = "complaint";
+    type Row = store::ComplaintRow;
 }
+
+use casework::listing::Field;
 
 /// The service's database.
 pub const STORE: StoreSpec = StoreSpec {

@@ -74,6 +74,18 @@ impl ComplaintRow {
     }
 }
 
+impl casework::rows::CaseRow for ComplaintRow {
+    const COLUMNS: &'static str = COLUMNS;
+
+    fn holder(&self) -> casework::access::Case<'_> {
+        casework::access::Case {
+            applicant: &self.complainant_iin,
+            representative: None,
+            jurisdiction: &self.reviewer_id,
+        }
+    }
+}
+
 const COLUMNS: &str = "id, business_id, complainant_iin, application, service, reviewer_kind, reviewer_id, filed_channel, subject, \
     text, case_check, stage, received_at, registered_at, registered_on, deadline_term, deadline_unit, deadline_counted_from, \
     deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, deadline_calendar_version, extended_at, \
@@ -149,15 +161,7 @@ impl Column {
 
 /// Sets a text column.
 pub async fn set(tx: &mut WriteTx, id: i64, column: Column, value: &str) -> Result<(), ApiError> {
-    let sql = format!("UPDATE applications SET {} = $2 WHERE id = $1", column.name());
-    on_backend!(tx.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(id)
-        .bind(value)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))
-    .map_err(store_error)?;
-    Ok(())
+    casework::rows::set_text(tx, id, column.name(), Some(value)).await
 }
 
 /// Records the extension.
@@ -199,18 +203,14 @@ pub async fn mark_overdue(tx: &mut WriteTx, id: i64) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// One complaint, read inside a change.
-pub async fn complaint_in(tx: &mut WriteTx, id: i64) -> Result<Option<ComplaintRow>, ApiError> {
-    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
-    on_backend!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
-        .map_err(store_error)
-}
+pub use casework::documents::keep as add_documents;
 
 /// One complaint.
 pub async fn complaint(db: &Db, id: i64) -> Result<Option<ComplaintRow>, ApiError> {
-    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
-    on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
-        .map_err(store_error)
+    casework::rows::one(db, id).await
 }
 
-pub use casework::documents::keep as add_documents;
+/// One complaint, read inside a change (it sees the change's own writes).
+pub async fn complaint_in(tx: &mut WriteTx, id: i64) -> Result<Option<ComplaintRow>, ApiError> {
+    casework::rows::one_in(tx, id).await
+}

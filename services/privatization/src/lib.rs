@@ -17,6 +17,8 @@ use platform::{ApiError, OfficialRole as Role, ServerContext, ServiceSet, Subsys
 use proto::housing::privatization::v1::privatization_service_server::PrivatizationServiceServer;
 use sqlx::migrate::Migrator;
 
+use casework::listing::Field;
+
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -28,6 +30,15 @@ impl casework::case::CaseKind for Privatizations {
     const SERVICE: &'static str = "privatization";
     const COLLECTION: &'static str = "privatization/applications";
     type Stage = domain::Stage;
+    const FILTER: &'static [Field] = &[
+        Field::stage::<domain::Stage>(),
+        Field::any("applicant_iin"),
+        Field::any("settlement_kato"),
+        Field::of("fund_kind", &["FUND_COMMUNAL", "FUND_COMMUNAL_ENTITY", "FUND_REPUBLICAN_ENTITY"]),
+    ];
+    const SCOPED_BY: [&'static str; 2] = ["applicant_iin", "settlement_kato"];
+    const NOUN: &'static str = "application";
+    type Row = store::ApplicationRow;
 }
 
 /// The service's database.

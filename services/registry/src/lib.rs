@@ -21,6 +21,8 @@ use sqlx::migrate::Migrator;
 use app::decide::{self, DECIDE};
 use grpc::{DocumentLimits, Registry};
 
+use casework::listing::Field;
+
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -32,6 +34,16 @@ impl casework::case::CaseKind for Enrolments {
     const SERVICE: &'static str = "registry";
     const COLLECTION: &'static str = "registry/applications";
     type Stage = domain::Stage;
+    const FILTER: &'static [Field] = &[
+        Field::stage::<domain::Stage>(),
+        Field::any("applicant_iin"),
+        Field::any("settlement_kato"),
+        Field::any("list_category"),
+        Field::of("case_kind", &["NO_DWELLING_5Y", "EMERGENCY_ONLY_DWELLING", "ORPHAN_DATA_MISSING"]),
+    ];
+    const SCOPED_BY: [&'static str; 2] = ["applicant_iin", "settlement_kato"];
+    const NOUN: &'static str = "application";
+    type Row = store::ApplicationRow;
 }
 
 /// The service's database.

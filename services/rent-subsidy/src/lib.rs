@@ -25,6 +25,8 @@ use app::decide::{self, ACCRUE, DECIDE};
 use domain::amount::{SHIPPED, Schedule};
 use grpc::Subsidy;
 
+use casework::listing::Field;
+
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -36,6 +38,11 @@ impl casework::case::CaseKind for Subsidies {
     const SERVICE: &'static str = "rent-subsidy";
     const COLLECTION: &'static str = "subsidy/applications";
     type Stage = domain::Stage;
+    const FILTER: &'static [Field] =
+        &[Field::stage::<domain::Stage>(), Field::any("applicant_iin"), Field::any("landlord_iin")];
+    const SCOPED_BY: [&'static str; 2] = ["applicant_iin", "kato"];
+    const NOUN: &'static str = "application";
+    type Row = store::ApplicationRow;
 }
 
 /// The service's database.

@@ -6,6 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use platform::store::{Db, WriteTx, store_error};
 use platform::{ApiError, on_backend};
 
+pub use casework::documents::kinds as document_kinds;
+pub use casework::findings::{FindingRow, add as add_findings, of as findings, of_in as findings_in};
 pub use casework::history::{Deadline, EventRow, events, insert_event, record_stage};
 
 /// An application as filed.
@@ -81,15 +83,6 @@ impl ApplicationRow {
     }
 }
 
-/// A stored finding.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct FindingRow {
-    pub code: String,
-    pub ground: Option<String>,
-    pub source: String,
-    pub detail: String,
-}
-
 /// A monthly payment.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PaymentRow {
@@ -99,6 +92,14 @@ pub struct PaymentRow {
     pub payee_iin: String,
     pub parameter_version: String,
     pub accrued_at: DateTime<Utc>,
+}
+
+impl casework::rows::CaseRow for ApplicationRow {
+    const COLUMNS: &'static str = COLUMNS;
+
+    fn holder(&self) -> casework::access::Case<'_> {
+        casework::access::Case { applicant: &self.applicant_iin, representative: None, jurisdiction: &self.kato }
+    }
 }
 
 const COLUMNS: &str = "id, business_id, applicant_iin, certificate_serial, landlord_iin, address, kato, area_decimetres, \
@@ -175,15 +176,7 @@ pub async fn insert_application(
 
 /// Sets one text column of an application.
 pub async fn set(tx: &mut WriteTx, id: i64, column: Column, value: Option<&str>) -> Result<(), ApiError> {
-    let sql = format!("UPDATE applications SET {} = $2 WHERE id = $1", column.name());
-    on_backend!(tx.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(id)
-        .bind(value)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))
-    .map_err(store_error)?;
-    Ok(())
+    casework::rows::set_text(tx, id, column.name(), value).await
 }
 
 /// The text columns set after filing.
@@ -235,26 +228,6 @@ pub async fn set_assignment(
     Ok(())
 }
 
-/// Appends findings.
-pub async fn add_findings(tx: &mut WriteTx, id: i64, findings: &[FindingRow]) -> Result<(), ApiError> {
-    for f in findings {
-        on_backend!(tx.conn(), |c| sqlx::query(
-            "INSERT INTO findings (application_id, seq, code, ground, source, detail) \
-             VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM findings WHERE application_id = $1), $2, $3, $4, $5)"
-        )
-        .bind(id)
-        .bind(&f.code)
-        .bind(f.ground.as_deref())
-        .bind(&f.source)
-        .bind(&f.detail)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))
-        .map_err(store_error)?;
-    }
-    Ok(())
-}
-
 /// Accrues a month, once: answers whether this call accrued it.
 pub async fn accrue(tx: &mut WriteTx, id: i64, p: &PaymentRow) -> Result<bool, ApiError> {
     on_backend!(tx.conn(), |c| sqlx::query(
@@ -271,42 +244,6 @@ pub async fn accrue(tx: &mut WriteTx, id: i64, p: &PaymentRow) -> Result<bool, A
     .execute(c)
     .await
     .map(|r| r.rows_affected() == 1))
-    .map_err(store_error)
-}
-
-/// One application, read inside a change.
-pub async fn application_in(tx: &mut WriteTx, id: i64) -> Result<Option<ApplicationRow>, ApiError> {
-    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
-    on_backend!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
-        .map_err(store_error)
-}
-
-/// One application.
-pub async fn application(db: &Db, id: i64) -> Result<Option<ApplicationRow>, ApiError> {
-    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
-    on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
-        .map_err(store_error)
-}
-
-/// An application's findings, in order (read inside a change, or not).
-pub async fn findings(db: &Db, id: i64) -> Result<Vec<FindingRow>, ApiError> {
-    on_backend!(db.reader(), |c| sqlx::query_as(
-        "SELECT code, ground, source, detail FROM findings WHERE application_id = $1 ORDER BY seq"
-    )
-    .bind(id)
-    .fetch_all(c)
-    .await)
-    .map_err(store_error)
-}
-
-/// An application's findings, read inside a change.
-pub async fn findings_in(tx: &mut WriteTx, id: i64) -> Result<Vec<FindingRow>, ApiError> {
-    on_backend!(tx.conn(), |c| sqlx::query_as(
-        "SELECT code, ground, source, detail FROM findings WHERE application_id = $1 ORDER BY seq"
-    )
-    .bind(id)
-    .fetch_all(c)
-    .await)
     .map_err(store_error)
 }
 
@@ -335,4 +272,14 @@ pub async fn at_stage(db: &Db, stage: Stage, after: i64, limit: i64) -> Result<V
     .fetch_all(c)
     .await)
     .map_err(store_error)
+}
+
+/// One application.
+pub async fn application(db: &Db, id: i64) -> Result<Option<ApplicationRow>, ApiError> {
+    casework::rows::one(db, id).await
+}
+
+/// One application, read inside a change (it sees the change's own writes).
+pub async fn application_in(tx: &mut WriteTx, id: i64) -> Result<Option<ApplicationRow>, ApiError> {
+    casework::rows::one_in(tx, id).await
 }

@@ -23,10 +23,26 @@ pub trait CaseKind: Send + Sync + 'static {
     const COLLECTION: &'static str;
     /// Its stages.
     type Stage: Stage;
+    /// The fields a list of its cases may be filtered by.
+    const FILTER: &'static [crate::listing::Field];
+    /// The columns that tie a case to a person and to an office's jurisdiction: a person lists
+    /// their own cases, an official those of their jurisdiction (`casework::access::scope`).
+    const SCOPED_BY: [&'static str; 2];
+    /// What one case is called in answers and logs (`application`, `complaint`).
+    const NOUN: &'static str;
+    /// Its stored row.
+    type Row: crate::rows::CaseRow;
 
     /// The resource name of case `id` (opaque where the deployment keys its names).
     fn name(id: i64) -> String {
         platform::names::name(Self::COLLECTION, id)
+    }
+
+    /// The answer for a case that is not there, or that the caller may not see (the two are
+    /// answered alike): `APPLICATION_NOT_FOUND`, `COMPLAINT_NOT_FOUND`.
+    fn not_found(id: i64) -> ApiError {
+        let reason = format!("{}_NOT_FOUND", Self::NOUN.to_ascii_uppercase());
+        ApiError::not_found(reason, format!("no {} {}", Self::NOUN, Self::name(id))).meta("name", Self::name(id))
     }
 }
 

@@ -1,7 +1,7 @@
 //! The documents an application or a complaint carries (`common.v1.Document`), kept with the
 //! case in the service's `documents` table: nothing accepted is lost.
 
-use platform::store::{WriteTx, store_error};
+use platform::store::{Db, WriteTx, store_error};
 use platform::{ApiError, on_backend};
 
 /// A document as kept: kind, media type, SHA-256, content.
@@ -26,4 +26,15 @@ pub async fn keep(tx: &mut WriteTx, id: i64, documents: &[Kept]) -> Result<(), A
         .map_err(store_error)?;
     }
     Ok(())
+}
+
+/// The kinds of a case's documents, in the order filed.
+pub async fn kinds(db: &Db, id: i64) -> Result<Vec<String>, ApiError> {
+    on_backend!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT kind FROM documents WHERE application_id = $1 ORDER BY seq"
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await)
+    .map_err(store_error)
 }

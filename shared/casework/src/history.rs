@@ -227,6 +227,20 @@ pub async fn insert_event(
     Ok(())
 }
 
+/// A page of a case's history as the contract shows it (`List…Events`): `page_size` and
+/// `page_token` as the request gave them; answers the events and the next page's token.
+pub async fn events_page(
+    db: &Db,
+    id: i64,
+    page_size: i32,
+    page_token: &str,
+) -> Result<(Vec<common::StageEvent>, String), ApiError> {
+    let limit = crate::paging::page_size(page_size)?;
+    let rows = events(db, id, crate::paging::sequence_token(page_token)?, limit + 1).await?;
+    let (page, next) = crate::paging::paged(rows, limit, |e| e.sequence.to_string());
+    Ok((page.iter().map(EventRow::to_proto).collect(), next))
+}
+
 /// An application's events after `after`, oldest first.
 pub async fn events(db: &Db, id: i64, after: i64, limit: i64) -> Result<Vec<EventRow>, ApiError> {
     on_backend!(db.reader(), |c| sqlx::query_as(

@@ -12,12 +12,15 @@ pub mod confirm;
 pub mod disclosure;
 pub mod documents;
 pub mod fields;
+pub mod findings;
 pub mod gateway;
 pub mod history;
 pub mod listing;
 pub mod paging;
 pub mod premise;
+pub mod reads;
 pub mod reporting;
+pub mod rows;
 pub mod watch;
 
 pub use history::{Deadline, EventRow};

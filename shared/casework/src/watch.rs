@@ -23,6 +23,22 @@ const BATCH: i64 = 100;
 /// A stream of a service's watch responses.
 pub type Events<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
 
+/// Streams the events of case `id` after the sequence number a watch request gave (refused
+/// below zero), each wrapped by `wrap`, until the client goes away or the server shuts down.
+pub fn stream_after<T: Send + 'static>(
+    db: Db,
+    id: i64,
+    after_sequence: i64,
+    changed: Arc<Notify>,
+    shutdown: watch::Receiver<bool>,
+    wrap: fn(StageEvent) -> T,
+) -> Result<Events<T>, platform::ApiError> {
+    if after_sequence < 0 {
+        return Err(platform::ApiError::bad_field("SEQUENCE_INVALID", "after_sequence", "zero or more"));
+    }
+    Ok(stream(db, id, after_sequence, changed, shutdown, wrap))
+}
+
 /// Streams the events of case `id` after `after`, each wrapped by `wrap`, until the client goes
 /// away or the server shuts down.
 pub fn stream<T: Send + 'static>(

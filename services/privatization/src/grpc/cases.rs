@@ -3,7 +3,8 @@
 
 use calendar::DEFAULT_START;
 use casework::case::enter_stage;
-use casework::listing::Field;
+use casework::history::events_page;
+use casework::reads::{overdue_page, visible_page};
 use law::Stage as _;
 use platform::store::{Command, request_hash};
 use platform::{ApiError, Principal};
@@ -12,51 +13,23 @@ use tonic::Request;
 
 use super::convert::{self, application_name, id_of};
 use super::{Privatization, calendar_error, not_found};
+use crate::Privatizations;
 use crate::domain::Fund;
 use crate::domain::fund::{self, Stage};
 use crate::store::{self, Deadline};
 
 const RECONSIDER: &str = "/kz.housing.privatization.v1.PrivatizationService/ReconsiderApplication";
 
-/// The fields `ListApplications` filters on.
-const FILTER: &[Field] = &[
-    Field::stage::<Stage>(),
-    Field::any("applicant_iin"),
-    Field::any("settlement_kato"),
-    Field::of("fund_kind", &["FUND_COMMUNAL", "FUND_COMMUNAL_ENTITY", "FUND_REPUBLICAN_ENTITY"]),
-];
-
 impl Privatization {
-    /// The application `name` names, if the caller may see it (`casework::access`): one the
-    /// caller may not see is answered exactly like a missing one.
+    /// The application `name` names, if the caller may see it (`casework::access::visible`).
     pub(super) async fn visible(&self, principal: &Principal, name: &str) -> Result<i64, ApiError> {
-        let id = id_of(name, "privatization/applications", "name")?;
-        let row = store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?;
-        let case = casework::access::Case {
-            applicant: &row.applicant_iin,
-            representative: row.representative_iin.as_deref(),
-            jurisdiction: &row.settlement_kato,
-        };
-        if !casework::access::may_see(principal, &case) {
-            return Err(not_found(id));
-        }
-        if casework::disclosure::logged(principal) {
-            casework::disclosure::record(
-                &self.db,
-                principal,
-                &convert::application_name(id),
-                &row.applicant_iin,
-                &["application"],
-            )
-            .await?;
-        }
-        Ok(id)
+        Ok(casework::reads::visible::<Privatizations>(&self.db, principal, name, "name").await?.id)
     }
 
-    async fn load_all(&self, rows: &[(i64, chrono::DateTime<chrono::Utc>)]) -> Result<Vec<pb::Application>, ApiError> {
-        let mut out = Vec::with_capacity(rows.len());
-        for (id, _) in rows {
-            out.push(self.load(*id).await?);
+    async fn load_all(&self, ids: Vec<i64>) -> Result<Vec<pb::Application>, ApiError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(self.load(id).await?);
         }
         Ok(out)
     }
@@ -76,17 +49,9 @@ impl Privatization {
     ) -> Result<pb::ListApplicationsResponse, ApiError> {
         let principal = Principal::of(&request);
         let r = request.into_inner();
-        let limit = convert::page_size(r.page_size)?;
-        let after = convert::after(&r.page_token)?;
-        let mut conditions = casework::listing::filter(&r.filter, FILTER)?;
-        let scope = casework::access::scope(&principal);
-        if !casework::listing::scoped(&mut conditions, &scope, ["applicant_iin", "settlement_kato"]) {
-            return Ok(pb::ListApplicationsResponse::default());
-        }
-        let rows = casework::listing::newest(&self.db, &conditions, after, limit + 1).await?;
-        let (page, next) = convert::paged(rows, limit, |(id, at)| convert::page_token(*at, *id));
-        casework::disclosure::listed(&self.db, &principal, &scope, "privatization/applications", page.len()).await?;
-        Ok(pb::ListApplicationsResponse { applications: self.load_all(&page).await?, next_page_token: next })
+        let (ids, next) =
+            visible_page::<Privatizations>(&self.db, &principal, &r.filter, r.page_size, &r.page_token).await?;
+        Ok(pb::ListApplicationsResponse { applications: self.load_all(ids).await?, next_page_token: next })
     }
 
     pub(super) async fn list_events(
@@ -94,14 +59,9 @@ impl Privatization {
         r: Request<pb::ListApplicationEventsRequest>,
     ) -> Result<pb::ListApplicationEventsResponse, ApiError> {
         let id = self.visible(&Principal::of(&r), &r.get_ref().name).await?;
-        let r = r.into_inner();
-        let limit = convert::page_size(r.page_size)?;
-        let rows = store::events(&self.db, id, convert::sequence_token(&r.page_token)?, limit + 1).await?;
-        let (page, next) = convert::paged(rows, limit, |e| e.sequence.to_string());
-        Ok(pb::ListApplicationEventsResponse {
-            events: page.iter().map(store::EventRow::to_proto).collect(),
-            next_page_token: next,
-        })
+        let (events, next_page_token) =
+            events_page(&self.db, id, r.get_ref().page_size, &r.get_ref().page_token).await?;
+        Ok(pb::ListApplicationEventsResponse { events, next_page_token })
     }
 
     pub(super) async fn watch(
@@ -110,26 +70,13 @@ impl Privatization {
     ) -> Result<casework::watch::Events<pb::WatchApplicationResponse>, ApiError> {
         let id = self.visible(&Principal::of(&r), &r.get_ref().name).await?;
         let after = r.get_ref().after_sequence;
-        if after < 0 {
-            return Err(ApiError::bad_field("SEQUENCE_INVALID", "after_sequence", "zero or more"));
-        }
         let wrap = |event| pb::WatchApplicationResponse { event: Some(event) };
-        Ok(casework::watch::stream(self.db.clone(), id, after, self.changed.clone(), self.shutdown.clone(), wrap))
+        casework::watch::stream_after(self.db.clone(), id, after, self.changed.clone(), self.shutdown.clone(), wrap)
     }
 
     pub(super) async fn overdue(&self, r: pb::ListOverdueRequest) -> Result<pb::ListOverdueResponse, ApiError> {
-        let limit = convert::page_size(r.page_size)?;
-        let after = convert::after(&r.page_token)?;
-        let rows = casework::listing::overdue(
-            &self.db,
-            self.clock.now(),
-            &law::stage::closed_codes::<Stage>(),
-            after,
-            limit + 1,
-        )
-        .await?;
-        let (page, next) = convert::paged(rows, limit, |(id, at)| convert::page_token(*at, *id));
-        Ok(pb::ListOverdueResponse { applications: self.load_all(&page).await?, next_page_token: next })
+        let (ids, next) = overdue_page::<Stage>(&self.db, self.clock.now(), r.page_size, &r.page_token).await?;
+        Ok(pb::ListOverdueResponse { applications: self.load_all(ids).await?, next_page_token: next })
     }
 
     /// DESIGN.md "Cases, deadlines and evidence": an upheld complaint reopens a refused case for

@@ -137,6 +137,7 @@ impl Privatization {
                 ground: f.ground.map(|g| g.code().into()),
                 source: "gateway".into(),
                 person_iin: if f.person_iin.is_empty() { filing.applicant.clone() } else { f.person_iin },
+                occurred_on: None,
                 detail: f.detail,
             })
             .collect();

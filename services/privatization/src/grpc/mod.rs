@@ -65,8 +65,7 @@ fn calendar_error(e: CalendarError) -> ApiError {
 }
 
 fn not_found(id: i64) -> ApiError {
-    ApiError::not_found("APPLICATION_NOT_FOUND", format!("no application {}", convert::application_name(id)))
-        .meta("name", convert::application_name(id))
+    <crate::Privatizations as casework::case::CaseKind>::not_found(id)
 }
 
 fn ok<T>(result: Result<T, ApiError>) -> Answer<T> {

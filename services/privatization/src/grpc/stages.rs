@@ -331,6 +331,7 @@ async fn refuse(tx: &mut WriteTx, app: &ApplicationRow, ground: Ground, reason: 
         ground: Some(ground.code().into()),
         source: "official".into(),
         person_iin: app.applicant_iin.clone(),
+        occurred_on: None,
         detail: reason.to_owned(),
     };
     store::add_findings(tx, app.id, &[finding]).await?;

@@ -7,6 +7,8 @@ use chrono::{DateTime, Utc};
 use platform::store::{Db, WriteTx, store_error};
 use platform::{ApiError, on_backend};
 
+pub use casework::documents::kinds as document_kinds;
+pub use casework::findings::{FindingRow, add as add_findings, of as findings, of_in as findings_in};
 pub use casework::history::{Deadline, EventRow, events, insert_event, record_stage};
 
 /// An application as it is filed.
@@ -78,14 +80,16 @@ impl ApplicationRow {
     }
 }
 
-/// A stored finding.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct FindingRow {
-    pub code: String,
-    pub ground: Option<String>,
-    pub source: String,
-    pub person_iin: String,
-    pub detail: String,
+impl casework::rows::CaseRow for ApplicationRow {
+    const COLUMNS: &'static str = COLUMNS;
+
+    fn holder(&self) -> casework::access::Case<'_> {
+        casework::access::Case {
+            applicant: &self.applicant_iin,
+            representative: self.representative_iin.as_deref(),
+            jurisdiction: &self.settlement_kato,
+        }
+    }
 }
 
 const COLUMNS: &str = "id, business_id, applicant_iin, representative_iin, representative_basis, representative_reference, \
@@ -200,15 +204,7 @@ impl Column {
 
 /// Fills in a result column.
 pub async fn set(tx: &mut WriteTx, id: i64, column: Column, value: &str) -> Result<(), ApiError> {
-    let sql = format!("UPDATE applications SET {} = $2 WHERE id = $1", column.name());
-    on_backend!(tx.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(id)
-        .bind(value)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))
-    .map_err(store_error)?;
-    Ok(())
+    casework::rows::set_text(tx, id, column.name(), Some(value)).await
 }
 
 /// Records the commission's decision to privatize: its number and day, the price [A-PRICE]
@@ -267,52 +263,6 @@ pub async fn set_refusal(tx: &mut WriteTx, id: i64, refusal: Option<(&str, &str)
     Ok(())
 }
 
-/// Appends findings to the case.
-pub async fn add_findings(tx: &mut WriteTx, id: i64, findings: &[FindingRow]) -> Result<(), ApiError> {
-    for f in findings {
-        on_backend!(tx.conn(), |c| sqlx::query(
-            "INSERT INTO findings (application_id, seq, code, ground, source, person_iin, detail) \
-             VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM findings WHERE application_id = $1), $2, $3, $4, $5, $6)"
-        )
-        .bind(id)
-        .bind(&f.code)
-        .bind(f.ground.as_deref())
-        .bind(&f.source)
-        .bind(&f.person_iin)
-        .bind(&f.detail)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))
-        .map_err(store_error)?;
-    }
-    Ok(())
-}
-
-/// One application, read inside a change.
-pub async fn application_in(tx: &mut WriteTx, id: i64) -> Result<Option<ApplicationRow>, ApiError> {
-    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
-    on_backend!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
-        .map_err(store_error)
-}
-
-/// One application.
-pub async fn application(db: &Db, id: i64) -> Result<Option<ApplicationRow>, ApiError> {
-    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
-    on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
-        .map_err(store_error)
-}
-
-/// An application's findings, in order.
-pub async fn findings(db: &Db, id: i64) -> Result<Vec<FindingRow>, ApiError> {
-    on_backend!(db.reader(), |c| sqlx::query_as(
-        "SELECT code, ground, source, person_iin, detail FROM findings WHERE application_id = $1 ORDER BY seq"
-    )
-    .bind(id)
-    .fetch_all(c)
-    .await)
-    .map_err(store_error)
-}
-
 /// Who confirmed an application.
 pub async fn family(db: &Db, id: i64) -> Result<Vec<String>, ApiError> {
     on_backend!(db.reader(), |c| sqlx::query_scalar(
@@ -324,13 +274,12 @@ pub async fn family(db: &Db, id: i64) -> Result<Vec<String>, ApiError> {
     .map_err(store_error)
 }
 
-/// The kinds of an application's documents, in the order filed.
-pub async fn document_kinds(db: &Db, id: i64) -> Result<Vec<String>, ApiError> {
-    on_backend!(db.reader(), |c| sqlx::query_scalar(
-        "SELECT kind FROM documents WHERE application_id = $1 ORDER BY seq"
-    )
-    .bind(id)
-    .fetch_all(c)
-    .await)
-    .map_err(store_error)
+/// One application.
+pub async fn application(db: &Db, id: i64) -> Result<Option<ApplicationRow>, ApiError> {
+    casework::rows::one(db, id).await
+}
+
+/// One application, read inside a change (it sees the change's own writes).
+pub async fn application_in(tx: &mut WriteTx, id: i64) -> Result<Option<ApplicationRow>, ApiError> {
+    casework::rows::one_in(tx, id).await
 }

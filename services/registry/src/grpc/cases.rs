@@ -13,10 +13,11 @@ use crate::app::decide::claim;
 use casework::case::enter_stage;
 use law::Stage as _;
 
+use crate::Enrolments;
 use crate::domain::Stage;
 use crate::store::{self, Deadline};
-use casework::access;
-use casework::listing::Field;
+use casework::history::events_page;
+use casework::reads::{overdue_page, visible_page};
 
 /// The stream `WatchApplication` answers.
 pub type EventStream = casework::watch::Events<pb::WatchApplicationResponse>;
@@ -24,30 +25,10 @@ pub type EventStream = casework::watch::Events<pb::WatchApplicationResponse>;
 const RECONSIDER: &str = "/kz.housing.registry.v1.RegistryService/ReconsiderApplication";
 
 impl Registry {
-    /// The application `name` names, if the caller may see it (`casework::access`): one the
-    /// caller may not see is answered exactly like a missing one.
+    /// The application `name` names (read from the request's `field`), if the caller may see it
+    /// (`casework::access::visible`).
     pub(super) async fn visible(&self, principal: &Principal, name: &str, field: &str) -> Result<i64, ApiError> {
-        let id = id_of(name, "registry/applications", field)?;
-        let row = store::application(&self.db, id).await?.ok_or_else(|| super::not_found(id))?;
-        let case = access::Case {
-            applicant: &row.applicant_iin,
-            representative: row.representative_iin.as_deref(),
-            jurisdiction: &row.settlement_kato,
-        };
-        if !access::may_see(principal, &case) {
-            return Err(super::not_found(id));
-        }
-        if casework::disclosure::logged(principal) {
-            casework::disclosure::record(
-                &self.db,
-                principal,
-                &application_name(id),
-                &row.applicant_iin,
-                &["application"],
-            )
-            .await?;
-        }
-        Ok(id)
+        Ok(casework::reads::visible::<Enrolments>(&self.db, principal, name, field).await?.id)
     }
 
     pub(super) async fn get(
@@ -66,17 +47,9 @@ impl Registry {
     ) -> Result<pb::ListApplicationsResponse, ApiError> {
         let principal = Principal::of(&request);
         let r = request.into_inner();
-        let limit = convert::page_size(r.page_size)?;
-        let after = convert::after(&r.page_token)?;
-        let mut conditions = casework::listing::filter(&r.filter, FILTER)?;
-        let scope = access::scope(&principal);
-        if !casework::listing::scoped(&mut conditions, &scope, ["applicant_iin", "settlement_kato"]) {
-            return Ok(pb::ListApplicationsResponse::default());
-        }
-        let rows = casework::listing::newest(&self.db, &conditions, after, limit + 1).await?;
-        let (page, next) = convert::paged(rows, limit, |(id, at)| convert::page_token(*at, *id));
-        casework::disclosure::listed(&self.db, &principal, &scope, "registry/applications", page.len()).await?;
-        Ok(pb::ListApplicationsResponse { applications: self.load_all(&page).await?, next_page_token: next })
+        let (ids, next) =
+            visible_page::<Enrolments>(&self.db, &principal, &r.filter, r.page_size, &r.page_token).await?;
+        Ok(pb::ListApplicationsResponse { applications: self.load_all(ids).await?, next_page_token: next })
     }
 
     pub(super) async fn list_events(
@@ -84,40 +57,21 @@ impl Registry {
         r: Request<pb::ListApplicationEventsRequest>,
     ) -> Result<pb::ListApplicationEventsResponse, ApiError> {
         let id = self.visible(&Principal::of(&r), &r.get_ref().name, "name").await?;
-        let r = r.into_inner();
-        let limit = convert::page_size(r.page_size)?;
-        let after = convert::sequence_token(&r.page_token)?;
-        let rows = store::events(&self.db, id, after, limit + 1).await?;
-        let (page, next) = convert::paged(rows, limit, |e| e.sequence.to_string());
-        Ok(pb::ListApplicationEventsResponse {
-            events: page.iter().map(store::EventRow::to_proto).collect(),
-            next_page_token: next,
-        })
+        let (events, next_page_token) =
+            events_page(&self.db, id, r.get_ref().page_size, &r.get_ref().page_token).await?;
+        Ok(pb::ListApplicationEventsResponse { events, next_page_token })
     }
 
     pub(super) async fn watch(&self, r: Request<pb::WatchApplicationRequest>) -> Result<EventStream, ApiError> {
         let id = self.visible(&Principal::of(&r), &r.get_ref().name, "name").await?;
         let after = r.get_ref().after_sequence;
-        if after < 0 {
-            return Err(ApiError::bad_field("SEQUENCE_INVALID", "after_sequence", "zero or more"));
-        }
         let wrap = |event| pb::WatchApplicationResponse { event: Some(event) };
-        Ok(casework::watch::stream(self.db.clone(), id, after, self.changed.clone(), self.shutdown.clone(), wrap))
+        casework::watch::stream_after(self.db.clone(), id, after, self.changed.clone(), self.shutdown.clone(), wrap)
     }
 
     pub(super) async fn overdue(&self, r: pb::ListOverdueRequest) -> Result<pb::ListOverdueResponse, ApiError> {
-        let limit = convert::page_size(r.page_size)?;
-        let after = convert::after(&r.page_token)?;
-        let rows = casework::listing::overdue(
-            &self.db,
-            self.clock.now(),
-            &law::stage::closed_codes::<Stage>(),
-            after,
-            limit + 1,
-        )
-        .await?;
-        let (page, next) = convert::paged(rows, limit, |(id, at)| convert::page_token(*at, *id));
-        Ok(pb::ListOverdueResponse { applications: self.load_all(&page).await?, next_page_token: next })
+        let (ids, next) = overdue_page::<Stage>(&self.db, self.clock.now(), r.page_size, &r.page_token).await?;
+        Ok(pb::ListOverdueResponse { applications: self.load_all(ids).await?, next_page_token: next })
     }
 
     /// DESIGN.md "Cases, deadlines and evidence": an upheld complaint reopens a refused case at
@@ -200,12 +154,3 @@ impl Registry {
         Ok(pb::ReconsiderApplicationResponse { application: Some(self.load(id).await?) })
     }
 }
-
-/// The fields `ListApplications` filters on.
-const FILTER: &[Field] = &[
-    Field::stage::<Stage>(),
-    Field::any("applicant_iin"),
-    Field::any("settlement_kato"),
-    Field::any("list_category"),
-    Field::of("case_kind", &["NO_DWELLING_5Y", "EMERGENCY_ONLY_DWELLING", "ORPHAN_DATA_MISSING"]),
-];

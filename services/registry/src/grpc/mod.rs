@@ -107,18 +107,17 @@ impl Registry {
     }
 
     /// The applications of a page, each with everything it shows.
-    async fn load_all(&self, rows: &[(i64, chrono::DateTime<chrono::Utc>)]) -> Result<Vec<pb::Application>, ApiError> {
-        let mut applications = Vec::with_capacity(rows.len());
-        for (id, _) in rows {
-            applications.push(self.load(*id).await?);
+    async fn load_all(&self, ids: Vec<i64>) -> Result<Vec<pb::Application>, ApiError> {
+        let mut applications = Vec::with_capacity(ids.len());
+        for id in ids {
+            applications.push(self.load(id).await?);
         }
         Ok(applications)
     }
 }
 
 fn not_found(id: i64) -> ApiError {
-    ApiError::not_found("APPLICATION_NOT_FOUND", format!("no application {}", convert::application_name(id)))
-        .meta("name", convert::application_name(id))
+    <crate::Enrolments as casework::case::CaseKind>::not_found(id)
 }
 
 fn ok<T>(result: Result<T, ApiError>) -> Answer<T> {

@@ -88,17 +88,6 @@ impl ApplicationRow {
     }
 }
 
-/// A stored finding.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct FindingRow {
-    pub code: String,
-    pub ground: Option<String>,
-    pub source: String,
-    pub person_iin: String,
-    pub occurred_on: Option<String>,
-    pub detail: String,
-}
-
 /// The case an application collides with: another open one, or an enrolment, on the same list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Collision {
@@ -106,6 +95,18 @@ pub struct Collision {
     pub id: i64,
     /// Its stage.
     pub stage: Stage,
+}
+
+impl casework::rows::CaseRow for ApplicationRow {
+    const COLUMNS: &'static str = COLUMNS;
+
+    fn holder(&self) -> casework::access::Case<'_> {
+        casework::access::Case {
+            applicant: &self.applicant_iin,
+            representative: self.representative_iin.as_deref(),
+            jurisdiction: &self.settlement_kato,
+        }
+    }
 }
 
 const COLUMNS: &str = "id, business_id, applicant_iin, representative_iin, representative_basis, representative_reference, \
@@ -219,17 +220,8 @@ async fn holder(
         .transpose()
 }
 
-/// An application's findings, read inside a change.
-pub async fn findings_in(tx: &mut WriteTx, id: i64) -> Result<Vec<FindingRow>, ApiError> {
-    on_backend!(tx.conn(), |c| sqlx::query_as(
-        "SELECT code, ground, source, person_iin, occurred_on, detail FROM findings WHERE application_id = $1 ORDER BY seq"
-    )
-    .bind(id)
-    .fetch_all(c)
-    .await)
-    .map_err(store_error)
-}
-
+pub use casework::documents::kinds as document_kinds;
+pub use casework::findings::{FindingRow, add as add_findings, of as findings, of_in as findings_in};
 pub use casework::history::{insert_event, record_stage};
 
 /// Records the refusal's ground, or clears it.
@@ -247,62 +239,6 @@ pub async fn set_refusal(tx: &mut WriteTx, id: i64, refusal: Option<(&str, Optio
     Ok(())
 }
 
-/// Appends findings to the case.
-pub async fn add_findings(tx: &mut WriteTx, id: i64, findings: &[FindingRow]) -> Result<(), ApiError> {
-    let first: i64 = on_backend!(tx.conn(), |c| sqlx::query_scalar(
-        "SELECT COALESCE(MAX(seq), 0) FROM findings WHERE application_id = $1"
-    )
-    .bind(id)
-    .fetch_one(c)
-    .await)
-    .map_err(store_error)?;
-    for (n, f) in findings.iter().enumerate() {
-        let seq = first + 1 + i64::try_from(n).unwrap_or(0);
-        on_backend!(tx.conn(), |c| sqlx::query(
-            "INSERT INTO findings (application_id, seq, code, ground, source, person_iin, occurred_on, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-        )
-        .bind(id)
-        .bind(seq)
-        .bind(&f.code)
-        .bind(f.ground.as_deref())
-        .bind(&f.source)
-        .bind(&f.person_iin)
-        .bind(f.occurred_on.as_deref())
-        .bind(&f.detail)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))
-        .map_err(store_error)?;
-    }
-    Ok(())
-}
-
-/// One application, read inside a change (it sees the change's own writes).
-pub async fn application_in(tx: &mut WriteTx, id: i64) -> Result<Option<ApplicationRow>, ApiError> {
-    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
-    on_backend!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
-        .map_err(store_error)
-}
-
-/// One application.
-pub async fn application(db: &Db, id: i64) -> Result<Option<ApplicationRow>, ApiError> {
-    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
-    on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
-        .map_err(store_error)
-}
-
-/// An application's findings, in order.
-pub async fn findings(db: &Db, id: i64) -> Result<Vec<FindingRow>, ApiError> {
-    on_backend!(db.reader(), |c| sqlx::query_as(
-        "SELECT code, ground, source, person_iin, occurred_on, detail FROM findings WHERE application_id = $1 ORDER BY seq"
-    )
-    .bind(id)
-    .fetch_all(c)
-    .await)
-    .map_err(store_error)
-}
-
 /// An application's confirmations.
 pub async fn confirmations(db: &Db, id: i64) -> Result<Vec<ConfirmationRow>, ApiError> {
     on_backend!(db.reader(), |c| sqlx::query_as(
@@ -314,13 +250,12 @@ pub async fn confirmations(db: &Db, id: i64) -> Result<Vec<ConfirmationRow>, Api
     .map_err(store_error)
 }
 
-/// The kinds of an application's documents, in the order filed.
-pub async fn document_kinds(db: &Db, id: i64) -> Result<Vec<String>, ApiError> {
-    on_backend!(db.reader(), |c| sqlx::query_scalar(
-        "SELECT kind FROM documents WHERE application_id = $1 ORDER BY seq"
-    )
-    .bind(id)
-    .fetch_all(c)
-    .await)
-    .map_err(store_error)
+/// One application.
+pub async fn application(db: &Db, id: i64) -> Result<Option<ApplicationRow>, ApiError> {
+    casework::rows::one(db, id).await
+}
+
+/// One application, read inside a change (it sees the change's own writes).
+pub async fn application_in(tx: &mut WriteTx, id: i64) -> Result<Option<ApplicationRow>, ApiError> {
+    casework::rows::one_in(tx, id).await
 }

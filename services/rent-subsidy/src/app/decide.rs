@@ -102,6 +102,9 @@ pub async fn apply_facts(
             code: f.code.into(),
             ground: f.ground.map(|g| g.code().into()),
             source: f.source.into(),
+            // The subsidy's checks are all about the applicant's household (Annex 3 row 9).
+            person_iin: app.applicant_iin.clone(),
+            occurred_on: None,
             detail: f.detail.clone(),
         })
         .collect();

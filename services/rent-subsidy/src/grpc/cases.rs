@@ -2,8 +2,9 @@
 //! lease ended early, the payments, reconsideration after an upheld complaint, and the standard.
 
 use casework::fields::{self, id_of};
-use casework::listing::Field;
-use casework::paging::{after, page_size, page_token, paged, sequence_token};
+use casework::history::events_page;
+use casework::paging::{page_size, paged, sequence_token};
+use casework::reads::{overdue_page, visible_page};
 use law::RefusalGround as _;
 use platform::store::{Command, request_hash};
 use platform::{ApiError, Principal};
@@ -12,6 +13,7 @@ use proto::housing::subsidy::v1 as pb;
 use tonic::Request;
 
 use super::{Subsidy, application_name, calendar_error, not_found, refusal};
+use crate::Subsidies;
 use crate::app::decide::{self, DECIDE};
 use crate::domain::standard::{IN_FORCE_FROM, ROWS, SOURCE};
 use crate::domain::{Ground, Stage};
@@ -23,9 +25,6 @@ const REVIEW: &str = "/kz.housing.subsidy.v1.RentSubsidyService/RecordReview";
 const CLAIM: &str = "/kz.housing.subsidy.v1.RentSubsidyService/ClaimReviewTask";
 const END_LEASE: &str = "/kz.housing.subsidy.v1.RentSubsidyService/EndLease";
 const RECONSIDER: &str = "/kz.housing.subsidy.v1.RentSubsidyService/ReconsiderApplication";
-
-/// The fields `ListApplications` filters on.
-const FILTER: &[Field] = &[Field::stage::<Stage>(), Field::any("applicant_iin"), Field::any("landlord_iin")];
 
 /// The official acting; the dev profile's anonymous caller acts as `dev`.
 fn official(p: &Principal) -> Result<String, ApiError> {
@@ -44,21 +43,10 @@ impl Subsidy {
     /// The application `name` names, if the caller may see it (`casework::access`): one the
     /// caller may not see is answered exactly like a missing one.
     pub(super) async fn visible(&self, p: &Principal, name: &str) -> Result<store::ApplicationRow, ApiError> {
-        let id = id_of(name, "subsidy/applications", "name")?;
-        let row = store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?;
-        let case =
-            casework::access::Case { applicant: &row.applicant_iin, representative: None, jurisdiction: &row.kato };
-        if !casework::access::may_see(p, &case) {
-            return Err(not_found(id));
-        }
-        if casework::disclosure::logged(p) {
-            casework::disclosure::record(&self.db, p, &application_name(id), &row.applicant_iin, &["application"])
-                .await?;
-        }
-        Ok(row)
+        casework::reads::visible::<Subsidies>(&self.db, p, name, "name").await
     }
 
-    async fn load_all(&self, ids: impl Iterator<Item = i64>) -> Result<Vec<pb::Application>, ApiError> {
+    async fn load_all(&self, ids: impl IntoIterator<Item = i64>) -> Result<Vec<pb::Application>, ApiError> {
         let mut out = Vec::new();
         for id in ids {
             out.push(self.load(id).await?);
@@ -120,19 +108,9 @@ impl Subsidy {
     ) -> Result<pb::ListApplicationsResponse, ApiError> {
         let principal = Principal::of(&request);
         let r = request.into_inner();
-        let limit = page_size(r.page_size)?;
-        let mut conditions = casework::listing::filter(&r.filter, FILTER)?;
-        let scope = casework::access::scope(&principal);
-        if !casework::listing::scoped(&mut conditions, &scope, ["applicant_iin", "kato"]) {
-            return Ok(pb::ListApplicationsResponse::default());
-        }
-        let rows = casework::listing::newest(&self.db, &conditions, after(&r.page_token)?, limit + 1).await?;
-        let (page, next) = paged(rows, limit, |(id, at)| page_token(*at, *id));
-        casework::disclosure::listed(&self.db, &principal, &scope, "subsidy/applications", page.len()).await?;
-        Ok(pb::ListApplicationsResponse {
-            applications: self.load_all(page.iter().map(|(id, _)| *id)).await?,
-            next_page_token: next,
-        })
+        let (ids, next) =
+            visible_page::<Subsidies>(&self.db, &principal, &r.filter, r.page_size, &r.page_token).await?;
+        Ok(pb::ListApplicationsResponse { applications: self.load_all(ids).await?, next_page_token: next })
     }
 
     pub(super) async fn list_events(
@@ -140,14 +118,9 @@ impl Subsidy {
         r: Request<pb::ListApplicationEventsRequest>,
     ) -> Result<pb::ListApplicationEventsResponse, ApiError> {
         let row = self.visible(&Principal::of(&r), &r.get_ref().name).await?;
-        let r = r.into_inner();
-        let limit = page_size(r.page_size)?;
-        let rows = store::events(&self.db, row.id, sequence_token(&r.page_token)?, limit + 1).await?;
-        let (page, next) = paged(rows, limit, |e| e.sequence.to_string());
-        Ok(pb::ListApplicationEventsResponse {
-            events: page.iter().map(store::EventRow::to_proto).collect(),
-            next_page_token: next,
-        })
+        let (events, next_page_token) =
+            events_page(&self.db, row.id, r.get_ref().page_size, &r.get_ref().page_token).await?;
+        Ok(pb::ListApplicationEventsResponse { events, next_page_token })
     }
 
     pub(super) async fn watch(
@@ -156,35 +129,20 @@ impl Subsidy {
     ) -> Result<casework::watch::Events<pb::WatchApplicationResponse>, ApiError> {
         let row = self.visible(&Principal::of(&r), &r.get_ref().name).await?;
         let after = r.get_ref().after_sequence;
-        if after < 0 {
-            return Err(ApiError::bad_field("SEQUENCE_INVALID", "after_sequence", "zero or more"));
-        }
         let wrap = |event| pb::WatchApplicationResponse { event: Some(event) };
-        Ok(casework::watch::stream(self.db.clone(), row.id, after, self.changed.clone(), self.shutdown.clone(), wrap))
+        casework::watch::stream_after(self.db.clone(), row.id, after, self.changed.clone(), self.shutdown.clone(), wrap)
     }
 
     pub(super) async fn overdue(&self, r: pb::ListOverdueRequest) -> Result<pb::ListOverdueResponse, ApiError> {
-        let limit = page_size(r.page_size)?;
-        let rows = casework::listing::overdue(
-            &self.db,
-            self.clock.now(),
-            &law::stage::closed_codes::<Stage>(),
-            after(&r.page_token)?,
-            limit + 1,
-        )
-        .await?;
-        let (page, next) = paged(rows, limit, |(id, at)| page_token(*at, *id));
-        Ok(pb::ListOverdueResponse {
-            applications: self.load_all(page.iter().map(|(id, _)| *id)).await?,
-            next_page_token: next,
-        })
+        let (ids, next) = overdue_page::<Stage>(&self.db, self.clock.now(), r.page_size, &r.page_token).await?;
+        Ok(pb::ListOverdueResponse { applications: self.load_all(ids).await?, next_page_token: next })
     }
 
     pub(super) async fn tasks(&self, r: pb::ListReviewTasksRequest) -> Result<pb::ListReviewTasksResponse, ApiError> {
         let limit = page_size(r.page_size)?;
         let ids = store::at_stage(&self.db, Stage::UnderReview, sequence_token(&r.page_token)?, limit + 1).await?;
         let (page, next) = paged(ids, limit, |id| id.to_string());
-        Ok(pb::ListReviewTasksResponse { applications: self.load_all(page.into_iter()).await?, next_page_token: next })
+        Ok(pb::ListReviewTasksResponse { applications: self.load_all(page).await?, next_page_token: next })
     }
 
     pub(super) async fn claim(
@@ -277,6 +235,8 @@ impl Subsidy {
                             code: sub.into(),
                             ground: Some(ground.code().into()),
                             source: "official".into(),
+                            person_iin: app.applicant_iin.clone(),
+                            occurred_on: None,
                             detail: reason.clone(),
                         };
                         store::add_findings(tx, id, &[finding]).await?;

@@ -69,8 +69,7 @@ pub fn application_name(id: i64) -> String {
 }
 
 fn not_found(id: i64) -> ApiError {
-    ApiError::not_found("APPLICATION_NOT_FOUND", format!("no application {}", application_name(id)))
-        .meta("name", application_name(id))
+    <crate::Subsidies as casework::case::CaseKind>::not_found(id)
 }
 
 fn ok<T>(result: Result<T, ApiError>) -> Answer<T> {
