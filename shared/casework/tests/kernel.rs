@@ -1,0 +1,270 @@
+//! A fifth kind of case, built only for this test, run through the case kernel alone: what a
+//! new housing service writes is its stages, its `CaseKind`, its row and the SQL of its own
+//! columns; filing, stage changes with their reports and audit rows, findings, documents, the
+//! reads (one case, lists, the overdue, the history, the watch) are the kernel's.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use casework::case::{Case, CaseKind, enter_stage};
+use casework::findings::FindingRow;
+use casework::history::{Deadline, insert_event};
+use casework::listing::Field;
+use casework::reads::{overdue_page, visible, visible_page};
+use chrono::{DateTime, Utc};
+use platform::config::StorageSettings;
+use platform::store::{Command, Db, StoreSpec, WriteTx};
+use platform::{ApiError, Clock, Principal, Subsystem, on_backend};
+use sqlx::migrate::Migrator;
+use tokio_stream::StreamExt;
+
+/// A parcel of land asked for: filed, checked, then granted or refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ParcelStage {
+    Filed,
+    Checking,
+    Granted,
+    Refused,
+}
+
+impl law::Stage for ParcelStage {
+    const ALL: &'static [ParcelStage] =
+        &[ParcelStage::Filed, ParcelStage::Checking, ParcelStage::Granted, ParcelStage::Refused];
+
+    fn code(self) -> &'static str {
+        match self {
+            ParcelStage::Filed => "FILED",
+            ParcelStage::Checking => "CHECKING",
+            ParcelStage::Granted => "GRANTED",
+            ParcelStage::Refused => "REFUSED",
+        }
+    }
+
+    fn is_closed(self) -> bool {
+        matches!(self, ParcelStage::Granted | ParcelStage::Refused)
+    }
+
+    fn may_follow(self, from: ParcelStage) -> bool {
+        matches!(
+            (from, self),
+            (ParcelStage::Filed, ParcelStage::Checking)
+                | (ParcelStage::Checking, ParcelStage::Granted | ParcelStage::Refused)
+        )
+    }
+}
+
+impl TryFrom<String> for ParcelStage {
+    type Error = law::stage::UnknownCode;
+
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        <ParcelStage as law::Stage>::parse(&code)
+    }
+}
+
+struct Parcels;
+
+impl CaseKind for Parcels {
+    const SERVICE: &'static str = "parcels";
+    const COLLECTION: &'static str = "parcels/applications";
+    type Stage = ParcelStage;
+    const FILTER: &'static [Field] = &[Field::stage::<ParcelStage>(), Field::any("applicant_iin")];
+    const SCOPED_BY: [&'static str; 2] = ["applicant_iin", "district"];
+    const NOUN: &'static str = "application";
+    type Row = ParcelRow;
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct ParcelRow {
+    id: i64,
+    applicant_iin: String,
+    district: String,
+    #[sqlx(try_from = "String")]
+    stage: ParcelStage,
+    #[sqlx(flatten)]
+    deadline: Deadline,
+}
+
+impl casework::rows::CaseRow for ParcelRow {
+    const COLUMNS: &'static str = "id, applicant_iin, district, stage, deadline_term, deadline_unit, \
+        deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, \
+        deadline_calendar_version";
+
+    fn holder(&self) -> casework::access::Case<'_> {
+        casework::access::Case { applicant: &self.applicant_iin, representative: None, jurisdiction: &self.district }
+    }
+}
+
+impl ParcelRow {
+    fn case(&self) -> Case<Parcels> {
+        Case::new(self.id, &self.applicant_iin, "PORTAL", self.stage)
+    }
+}
+
+static SQLITE: Migrator = sqlx::migrate!("./tests/migrations/sqlite");
+
+const SPEC: StoreSpec = StoreSpec {
+    service: "parcels",
+    subsystem: Subsystem::Registry,
+    sqlite: &SQLITE,
+    // The kernel's SQL is the same on both backends; the storage tests of the services run it
+    // on PostgreSQL, this kind needs only one.
+    postgres: &SQLITE,
+    closed_stages: || law::stage::closed_codes::<ParcelStage>(),
+};
+
+const ALIYA: &str = "900101400123";
+const BOLAT: &str = "850202300456";
+
+fn deadline(at: DateTime<Utc>, due_at: DateTime<Utc>) -> Deadline {
+    Deadline {
+        term: 5,
+        unit: "WORKING_DAYS".into(),
+        counted_from: "APPLICATION_FILED".into(),
+        counted_from_at: at,
+        due_date: due_at.date_naive().to_string(),
+        due_at,
+        clause: "a test kind's term".into(),
+        calendar_version: "test".into(),
+    }
+}
+
+/// The kind's own SQL: the row with its first stage and that event, as a service's store files.
+async fn file(tx: &mut WriteTx, iin: &str, district: &str, deadline: &Deadline) -> Result<i64, ApiError> {
+    let now = tx.now();
+    let d = deadline;
+    let id: i64 = on_backend!(tx.conn(), |c| sqlx::query_scalar(
+        "INSERT INTO applications (applicant_iin, district, stage, received_at, deadline_term, deadline_unit, \
+         deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, \
+         deadline_calendar_version, last_sequence, updated_at) \
+         VALUES ($1, $2, 'FILED', $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $3) RETURNING id"
+    )
+    .bind(iin)
+    .bind(district)
+    .bind(now)
+    .bind(d.term)
+    .bind(&d.unit)
+    .bind(&d.counted_from)
+    .bind(d.counted_from_at)
+    .bind(&d.due_date)
+    .bind(d.due_at)
+    .bind(&d.clause)
+    .bind(&d.calendar_version)
+    .fetch_one(c)
+    .await)
+    .map_err(platform::store::store_error)?;
+    insert_event(tx, id, 1, "FILED", "filed on the portal", Some(deadline)).await?;
+    // The first stage is written with the row; its report and audit row are the kernel's.
+    let case = Case::<Parcels>::new(id, iin, "PORTAL", ParcelStage::Filed);
+    casework::case::report_stage(tx, &case, ParcelStage::Filed, now).await?;
+    tx.audit(&case.name(), "filed").await?;
+    Ok(id)
+}
+
+fn person(iin: &str) -> Principal {
+    Principal { subsystem: Subsystem::EgovPortal, official: None, user_iin: Some(iin.into()), representative: None }
+}
+
+async fn open() -> (Db, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("shanyraq-kernel-{}", uuid::Uuid::new_v4().simple()));
+    let settings = StorageSettings {
+        data_dir: dir.clone(),
+        database_url: None,
+        service_urls: Vec::new(),
+        schema_prefix: String::new(),
+        pool_size: 2,
+        busy_timeout: Duration::from_secs(5),
+        idempotency_retention: Duration::from_secs(86_400),
+    };
+    (Db::open(SPEC, &settings, Clock::system()).await.unwrap(), dir)
+}
+
+#[tokio::test]
+async fn a_kind_of_its_own_files_moves_lists_and_watches_its_cases_through_the_kernel() {
+    let (db, dir) = open().await;
+    let now = Utc::now();
+    let (past, future) = (now - chrono::Duration::days(2), now + chrono::Duration::days(7));
+
+    // Filed: Aliya's parcel already past its term, Bolat's within it.
+    let mut ids = Vec::new();
+    for (iin, due) in [(ALIYA, past), (BOLAT, future)] {
+        let d = deadline(now, due);
+        db.transact::<(), _>(Command::new(person(iin), "/test.v1.Parcels/File"), move |tx| {
+            Box::pin(async move {
+                let id = file(tx, iin, "ALMATY-BOSTANDYK", &d).await?;
+                casework::documents::keep(tx, id, &[("PLAN".into(), "application/pdf".into(), "00".into(), vec![1])])
+                    .await
+            })
+        })
+        .await
+        .unwrap();
+        ids.push(casework::reads::visible_page::<Parcels>(&db, &person(iin), "", 0, "").await.unwrap().0[0]);
+    }
+    let aliya = ids[0];
+
+    // A stage change writes the event, the monitoring report and the audit row together; one the
+    // kind does not allow is refused and writes nothing.
+    let found = FindingRow {
+        code: "NO_PLAN_APPROVAL".into(),
+        ground: Some("NO_PLAN_APPROVAL".into()),
+        source: "official".into(),
+        person_iin: ALIYA.into(),
+        occurred_on: None,
+        detail: "the district plan shows no plot".into(),
+    };
+    let moved = db
+        .transact::<(), _>(Command::new(Principal::dev(), "/test.v1.Parcels/Check"), move |tx| {
+            Box::pin(async move {
+                let row: ParcelRow = casework::rows::one_in(tx, aliya).await?.unwrap();
+                let mut case = row.case();
+                assert!(enter_stage(tx, &mut case, ParcelStage::Granted, "skips a stage", None, "x").await.is_err());
+                enter_stage(tx, &mut case, ParcelStage::Checking, "checked by the district", None, "checking").await?;
+                casework::findings::add(tx, aliya, &[found]).await?;
+                casework::rows::set_text(tx, aliya, "refusal_code", Some("NO_PLAN_APPROVAL")).await?;
+                enter_stage(tx, &mut case, ParcelStage::Refused, "no plot on the plan", None, "refused").await?;
+                Ok(())
+            })
+        })
+        .await;
+    assert!(moved.is_ok(), "{moved:?}");
+
+    // One case: its owner sees it at its stage; another person is answered as if it were missing.
+    let row = visible::<Parcels>(&db, &person(ALIYA), "parcels/applications/1", "name").await.unwrap();
+    assert_eq!(row.stage, ParcelStage::Refused);
+    assert_eq!(row.deadline.due_at.timestamp(), past.timestamp(), "the stage kept its deadline");
+    let refused = visible::<Parcels>(&db, &person(BOLAT), "parcels/applications/1", "name").await.unwrap_err();
+    assert_eq!(refused.reason(), "APPLICATION_NOT_FOUND");
+
+    // Lists: filtered by the kind's stages, scoped to the caller; the overdue list skips the
+    // closed case (Aliya's, refused) and the one within its term (Bolat's).
+    let (listed, _) = visible_page::<Parcels>(&db, &Principal::dev(), "stage=REFUSED", 0, "").await.unwrap();
+    assert_eq!(listed, vec![aliya]);
+    let (mine, _) = visible_page::<Parcels>(&db, &person(BOLAT), "", 0, "").await.unwrap();
+    assert_eq!(mine, vec![ids[1]]);
+    assert!(visible_page::<Parcels>(&db, &Principal::dev(), "stage=LOST", 0, "").await.is_err());
+    assert!(overdue_page::<ParcelStage>(&db, now, 0, "").await.unwrap().0.is_empty());
+
+    // The history, page by page, and the watch from its start.
+    let (first, next) = casework::history::events_page(&db, aliya, 2, "").await.unwrap();
+    let stages: Vec<_> = first.iter().map(|e| e.stage.clone()).collect();
+    assert_eq!(stages, ["FILED", "CHECKING"]);
+    let (rest, _) = casework::history::events_page(&db, aliya, 2, &next).await.unwrap();
+    assert_eq!(rest[0].stage, "REFUSED");
+    let (_, shutdown) = tokio::sync::watch::channel(false);
+    let wrap: fn(proto::housing::common::v1::StageEvent) -> String = |e| e.stage;
+    let mut watch =
+        casework::watch::stream_after(db.clone(), aliya, 0, Arc::default(), shutdown.clone(), wrap).unwrap();
+    let mut watched = Vec::new();
+    for _ in 0..3 {
+        watched.push(watch.next().await.unwrap().unwrap());
+    }
+    assert_eq!(watched, ["FILED", "CHECKING", "REFUSED"]);
+    assert!(casework::watch::stream_after(db.clone(), aliya, -1, Arc::default(), shutdown, wrap).is_err());
+
+    // What the kernel kept beside the row.
+    assert_eq!(casework::findings::of(&db, aliya).await.unwrap()[0].code, "NO_PLAN_APPROVAL");
+    assert_eq!(casework::documents::kinds(&db, aliya).await.unwrap(), ["PLAN"]);
+
+    db.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
