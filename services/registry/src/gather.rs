@@ -5,19 +5,16 @@
 
 pub use casework::gateway::from_gateway;
 use casework::gateway::{Read, restricted};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use clients::{CaseRef, GatewayClient};
 use platform::ApiError;
 use proto::egov::gateway::v1 as pb;
 
 use crate::domain::decision::{Citizenship, Facts, Ownership, Settled, SettledRelation};
-use crate::domain::window_start;
+use crate::domain::{household, window_start};
 
 /// The purpose the exchange envelope names (Annex 2 row 9).
 pub const PURPOSE: &str = "Annex 2 row 9: enrolment in the Housing Provision Center database";
-
-/// A person is a minor until this age (Civil Code; the household of Annex 2 row 10(2)).
-pub const MAJORITY_AGE: i32 = 18;
 
 /// The gateway, as the registry reads it.
 #[derive(Debug, Clone)]
@@ -107,11 +104,10 @@ impl StateData {
                 return Ok(facts);
             }
         };
-        // Annex 2 row 10(2): the applicant, the spouse and the minor children.
-        let mut household = vec![applicant.to_owned()];
-        household.extend(
-            members.iter().filter(|m| m.death_date.is_empty() && counts(m, accepted_on)).map(|m| m.iin.clone()),
-        );
+        let household: Vec<String> = household::household(applicant, members.iter().map(member), accepted_on)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
         for iin in &household {
             let dwellings = self
                 .gateway
@@ -197,7 +193,9 @@ impl StateData {
         let relation = pb::Relation::try_from(m.relation).ok();
         match relation {
             Some(pb::Relation::Spouse) => return Ok(SettledRelation::Spouse),
-            Some(pb::Relation::Child) if counts(m, on) => return Ok(SettledRelation::MinorChild),
+            Some(pb::Relation::Child) if household::counts(member(m).kin, on) => {
+                return Ok(SettledRelation::MinorChild);
+            }
             // An adult child or a parent is no ground only when unable to work.
             Some(pb::Relation::Child | pb::Relation::Parent) => {}
             _ => return Ok(SettledRelation::Other),
@@ -221,14 +219,14 @@ impl StateData {
     }
 }
 
-/// Whether a family member belongs to the household the rules weigh.
-fn counts(m: &pb::FamilyMember, on: NaiveDate) -> bool {
-    match pb::Relation::try_from(m.relation) {
-        Ok(pb::Relation::Spouse) => true,
-        Ok(pb::Relation::Child) => NaiveDate::parse_from_str(&m.birth_date, "%Y-%m-%d")
-            .is_ok_and(|born| born.with_year(born.year() + MAJORITY_AGE).is_none_or(|adult| adult > on)),
-        _ => false,
-    }
+/// A family member as the household rule reads it.
+fn member(m: &pb::FamilyMember) -> household::Member<'_> {
+    let kin = match pb::Relation::try_from(m.relation) {
+        Ok(pb::Relation::Spouse) => household::Kin::Spouse,
+        Ok(pb::Relation::Child) => household::Kin::Child { born: date(&m.birth_date) },
+        _ => household::Kin::Other,
+    };
+    household::Member { iin: &m.iin, kin, dead: !m.death_date.is_empty() }
 }
 
 fn date(text: &str) -> Option<NaiveDate> {

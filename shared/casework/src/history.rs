@@ -62,6 +62,13 @@ impl Deadline {
         }
     }
 
+    /// The deadline of the law's `term` counted from `event` at `at`, as the calendar computed
+    /// it (`due`); its clause is the term's, followed by `note` where there is one.
+    pub fn of_term(term: law::Term, event: &str, at: DateTime<Utc>, due: calendar::Due, note: &str) -> Self {
+        let clause = if note.is_empty() { term.clause.to_owned() } else { format!("{}; {note}", term.clause) };
+        Deadline::new(term.length, event, at, due, clause)
+    }
+
     /// The contract's deadline, breached when its end passed with the stage still open.
     pub fn to_proto(&self, open: bool, now: DateTime<Utc>) -> common::Deadline {
         common::Deadline {

@@ -165,7 +165,7 @@ fn person(iin: &str) -> Principal {
     Principal { subsystem: Subsystem::EgovPortal, official: None, user_iin: Some(iin.into()), representative: None }
 }
 
-async fn open() -> (Db, std::path::PathBuf) {
+async fn open(clock: Clock) -> (Db, std::path::PathBuf) {
     let dir = std::env::temp_dir().join(format!("shanyraq-kernel-{}", uuid::Uuid::new_v4().simple()));
     let settings = StorageSettings {
         data_dir: dir.clone(),
@@ -176,13 +176,14 @@ async fn open() -> (Db, std::path::PathBuf) {
         busy_timeout: Duration::from_secs(5),
         idempotency_retention: Duration::from_secs(86_400),
     };
-    (Db::open(SPEC, &settings, Clock::system()).await.unwrap(), dir)
+    (Db::open(SPEC, &settings, clock).await.unwrap(), dir)
 }
 
 #[tokio::test]
 async fn a_kind_of_its_own_files_moves_lists_and_watches_its_cases_through_the_kernel() {
-    let (db, dir) = open().await;
-    let now = Utc::now();
+    let clock = Clock::system();
+    let (db, dir) = open(clock.clone()).await;
+    let now = clock.now();
     let (past, future) = (now - chrono::Duration::days(2), now + chrono::Duration::days(7));
 
     // Filed: Aliya's parcel already past its term, Bolat's within it.

@@ -46,11 +46,18 @@ pub trait RefusalGround: Copy + 'static {
     }
 }
 
+/// The ground a refusal cites when several were found: the first in the order the service's
+/// ground enum is declared (each service declares its grounds in the order its decision table
+/// checks them), with what was found under it; none when nothing found is a ground.
+pub fn first_cited<G: Ord + Copy, T>(found: impl IntoIterator<Item = (Option<G>, T)>) -> Option<(G, T)> {
+    found.into_iter().filter_map(|(ground, what)| ground.map(|g| (g, what))).min_by_key(|(g, _)| *g)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
     enum Sample {
         First,
         Second,
@@ -71,5 +78,12 @@ mod tests {
         assert_eq!(Sample::parse("SECOND"), Some(Sample::Second));
         assert_eq!(Sample::parse("second"), None);
         assert_eq!((Sample::First.clause(), Sample::First.texts()[2]), ("row 1", "c"));
+    }
+
+    #[test]
+    fn the_first_ground_in_the_order_of_the_table_is_cited() {
+        let found = [(None, "fact"), (Some(Sample::Second), "late"), (Some(Sample::First), "missing")];
+        assert_eq!(first_cited(found), Some((Sample::First, "missing")));
+        assert_eq!(first_cited([(None::<Sample>, "fact")]), None);
     }
 }

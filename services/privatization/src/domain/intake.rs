@@ -115,7 +115,7 @@ pub fn check(facts: &Facts, dwelling_id: &str, fund: Fund) -> Vec<Finding> {
 /// The ground the findings refuse on, with the refusing finding's code: the first in
 /// [A-DECISION-ORDER].
 pub fn refusal(findings: &[Finding]) -> Option<(Ground, &'static str)> {
-    findings.iter().filter_map(|f| f.ground.map(|g| (g, f.code))).min_by_key(|(g, _)| *g)
+    law::ground::first_cited(findings.iter().map(|f| (f.ground, f.code)))
 }
 
 #[cfg(test)]

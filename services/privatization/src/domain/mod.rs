@@ -1,6 +1,7 @@
 //! The privatization rules as plain values and functions (Annex 1; PR cl. 4, 9, 14): no tonic,
 //! no sqlx. Every rule names its clause.
 
+pub mod commission;
 pub mod documents;
 pub mod fund;
 pub mod grounds;

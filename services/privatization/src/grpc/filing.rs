@@ -19,7 +19,7 @@ use super::convert::{self, Parts, application_name};
 use super::{Privatization, calendar_error};
 use crate::domain::documents::{self, Claims, Declared, Need, Relation};
 use crate::domain::intake;
-use crate::domain::{Fund, Ground, Stage, fund, offices};
+use crate::domain::{Fund, Stage, fund, offices};
 use crate::gather::PURPOSE;
 use crate::reporting;
 use crate::store::{self, Deadline, FindingRow, NewApplication};
@@ -130,7 +130,9 @@ impl Privatization {
             fund::term(filing.fund, fund::Stage::Accepted).ok_or_else(|| ApiError::internal("no term"))?;
         let due = self.calendar.due(acceptance.accepted_on, term, DEFAULT_START).map_err(calendar_error)?;
         let deadline = Deadline::new(term, event, accepted_at, due, clause);
-        let findings: Vec<FindingRow> = intake::check(&gathered.facts, &filing.dwelling_id, filing.fund)
+        let checked = intake::check(&gathered.facts, &filing.dwelling_id, filing.fund);
+        let refusal = intake::refusal(&checked).map(|(ground, code)| (ground, code.to_owned()));
+        let findings: Vec<FindingRow> = checked
             .into_iter()
             .map(|f| FindingRow {
                 code: f.code.into(),
@@ -141,10 +143,6 @@ impl Privatization {
                 detail: f.detail,
             })
             .collect();
-        let refusal = findings
-            .iter()
-            .filter_map(|f| f.ground.as_deref().and_then(Ground::parse).map(|g| (g, f.code.clone())))
-            .min_by_key(|(g, _)| *g);
         let settlement =
             gathered.settlement_kato.clone().or(filing.office.map(|o| o.kato.to_owned())).unwrap_or_default();
         let new = NewApplication {

@@ -17,6 +17,7 @@ use tonic::Request;
 
 use super::convert::{self, application_name};
 use super::{Privatization, calendar_error, not_found};
+use crate::domain::commission::{Commission, Invalid};
 use crate::domain::fund::{self, Act};
 use crate::domain::{Fund, Ground, Stage};
 use crate::reporting;
@@ -36,15 +37,6 @@ struct ActRequest {
     note: String,
     method: &'static str,
     hash: [u8; 32],
-}
-
-/// What the commission decided.
-#[derive(Debug, Clone)]
-enum Commission {
-    /// To privatize, at a price [A-PRICE], gratuitously or not [A-P11].
-    Privatize { price: i64, gratuitous: bool },
-    /// A motivated refusal on a ground of row 10(1)-(2).
-    Refuse(Ground),
 }
 
 /// Whether the official may act on a case in `settlement`: the akimat with jurisdiction over
@@ -109,31 +101,20 @@ impl Privatization {
             &m.reason,
         )?;
         let reason = convert::text(&m.reason, "reason")?;
-        let decision = if m.approve {
-            let price = m.price.map(|p| p.tiyn).unwrap_or_default();
-            if price < 0 {
-                return Err(ApiError::bad_field("PRICE_INVALID", "price", "zero or more tiyn"));
-            }
-            if price == 0 && !m.gratuitous {
-                return Err(ApiError::bad_field(
-                    "PRICE_REQUIRED",
-                    "price",
-                    "the price the commission set [A-PRICE], unless gratuitous",
-                ));
-            }
-            Commission::Privatize { price, gratuitous: m.gratuitous }
-        } else {
-            match Ground::parse(m.refusal_code.trim()) {
-                Some(g @ (Ground::UnreliableDocuments | Ground::Nonconforming)) => Commission::Refuse(g),
-                _ => {
-                    return Err(ApiError::bad_field(
-                        "REFUSAL_CODE_INVALID",
-                        "refusal_code",
-                        "UNRELIABLE_DOCUMENTS (row 10(1)) or NONCONFORMING (row 10(2)): the commission's grounds",
-                    ));
-                }
-            }
-        };
+        let price = m.price.map(|p| p.tiyn).unwrap_or_default();
+        let decision = Commission::entered(m.approve, price, m.gratuitous, &m.refusal_code).map_err(|e| match e {
+            Invalid::NegativePrice => ApiError::bad_field("PRICE_INVALID", "price", "zero or more tiyn"),
+            Invalid::PriceRequired => ApiError::bad_field(
+                "PRICE_REQUIRED",
+                "price",
+                "the price the commission set [A-PRICE], unless gratuitous",
+            ),
+            Invalid::NotTheCommissionsGround => ApiError::bad_field(
+                "REFUSAL_CODE_INVALID",
+                "refusal_code",
+                "UNRELIABLE_DOCUMENTS (row 10(1)) or NONCONFORMING (row 10(2)): the commission's grounds",
+            ),
+        })?;
         self.act(principal, req, Act::CommissionDecision, Some((decision, reason))).await
     }
 

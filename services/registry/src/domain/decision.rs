@@ -303,7 +303,7 @@ pub fn review_findings(
 /// The result the findings give: the first ground in [A-DECISION-ORDER], with the refusing
 /// finding's code as the sub-reason of `NONCONFORMING`; enrolment when none refuses.
 pub fn outcome(findings: &[Finding]) -> Outcome {
-    let cited = findings.iter().filter_map(|x| x.ground.map(|g| (g, x))).min_by_key(|(g, _)| *g);
+    let cited = law::ground::first_cited(findings.iter().map(|x| (x.ground, x)));
     match cited {
         None => Outcome::Enrol,
         Some((ground, finding)) => {

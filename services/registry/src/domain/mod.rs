@@ -6,6 +6,7 @@ pub mod category;
 pub mod decision;
 pub mod digest;
 pub mod grounds;
+pub mod household;
 pub mod stage;
 pub mod standard;
 

@@ -142,7 +142,7 @@ pub fn check(facts: &Facts, threshold_tiyn: i64) -> Vec<Finding> {
 
 /// The first refusing finding in [A-DECISION-ORDER].
 pub fn refusal<'f>(findings: impl IntoIterator<Item = (Option<Ground>, &'f str)>) -> Option<(Ground, &'f str)> {
-    findings.into_iter().filter_map(|(g, code)| g.map(|g| (g, code))).min_by_key(|(g, _)| *g)
+    law::ground::first_cited(findings)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod grounds;
 pub mod schedule;
 pub mod stage;
 pub mod standard;
+pub mod terms;
 
 pub use grounds::Ground;
 pub use stage::Stage;

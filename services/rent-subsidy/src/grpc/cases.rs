@@ -16,7 +16,7 @@ use super::{Subsidy, application_name, calendar_error, not_found, refusal};
 use crate::Subsidies;
 use crate::app::decide::{self, DECIDE};
 use crate::domain::standard::{IN_FORCE_FROM, ROWS, SOURCE};
-use crate::domain::{Ground, Stage};
+use crate::domain::{Ground, Stage, eligibility, terms};
 use crate::store::{self, Column, Deadline};
 use casework::case::enter_stage;
 use law::Stage as _;
@@ -243,12 +243,11 @@ impl Subsidy {
                         decide::refuse(tx, &app, ground, sub, &why).await?;
                     } else {
                         let found = store::findings_in(tx, id).await?;
-                        let first = found
-                            .iter()
-                            .filter_map(|f| f.ground.as_deref().and_then(Ground::parse).map(|g| (g, f.code.clone())))
-                            .min_by_key(|(g, _)| *g);
+                        let first = eligibility::refusal(
+                            found.iter().map(|f| (f.ground.as_deref().and_then(Ground::parse), f.code.as_str())),
+                        );
                         match first {
-                            Some((ground, code)) => decide::refuse(tx, &app, ground, &code, &why).await?,
+                            Some((ground, code)) => decide::refuse(tx, &app, ground, code, &why).await?,
                             None => decide::assign(tx, &app, &params, &why).await?,
                         }
                     }
@@ -345,15 +344,10 @@ impl Subsidy {
         casework::premise::upheld_complaint(&self.complaints, r.complaint.trim(), &application_name(id)).await?;
         let now = self.clock.now();
         let today = self.clock.now_local().date_naive();
-        let term = calendar::Term::working_days(3);
-        let due = self.calendar.due(today, term, calendar::DEFAULT_START).map_err(calendar_error)?;
-        let deadline = Deadline::new(
-            term,
-            "RECONSIDERATION_OPENED",
-            now,
-            due,
-            format!("Annex 3 row 4; reconsideration after {}", r.complaint.trim()),
-        );
+        let term = terms::DECISION;
+        let due = self.calendar.due(today, term.length, calendar::DEFAULT_START).map_err(calendar_error)?;
+        let note = format!("reconsideration after {}", r.complaint.trim());
+        let deadline = Deadline::of_term(term, "RECONSIDERATION_OPENED", now, due, &note);
         let complaint = r.complaint.trim().to_owned();
         let command = Command::new(p, RECONSIDER).idempotent(request_id, request_hash(RECONSIDER, &r));
         self.db

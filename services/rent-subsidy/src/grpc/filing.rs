@@ -12,7 +12,7 @@ use proto::housing::subsidy::v1 as pb;
 use tonic::Request;
 
 use super::{DECIDE, Subsidy, application, application_name, calendar_error};
-use crate::domain::Stage;
+use crate::domain::{Stage, terms};
 use crate::gather::PURPOSE;
 use crate::reporting;
 use crate::store::{self, Deadline, LeaseRow, NewApplication};
@@ -21,8 +21,6 @@ use casework::case::report_stage;
 const METHOD: &str = "/kz.housing.subsidy.v1.RentSubsidyService/CreateApplication";
 /// [A-SUB-HOURS]: the registry's schedule and after-hours rule.
 const CHANNEL: Channel = Channel::OTBASYBANK_SUBSIDY;
-/// Annex 3 row 4.
-const TERM: calendar::Term = calendar::Term::working_days(3);
 
 fn lease(r: &pb::CreateApplicationRequest) -> Result<LeaseRow, ApiError> {
     let l =
@@ -139,8 +137,9 @@ impl Subsidy {
         } else {
             now
         };
-        let due = self.calendar.due(acceptance.accepted_on, TERM, DEFAULT_START).map_err(calendar_error)?;
-        let deadline = Deadline::new(TERM, "APPLICATION_ACCEPTED", accepted_at, due, "Annex 3 row 4; [A-SUB-HOURS]");
+        let term = terms::DECISION;
+        let due = self.calendar.due(acceptance.accepted_on, term.length, DEFAULT_START).map_err(calendar_error)?;
+        let deadline = Deadline::of_term(term, "APPLICATION_ACCEPTED", accepted_at, due, "[A-SUB-HOURS]");
         let new = NewApplication {
             applicant_iin: applicant.clone(),
             certificate_serial: serial,
