@@ -110,7 +110,10 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         calendar: ctx.calendar.clone(),
         clock: ctx.clock.clone(),
         targets,
-        limits: (ctx.config.document_max_bytes, ctx.config.documents_max_bytes),
+        limits: casework::documents::Limits {
+            each: ctx.config.document_max_bytes,
+            total: ctx.config.documents_max_bytes,
+        },
         changed: Arc::default(),
         shutdown: ctx.shutdown_signal(),
     };

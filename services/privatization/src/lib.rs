@@ -77,7 +77,10 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         clock: ctx.clock.clone(),
         state: gather::StateData::new(gateway),
         complaints: casework::premise::complaints_client(ctx, S::Privatization)?,
-        limits: (ctx.config.document_max_bytes, ctx.config.documents_max_bytes),
+        limits: casework::documents::Limits {
+            each: ctx.config.document_max_bytes,
+            total: ctx.config.documents_max_bytes,
+        },
         shutdown: ctx.shutdown_signal(),
     });
     services

@@ -174,6 +174,21 @@ impl Channel {
     }
 }
 
+impl Channel {
+    /// The moment an application received at `received` counts as accepted, and its term runs
+    /// from: that moment, or, when the channel moved it to a later working day, the provider's
+    /// opening on that day (Annex 2 row 8(1); Annex 1 row 8(3)).
+    pub fn accepted_at(&self, acceptance: &Acceptance, received: DateTime<Utc>) -> DateTime<Utc> {
+        if !acceptance.deferred {
+            return received;
+        }
+        let (Channel::Office(hours) | Channel::Online { provider: hours }) = self;
+        // A fixed offset maps every local time to exactly one instant.
+        let local = acceptance.accepted_on.and_time(hours.working_days.start);
+        (local - chrono::Duration::seconds(i64::from(crate::KAZAKHSTAN.local_minus_utc()))).and_utc()
+    }
+}
+
 /// `at` in Kazakhstan's time.
 pub fn local(at: DateTime<Utc>) -> chrono::NaiveDateTime {
     at.with_timezone(&crate::KAZAKHSTAN).naive_local()
@@ -194,6 +209,17 @@ mod tests {
     fn accepted(channel: Channel, moment: &str) -> (NaiveDate, bool) {
         let a = channel.accept(&Calendar::shipped(), at(moment)).unwrap().unwrap();
         (a.accepted_on, a.deferred)
+    }
+
+    #[test]
+    fn a_deferred_application_counts_from_the_provider_s_opening_on_its_acceptance_day() {
+        let channel = Channel::OTBASYBANK_REGISTRY;
+        let late = at("2026-04-17T19:00:00+05:00");
+        let a = channel.accept(&Calendar::shipped(), late).unwrap().unwrap();
+        assert_eq!(channel.accepted_at(&a, late), at("2026-04-20T09:00:00+05:00"));
+        let in_time = at("2026-04-17T11:00:00+05:00");
+        let a = channel.accept(&Calendar::shipped(), in_time).unwrap().unwrap();
+        assert_eq!(channel.accepted_at(&a, in_time), in_time);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! terms by service and reviewing body, the extension and its notice, and the stages of a
 //! review. No tonic, no sqlx.
 
+pub mod review;
 pub mod stage;
 pub mod terms;
 

@@ -51,6 +51,14 @@ pub enum Act {
     Contract,
 }
 
+/// A stored fund, decoded when its row is read.
+impl TryFrom<String> for Fund {
+    type Error = law::UnknownCode;
+    fn try_from(code: String) -> Result<Fund, law::UnknownCode> {
+        Fund::parse(&code).ok_or_else(|| law::UnknownCode::new("fund", &code))
+    }
+}
+
 impl Fund {
     /// The stable code.
     pub fn code(self) -> &'static str {

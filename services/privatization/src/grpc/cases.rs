@@ -14,7 +14,6 @@ use tonic::Request;
 use super::convert::{self, application_name, id_of};
 use super::{Privatization, calendar_error, not_found};
 use crate::Privatizations;
-use crate::domain::Fund;
 use crate::domain::fund::{self, Stage};
 use crate::store::{self, Deadline};
 
@@ -108,7 +107,7 @@ impl Privatization {
         // Reopened only on an upheld complaint about this very case, confirmed at its source.
         let name = convert::application_name(id);
         casework::premise::upheld_complaint(&self.complaints, r.complaint.trim(), &name).await?;
-        let fund = Fund::parse(&app.fund_kind).ok_or_else(|| ApiError::internal("a stored fund is unknown"))?;
+        let fund = app.fund_kind;
         let now = self.clock.now();
         let today = now.with_timezone(&calendar::KAZAKHSTAN).date_naive();
         let (term, _, clause) =

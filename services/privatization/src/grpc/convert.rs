@@ -30,12 +30,11 @@ pub fn fund(value: i32) -> Result<Fund, ApiError> {
     }
 }
 
-fn fund_out(code: &str) -> i32 {
-    match Fund::parse(code) {
-        Some(Fund::Communal) => pb::FundKind::Communal,
-        Some(Fund::CommunalEntity) => pb::FundKind::CommunalEntity,
-        Some(Fund::RepublicanEntity) => pb::FundKind::RepublicanEntity,
-        None => pb::FundKind::Unspecified,
+fn fund_out(fund: Fund) -> i32 {
+    match fund {
+        Fund::Communal => pb::FundKind::Communal,
+        Fund::CommunalEntity => pb::FundKind::CommunalEntity,
+        Fund::RepublicanEntity => pb::FundKind::RepublicanEntity,
     }
     .into()
 }
@@ -84,7 +83,7 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
             basis: common::RepresentationBasis::PowerOfAttorney.into(),
             basis_reference: row.representative_reference.clone().unwrap_or_default(),
         }),
-        case_kind: fund_out(&row.fund_kind),
+        case_kind: fund_out(row.fund_kind),
         stage: stage_out(row.stage),
         deadline: Some(row.deadline.clone().to_proto(open, now)),
         refusal: row

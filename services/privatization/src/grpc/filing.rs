@@ -5,14 +5,12 @@
 
 use calendar::{Channel, DEFAULT_START, OfficeHours};
 use casework::confirm;
-use chrono::{DateTime, NaiveDate, Utc};
 use law::RefusalGround as _;
 use law::digest::Canonical;
 use platform::store::{Command, request_hash};
 use platform::{ApiError, Principal};
 use proto::housing::common::v1 as common;
 use proto::housing::privatization::v1 as pb;
-use sha2::{Digest, Sha256};
 use tonic::Request;
 
 use super::convert::{self, Parts, application_name};
@@ -125,7 +123,7 @@ impl Privatization {
         let verified =
             confirm::verify(self.state.gateway(), &case, &filing.digest, &r.confirmations, &confirmers, &allowed)
                 .await?;
-        let accepted_at = if acceptance.deferred { opening(acceptance.accepted_on) } else { now };
+        let accepted_at = channel.accepted_at(&acceptance, now);
         let (term, event, clause) =
             fund::term(filing.fund, fund::Stage::Accepted).ok_or_else(|| ApiError::internal("no term"))?;
         let due = self.calendar.due(acceptance.accepted_on, term, DEFAULT_START).map_err(calendar_error)?;
@@ -301,52 +299,7 @@ impl Privatization {
             service_dwelling: c.service_dwelling,
             cosmonaut: c.cosmonaut,
         };
-        let mut docs = Vec::new();
-        let mut total = 0usize;
-        for (i, d) in r.documents.iter().enumerate() {
-            let at = |f: &str| format!("documents[{i}].{f}");
-            if !documents::KINDS.contains(&d.kind.as_str()) {
-                note(ApiError::bad_field(
-                    "DOCUMENT_KIND_UNKNOWN",
-                    at("kind"),
-                    format!("one of {}", documents::KINDS.join(", ")),
-                ));
-            }
-            if d.media_type.trim().is_empty() {
-                note(ApiError::bad_field("FIELD_REQUIRED", at("media_type"), "required, for example application/pdf"));
-            }
-            if d.content.is_empty() {
-                note(ApiError::bad_field("DOCUMENT_EMPTY", at("content"), "a document has content"));
-            }
-            if d.content.len() > self.limits.0 {
-                note(ApiError::bad_field(
-                    "DOCUMENT_TOO_LARGE",
-                    at("content"),
-                    format!("at most {} bytes", self.limits.0),
-                ));
-            }
-            total += d.content.len();
-            if hex::encode(Sha256::digest(&d.content)) != d.sha256.trim().to_lowercase() {
-                note(ApiError::bad_field(
-                    "DOCUMENT_HASH_MISMATCH",
-                    at("sha256"),
-                    "the lowercase hex SHA-256 of content",
-                ));
-            }
-            docs.push((
-                d.kind.clone(),
-                d.media_type.trim().to_owned(),
-                d.sha256.trim().to_lowercase(),
-                d.content.to_vec(),
-            ));
-        }
-        if total > self.limits.1 {
-            note(ApiError::bad_field(
-                "DOCUMENT_TOO_LARGE",
-                "documents",
-                format!("at most {} bytes together", self.limits.1),
-            ));
-        }
+        let docs = casework::documents::check(&r.documents, Some(documents::KINDS), self.limits, &mut note);
         if let Some((reason, _, _)) = problems.first() {
             let mut e = ApiError::invalid_argument(reason.clone(), "the application is not well formed");
             for (_, field, message) in &problems {
@@ -402,12 +355,6 @@ fn need_out(n: &Need) -> pb::DocumentNeed {
         clause: n.clause.into(),
         reason: n.reason.clone(),
     }
-}
-
-/// The akimat's opening on the acceptance day, for a portal application deferred to it.
-fn opening(day: NaiveDate) -> DateTime<Utc> {
-    let start = OfficeHours::AKIMAT_DEFAULT.working_days.start;
-    (day.and_time(start) - chrono::Duration::seconds(i64::from(calendar::KAZAKHSTAN.local_minus_utc()))).and_utc()
 }
 
 /// A second case on the same dwelling, refused at the door.

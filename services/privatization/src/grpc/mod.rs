@@ -30,7 +30,7 @@ pub struct Privatization {
     state: StateData,
     /// The complaints service, which confirms an upheld complaint before a reopening.
     complaints: clients::ComplaintsClient,
-    limits: (usize, usize),
+    limits: casework::documents::Limits,
     /// Woken after every committed change, for this process's watchers.
     changed: Arc<Notify>,
     shutdown: watch::Receiver<bool>,
@@ -50,7 +50,7 @@ pub struct Deps {
     /// The complaints service.
     pub complaints: clients::ComplaintsClient,
     /// The largest document, and all documents of a request together, in bytes.
-    pub limits: (usize, usize),
+    pub limits: casework::documents::Limits,
     /// The server's shutdown signal.
     pub shutdown: watch::Receiver<bool>,
 }

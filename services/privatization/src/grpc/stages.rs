@@ -198,8 +198,7 @@ impl Privatization {
             .transact(command, move |tx| {
                 Box::pin(async move {
                     let app = store::application_in(tx, id).await?.ok_or_else(|| not_found(id))?;
-                    let fund =
-                        Fund::parse(&app.fund_kind).ok_or_else(|| ApiError::internal("a stored fund is unknown"))?;
+                    let fund = app.fund_kind;
                     let at = app.stage;
                     let name = application_name(id);
                     let Some(next) = fund.after(at, act) else {

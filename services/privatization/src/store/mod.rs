@@ -2,7 +2,7 @@
 //! [`WriteTx`]; reads take the database's reader. The SQL text is the same on SQLite and
 //! PostgreSQL; the stage history is `casework`'s.
 
-use crate::domain::Stage;
+use crate::domain::{Fund, Stage};
 use chrono::{DateTime, Utc};
 use platform::store::{Db, WriteTx, store_error};
 use platform::{ApiError, on_backend};
@@ -44,7 +44,8 @@ pub struct ApplicationRow {
     pub channel: String,
     pub office_id: Option<String>,
     pub dwelling_id: String,
-    pub fund_kind: String,
+    #[sqlx(try_from = "String")]
+    pub fund_kind: Fund,
     pub settlement_kato: String,
     #[sqlx(try_from = "String")]
     pub stage: Stage,

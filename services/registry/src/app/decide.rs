@@ -12,9 +12,8 @@ use platform::store::sweeper::Job;
 use platform::store::{Db, WriteTx};
 
 use crate::Enrolments;
-use crate::domain::category;
 use crate::domain::decision::{self, Claim, Decision, Facts, Finding, Outcome};
-use crate::domain::{Case, Ground, Stage};
+use crate::domain::{Ground, Stage};
 use crate::gather::PURPOSE;
 use crate::gather::StateData;
 use crate::reporting;
@@ -36,8 +35,7 @@ pub const DECIDE: &str = "DECIDE";
 
 /// The claim an application makes, as the rules read it.
 pub fn claim(app: &ApplicationRow) -> Result<Claim<'_>, ApiError> {
-    let case = Case::parse(&app.effective_case).ok_or_else(|| ApiError::internal("a stored case is unknown"))?;
-    let category = category::find(&app.list_category).ok_or_else(|| ApiError::internal("a stored list is unknown"))?;
+    let (case, category) = (app.effective_case, app.list_category);
     Ok(Claim { case, settlement_kato: &app.settlement_kato, category })
 }
 
@@ -117,14 +115,15 @@ pub async fn finish(
                 tx,
                 app.id,
                 &app.settlement_kato,
-                &app.list_category,
+                app.list_category.code,
                 &app.applicant_iin,
                 app.accepted_at,
             )
             .await?;
             store::set_refusal(tx, app.id, None).await?;
             let reason = format!("{why}; no ground of Annex 2 row 10 applies; queue number {position} [A-QUEUE]");
-            let text = reporting::enrolment_text(&app.business_id, &app.settlement_kato, &app.list_category, position);
+            let text =
+                reporting::enrolment_text(&app.business_id, &app.settlement_kato, app.list_category.code, position);
             (Stage::Enrolled, reason, text, format!("enrolled, queue number {position}"), Some(position))
         }
         Outcome::Refuse { ground, reason } => {

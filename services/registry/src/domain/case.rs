@@ -34,6 +34,14 @@ pub const LEGAL_REPRESENTATIVE_STATUS: &str = "LEGAL_REPRESENTATIVE_STATUS";
 pub const DOCUMENT_KINDS: &[&str] =
     &[EXPERT_TECHNICAL_CONCLUSION, PARENTAL_CARE_ABSENCE_PROOF, LEGAL_REPRESENTATIVE_STATUS];
 
+/// A stored case, decoded when its row is read.
+impl TryFrom<String> for Case {
+    type Error = law::UnknownCode;
+    fn try_from(code: String) -> Result<Case, law::UnknownCode> {
+        Case::parse(&code).ok_or_else(|| law::UnknownCode::new("case", &code))
+    }
+}
+
 impl Case {
     /// Every case.
     pub const ALL: [Case; 3] = [Case::NoDwelling5y, Case::EmergencyOnlyDwelling, Case::OrphanDataMissing];

@@ -87,6 +87,14 @@ pub fn find(code: &str) -> Option<&'static Category> {
     CATEGORIES.iter().find(|c| c.code == code)
 }
 
+/// A stored list, decoded when its row is read.
+impl TryFrom<String> for &'static Category {
+    type Error = law::UnknownCode;
+    fn try_from(code: String) -> Result<&'static Category, law::UnknownCode> {
+        find(&code).ok_or_else(|| law::UnknownCode::new("list", &code))
+    }
+}
+
 impl Category {
     /// Whether the groups a household holds confirm the category.
     pub fn confirmed_by<'g>(&self, held: impl IntoIterator<Item = &'g str>) -> bool {

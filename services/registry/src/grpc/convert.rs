@@ -36,12 +36,11 @@ pub fn case(value: i32) -> Result<Case, ApiError> {
 }
 
 /// The contract's enum of a case.
-pub fn case_out(case: &str) -> i32 {
-    match Case::parse(case) {
-        Some(Case::NoDwelling5y) => pb::EnrolmentCase::NoDwelling5y,
-        Some(Case::EmergencyOnlyDwelling) => pb::EnrolmentCase::EmergencyOnlyDwelling,
-        Some(Case::OrphanDataMissing) => pb::EnrolmentCase::OrphanDataMissing,
-        None => pb::EnrolmentCase::Unspecified,
+pub fn case_out(case: Case) -> i32 {
+    match case {
+        Case::NoDwelling5y => pb::EnrolmentCase::NoDwelling5y,
+        Case::EmergencyOnlyDwelling => pb::EnrolmentCase::EmergencyOnlyDwelling,
+        Case::OrphanDataMissing => pb::EnrolmentCase::OrphanDataMissing,
     }
     .into()
 }
@@ -139,7 +138,7 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
         business_id: row.business_id.clone(),
         applicant: Some(common::PersonRef { iin: row.applicant_iin.clone() }),
         representative,
-        case_kind: case_out(&row.case_kind),
+        case_kind: case_out(row.case_kind),
         stage: stage_out(row.stage),
         deadline: Some(row.deadline.clone().to_proto(row.is_open(), now)),
         refusal,
@@ -148,9 +147,9 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
         update_time: Some(ts(row.updated_at)),
         last_sequence: row.last_sequence,
         settlement_kato: row.settlement_kato.clone(),
-        list_category: row.list_category.clone(),
+        list_category: row.list_category.code.to_owned(),
         queue_position: queue.map(|q| q.position).unwrap_or_default(),
-        effective_case_kind: case_out(&row.effective_case),
+        effective_case_kind: case_out(row.effective_case),
         findings: parts.findings.iter().map(finding).collect(),
         confirmations: parts
             .confirmations
@@ -201,7 +200,7 @@ pub fn task(
         state: t.state.clone(),
         assignee: t.assignee.clone().unwrap_or_default(),
         settlement_kato: t.settlement_kato.clone(),
-        case_kind: case_out(&app.effective_case),
+        case_kind: case_out(app.effective_case),
         deadline: Some(app.deadline.clone().to_proto(app.is_open(), now)),
         created_at: Some(ts(t.created_at)),
         findings: findings.iter().map(finding).collect(),

@@ -1,13 +1,11 @@
 //! `CreateApplication`: the electronic application of Annex 2 row 9, confirmed over its
 //! signing digest, accepted under row 8(2), decided at once where the case is fully automated.
 
-use calendar::{Channel, DEFAULT_START, KAZAKHSTAN};
-use chrono::{DateTime, NaiveDate, Utc};
+use calendar::{Channel, DEFAULT_START};
 use platform::store::{Command, request_hash};
 use platform::{ApiError, Principal};
 use proto::housing::common::v1 as common;
 use proto::housing::registry::v1 as pb;
-use sha2::{Digest, Sha256};
 use tonic::Request;
 
 use super::convert::{self, Parts, application_name};
@@ -87,7 +85,7 @@ impl Registry {
         }
         let request_id = request_id.ok_or_else(|| ApiError::internal("a filing has a request id"))?;
         let confirmations = self.verify(&case_ref, &filing, &r.confirmations).await?;
-        let accepted_at = if acceptance.deferred { opening(acceptance.accepted_on) } else { now };
+        let accepted_at = CHANNEL.accepted_at(&acceptance, now);
         let due = self.calendar.due(acceptance.accepted_on, effective.term(), DEFAULT_START).map_err(calendar_error)?;
         let deadline =
             Deadline::new(effective.term(), "APPLICATION_ACCEPTED", accepted_at, due, effective.term_clause());
@@ -152,7 +150,7 @@ impl Registry {
                     let queue = applied.queue_position.map(|position| QueueRow {
                         application_id: id,
                         settlement_kato: row.settlement_kato.clone(),
-                        list_category: row.list_category.clone(),
+                        list_category: row.list_category.code.to_owned(),
                         person_iin: row.applicant_iin.clone(),
                         accepted_at: row.accepted_at,
                         enrolled_at: tx.now(),
@@ -226,52 +224,7 @@ impl Registry {
                 }
             }
         };
-        let mut documents = Vec::new();
-        let mut total = 0usize;
-        for (i, d) in r.documents.iter().enumerate() {
-            let at = |f: &str| format!("documents[{i}].{f}");
-            if !DOCUMENT_KINDS.contains(&d.kind.as_str()) {
-                note(ApiError::bad_field(
-                    "DOCUMENT_KIND_UNKNOWN",
-                    at("kind"),
-                    format!("one of {}", DOCUMENT_KINDS.join(", ")),
-                ));
-            }
-            if d.media_type.trim().is_empty() {
-                note(ApiError::bad_field("FIELD_REQUIRED", at("media_type"), "required, for example application/pdf"));
-            }
-            if d.content.is_empty() {
-                note(ApiError::bad_field("DOCUMENT_EMPTY", at("content"), "a document has content"));
-            }
-            if d.content.len() > self.limits.each {
-                note(ApiError::bad_field(
-                    "DOCUMENT_TOO_LARGE",
-                    at("content"),
-                    format!("at most {} bytes", self.limits.each),
-                ));
-            }
-            total += d.content.len();
-            if hex::encode(Sha256::digest(&d.content)) != d.sha256.trim().to_lowercase() {
-                note(ApiError::bad_field(
-                    "DOCUMENT_HASH_MISMATCH",
-                    at("sha256"),
-                    "the lowercase hex SHA-256 of content",
-                ));
-            }
-            documents.push((
-                d.kind.clone(),
-                d.media_type.trim().to_owned(),
-                d.sha256.trim().to_lowercase(),
-                d.content.to_vec(),
-            ));
-        }
-        if total > self.limits.total {
-            note(ApiError::bad_field(
-                "DOCUMENT_TOO_LARGE",
-                "documents",
-                format!("at most {} bytes together", self.limits.total),
-            ));
-        }
+        let documents = casework::documents::check(&r.documents, Some(DOCUMENT_KINDS), self.limits, &mut note);
         if let Some((reason, _, _)) = problems.first() {
             let mut e = ApiError::invalid_argument(reason.clone(), "the application is not well formed");
             for (_, field, message) in &problems {
@@ -319,14 +272,6 @@ impl Registry {
             })
             .collect())
     }
-}
-
-/// The moment a deferred application counts as accepted: the provider's opening on the
-/// acceptance day (Annex 2 row 8(1)); the queue is ordered by it [A-QUEUE].
-fn opening(day: NaiveDate) -> DateTime<Utc> {
-    let start = calendar::OfficeHours::OTBASY_BANK.working_days.start;
-    // A fixed offset maps every local time to exactly one instant.
-    (day.and_time(start) - chrono::Duration::seconds(i64::from(KAZAKHSTAN.local_minus_utc()))).and_utc()
 }
 
 /// The refusal at the door of a second application on the same list.

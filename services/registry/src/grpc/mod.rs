@@ -41,14 +41,7 @@ pub struct Registry {
     shutdown: watch::Receiver<bool>,
 }
 
-/// The documents' limits (DESIGN.md "Contracts").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DocumentLimits {
-    /// The largest document.
-    pub each: usize,
-    /// All documents of one request together.
-    pub total: usize,
-}
+pub use casework::documents::Limits as DocumentLimits;
 
 /// The parts a registry is built from.
 #[derive(Debug)]

@@ -5,7 +5,8 @@ use platform::store::{Db, WriteTx, store_error};
 use platform::{ApiError, on_backend};
 
 use super::Deadline;
-use crate::domain::Stage;
+use crate::domain::category::Category;
+use crate::domain::{Case, Stage};
 
 /// An application as it is filed.
 #[derive(Debug, Clone)]
@@ -58,10 +59,13 @@ pub struct ApplicationRow {
     pub representative_iin: Option<String>,
     pub representative_basis: Option<String>,
     pub representative_reference: Option<String>,
-    pub case_kind: String,
-    pub effective_case: String,
+    #[sqlx(try_from = "String")]
+    pub case_kind: Case,
+    #[sqlx(try_from = "String")]
+    pub effective_case: Case,
     pub settlement_kato: String,
-    pub list_category: String,
+    #[sqlx(try_from = "String")]
+    pub list_category: &'static Category,
     #[sqlx(try_from = "String")]
     pub stage: Stage,
     pub received_at: DateTime<Utc>,
@@ -185,7 +189,7 @@ pub async fn insert_application(
 
 /// Another open application or enrolment of the same person on the same list.
 pub async fn collision_in(tx: &mut WriteTx, app: &ApplicationRow) -> Result<Option<Collision>, ApiError> {
-    holder(tx, &app.applicant_iin, &app.settlement_kato, &app.list_category, Some(app.id)).await
+    holder(tx, &app.applicant_iin, &app.settlement_kato, app.list_category.code, Some(app.id)).await
 }
 
 /// The application, other than `except`, that holds the person's place on the list: open, or

@@ -31,7 +31,7 @@ pub const DECIDE: &str = "DECIDE";
 pub const ACCRUE: &str = "ACCRUE";
 
 /// A local day's start as an instant.
-pub fn day_start(day: NaiveDate) -> DateTime<Utc> {
+fn day_start(day: NaiveDate) -> DateTime<Utc> {
     (day.and_hms_opt(0, 0, 0).unwrap_or_default() - chrono::Duration::seconds(i64::from(KAZAKHSTAN.local_minus_utc())))
         .and_utc()
 }

@@ -132,11 +132,7 @@ impl Subsidy {
             .accept(&self.calendar, now)
             .map_err(calendar_error)?
             .ok_or_else(|| ApiError::internal("online around the clock"))?;
-        let accepted_at = if acceptance.deferred {
-            crate::app::decide::day_start(acceptance.accepted_on) + chrono::Duration::hours(9)
-        } else {
-            now
-        };
+        let accepted_at = CHANNEL.accepted_at(&acceptance, now);
         let term = terms::DECISION;
         let due = self.calendar.due(acceptance.accepted_on, term.length, DEFAULT_START).map_err(calendar_error)?;
         let deadline = Deadline::of_term(term, "APPLICATION_ACCEPTED", accepted_at, due, "[A-SUB-HOURS]");

@@ -1,0 +1,176 @@
+//! The review of a complaint by its reviewing body: one extension of its term with a notice to
+//! the complainant (SR cl. 34), and the decision, whose remedy for a refused case reopens it in
+//! its service (PR cl. 14; SR cl. 33).
+
+use calendar::{DEFAULT_START, Term};
+use casework::case::enter_stage;
+use chrono::NaiveDate;
+use law::Stage as _;
+use platform::ApiError;
+
+use super::jobs::OVERDUE;
+use super::{Asked, Complaints, calendar_error, name, not_found, notice, reviewer_of};
+use crate::domain::Stage;
+use crate::domain::review::{self, ExtensionRefused};
+use crate::domain::terms::{self, Service};
+use crate::store::{self, Column, Deadline};
+use crate::targets::{self, Case};
+
+/// An extension as asked.
+#[derive(Debug, Clone)]
+pub struct Extension {
+    /// The complaint.
+    pub id: i64,
+    /// The working days asked.
+    pub days: i32,
+    /// The reasons, each a code of SR cl. 34's or none where the request named another.
+    pub reasons: Vec<Option<&'static str>>,
+    /// Why, in the reviewer's words.
+    pub explanation: String,
+}
+
+/// A decision as the reviewing body recorded it.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// The complaint.
+    pub id: i64,
+    /// Upheld, or dismissed.
+    pub uphold: bool,
+    /// Why.
+    pub reason: String,
+    /// The stage a reopened case starts again at, a code of the case's service.
+    pub reopen_stage: &'static str,
+}
+
+/// Extends complaint `e.id`'s review once ([A-EXT-ONCE]): the days are added to the current due
+/// date ([A-EXT-FROM]) and the complainant is told within 3 working days (SR cl. 34).
+pub async fn extend(deps: &Complaints, asked: Asked, e: Extension) -> Result<(), ApiError> {
+    let id = e.id;
+    let c = store::complaint(&deps.db, id).await?.ok_or_else(|| not_found(id))?;
+    reviewer_of(&asked.principal, &c)?;
+    let (days, reasons) = review::extension(e.days, &e.reasons).map_err(|refused| refusal(refused, &name(id)))?;
+    let due_date = NaiveDate::parse_from_str(&c.deadline.due_date, "%Y-%m-%d").map_err(ApiError::internal)?;
+    let extended = deps.calendar.extend(due_date, days).map_err(calendar_error)?;
+    let now = deps.clock.now();
+    let today = deps.clock.now_local().date_naive();
+    let notice_term = Term::working_days(terms::NOTICE_DAYS);
+    let notice_due = deps.calendar.due(today, notice_term, DEFAULT_START).map_err(calendar_error)?;
+    let notice_deadline = Deadline::new(notice_term, "EXTENSION", now, notice_due, "SR cl. 34");
+    let new_deadline = Deadline {
+        term: c.deadline.term + i64::from(days),
+        due_date: extended.due_date.to_string(),
+        due_at: extended.due_at,
+        clause: format!("{}; extended by {days} working days (SR cl. 34; [A-EXT-FROM])", c.deadline.clause),
+        calendar_version: extended.calendar_version,
+        ..c.deadline.clone()
+    };
+    let reasons = reasons.join(",");
+    let explanation = e.explanation;
+    deps.db
+        .transact(asked.command(), move |tx| {
+            Box::pin(async move {
+                let c = store::complaint_in(tx, id).await?.ok_or_else(|| not_found(id))?;
+                if c.stage != Stage::UnderReview {
+                    let (code, why) = if c.stage == Stage::Extended {
+                        ("EXTENSION_ALREADY_GRANTED", "the review was extended once already [A-EXT-ONCE]".to_owned())
+                    } else {
+                        ("REVIEW_CLOSED", format!("the complaint is {}", c.stage.code()))
+                    };
+                    return Err(ApiError::failed_precondition(code, why).precondition(
+                        "STAGE",
+                        name(id),
+                        format!("{}, not extended before", Stage::UnderReview.code()),
+                    ));
+                }
+                store::set_extension(tx, id, i64::from(days), &reasons, &explanation, &notice_deadline).await?;
+                let due = &new_deadline.due_date;
+                let why = format!("extended by {days} working days to {due} ({reasons}): {explanation}");
+                enter_stage(tx, &mut c.case(), Stage::Extended, &why, Some(&new_deadline), &why).await?;
+                let text = review::extension_notice(&c.business_id, due, &explanation);
+                tx.enqueue(notice(&c, text, "SR cl. 34: notice of an extension, with the reasons")).await?;
+                tx.schedule(OVERDUE, &name(id), new_deadline.due_at).await?;
+                Ok(())
+            })
+        })
+        .await?;
+    deps.changed.notify_waiters();
+    Ok(())
+}
+
+fn refusal(refused: ExtensionRefused, subject: &str) -> ApiError {
+    let max = terms::MAX_EXTENSION_DAYS;
+    match refused {
+        ExtensionRefused::TooLong => ApiError::failed_precondition(
+            "EXTENSION_TOO_LONG",
+            format!("an extension adds 1 to {max} working days (SR cl. 34)"),
+        )
+        .precondition("EXTENSION_DAYS", subject, format!("at most {max} working days")),
+        ExtensionRefused::ReasonNotPermitted => ApiError::failed_precondition(
+            "EXTENSION_REASON_NOT_PERMITTED",
+            "an extension is for an additional study or inspection, a site inspection, or additional information (SR cl. 34)",
+        )
+        .precondition("EXTENSION_REASON", subject, {
+            let [study, site, information] = review::EXTENSION_REASONS;
+            format!("{study}, {site} or {information}")
+        }),
+    }
+}
+
+/// Records the decision on complaint `d.id`: upheld or dismissed, with its texts; an upheld
+/// complaint about a refused case reopens it in its service (through the outbox), and the
+/// complainant is told.
+pub async fn decide(deps: &Complaints, asked: Asked, d: Decision) -> Result<(), ApiError> {
+    let id = d.id;
+    let c = store::complaint(&deps.db, id).await?.ok_or_else(|| not_found(id))?;
+    reviewer_of(&asked.principal, &c)?;
+    let service = Service::of(&c.application).ok_or_else(|| ApiError::internal("a stored case of no service"))?;
+    // The remedy needs the case's state now: a refused case reopens; any other is upheld as it is.
+    let reopen = d.uphold && reopens(deps, service, &c.application).await?;
+    let request_id = asked.request_id.to_string();
+    deps.db
+        .transact(asked.command(), move |tx| {
+            Box::pin(async move {
+                let c = store::complaint_in(tx, id).await?.ok_or_else(|| not_found(id))?;
+                if !c.is_open() {
+                    return Err(ApiError::failed_precondition(
+                        "REVIEW_CLOSED",
+                        format!("the complaint is {}", c.stage.code()),
+                    )
+                    .precondition(
+                        "STAGE",
+                        name(id),
+                        format!("{} or {}", Stage::UnderReview.code(), Stage::Extended.code()),
+                    ));
+                }
+                let (decided, text) = review::decision(&c.business_id, &c.application, d.uphold, reopen, &d.reason);
+                let [kk, ru, en] = &text;
+                store::set(tx, id, Column::DecisionKk, kk).await?;
+                store::set(tx, id, Column::DecisionRu, ru).await?;
+                store::set(tx, id, Column::DecisionEn, en).await?;
+                enter_stage(tx, &mut c.case(), decided, en, None, en).await?;
+                if reopen {
+                    let (application, complaint) = (&c.application, name(id));
+                    let (reason, stage, user) = (&d.reason, d.reopen_stage, &c.complainant_iin);
+                    let reconsider =
+                        targets::reconsider(service, &request_id, application, &complaint, reason, stage, user);
+                    tx.enqueue(reconsider).await?;
+                }
+                tx.cancel_jobs(OVERDUE, &name(id)).await?;
+                tx.enqueue(notice(&c, text, "the complaint's decision")).await?;
+                Ok(())
+            })
+        })
+        .await?;
+    deps.changed.notify_waiters();
+    Ok(())
+}
+
+/// Whether the case complained about stands refused in its service (so an upheld complaint
+/// reopens it); a case its service no longer has cannot be decided on.
+async fn reopens(deps: &Complaints, service: Service, application: &str) -> Result<bool, ApiError> {
+    match deps.targets.look(service, application).await? {
+        Case::Found { refused, .. } => Ok(refused),
+        Case::Missing => Err(ApiError::failed_precondition("CASE_NOT_FOUND", format!("{application} does not exist"))
+            .precondition("CASE", application.to_owned(), "exists")),
+    }
+}

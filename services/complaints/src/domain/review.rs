@@ -1,0 +1,94 @@
+//! The review of a complaint (SR cl. 34; PR cl. 14): the extension's reasons and length, and the
+//! texts of its notice and of the decision, in Kazakh, Russian and English.
+
+use super::Stage;
+use super::terms::MAX_EXTENSION_DAYS;
+
+/// SR cl. 34: the reasons an extension may be granted for.
+pub const EXTENSION_REASONS: [&str; 3] =
+    ["ADDITIONAL_STUDY_OR_INSPECTION", "SITE_INSPECTION", "ADDITIONAL_INFORMATION"];
+
+/// Why an extension as asked cannot be granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtensionRefused {
+    /// Zero days, or more than SR cl. 34 allows.
+    TooLong,
+    /// No reason, or one SR cl. 34 does not permit.
+    ReasonNotPermitted,
+}
+
+/// SR cl. 34: an extension adds 1 to [`MAX_EXTENSION_DAYS`] working days, for the permitted
+/// reasons only (`reasons` as asked, each a code of [`EXTENSION_REASONS`] or none).
+pub fn extension(days: i32, reasons: &[Option<&'static str>]) -> Result<(u32, Vec<&'static str>), ExtensionRefused> {
+    let days = u32::try_from(days).unwrap_or(0);
+    if !(1..=MAX_EXTENSION_DAYS).contains(&days) {
+        return Err(ExtensionRefused::TooLong);
+    }
+    let permitted: Option<Vec<&'static str>> =
+        reasons.iter().map(|r| r.filter(|code| EXTENSION_REASONS.contains(code))).collect();
+    match permitted {
+        Some(codes) if !codes.is_empty() => Ok((days, codes)),
+        _ => Err(ExtensionRefused::ReasonNotPermitted),
+    }
+}
+
+/// The notice of an extension (SR cl. 34): complaint `business_id` is now due on `due_date`.
+pub fn extension_notice(business_id: &str, due_date: &str, explanation: &str) -> [String; 3] {
+    [
+        format!("{business_id} шағымын қарау мерзімі {due_date} дейін ұзартылды: {explanation}"),
+        format!("Срок рассмотрения жалобы {business_id} продлён до {due_date}: {explanation}"),
+        format!("The review of complaint {business_id} is extended to {due_date}: {explanation}"),
+    ]
+}
+
+/// The decision on complaint `business_id` about `application`, and its text: upheld (the case
+/// reconsidered where `reopen`, as it is otherwise) or dismissed, with the reviewer's reason.
+pub fn decision(
+    business_id: &str,
+    application: &str,
+    uphold: bool,
+    reopen: bool,
+    reason: &str,
+) -> (Stage, [String; 3]) {
+    if uphold {
+        let remedy =
+            if reopen { format!("{application} is reconsidered") } else { format!("{application} stays as it is") };
+        let texts = [
+            format!("{business_id} шағымы қанағаттандырылды: {reason}"),
+            format!("Жалоба {business_id} удовлетворена ({remedy}): {reason}"),
+            format!("Complaint {business_id} is upheld ({remedy}): {reason}"),
+        ];
+        (Stage::Upheld, texts)
+    } else {
+        let texts = [
+            format!("{business_id} шағымы қанағаттандырусыз қалдырылды: {reason}"),
+            format!("Жалоба {business_id} оставлена без удовлетворения: {reason}"),
+            format!("Complaint {business_id} is dismissed: {reason}"),
+        ];
+        (Stage::Dismissed, texts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sr_cl_34_an_extension_adds_one_to_ten_working_days_for_a_permitted_reason() {
+        let site = Some("SITE_INSPECTION");
+        assert_eq!(extension(10, &[site]), Ok((10, vec!["SITE_INSPECTION"])));
+        assert_eq!(extension(11, &[site]), Err(ExtensionRefused::TooLong));
+        assert_eq!(extension(0, &[site]), Err(ExtensionRefused::TooLong));
+        assert_eq!(extension(5, &[]), Err(ExtensionRefused::ReasonNotPermitted));
+        assert_eq!(extension(5, &[site, None]), Err(ExtensionRefused::ReasonNotPermitted));
+    }
+
+    #[test]
+    fn a_decision_names_its_remedy_in_three_languages() {
+        let (stage, [kk, ru, en]) = decision("C-1", "registry/applications/7", true, true, "the register erred");
+        assert_eq!(stage, Stage::Upheld);
+        assert!(kk.contains("қанағаттандырылды") && ru.contains("удовлетворена"));
+        assert_eq!(en, "Complaint C-1 is upheld (registry/applications/7 is reconsidered): the register erred");
+        assert_eq!(decision("C-1", "x", false, false, "r").0, Stage::Dismissed);
+    }
+}
