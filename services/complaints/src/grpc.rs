@@ -7,7 +7,6 @@ use casework::history::timestamp as ts;
 use casework::reads::{overdue_page, visible_page};
 use chrono::NaiveDate;
 use pb::complaint_service_server::ComplaintService;
-use platform::store::request_hash;
 use platform::{ApiError, Principal};
 use proto::housing::common::v1 as common;
 use proto::housing::complaints::v1 as pb;
@@ -159,16 +158,6 @@ impl Complaints {
     }
 }
 
-/// What a caller asked, for the use cases: who, through which method, under which request id.
-fn asked<M: prost::Message>(
-    principal: Principal,
-    method: &'static str,
-    request_id: &str,
-    r: &M,
-) -> Result<Asked, ApiError> {
-    Ok(Asked { principal, method, request_id: fields::request_id(request_id)?, hash: request_hash(method, r) })
-}
-
 /// A complaint as filed, its fields checked (the first problem refuses it).
 fn filing(r: &pb::CreateComplaintRequest, limits: casework::documents::Limits) -> Result<Filing, ApiError> {
     let pb::CreateComplaintRequest {
@@ -267,7 +256,7 @@ impl ComplaintService for Complaints {
         let r = r.into_inner();
         let answer = |c: &store::ComplaintRow, now| pb::CreateComplaintResponse { complaint: Some(complaint(c, now)) };
         ok(async {
-            let asked = asked(principal, CREATE, &r.request_id, &r)?;
+            let asked = Asked::new(principal, CREATE, &r.request_id, &r, false)?;
             file::file(self, asked, filing(&r, self.limits)?, answer).await
         }
         .await)
@@ -331,7 +320,7 @@ impl ComplaintService for Complaints {
         let principal = Principal::of(&r);
         let r = r.into_inner();
         ok(async {
-            let asked = asked(principal, EXTEND, &r.request_id, &r)?;
+            let asked = Asked::new(principal, EXTEND, &r.request_id, &r, false)?;
             let e = extension(&r)?;
             let id = e.id;
             review::extend(self, asked, e).await?;
@@ -347,7 +336,7 @@ impl ComplaintService for Complaints {
         let principal = Principal::of(&r);
         let r = r.into_inner();
         ok(async {
-            let asked = asked(principal, DECIDE, &r.request_id, &r)?;
+            let asked = Asked::new(principal, DECIDE, &r.request_id, &r, false)?;
             let d = decision(&r)?;
             let id = d.id;
             review::decide(self, asked, d).await?;

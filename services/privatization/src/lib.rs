@@ -4,6 +4,7 @@
 //! data, the housing commission's decision, the transfer between funds and the contract.
 #![forbid(unsafe_code)]
 
+pub mod app;
 pub mod domain;
 pub mod gather;
 pub mod grpc;

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod asked;
 pub mod case;
 pub mod confirm;
 pub mod disclosure;

@@ -54,7 +54,7 @@ pub async fn file<R: Message + Default + 'static>(
     filing: Filing,
     answer: fn(&ComplaintRow, DateTime<Utc>) -> R,
 ) -> Result<R, ApiError> {
-    if let Some(first) = deps.db.replay::<R>(asked.request_id, &asked.hash).await? {
+    if let Some(first) = asked.replay::<R>(&deps.db).await? {
         return Ok(first);
     }
     let check = case_check(deps, &filing).await?;
@@ -88,7 +88,7 @@ pub async fn file<R: Message + Default + 'static>(
     let documents = filing.documents;
     let committed = deps
         .db
-        .transact(asked.command(), move |tx| {
+        .transact(asked.command()?, move |tx| {
             Box::pin(async move {
                 let id = store::insert(tx, &new, &why).await?;
                 store::add_documents(tx, id, &documents).await?;

@@ -9,13 +9,12 @@ pub mod review;
 use std::sync::Arc;
 
 use calendar::Calendar;
+use platform::store::Db;
 use platform::store::outbox::OutboxMessage;
-use platform::store::{Command, Db};
 use platform::{ApiError, Clock, Principal};
 use proto::egov::gateway::v1 as gw;
 use proto::housing::common::v1 as common;
 use tokio::sync::{Notify, watch};
-use uuid::Uuid;
 
 use crate::ComplaintCases;
 use crate::store::ComplaintRow;
@@ -41,25 +40,7 @@ pub struct Complaints {
     pub shutdown: watch::Receiver<bool>,
 }
 
-/// A change as its caller asked for it: who, through which method, and the request's id and
-/// hash, so that a retry gets the first answer back.
-#[derive(Debug, Clone)]
-pub struct Asked {
-    /// The caller.
-    pub principal: Principal,
-    /// The method's full path.
-    pub method: &'static str,
-    /// The client's request id.
-    pub request_id: Uuid,
-    /// The request's hash.
-    pub hash: [u8; 32],
-}
-
-impl Asked {
-    fn command(&self) -> Command {
-        Command::new(self.principal.clone(), self.method).idempotent(self.request_id, self.hash)
-    }
-}
+pub use casework::asked::Asked;
 
 /// The resource name of complaint `id`.
 pub fn name(id: i64) -> String {

@@ -67,7 +67,7 @@ pub async fn extend(deps: &Complaints, asked: Asked, e: Extension) -> Result<(),
     let reasons = reasons.join(",");
     let explanation = e.explanation;
     deps.db
-        .transact(asked.command(), move |tx| {
+        .transact(asked.command()?, move |tx| {
             Box::pin(async move {
                 let c = store::complaint_in(tx, id).await?.ok_or_else(|| not_found(id))?;
                 if c.stage != Stage::UnderReview {
@@ -126,9 +126,9 @@ pub async fn decide(deps: &Complaints, asked: Asked, d: Decision) -> Result<(), 
     let service = Service::of(&c.application).ok_or_else(|| ApiError::internal("a stored case of no service"))?;
     // The remedy needs the case's state now: a refused case reopens; any other is upheld as it is.
     let reopen = d.uphold && reopens(deps, service, &c.application).await?;
-    let request_id = asked.request_id.to_string();
+    let request_id = asked.request.map(|(id, _)| id.to_string()).unwrap_or_default();
     deps.db
-        .transact(asked.command(), move |tx| {
+        .transact(asked.command()?, move |tx| {
             Box::pin(async move {
                 let c = store::complaint_in(tx, id).await?.ok_or_else(|| not_found(id))?;
                 if !c.is_open() {

@@ -2,6 +2,7 @@
 //! no sqlx. Every rule names its clause.
 
 pub mod commission;
+pub mod digest;
 pub mod documents;
 pub mod fund;
 pub mod grounds;

@@ -13,7 +13,7 @@ use proto::housing::common::v1 as common;
 use proto::housing::privatization::v1 as pb;
 
 use crate::domain::{Fund, Ground, Stage};
-use crate::store::{ApplicationRow, FindingRow};
+use crate::store::{ApplicationRow, Parts};
 
 /// The resource name of an application.
 pub fn application_name(id: i64) -> String {
@@ -57,17 +57,6 @@ pub fn stage_out(stage: Stage) -> i32 {
 /// A refusal ground with its texts.
 pub fn refusal(ground: Ground, reason: &str) -> common::RefusalGround {
     casework::refusal_ground(ground.record(), reason)
-}
-
-/// Everything an application shows besides its row.
-#[derive(Debug, Clone, Default)]
-pub struct Parts {
-    /// Its findings.
-    pub findings: Vec<FindingRow>,
-    /// Who confirmed it.
-    pub family: Vec<String>,
-    /// Its documents' kinds.
-    pub document_kinds: Vec<String>,
 }
 
 /// An application.

@@ -1,5 +1,5 @@
-//! Privatization's gRPC service: thin handlers that check the request, ask the domain, write
-//! through the store in one transaction, and answer.
+//! Privatization's gRPC service: handlers that check the request into a use case's command,
+//! call it (`app/`, or the case kernel's reads), and answer.
 
 mod cases;
 pub mod convert;
@@ -7,62 +7,16 @@ mod filing;
 mod stages;
 mod standard;
 
-use std::sync::Arc;
-
-use calendar::{Calendar, CalendarError};
 use pb::privatization_service_server::PrivatizationService;
-use platform::store::Db;
-use platform::{ApiError, Clock};
+use platform::ApiError;
 use proto::housing::privatization::v1 as pb;
-use tokio::sync::{Notify, watch};
 use tonic::{Request, Response, Status};
 
-use crate::gather::StateData;
-use crate::store;
-use convert::Parts;
-
-/// Everything the handlers share.
-#[derive(Debug, Clone)]
-pub struct Privatization {
-    db: Db,
-    calendar: Arc<Calendar>,
-    clock: Clock,
-    state: StateData,
-    /// The complaints service, which confirms an upheld complaint before a reopening.
-    complaints: clients::ComplaintsClient,
-    limits: casework::documents::Limits,
-    /// Woken after every committed change, for this process's watchers.
-    changed: Arc<Notify>,
-    shutdown: watch::Receiver<bool>,
-}
-
-/// What the service is built from.
-#[derive(Debug)]
-pub struct Deps {
-    /// Its database.
-    pub db: Db,
-    /// The calendar.
-    pub calendar: Arc<Calendar>,
-    /// The clock.
-    pub clock: Clock,
-    /// The gateway.
-    pub state: StateData,
-    /// The complaints service.
-    pub complaints: clients::ComplaintsClient,
-    /// The largest document, and all documents of a request together, in bytes.
-    pub limits: casework::documents::Limits,
-    /// The server's shutdown signal.
-    pub shutdown: watch::Receiver<bool>,
-}
+use crate::app::calendar_error;
+pub use crate::app::{Deps, Privatization};
+use crate::store::{self, Parts};
 
 type Answer<T> = Result<Response<T>, Status>;
-
-fn calendar_error(e: CalendarError) -> ApiError {
-    ApiError::failed_precondition(
-        "CALENDAR_NOT_COVERED",
-        format!("the working-day calendar cannot count this term: {e}"),
-    )
-}
 
 fn not_found(id: i64) -> ApiError {
     <crate::Privatizations as casework::case::CaseKind>::not_found(id)
@@ -73,20 +27,6 @@ fn ok<T>(result: Result<T, ApiError>) -> Answer<T> {
 }
 
 impl Privatization {
-    /// The handlers.
-    pub fn new(d: Deps) -> Self {
-        Privatization {
-            db: d.db,
-            calendar: d.calendar,
-            clock: d.clock,
-            state: d.state,
-            complaints: d.complaints,
-            limits: d.limits,
-            changed: Arc::new(Notify::new()),
-            shutdown: d.shutdown,
-        }
-    }
-
     /// One application with everything it shows; NOT_FOUND when there is none.
     async fn load(&self, id: i64) -> Result<pb::Application, ApiError> {
         let row = store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?;

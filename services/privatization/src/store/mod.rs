@@ -32,6 +32,17 @@ pub struct NewApplication {
     pub confirmed: Vec<(String, String)>,
 }
 
+/// What an application shows beside its row.
+#[derive(Debug, Clone, Default)]
+pub struct Parts {
+    /// Its findings.
+    pub findings: Vec<FindingRow>,
+    /// Who confirmed it.
+    pub family: Vec<String>,
+    /// Its documents' kinds.
+    pub document_kinds: Vec<String>,
+}
+
 /// An application as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ApplicationRow {

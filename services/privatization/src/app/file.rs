@@ -1,0 +1,282 @@
+//! Filing an application (Annex 1 rows 3, 8, 9; PR cl. 4): the people named are checked in the
+//! population register, the channel decides the day of acceptance, the state systems' data is
+//! read, only the documents they do not hold are asked, the tenant and every adult family member
+//! confirm over the signing digest, and intake checks the data at once (row 10(2)-(5)); the
+//! commission's term starts at acceptance.
+
+use calendar::{Acceptance, Channel, DEFAULT_START, OfficeHours};
+use casework::asked::Asked;
+use casework::case::{Case, CaseKind as _, enter_stage, report_stage};
+use casework::confirm::{self, Verified};
+use chrono::{DateTime, Utc};
+use law::RefusalGround as _;
+use platform::ApiError;
+use platform::store::WriteTx;
+use prost::Message;
+use proto::housing::common::v1 as common;
+
+use super::{Privatization, calendar_error};
+use crate::domain::documents::{self, Claims, Declared, Need};
+use crate::domain::{Fund, Ground, Stage, fund, intake, offices};
+use crate::gather::{Gathered, PURPOSE};
+use crate::store::{self, ApplicationRow, Deadline, FindingRow, NewApplication, Parts};
+use crate::{Privatizations, reporting};
+
+/// [A-AKIMAT-HOURS]: the portal's after-hours rule (row 8(3)) uses the akimat's hours.
+const PORTAL: Channel = Channel::egov_portal(OfficeHours::AKIMAT_DEFAULT);
+
+/// An application as filed, its fields checked.
+#[derive(Debug, Clone)]
+pub struct Filing {
+    /// The applicant's IIN.
+    pub applicant: String,
+    /// The representative's IIN and power of attorney, when one acts.
+    pub representative: Option<(String, String)>,
+    /// `PORTAL` or `STATE_CORPORATION`.
+    pub channel: &'static str,
+    /// The State Corporation office it was brought to.
+    pub office: Option<&'static offices::Office>,
+    /// The dwelling.
+    pub dwelling_id: String,
+    /// Its fund.
+    pub fund: Fund,
+    /// The family members declared.
+    pub declared: Vec<Declared>,
+    /// What the applicant claims.
+    pub claims: Claims,
+    /// The documents, checked.
+    pub documents: Vec<casework::documents::Kept>,
+    /// The signing digest the confirmations cover.
+    pub digest: String,
+    /// The confirmations given.
+    pub confirmations: Vec<common::Confirmation>,
+}
+
+/// How the caller shows a filed application: its row, what it shows beside the row, the signing
+/// digest it was confirmed over, and the time.
+pub type Answer<R> = fn(&ApplicationRow, &Parts, &str, DateTime<Utc>) -> R;
+
+/// What filing answers: without a request to file, what filing would ask (`validate_only`).
+#[derive(Debug)]
+pub enum Filed<R> {
+    /// The digest to sign, who must confirm, and the documents the state systems do not hold.
+    Preview { digest: String, confirmers: Vec<String>, needs: Vec<Need> },
+    /// The application filed, as `answer` showed it with its signing digest (a retry gets this
+    /// answer back).
+    Filed(R),
+}
+
+/// Files `filing` as `asked`; `answer` shows the application filed.
+pub async fn file<R: Message + Default + 'static>(
+    deps: &Privatization,
+    asked: Asked,
+    filing: Filing,
+    answer: Answer<R>,
+) -> Result<Filed<R>, ApiError> {
+    if let Some(first) = asked.replay::<R>(&deps.db).await? {
+        return Ok(Filed::Filed(first));
+    }
+    let case = clients::CaseRef {
+        name: format!("privatization/requests/{}", asked.reference),
+        purpose: PURPOSE.into(),
+        user_iin: filing.applicant.clone(),
+    };
+    identify(deps, &case, &filing).await?;
+    let now = deps.clock.now();
+    let (channel, acceptance) = accept(deps, &filing, now)?;
+    let gathered = deps.state.gather(&case, &filing.applicant, &filing.declared, acceptance.accepted_on).await?;
+    // Without consent nothing restricted could be read: only the documents always asked are.
+    let needs = if gathered.facts.consent_missing.is_empty() {
+        documents::needs(&filing.declared, &gathered.held, filing.claims)
+    } else {
+        documents::needs(&[], &documents::Held::default(), Claims::default())
+    };
+    let signer = filing.representative.as_ref().map_or(filing.applicant.clone(), |(i, _)| i.clone());
+    let confirmers = documents::confirmers(&signer, &filing.declared, &gathered.held, acceptance.accepted_on);
+    if asked.request.is_none() {
+        return Ok(Filed::Preview { digest: filing.digest, confirmers, needs });
+    }
+    complete(&needs, &filing)?;
+    let mut allowed = confirmers.clone();
+    allowed.push(filing.applicant.clone());
+    let given = &filing.confirmations;
+    let verified = confirm::verify(deps.state.gateway(), &case, &filing.digest, given, &confirmers, &allowed).await?;
+    let accepted_at = channel.accepted_at(&acceptance, now);
+    let (term, event, clause) =
+        fund::term(filing.fund, fund::Stage::Accepted).ok_or_else(|| ApiError::internal("no term"))?;
+    let due = deps.calendar.due(acceptance.accepted_on, term, DEFAULT_START).map_err(calendar_error)?;
+    let deadline = Deadline::new(term, event, accepted_at, due, clause);
+    let why = accepted_why(filing.office, &acceptance);
+    let intake = Intake::of(&gathered, &filing);
+    let digest = filing.digest.clone();
+    let new = application(filing, gathered, &acceptance, now, accepted_at, deadline, &verified);
+    let command = asked.command()?;
+    let committed = deps
+        .db
+        .transact(command, move |tx| Box::pin(async move { commit(tx, &new, &why, intake, (&digest, answer)).await }))
+        .await?;
+    deps.changed.notify_waiters();
+    Ok(Filed::Filed(committed.response))
+}
+
+/// Everyone the application names is in the population register (NOT_FOUND otherwise).
+async fn identify(deps: &Privatization, case: &clients::CaseRef, filing: &Filing) -> Result<(), ApiError> {
+    deps.state.person(case, &filing.applicant).await?;
+    if let Some((rep, _)) = &filing.representative {
+        deps.state.person(case, rep).await?;
+    }
+    for m in &filing.declared {
+        deps.state.person(case, &m.iin).await?;
+    }
+    Ok(())
+}
+
+/// Annex 1 row 8: the portal around the clock with the next-working-day rule; an office only
+/// within its hours (AT-15).
+fn accept(deps: &Privatization, filing: &Filing, now: DateTime<Utc>) -> Result<(Channel, Acceptance), ApiError> {
+    let channel = filing.office.map_or(PORTAL, |o| o.channel());
+    let acceptance = channel.accept(&deps.calendar, now).map_err(calendar_error)?.ok_or_else(|| {
+        let office = filing.office.map(|o| o.id).unwrap_or_default();
+        ApiError::failed_precondition(
+            "OFFICE_CLOSED",
+            format!("the State Corporation office {office} is closed now (Annex 1 row 8(2))"),
+        )
+        .precondition(
+            "OFFICE_HOURS",
+            office,
+            "Mon-Fri 9:00-18:00; duty departments to 20:00 and Saturdays 9:00-13:00",
+        )
+    })?;
+    Ok((channel, acceptance))
+}
+
+/// [A-INCOMPLETE], for: an application without the documents of row 9 it needs is
+/// refused at the door; nothing is created.
+fn complete(needs: &[Need], filing: &Filing) -> Result<(), ApiError> {
+    let kinds: Vec<&str> = filing.documents.iter().map(|d| d.0.as_str()).collect();
+    let unmet = documents::unmet(needs, &kinds);
+    if unmet.is_empty() {
+        return Ok(());
+    }
+    let mut e =
+        ApiError::failed_precondition("DOCUMENTS_INCOMPLETE", "the application lacks documents of Annex 1 row 9");
+    for n in &unmet {
+        e = e.precondition("DOCUMENT_MISSING", n.kinds.join(" or "), format!("{}: {}", n.clause, n.reason));
+    }
+    Err(e)
+}
+
+/// Why the application counts as accepted when it does.
+fn accepted_why(office: Option<&offices::Office>, acceptance: &Acceptance) -> String {
+    let on = acceptance.accepted_on;
+    match (office, acceptance.deferred) {
+        (Some(o), _) => format!("accepted at the State Corporation office {} on {on} [A-SC-TRANSIT]", o.id),
+        (None, true) => {
+            format!("received on the portal after hours; accepted on {on} (Annex 1 row 8(3), [A-START-ACCEPT])")
+        }
+        (None, false) => format!("received and accepted on the portal on {on}"),
+    }
+}
+
+/// What intake found in the state systems' data (row 10(2)-(5)), and the ground it refuses on.
+struct Intake {
+    findings: Vec<FindingRow>,
+    refusal: Option<(Ground, String)>,
+}
+
+impl Intake {
+    fn of(gathered: &Gathered, filing: &Filing) -> Intake {
+        let checked = intake::check(&gathered.facts, &filing.dwelling_id, filing.fund);
+        let refusal = intake::refusal(&checked).map(|(ground, code)| (ground, code.to_owned()));
+        let findings = checked
+            .into_iter()
+            .map(|f| FindingRow {
+                code: f.code.into(),
+                ground: f.ground.map(|g| g.code().into()),
+                source: "gateway".into(),
+                person_iin: if f.person_iin.is_empty() { filing.applicant.clone() } else { f.person_iin },
+                occurred_on: None,
+                detail: f.detail,
+            })
+            .collect();
+        Intake { findings, refusal }
+    }
+}
+
+/// The application as it is stored.
+fn application(
+    filing: Filing,
+    gathered: Gathered,
+    acceptance: &Acceptance,
+    received_at: DateTime<Utc>,
+    accepted_at: DateTime<Utc>,
+    deadline: Deadline,
+    verified: &[Verified],
+) -> NewApplication {
+    let settlement = gathered.settlement_kato.or(filing.office.map(|o| o.kato.to_owned())).unwrap_or_default();
+    NewApplication {
+        applicant_iin: filing.applicant,
+        representative: filing.representative.map(|(iin, reference)| (iin, "POWER_OF_ATTORNEY".into(), reference)),
+        channel: filing.channel.into(),
+        office_id: filing.office.map(|o| o.id.to_owned()),
+        dwelling_id: filing.dwelling_id,
+        fund_kind: filing.fund.code().into(),
+        settlement_kato: settlement,
+        received_at,
+        accepted_at,
+        accepted_on: acceptance.accepted_on.to_string(),
+        deadline,
+        documents: filing.documents,
+        confirmed: verified
+            .iter()
+            .map(|v| (v.signer_iin.clone(), format!("{}:{}", v.method, v.certificate_serial)))
+            .collect(),
+    }
+}
+
+/// The filing's one change: the application at `ACCEPTED` with its report and audit row, its
+/// findings, and, when intake refuses, the refusal with its notice.
+async fn commit<R>(
+    tx: &mut WriteTx,
+    new: &NewApplication,
+    why: &str,
+    intake: Intake,
+    (digest, answer): (&str, Answer<R>),
+) -> Result<R, ApiError> {
+    let id = match store::insert_application(tx, new, why).await? {
+        Ok(id) => id,
+        Err((existing, stage)) => return Err(collision(existing, stage)),
+    };
+    let name = Privatizations::name(id);
+    store::add_findings(tx, id, &intake.findings).await?;
+    let app = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
+    let mut case: Case<Privatizations> = app.case();
+    report_stage(tx, &case, Stage::Accepted, new.accepted_at).await?;
+    tx.audit(&name, &format!("application filed: {why}")).await?;
+    if let Some((ground, code)) = &intake.refusal {
+        store::set_refusal(tx, id, Some((ground.code(), code.as_str()))).await?;
+        let why =
+            format!("refused at intake from the state systems' data: {} {code} ({})", ground.code(), ground.clause());
+        enter_stage(tx, &mut case, Stage::Refused, &why, None, &why).await?;
+        let text = reporting::refusal_text(&app.business_id, *ground);
+        tx.enqueue(reporting::result_notice(&name, &new.applicant_iin, text)).await?;
+    }
+    let row = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
+    let parts = Parts {
+        findings: intake.findings,
+        family: new.confirmed.iter().map(|(iin, _)| iin.clone()).collect(),
+        document_kinds: new.documents.iter().map(|d| d.0.clone()).collect(),
+    };
+    Ok(answer(&row, &parts, digest, tx.now()))
+}
+
+/// A second case on the same dwelling, refused at the door.
+fn collision(existing: i64, stage: Stage) -> ApiError {
+    let name = Privatizations::name(existing);
+    let (reason, what) = if stage == Stage::Completed {
+        ("ALREADY_PRIVATIZED", "the dwelling is already privatized")
+    } else {
+        ("OPEN_APPLICATION_EXISTS", "the dwelling already has an open application")
+    };
+    ApiError::already_exists(reason, format!("{what}: {name}")).meta("application", name)
+}
