@@ -129,7 +129,7 @@ impl Registry {
                         .precondition("STAGE", application_name(id), Stage::Refused.code()));
                     }
                     if let Some(other) = store::collision_in(tx, &app).await? {
-                        return Err(super::filing::collision(&other));
+                        return Err(crate::app::file::collision(&other));
                     }
                     let name = application_name(id);
                     let why = format!("reconsideration after the upheld complaint {complaint}: {reason}");

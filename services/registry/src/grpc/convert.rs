@@ -12,7 +12,7 @@ use proto::housing::common::v1 as common;
 use proto::housing::registry::v1 as pb;
 
 use crate::domain::{Case, Ground, Stage};
-use crate::store::{self, ApplicationRow, FindingRow, QueueRow, TaskRow};
+use crate::store::{ApplicationRow, FindingRow, Parts, QueueRow, TaskRow};
 use casework::history::timestamp as ts;
 
 /// The resource name of an application.
@@ -99,19 +99,6 @@ pub fn finding(f: &FindingRow) -> pb::Finding {
         occurred_on: f.occurred_on.clone().unwrap_or_default(),
         detail: f.detail.clone(),
     }
-}
-
-/// Everything an application shows.
-#[derive(Debug, Clone, Default)]
-pub struct Parts {
-    /// Its findings.
-    pub findings: Vec<FindingRow>,
-    /// Its confirmations.
-    pub confirmations: Vec<store::ConfirmationRow>,
-    /// Its documents' kinds.
-    pub document_kinds: Vec<String>,
-    /// Its place on the list.
-    pub queue: Option<QueueRow>,
 }
 
 /// An application.

@@ -3,90 +3,28 @@
 
 mod cases;
 pub mod convert;
-
 mod filing;
 mod queue;
 mod review;
 mod standard;
 
-use std::sync::Arc;
-
-use calendar::{Calendar, CalendarError};
 use pb::registry_service_server::RegistryService;
-use platform::store::Db;
-use platform::{ApiError, Clock};
+use platform::ApiError;
 use proto::housing::registry::v1 as pb;
-use tokio::sync::{Notify, watch};
 use tonic::{Request, Response, Status};
 
-use crate::gather::StateData;
 use crate::store;
-use convert::Parts;
+use crate::store::Parts;
 
 pub use crate::app::decide::DECIDE;
 
-/// Everything the handlers share.
-#[derive(Debug, Clone)]
-pub struct Registry {
-    db: Db,
-    calendar: Arc<Calendar>,
-    clock: Clock,
-    state: StateData,
-    /// The complaints service, which confirms an upheld complaint before a reopening.
-    complaints: clients::ComplaintsClient,
-    limits: DocumentLimits,
-    /// Woken after every committed change, so that watchers of this process see it at once;
-    /// watchers poll besides, for changes made by other replicas.
-    changed: Arc<Notify>,
-    shutdown: watch::Receiver<bool>,
-}
-
-pub use casework::documents::Limits as DocumentLimits;
-
-/// The parts a registry is built from.
-#[derive(Debug)]
-pub struct Deps {
-    /// Its database.
-    pub db: Db,
-    /// The calendar.
-    pub calendar: Arc<Calendar>,
-    /// The clock.
-    pub clock: Clock,
-    /// The gateway.
-    pub state: StateData,
-    /// The complaints service.
-    pub complaints: clients::ComplaintsClient,
-    /// The documents' limits.
-    pub limits: DocumentLimits,
-    /// The server's shutdown signal.
-    pub shutdown: watch::Receiver<bool>,
-}
+pub use crate::app::{Deps, DocumentLimits, Registry};
 
 type Answer<T> = Result<Response<T>, Status>;
 
-/// A calendar that does not cover a date is the operators' to fix, not the caller's.
-fn calendar_error(e: CalendarError) -> ApiError {
-    ApiError::failed_precondition(
-        "CALENDAR_NOT_COVERED",
-        format!("the working-day calendar cannot count this term: {e}"),
-    )
-}
+use crate::app::calendar_error;
 
 impl Registry {
-    /// The handlers.
-    pub fn new(p: Deps) -> Self {
-        Registry {
-            db: p.db,
-            calendar: p.calendar,
-            clock: p.clock,
-            state: p.state,
-            complaints: p.complaints,
-            limits: p.limits,
-            changed: Arc::new(Notify::new()),
-            shutdown: p.shutdown,
-        }
-    }
-
     /// One application with everything it shows; NOT_FOUND when there is none.
     async fn load(&self, id: i64) -> Result<pb::Application, ApiError> {
         let row = store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?;

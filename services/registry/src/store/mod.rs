@@ -11,3 +11,16 @@ pub use queue::*;
 pub use tasks::*;
 
 pub use casework::history::{Deadline, EventRow, events};
+
+/// Everything an application shows beside its row.
+#[derive(Debug, Clone, Default)]
+pub struct Parts {
+    /// Its findings.
+    pub findings: Vec<FindingRow>,
+    /// Its confirmations.
+    pub confirmations: Vec<ConfirmationRow>,
+    /// Its documents' kinds.
+    pub document_kinds: Vec<String>,
+    /// Its place on the list.
+    pub queue: Option<QueueRow>,
+}
