@@ -1,5 +1,5 @@
-//! The registry's gRPC service: thin handlers that check the request, ask the domain, write
-//! through the store in one transaction, and answer.
+//! The registry's gRPC service: handlers that check the request into a use case's command,
+//! call it (`app/`, or the case kernel's reads), and answer.
 
 mod cases;
 pub mod convert;

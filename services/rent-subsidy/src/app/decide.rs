@@ -44,6 +44,9 @@ fn id_of(subject: &str) -> Result<i64, ApiError> {
     casework::fields::id_of(subject, "subsidy/applications", "subject")
 }
 
+/// What the sources said, with the parameters in force on the acceptance day.
+pub type Gathered = (Facts, Parameters);
+
 /// What the automated step reads: the sources, and the parameters in force on a day
 /// [A-SUBSIDY-AMOUNT].
 #[derive(Debug, Clone)]

@@ -2,6 +2,7 @@
 //! Every rule names its clause.
 
 pub mod amount;
+pub mod digest;
 pub mod eligibility;
 pub mod grounds;
 pub mod schedule;

@@ -1,67 +1,29 @@
-//! The rent subsidy's gRPC service: thin handlers that check the request, ask the domain, write
-//! through the store in one transaction, and answer.
+//! The rent subsidy's gRPC service: handlers that check the request into a use case's command,
+//! call it (`app/`, or the case kernel's reads), and answer.
 
 mod cases;
 mod filing;
 
 use law::RefusalGround as _;
-use std::sync::Arc;
 
-use calendar::{Calendar, CalendarError};
 use casework::history::timestamp as ts;
 use chrono::{DateTime, Utc};
 use pb::rent_subsidy_service_server::RentSubsidyService;
-use platform::store::Db;
-use platform::{ApiError, Clock};
+use platform::ApiError;
 use proto::housing::common::v1 as common;
 use proto::housing::subsidy::v1 as pb;
-use tokio::sync::{Notify, watch};
 use tonic::{Request, Response, Status};
 
-use crate::app::decide::Inputs;
 pub use crate::app::decide::{ACCRUE, DECIDE};
 
 use crate::domain::{Ground, Stage};
 use crate::store::{self, ApplicationRow, FindingRow};
 
-/// Everything the handlers share.
-#[derive(Debug, Clone)]
-pub struct Subsidy {
-    db: Db,
-    calendar: Arc<Calendar>,
-    clock: Clock,
-    inputs: Inputs,
-    /// The complaints service, which confirms an upheld complaint before a reopening.
-    complaints: clients::ComplaintsClient,
-    changed: Arc<Notify>,
-    shutdown: watch::Receiver<bool>,
-}
-
-/// What the service is built from.
-#[derive(Debug)]
-pub struct Deps {
-    /// Its database.
-    pub db: Db,
-    /// The calendar.
-    pub calendar: Arc<Calendar>,
-    /// The clock.
-    pub clock: Clock,
-    /// The sources and the amount's parameters.
-    pub inputs: Inputs,
-    /// The complaints service.
-    pub complaints: clients::ComplaintsClient,
-    /// The server's shutdown signal.
-    pub shutdown: watch::Receiver<bool>,
-}
+pub use crate::app::{Deps, Subsidy};
 
 type Answer<T> = Result<Response<T>, Status>;
 
-fn calendar_error(e: CalendarError) -> ApiError {
-    ApiError::failed_precondition(
-        "CALENDAR_NOT_COVERED",
-        format!("the working-day calendar cannot count this term: {e}"),
-    )
-}
+use crate::app::calendar_error;
 
 /// The resource name of an application.
 pub fn application_name(id: i64) -> String {
@@ -156,19 +118,6 @@ pub fn application(row: &ApplicationRow, findings: &[FindingRow], now: DateTime<
 }
 
 impl Subsidy {
-    /// The handlers.
-    pub fn new(d: Deps) -> Self {
-        Subsidy {
-            db: d.db,
-            calendar: d.calendar,
-            clock: d.clock,
-            inputs: d.inputs,
-            complaints: d.complaints,
-            changed: Arc::new(Notify::new()),
-            shutdown: d.shutdown,
-        }
-    }
-
     async fn load(&self, id: i64) -> Result<pb::Application, ApiError> {
         let row = store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?;
         Ok(application(&row, &store::findings(&self.db, id).await?, self.clock.now()))
