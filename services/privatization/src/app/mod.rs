@@ -1,7 +1,8 @@
 //! Privatization's use cases over their dependencies (the store, the calendar, the clock, the
-//! state data, the complaints service): filing an application. The gRPC layer converts its
+//! state data, the complaints service): filing an application and the officials' acts on it. The gRPC layer converts its
 //! requests into the commands these take and shows what they answer.
 
+pub mod act;
 pub mod file;
 
 use std::sync::Arc;

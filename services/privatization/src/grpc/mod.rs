@@ -91,34 +91,31 @@ impl PrivatizationService for Privatization {
         &self,
         r: Request<pb::RecordCommissionDecisionRequest>,
     ) -> Answer<pb::RecordCommissionDecisionResponse> {
-        ok(self.commission_decision(r).await.map(|application| pb::RecordCommissionDecisionResponse { application }))
+        ok(self.act(r).await.map(|application| pb::RecordCommissionDecisionResponse { application }))
     }
 
     async fn record_property_body_decision(
         &self,
         r: Request<pb::RecordPropertyBodyDecisionRequest>,
     ) -> Answer<pb::RecordPropertyBodyDecisionResponse> {
-        ok(self
-            .property_body_decision(r)
-            .await
-            .map(|application| pb::RecordPropertyBodyDecisionResponse { application }))
+        ok(self.act(r).await.map(|application| pb::RecordPropertyBodyDecisionResponse { application }))
     }
 
     async fn record_transfer_act(
         &self,
         r: Request<pb::RecordTransferActRequest>,
     ) -> Answer<pb::RecordTransferActResponse> {
-        ok(self.transfer_act(r).await.map(|application| pb::RecordTransferActResponse { application }))
+        ok(self.act(r).await.map(|application| pb::RecordTransferActResponse { application }))
     }
 
     async fn record_state_registration(
         &self,
         r: Request<pb::RecordStateRegistrationRequest>,
     ) -> Answer<pb::RecordStateRegistrationResponse> {
-        ok(self.state_registration(r).await.map(|application| pb::RecordStateRegistrationResponse { application }))
+        ok(self.act(r).await.map(|application| pb::RecordStateRegistrationResponse { application }))
     }
 
     async fn sign_contract(&self, r: Request<pb::SignContractRequest>) -> Answer<pb::SignContractResponse> {
-        ok(self.contract(r).await.map(|application| pb::SignContractResponse { application }))
+        ok(self.act(r).await.map(|application| pb::SignContractResponse { application }))
     }
 }

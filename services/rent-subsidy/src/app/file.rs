@@ -96,20 +96,7 @@ pub async fn file<R: Message + Default + 'static>(
         accepted_on,
         deadline,
     };
-    // The sources are read before the transaction; if one does not answer, the DECIDE job reads
-    // them when it is back.
-    let gathered = if acceptance.deferred {
-        None
-    } else {
-        let (l, day) = (&new.lease, acceptance.accepted_on);
-        match deps.inputs.read_sources(&case, &new.applicant_iin, &l.landlord_iin, l.family_size, day).await {
-            Ok(g) => Some(g),
-            Err(e) => {
-                tracing::warn!(error = %e, "the sources did not answer; the application waits");
-                None
-            }
-        }
-    };
+    let gathered = if acceptance.deferred { None } else { read_now(deps, &case, &new, acceptance.accepted_on).await };
     let why = accepted_why(&acceptance);
     let committed = deps
         .db
@@ -119,6 +106,24 @@ pub async fn file<R: Message + Default + 'static>(
         .await?;
     deps.changed.notify_waiters();
     Ok(Filed::Filed(committed.response))
+}
+
+/// The sources, read before the transaction; if one does not answer, the DECIDE job reads them
+/// when it is back.
+async fn read_now(
+    deps: &Subsidy,
+    case: &clients::CaseRef,
+    new: &NewApplication,
+    day: chrono::NaiveDate,
+) -> Option<Gathered> {
+    let l = &new.lease;
+    match deps.inputs.read_sources(case, &new.applicant_iin, &l.landlord_iin, l.family_size, day).await {
+        Ok(g) => Some(g),
+        Err(e) => {
+            tracing::warn!(error = %e, "the sources did not answer; the application waits");
+            None
+        }
+    }
 }
 
 /// Annex 3 row 9: an application certified with an EDS; [A-SUB-EDS] (for ): a one-time
