@@ -52,3 +52,25 @@ pub async fn upheld_complaint(
     }
     Ok(())
 }
+
+/// The upheld complaint a reopening names (`complaints/complaints/{id}`), checked for shape.
+pub fn complaint_named(complaint: &str) -> Result<String, ApiError> {
+    let complaint = complaint.trim();
+    if !complaint.starts_with("complaints/complaints/") {
+        return Err(ApiError::bad_field(
+            "COMPLAINT_REQUIRED",
+            "complaint",
+            "the upheld complaint, complaints/complaints/{id}",
+        ));
+    }
+    Ok(complaint.to_owned())
+}
+
+/// A case that is not refused cannot be reopened: case `name` is at `stage`.
+pub fn not_refused(name: &str, stage: &str, refused: &str) -> ApiError {
+    ApiError::failed_precondition(
+        "NOT_REFUSED",
+        format!("only a refused application is reconsidered; this one is {stage}"),
+    )
+    .precondition("STAGE", name.to_owned(), refused.to_owned())
+}

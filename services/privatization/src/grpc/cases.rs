@@ -95,18 +95,12 @@ impl Privatization {
                 "APPLICATION_STAGE_ACCEPTED: the commission decides again",
             ));
         }
-        if !r.complaint.trim().starts_with("complaints/complaints/") {
-            return Err(ApiError::bad_field(
-                "COMPLAINT_REQUIRED",
-                "complaint",
-                "the upheld complaint, complaints/complaints/{id}",
-            ));
-        }
+        let complaint = casework::premise::complaint_named(&r.complaint)?;
         let reason = convert::text(&r.reason, "reason")?;
         let app = store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?;
         // Reopened only on an upheld complaint about this very case, confirmed at its source.
         let name = convert::application_name(id);
-        casework::premise::upheld_complaint(&self.complaints, r.complaint.trim(), &name).await?;
+        casework::premise::upheld_complaint(&self.complaints, complaint.as_str(), &name).await?;
         let fund = app.fund_kind;
         let now = self.clock.now();
         let today = now.with_timezone(&calendar::KAZAKHSTAN).date_naive();
@@ -118,9 +112,9 @@ impl Privatization {
             "RECONSIDERATION_OPENED",
             now,
             due,
-            format!("{clause}; reconsideration after {}", r.complaint.trim()),
+            format!("{clause}; reconsideration after {}", complaint.as_str()),
         );
-        let complaint = r.complaint.trim().to_owned();
+        let complaint = complaint.as_str().to_owned();
         let command = Command::new(principal, RECONSIDER).idempotent(request_id, request_hash(RECONSIDER, &r));
         self.db
             .transact(command, move |tx| {
@@ -128,11 +122,7 @@ impl Privatization {
                     let app = store::application_in(tx, id).await?.ok_or_else(|| not_found(id))?;
                     let name = application_name(id);
                     if app.stage != Stage::Refused {
-                        return Err(ApiError::failed_precondition(
-                            "NOT_REFUSED",
-                            format!("only a refused application is reconsidered; this one is {}", app.stage.code()),
-                        )
-                        .precondition("STAGE", name, Stage::Refused.code()));
+                        return Err(casework::premise::not_refused(&name, app.stage.code(), Stage::Refused.code()));
                     }
                     let why = format!("reconsideration after the upheld complaint {complaint}: {reason}");
                     store::set_refusal(tx, id, None).await?;

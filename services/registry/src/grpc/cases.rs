@@ -84,28 +84,12 @@ impl Registry {
         let r = request.into_inner();
         let request_id = convert::request_id(&r.request_id)?;
         let id = id_of(&r.name, "registry/applications", "name")?;
-        let reopen_at = match pb::ApplicationStage::try_from(r.stage) {
-            Ok(pb::ApplicationStage::Accepted) => Stage::Accepted,
-            Ok(pb::ApplicationStage::UnderReview) => Stage::UnderReview,
-            _ => {
-                return Err(ApiError::bad_field(
-                    "STAGE_NOT_REOPENABLE",
-                    "stage",
-                    "APPLICATION_STAGE_ACCEPTED or APPLICATION_STAGE_UNDER_REVIEW",
-                ));
-            }
-        };
-        if !r.complaint.trim().starts_with("complaints/complaints/") {
-            return Err(ApiError::bad_field(
-                "COMPLAINT_REQUIRED",
-                "complaint",
-                "the upheld complaint, complaints/complaints/{id}",
-            ));
-        }
+        let reopen_at = reopened_at(r.stage)?;
+        let complaint = casework::premise::complaint_named(&r.complaint)?;
         let reason = convert::text(&r.reason, "reason")?;
         let app = store::application(&self.db, id).await?.ok_or_else(|| super::not_found(id))?;
         // Reopened only on an upheld complaint about this very case, confirmed at its source.
-        casework::premise::upheld_complaint(&self.complaints, r.complaint.trim(), &application_name(id)).await?;
+        casework::premise::upheld_complaint(&self.complaints, complaint.as_str(), &application_name(id)).await?;
         let case = claim(&app)?.case;
         let now = self.clock.now();
         let acceptance = calendar::Channel::OTBASYBANK_REGISTRY
@@ -113,20 +97,20 @@ impl Registry {
             .map_err(calendar_error)?
             .ok_or_else(|| ApiError::internal("the channel is open around the clock"))?;
         let due = self.calendar.due(acceptance.accepted_on, case.term(), DEFAULT_START).map_err(calendar_error)?;
-        let clause = format!("{}; reconsideration after {}", case.term_clause(), r.complaint.trim());
+        let clause = format!("{}; reconsideration after {}", case.term_clause(), complaint.as_str());
         let deadline = Deadline::new(case.term(), "RECONSIDERATION_OPENED", now, due, clause);
         let command = Command::new(principal, RECONSIDER).idempotent(request_id, request_hash(RECONSIDER, &r));
-        let complaint = r.complaint.trim().to_owned();
+        let complaint = complaint.as_str().to_owned();
         self.db
             .transact(command, move |tx| {
                 Box::pin(async move {
                     let app = store::application_in(tx, id).await?.ok_or_else(|| super::not_found(id))?;
                     if app.stage != Stage::Refused {
-                        return Err(ApiError::failed_precondition(
-                            "NOT_REFUSED",
-                            format!("only a refused application is reconsidered; this one is {}", app.stage.code()),
-                        )
-                        .precondition("STAGE", application_name(id), Stage::Refused.code()));
+                        return Err(casework::premise::not_refused(
+                            &application_name(id),
+                            app.stage.code(),
+                            Stage::Refused.code(),
+                        ));
                     }
                     if let Some(other) = store::collision_in(tx, &app).await? {
                         return Err(crate::app::file::collision(&other));
@@ -152,5 +136,18 @@ impl Registry {
             .await?;
         self.changed.notify_waiters();
         Ok(pb::ReconsiderApplicationResponse { application: Some(self.load(id).await?) })
+    }
+}
+
+/// Where a reopened case starts again: at acceptance (decided again at once) or with an official.
+fn reopened_at(stage: i32) -> Result<Stage, ApiError> {
+    match pb::ApplicationStage::try_from(stage) {
+        Ok(pb::ApplicationStage::Accepted) => Ok(Stage::Accepted),
+        Ok(pb::ApplicationStage::UnderReview) => Ok(Stage::UnderReview),
+        _ => Err(ApiError::bad_field(
+            "STAGE_NOT_REOPENABLE",
+            "stage",
+            "APPLICATION_STAGE_ACCEPTED or APPLICATION_STAGE_UNDER_REVIEW",
+        )),
     }
 }

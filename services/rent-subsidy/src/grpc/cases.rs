@@ -332,23 +332,17 @@ impl Subsidy {
         let r = r.into_inner();
         let request_id = fields::request_id(&r.request_id)?;
         let id = id_of(&r.name, "subsidy/applications", "name")?;
-        if !r.complaint.trim().starts_with("complaints/complaints/") {
-            return Err(ApiError::bad_field(
-                "COMPLAINT_REQUIRED",
-                "complaint",
-                "the upheld complaint, complaints/complaints/{id}",
-            ));
-        }
+        let complaint = casework::premise::complaint_named(&r.complaint)?;
         let reason = fields::text(&r.reason, "reason")?;
         // Reopened only on an upheld complaint about this very case, confirmed at its source.
-        casework::premise::upheld_complaint(&self.complaints, r.complaint.trim(), &application_name(id)).await?;
+        casework::premise::upheld_complaint(&self.complaints, complaint.as_str(), &application_name(id)).await?;
         let now = self.clock.now();
         let today = self.clock.now_local().date_naive();
         let term = terms::DECISION;
         let due = self.calendar.due(today, term.length, calendar::DEFAULT_START).map_err(calendar_error)?;
-        let note = format!("reconsideration after {}", r.complaint.trim());
+        let note = format!("reconsideration after {}", complaint.as_str());
         let deadline = Deadline::of_term(term, "RECONSIDERATION_OPENED", now, due, &note);
-        let complaint = r.complaint.trim().to_owned();
+        let complaint = complaint.as_str().to_owned();
         let command = Command::new(p, RECONSIDER).idempotent(request_id, request_hash(RECONSIDER, &r));
         self.db
             .transact(command, move |tx| {
@@ -356,11 +350,7 @@ impl Subsidy {
                     let app = store::application_in(tx, id).await?.ok_or_else(|| not_found(id))?;
                     let name = application_name(id);
                     if app.stage != Stage::Refused {
-                        return Err(ApiError::failed_precondition(
-                            "NOT_REFUSED",
-                            format!("the application is {}", app.stage.code()),
-                        )
-                        .precondition("STAGE", name, Stage::Refused.code()));
+                        return Err(casework::premise::not_refused(&name, app.stage.code(), Stage::Refused.code()));
                     }
                     let why = format!("reconsideration after the upheld complaint {complaint}: {reason}");
                     store::set(tx, id, Column::RefusalCode, None).await?;
