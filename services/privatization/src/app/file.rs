@@ -67,6 +67,7 @@ pub enum Filed<R> {
 }
 
 /// Files `filing` as `asked`; `answer` shows the application filed.
+#[tracing::instrument(name = "privatization.file", skip_all, fields(request = %asked.reference))]
 pub async fn file<R: Message + Default + 'static>(
     deps: &Privatization,
     asked: Asked,

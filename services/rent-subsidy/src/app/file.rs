@@ -50,6 +50,7 @@ pub enum Filed<R> {
 }
 
 /// Files `filing` as `asked`; `answer` shows the application filed.
+#[tracing::instrument(name = "rent_subsidy.file", skip_all, fields(request = %asked.reference))]
 pub async fn file<R: Message + Default + 'static>(
     deps: &Subsidy,
     asked: Asked,
