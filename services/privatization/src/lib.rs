@@ -72,7 +72,7 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
     let pool = ChannelPool::from_channels(ctx.channels(S::Privatization, S::Gateway, GATEWAY_CHANNELS)?);
     let gateway = GatewayClient::new(pool, S::Privatization.as_str(), CallPolicy::default());
     let db = ctx.start_store(STORE, |jobs| jobs).await?;
-    let service = grpc::Privatization::new(grpc::Deps {
+    let service = grpc::Privatization {
         db,
         calendar: ctx.calendar.clone(),
         clock: ctx.clock.clone(),
@@ -82,8 +82,9 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
             each: ctx.config.document_max_bytes,
             total: ctx.config.documents_max_bytes,
         },
+        changed: std::sync::Arc::default(),
         shutdown: ctx.shutdown_signal(),
-    });
+    };
     services
         .add(tuned!(PrivatizationServiceServer::new(service), ctx))
         .method(

@@ -85,15 +85,16 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
             )
         })
         .await?;
-    let registry = Registry::new(grpc::Deps {
+    let registry = Registry {
         db,
         calendar: ctx.calendar.clone(),
         clock: ctx.clock.clone(),
         state,
         complaints: casework::premise::complaints_client(ctx, S::Registry)?,
         limits: DocumentLimits { each: ctx.config.document_max_bytes, total: ctx.config.documents_max_bytes },
+        changed: std::sync::Arc::default(),
         shutdown: ctx.shutdown_signal(),
-    });
+    };
     services
         .add(tuned!(RegistryServiceServer::new(registry), ctx))
         .method(

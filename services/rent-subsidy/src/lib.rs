@@ -106,14 +106,15 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
                 )
         })
         .await?;
-    let service = Subsidy::new(grpc::Deps {
+    let service = Subsidy {
         db,
         calendar: ctx.calendar.clone(),
         clock: ctx.clock.clone(),
         inputs,
         complaints: casework::premise::complaints_client(ctx, S::RentSubsidy)?,
+        changed: std::sync::Arc::default(),
         shutdown: ctx.shutdown_signal(),
-    });
+    };
     services
         .add(tuned!(RentSubsidyServiceServer::new(service), ctx))
         .method(

@@ -48,3 +48,14 @@ impl Asked {
         Ok(Command::new(self.principal.clone(), self.method).idempotent(id, hash))
     }
 }
+
+/// What a filing answers: without a request to file (`validate_only`), what filing would ask of
+/// the filer (`P`: the digest to sign, who confirms, which documents); else the case filed, as
+/// the caller showed it (`R`, the answer a retry gets back).
+#[derive(Debug)]
+pub enum Filed<P, R> {
+    /// What filing would ask.
+    Preview(P),
+    /// The case filed.
+    Filed(R),
+}

@@ -90,6 +90,14 @@ impl Deadline {
     }
 }
 
+/// A calendar that does not cover a date is the operators' to fix, not the caller's.
+pub fn calendar_error(e: calendar::CalendarError) -> ApiError {
+    ApiError::failed_precondition(
+        "CALENDAR_NOT_COVERED",
+        format!("the working-day calendar cannot count this term: {e}"),
+    )
+}
+
 /// An instant as protobuf's timestamp.
 pub fn timestamp(at: DateTime<Utc>) -> prost_types::Timestamp {
     prost_types::Timestamp { seconds: at.timestamp(), nanos: i32::try_from(at.timestamp_subsec_nanos()).unwrap_or(0) }

@@ -48,7 +48,7 @@ pub struct Filing {
 
 /// Registers `filing` as `asked`; `answer` shows the registered complaint (the answer a retry
 /// gets back).
-#[tracing::instrument(name = "complaints.file", skip_all, fields(request = %asked.reference))]
+#[tracing::instrument(level = "debug", name = "complaints.file", skip_all, fields(request = %asked.reference))]
 pub async fn file<R: Message + Default + 'static>(
     deps: &Complaints,
     asked: Asked,

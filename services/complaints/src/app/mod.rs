@@ -52,13 +52,7 @@ pub fn not_found(id: i64) -> ApiError {
     ComplaintCases::not_found(id)
 }
 
-/// A term the calendar cannot count.
-pub fn calendar_error(e: calendar::CalendarError) -> ApiError {
-    ApiError::failed_precondition(
-        "CALENDAR_NOT_COVERED",
-        format!("the working-day calendar cannot count this term: {e}"),
-    )
-}
+pub use casework::history::calendar_error;
 
 /// The reviewing official may act on this complaint: their jurisdiction is the reviewing body.
 fn reviewer_of(p: &Principal, c: &ComplaintRow) -> Result<(), ApiError> {

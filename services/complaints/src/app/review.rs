@@ -44,7 +44,7 @@ pub struct Decision {
 
 /// Extends complaint `e.id`'s review once ([A-EXT-ONCE]): the days are added to the current due
 /// date ([A-EXT-FROM]) and the complainant is told within 3 working days (SR cl. 34).
-#[tracing::instrument(name = "complaints.extend", skip_all, fields(request = %asked.reference))]
+#[tracing::instrument(level = "debug", name = "complaints.extend", skip_all, fields(request = %asked.reference))]
 pub async fn extend(deps: &Complaints, asked: Asked, e: Extension) -> Result<(), ApiError> {
     let id = e.id;
     let c = store::complaint(&deps.db, id).await?.ok_or_else(|| not_found(id))?;
@@ -120,7 +120,7 @@ fn refusal(refused: ExtensionRefused, subject: &str) -> ApiError {
 /// Records the decision on complaint `d.id`: upheld or dismissed, with its texts; an upheld
 /// complaint about a refused case reopens it in its service (through the outbox), and the
 /// complainant is told.
-#[tracing::instrument(name = "complaints.decide", skip_all, fields(request = %asked.reference))]
+#[tracing::instrument(level = "debug", name = "complaints.decide", skip_all, fields(request = %asked.reference))]
 pub async fn decide(deps: &Complaints, asked: Asked, d: Decision) -> Result<(), ApiError> {
     let id = d.id;
     let c = store::complaint(&deps.db, id).await?.ok_or_else(|| not_found(id))?;

@@ -39,7 +39,7 @@ pub struct Taken {
 
 /// Records act `taken` as `asked`: the case must await it; its results are recorded and the next
 /// stage opens with its deadline, in one change with the audit row and the reports.
-#[tracing::instrument(name = "privatization.act", skip_all, fields(request = %asked.reference))]
+#[tracing::instrument(level = "debug", name = "privatization.act", skip_all, fields(request = %asked.reference))]
 pub async fn act(deps: &Privatization, asked: Asked, taken: Taken) -> Result<(), ApiError> {
     let id = taken.id;
     let app = store::application(&deps.db, id).await?.ok_or_else(|| Privatizations::not_found(id))?;

@@ -5,7 +5,7 @@
 //! commission's term starts at acceptance.
 
 use calendar::{Acceptance, Channel, DEFAULT_START, OfficeHours};
-use casework::asked::Asked;
+use casework::asked::{Asked, Filed};
 use casework::case::{Case, CaseKind as _, enter_stage, report_stage};
 use casework::confirm::{self, Verified};
 use chrono::{DateTime, Utc};
@@ -56,24 +56,26 @@ pub struct Filing {
 /// digest it was confirmed over, and the time.
 pub type Answer<R> = fn(&ApplicationRow, &Parts, &str, DateTime<Utc>) -> R;
 
-/// What filing answers: without a request to file, what filing would ask (`validate_only`).
+/// What filing would ask of the filer (`validate_only`): the digest to sign, who must confirm,
+/// and the documents the state systems do not hold.
 #[derive(Debug)]
-pub enum Filed<R> {
-    /// The digest to sign, who must confirm, and the documents the state systems do not hold.
-    Preview { digest: String, confirmers: Vec<String>, needs: Vec<Need> },
-    /// The application filed, as `answer` showed it with its signing digest (a retry gets this
-    /// answer back).
-    Filed(R),
+pub struct Preview {
+    /// The signing digest.
+    pub digest: String,
+    /// Who confirms.
+    pub confirmers: Vec<String>,
+    /// The documents to bring.
+    pub needs: Vec<Need>,
 }
 
 /// Files `filing` as `asked`; `answer` shows the application filed.
-#[tracing::instrument(name = "privatization.file", skip_all, fields(request = %asked.reference))]
+#[tracing::instrument(level = "debug", name = "privatization.file", skip_all, fields(request = %asked.reference))]
 pub async fn file<R: Message + Default + 'static>(
     deps: &Privatization,
     asked: Asked,
     filing: Filing,
     answer: Answer<R>,
-) -> Result<Filed<R>, ApiError> {
+) -> Result<Filed<Preview, R>, ApiError> {
     if let Some(first) = asked.replay::<R>(&deps.db).await? {
         return Ok(Filed::Filed(first));
     }
@@ -95,7 +97,7 @@ pub async fn file<R: Message + Default + 'static>(
     let signer = filing.representative.as_ref().map_or(filing.applicant.clone(), |(i, _)| i.clone());
     let confirmers = documents::confirmers(&signer, &filing.declared, &gathered.held, acceptance.accepted_on);
     if asked.request.is_none() {
-        return Ok(Filed::Preview { digest: filing.digest, confirmers, needs });
+        return Ok(Filed::Preview(Preview { digest: filing.digest, confirmers, needs }));
     }
     complete(&needs, &filing)?;
     let mut allowed = confirmers.clone();

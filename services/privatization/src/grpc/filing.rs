@@ -11,11 +11,11 @@ use tonic::Request;
 
 use super::Privatization;
 use super::convert;
-use crate::app::file::{self, Filed, Filing};
+use crate::app::file::{self, Filing, Preview};
 use crate::domain::documents::{self, Claims, Declared, Need, Relation};
 use crate::domain::{digest, offices};
 use crate::store::{ApplicationRow, Parts};
-use casework::asked::Asked;
+use casework::asked::{Asked, Filed};
 
 const METHOD: &str = "/kz.housing.privatization.v1.PrivatizationService/CreateApplication";
 
@@ -30,7 +30,7 @@ impl Privatization {
         let filing = filing(&r, self.limits)?;
         match file::file(self, asked, filing, answer).await? {
             Filed::Filed(response) => Ok(response),
-            Filed::Preview { digest, confirmers, needs } => Ok(pb::CreateApplicationResponse {
+            Filed::Preview(Preview { digest, confirmers, needs }) => Ok(pb::CreateApplicationResponse {
                 application: None,
                 signing_digest: digest,
                 confirmers: confirmers.into_iter().map(|iin| common::PersonRef { iin }).collect(),

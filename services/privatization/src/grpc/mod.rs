@@ -12,8 +12,8 @@ use platform::ApiError;
 use proto::housing::privatization::v1 as pb;
 use tonic::{Request, Response, Status};
 
+pub use crate::app::Privatization;
 use crate::app::calendar_error;
-pub use crate::app::{Deps, Privatization};
 use crate::store::{self, Parts};
 
 type Answer<T> = Result<Response<T>, Status>;

@@ -5,7 +5,7 @@
 //! at once; otherwise, or when the gateway does not answer, the `DECIDE` job decides it.
 
 use calendar::{Acceptance, Channel, DEFAULT_START};
-use casework::asked::Asked;
+use casework::asked::{Asked, Filed};
 use casework::case::{CaseKind as _, report_stage};
 use chrono::{DateTime, Utc};
 use clients::CaseRef;
@@ -49,23 +49,14 @@ pub struct Filing {
 /// digest it was confirmed over, and the time.
 pub type Answer<R> = fn(&ApplicationRow, &Parts, &str, DateTime<Utc>) -> R;
 
-/// What filing answers: without a request to file, the digest to sign (`validate_only`).
-#[derive(Debug)]
-pub enum Filed<R> {
-    /// The digest the filer confirms.
-    Preview { digest: String },
-    /// The application filed, as `answer` showed it (a retry gets this answer back).
-    Filed(R),
-}
-
 /// Files `filing` as `asked`; `answer` shows the application filed.
-#[tracing::instrument(name = "registry.file", skip_all, fields(request = %asked.reference))]
+#[tracing::instrument(level = "debug", name = "registry.file", skip_all, fields(request = %asked.reference))]
 pub async fn file<R: Message + Default + 'static>(
     deps: &Registry,
     asked: Asked,
     filing: Filing,
     answer: Answer<R>,
-) -> Result<Filed<R>, ApiError> {
+) -> Result<Filed<String, R>, ApiError> {
     if let Some(first) = asked.replay::<R>(&deps.db).await? {
         return Ok(Filed::Filed(first));
     }
@@ -87,7 +78,7 @@ pub async fn file<R: Message + Default + 'static>(
     };
     complete(effective, &filing)?;
     if asked.request.is_none() {
-        return Ok(Filed::Preview { digest: filing.digest });
+        return Ok(Filed::Preview(filing.digest));
     }
     let confirmations = verify(deps, &case_ref, &filing).await?;
     let accepted_at = CHANNEL.accepted_at(&acceptance, now);

@@ -1,7 +1,7 @@
 //! `CreateApplication`: the electronic application of Annex 2 row 9, confirmed over its
 //! signing digest, accepted under row 8(2), decided at once where the case is fully automated.
 
-use casework::asked::Asked;
+use casework::asked::{Asked, Filed};
 use chrono::{DateTime, Utc};
 use platform::{ApiError, Principal};
 use proto::housing::common::v1 as common;
@@ -9,7 +9,7 @@ use proto::housing::registry::v1 as pb;
 use tonic::Request;
 
 use super::{DocumentLimits, Registry, convert};
-use crate::app::file::{self, Filed, Filing};
+use crate::app::file::{self, Filing};
 use crate::domain::case::DOCUMENT_KINDS;
 use crate::domain::category;
 use crate::domain::digest::{SignedFields, signing_digest};
@@ -28,9 +28,7 @@ impl Registry {
         let filing = filing(&r, self.limits)?;
         match file::file(self, asked, filing, answer).await? {
             Filed::Filed(response) => Ok(response),
-            Filed::Preview { digest } => {
-                Ok(pb::CreateApplicationResponse { application: None, signing_digest: digest })
-            }
+            Filed::Preview(digest) => Ok(pb::CreateApplicationResponse { application: None, signing_digest: digest }),
         }
     }
 }

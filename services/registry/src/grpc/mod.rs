@@ -18,7 +18,7 @@ use crate::store::Parts;
 
 pub use crate::app::decide::DECIDE;
 
-pub use crate::app::{Deps, DocumentLimits, Registry};
+pub use crate::app::{DocumentLimits, Registry};
 
 type Answer<T> = Result<Response<T>, Status>;
 

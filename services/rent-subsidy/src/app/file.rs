@@ -5,7 +5,7 @@
 //! where the sources answer; otherwise the `DECIDE` job decides it.
 
 use calendar::{Acceptance, Channel, DEFAULT_START};
-use casework::asked::Asked;
+use casework::asked::{Asked, Filed};
 use casework::case::{CaseKind as _, report_stage};
 use chrono::{DateTime, Utc};
 use platform::ApiError;
@@ -40,23 +40,14 @@ pub struct Filing {
 /// time.
 pub type Answer<R> = fn(&ApplicationRow, &[FindingRow], &str, DateTime<Utc>) -> R;
 
-/// What filing answers: without a request to file, the digest to sign (`validate_only`).
-#[derive(Debug)]
-pub enum Filed<R> {
-    /// The digest the applicant signs.
-    Preview { digest: String },
-    /// The application filed, as `answer` showed it (a retry gets this answer back).
-    Filed(R),
-}
-
 /// Files `filing` as `asked`; `answer` shows the application filed.
-#[tracing::instrument(name = "rent_subsidy.file", skip_all, fields(request = %asked.reference))]
+#[tracing::instrument(level = "debug", name = "rent_subsidy.file", skip_all, fields(request = %asked.reference))]
 pub async fn file<R: Message + Default + 'static>(
     deps: &Subsidy,
     asked: Asked,
     filing: Filing,
     answer: Answer<R>,
-) -> Result<Filed<R>, ApiError> {
+) -> Result<Filed<String, R>, ApiError> {
     if let Some(first) = asked.replay::<R>(&deps.db).await? {
         return Ok(Filed::Filed(first));
     }
@@ -69,7 +60,7 @@ pub async fn file<R: Message + Default + 'static>(
     deps.inputs.sources.person(&case, &applicant).await?;
     deps.inputs.sources.person(&case, &filing.lease.landlord_iin).await?;
     if asked.request.is_none() {
-        return Ok(Filed::Preview { digest: filing.digest });
+        return Ok(Filed::Preview(filing.digest));
     }
     eds_required(&filing)?;
     let required = [applicant.clone()];

@@ -2,7 +2,7 @@
 //! over its signing digest ([A-SUB-EDS]), the lease as data ([A-LEASE]), accepted under the
 //! registry's hours and next-working-day rule ([A-SUB-HOURS]) with a term of 3 working days.
 
-use casework::asked::Asked;
+use casework::asked::{Asked, Filed};
 use casework::fields;
 use chrono::{DateTime, Utc};
 use platform::{ApiError, Principal};
@@ -10,7 +10,7 @@ use proto::housing::subsidy::v1 as pb;
 use tonic::Request;
 
 use super::{Subsidy, application};
-use crate::app::file::{self, Filed, Filing};
+use crate::app::file::{self, Filing};
 use crate::domain::digest;
 use crate::store::{ApplicationRow, FindingRow, LeaseRow};
 
@@ -63,9 +63,7 @@ impl Subsidy {
         let asked = Asked::new(principal, METHOD, &r.request_id, &r, r.validate_only)?;
         match file::file(self, asked, filing(&r)?, answer).await? {
             Filed::Filed(response) => Ok(response),
-            Filed::Preview { digest } => {
-                Ok(pb::CreateApplicationResponse { application: None, signing_digest: digest })
-            }
+            Filed::Preview(digest) => Ok(pb::CreateApplicationResponse { application: None, signing_digest: digest }),
         }
     }
 }

@@ -19,7 +19,7 @@ pub use crate::app::decide::{ACCRUE, DECIDE};
 use crate::domain::{Ground, Stage};
 use crate::store::{self, ApplicationRow, FindingRow};
 
-pub use crate::app::{Deps, Subsidy};
+pub use crate::app::Subsidy;
 
 type Answer<T> = Result<Response<T>, Status>;
 
