@@ -1,5 +1,6 @@
 //! The complaints' tables: the only place that writes SQL; the stage history is `casework`'s.
 
+use casework::history::BindDeadline as _;
 use chrono::{DateTime, Utc};
 use platform::store::{Db, WriteTx, store_error};
 use platform::{ApiError, on_backend};
@@ -118,14 +119,7 @@ pub async fn insert(tx: &mut WriteTx, new: &NewComplaint, reason: &str) -> Resul
     .bind(new.received_at)
     .bind(new.registered_at)
     .bind(&new.registered_on)
-    .bind(d.term)
-    .bind(&d.unit)
-    .bind(&d.counted_from)
-    .bind(d.counted_from_at)
-    .bind(&d.due_date)
-    .bind(d.due_at)
-    .bind(&d.clause)
-    .bind(&d.calendar_version)
+    .bind_deadline(d)
     .bind(now)
     .bind(law::Stage::code(Stage::UnderReview))
     .fetch_one(c)

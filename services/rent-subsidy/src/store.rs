@@ -2,6 +2,7 @@
 //! [`WriteTx`]; reads take the database's reader; the stage history is `casework`'s.
 
 use crate::domain::Stage;
+use casework::history::BindDeadline as _;
 use chrono::{DateTime, NaiveDate, Utc};
 use platform::store::{Db, WriteTx, store_error};
 use platform::{ApiError, on_backend};
@@ -9,6 +10,7 @@ use platform::{ApiError, on_backend};
 pub use casework::documents::kinds as document_kinds;
 pub use casework::findings::{FindingRow, add as add_findings, of as findings, of_in as findings_in};
 pub use casework::history::{Deadline, EventRow, events, insert_event, record_stage};
+pub use casework::rows::set_refusal;
 
 /// An application as filed.
 #[derive(Debug, Clone)]
@@ -141,14 +143,7 @@ pub async fn insert_application(
     .bind(new.received_at)
     .bind(new.accepted_at)
     .bind(&new.accepted_on)
-    .bind(d.term)
-    .bind(&d.unit)
-    .bind(&d.counted_from)
-    .bind(d.counted_from_at)
-    .bind(&d.due_date)
-    .bind(d.due_at)
-    .bind(&d.clause)
-    .bind(&d.calendar_version)
+    .bind_deadline(d)
     .bind(now)
     .bind(law::Stage::code(Stage::Accepted))
     .fetch_optional(c)
@@ -182,10 +177,6 @@ pub async fn set(tx: &mut WriteTx, id: i64, column: Column, value: Option<&str>)
 /// The text columns set after filing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
-    /// The refusal's ground.
-    RefusalCode,
-    /// The refusal's sub-reason.
-    RefusalReason,
     /// Why the payments stopped.
     StopReason,
     /// The official reviewing.
@@ -197,8 +188,6 @@ pub enum Column {
 impl Column {
     fn name(self) -> &'static str {
         match self {
-            Column::RefusalCode => "refusal_code",
-            Column::RefusalReason => "refusal_reason",
             Column::StopReason => "stop_reason",
             Column::Reviewer => "reviewer",
             Column::LeaseEnd => "lease_end",

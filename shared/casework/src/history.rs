@@ -90,6 +90,33 @@ impl Deadline {
     }
 }
 
+/// Binds a deadline's eight `deadline_*` values to an insert, in the order the case tables name
+/// their columns (term, unit, counted from, counted from at, due date, due at, clause, calendar
+/// version).
+pub trait BindDeadline<'q>: Sized {
+    /// The query with the deadline's values bound next.
+    fn bind_deadline(self, d: &'q Deadline) -> Self;
+}
+
+impl<'q, DB, O> BindDeadline<'q> for sqlx::query::QueryScalar<'q, DB, O, <DB as sqlx::Database>::Arguments>
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    DateTime<Utc>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    fn bind_deadline(self, d: &'q Deadline) -> Self {
+        self.bind(d.term)
+            .bind(d.unit.as_str())
+            .bind(d.counted_from.as_str())
+            .bind(d.counted_from_at)
+            .bind(d.due_date.as_str())
+            .bind(d.due_at)
+            .bind(d.clause.as_str())
+            .bind(d.calendar_version.as_str())
+    }
+}
+
 /// A calendar that does not cover a date is the operators' to fix, not the caller's.
 pub fn calendar_error(e: calendar::CalendarError) -> ApiError {
     ApiError::failed_precondition(

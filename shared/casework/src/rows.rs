@@ -47,3 +47,18 @@ pub async fn set_text(tx: &mut WriteTx, id: i64, column: &'static str, value: Op
     .map_err(store_error)?;
     Ok(())
 }
+
+/// Records the ground a case is refused on and its sub-reason, or clears both (a reopened case).
+pub async fn set_refusal(tx: &mut WriteTx, id: i64, refusal: Option<(&str, Option<&str>)>) -> Result<(), ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "UPDATE applications SET refusal_code = $2, refusal_reason = $3 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(refusal.map(|r| r.0))
+    .bind(refusal.and_then(|r| r.1))
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    Ok(())
+}

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use casework::case::{Case, CaseKind, enter_stage};
 use casework::findings::FindingRow;
-use casework::history::{Deadline, insert_event};
+use casework::history::{BindDeadline as _, Deadline, insert_event};
 use casework::listing::Field;
 use casework::reads::{overdue_page, visible, visible_page};
 use chrono::{DateTime, Utc};
@@ -142,14 +142,7 @@ async fn file(tx: &mut WriteTx, iin: &str, district: &str, deadline: &Deadline) 
     .bind(iin)
     .bind(district)
     .bind(now)
-    .bind(d.term)
-    .bind(&d.unit)
-    .bind(&d.counted_from)
-    .bind(d.counted_from_at)
-    .bind(&d.due_date)
-    .bind(d.due_at)
-    .bind(&d.clause)
-    .bind(&d.calendar_version)
+    .bind_deadline(d)
     .fetch_one(c)
     .await)
     .map_err(platform::store::store_error)?;

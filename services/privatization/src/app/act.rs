@@ -191,7 +191,7 @@ async fn refuse(tx: &mut WriteTx, app: &ApplicationRow, ground: Ground, reason: 
         detail: reason.to_owned(),
     };
     store::add_findings(tx, app.id, &[finding]).await?;
-    store::set_refusal(tx, app.id, Some((ground.code(), "COMMISSION"))).await?;
+    store::set_refusal(tx, app.id, Some((ground.code(), Some("COMMISSION")))).await?;
     let why = format!("the housing commission refuses: {} ({}): {reason}", ground.code(), ground.clause());
     enter_stage(tx, &mut app.case(), Stage::Refused, &why, None, &why).await?;
     tx.enqueue(reporting::result_notice(&name, &app.applicant_iin, reporting::refusal_text(&app.business_id, ground)))

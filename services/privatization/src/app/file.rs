@@ -257,7 +257,7 @@ async fn commit<R>(
     report_stage(tx, &case, Stage::Accepted, new.accepted_at).await?;
     tx.audit(&name, &format!("application filed: {why}")).await?;
     if let Some((ground, code)) = &intake.refusal {
-        store::set_refusal(tx, id, Some((ground.code(), code.as_str()))).await?;
+        store::set_refusal(tx, id, Some((ground.code(), Some(code.as_str())))).await?;
         let why =
             format!("refused at intake from the state systems' data: {} {code} ({})", ground.code(), ground.clause());
         enter_stage(tx, &mut case, Stage::Refused, &why, None, &why).await?;

@@ -3,6 +3,7 @@
 //! PostgreSQL; the stage history is `casework`'s.
 
 use crate::domain::{Fund, Stage};
+use casework::history::BindDeadline as _;
 use chrono::{DateTime, Utc};
 use platform::store::{Db, WriteTx, store_error};
 use platform::{ApiError, on_backend};
@@ -145,14 +146,7 @@ pub async fn insert_application(
     .bind(new.received_at)
     .bind(new.accepted_at)
     .bind(&new.accepted_on)
-    .bind(d.term)
-    .bind(&d.unit)
-    .bind(&d.counted_from)
-    .bind(d.counted_from_at)
-    .bind(&d.due_date)
-    .bind(d.due_at)
-    .bind(&d.clause)
-    .bind(&d.calendar_version)
+    .bind_deadline(d)
     .bind(now)
     .bind(law::Stage::code(Stage::Accepted))
     .fetch_optional(c)
@@ -260,20 +254,7 @@ pub async fn set_transfer_deadline(tx: &mut WriteTx, id: i64, d: &Deadline) -> R
     Ok(())
 }
 
-/// Records the refusal's ground, or clears it.
-pub async fn set_refusal(tx: &mut WriteTx, id: i64, refusal: Option<(&str, &str)>) -> Result<(), ApiError> {
-    on_backend!(tx.conn(), |c| sqlx::query(
-        "UPDATE applications SET refusal_code = $2, refusal_reason = $3 WHERE id = $1"
-    )
-    .bind(id)
-    .bind(refusal.map(|r| r.0))
-    .bind(refusal.map(|r| r.1))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))
-    .map_err(store_error)?;
-    Ok(())
-}
+pub use casework::rows::set_refusal;
 
 /// Who confirmed an application.
 pub async fn family(db: &Db, id: i64) -> Result<Vec<String>, ApiError> {

@@ -1,5 +1,6 @@
 //! Applications, their history, findings, confirmations and documents.
 
+use casework::history::BindDeadline as _;
 use chrono::{DateTime, Utc};
 use platform::store::{Db, WriteTx, store_error};
 use platform::{ApiError, on_backend};
@@ -153,14 +154,7 @@ pub async fn insert_application(
     .bind(new.received_at)
     .bind(new.accepted_at)
     .bind(&new.accepted_on)
-    .bind(d.term)
-    .bind(&d.unit)
-    .bind(&d.counted_from)
-    .bind(d.counted_from_at)
-    .bind(&d.due_date)
-    .bind(d.due_at)
-    .bind(&d.clause)
-    .bind(&d.calendar_version)
+    .bind_deadline(d)
     .bind(now)
     .bind(law::Stage::code(Stage::Accepted))
     .fetch_optional(c)
@@ -228,20 +222,7 @@ pub use casework::documents::kinds as document_kinds;
 pub use casework::findings::{FindingRow, add as add_findings, of as findings, of_in as findings_in};
 pub use casework::history::{insert_event, record_stage};
 
-/// Records the refusal's ground, or clears it.
-pub async fn set_refusal(tx: &mut WriteTx, id: i64, refusal: Option<(&str, Option<&str>)>) -> Result<(), ApiError> {
-    on_backend!(tx.conn(), |c| sqlx::query(
-        "UPDATE applications SET refusal_code = $2, refusal_reason = $3 WHERE id = $1"
-    )
-    .bind(id)
-    .bind(refusal.map(|r| r.0))
-    .bind(refusal.and_then(|r| r.1))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))
-    .map_err(store_error)?;
-    Ok(())
-}
+pub use casework::rows::set_refusal;
 
 /// An application's confirmations.
 pub async fn confirmations(db: &Db, id: i64) -> Result<Vec<ConfirmationRow>, ApiError> {

@@ -204,8 +204,7 @@ pub async fn refuse(
     why: &str,
 ) -> Result<(), ApiError> {
     let name = Subsidies::name(app.id);
-    store::set(tx, app.id, Column::RefusalCode, Some(ground.code())).await?;
-    store::set(tx, app.id, Column::RefusalReason, Some(reason)).await?;
+    store::set_refusal(tx, app.id, Some((ground.code(), Some(reason)))).await?;
     let why = format!("motivated refusal {} {reason} ({}): {why} [A-DECISION-ORDER]", ground.code(), ground.clause());
     enter_stage(tx, &mut app.case(), Stage::Refused, &why, None, &why).await?;
     tx.enqueue(reporting::notice(&name, &app.applicant_iin, reporting::refusal(&app.business_id, ground)))

@@ -353,7 +353,7 @@ impl Subsidy {
                         return Err(casework::premise::not_refused(&name, app.stage.code(), Stage::Refused.code()));
                     }
                     let why = format!("reconsideration after the upheld complaint {complaint}: {reason}");
-                    store::set(tx, id, Column::RefusalCode, None).await?;
+                    store::set_refusal(tx, id, None).await?;
                     enter_stage(tx, &mut app.case(), Stage::Reconsideration, &why, Some(&deadline), &why).await?;
                     let at = tx.now();
                     tx.schedule(DECIDE, &name, at).await?;
