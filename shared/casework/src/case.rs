@@ -101,6 +101,18 @@ pub async fn enter_stage<K: CaseKind>(
     Ok(sequence)
 }
 
+/// A case just filed, at the first stage its row and first event were written with: its
+/// monitoring report at `at` (SR cl. 26) and its audit row `audit`, in the filing's change.
+pub async fn filed<K: CaseKind>(
+    tx: &mut WriteTx,
+    case: &Case<K>,
+    at: DateTime<Utc>,
+    audit: &str,
+) -> Result<(), ApiError> {
+    report_stage(tx, case, case.stage, at).await?;
+    tx.audit(&case.name(), audit).await
+}
+
 /// The monitoring report of `case` entering `stage` at `at`: for the first stage, whose event
 /// is written with the case itself, and for the stage changes above.
 pub async fn report_stage<K: CaseKind>(

@@ -4,14 +4,13 @@
 //! case and mark the review overdue.
 
 use calendar::{Channel, DEFAULT_START, OfficeHours, Term};
-use casework::case::report_stage;
+use casework::case::filed;
 use chrono::{DateTime, Utc};
 use platform::ApiError;
 use prost::Message;
 
 use super::jobs::{OVERDUE, VERIFY};
 use super::{Asked, Complaints, calendar_error, name};
-use crate::domain::Stage;
 use crate::domain::terms::{Reviewer, Service};
 use crate::store::{self, ComplaintRow, Deadline, NewComplaint};
 use crate::targets::Case;
@@ -94,13 +93,12 @@ pub async fn file<R: Message + Default + 'static>(
                 let id = store::insert(tx, &new, &why).await?;
                 store::add_documents(tx, id, &documents).await?;
                 let c = store::complaint_in(tx, id).await?.ok_or_else(|| ApiError::internal("just registered"))?;
-                report_stage(tx, &c.case(), Stage::UnderReview, registered_at).await?;
+                filed(tx, &c.case(), registered_at, &why).await?;
                 tx.schedule(OVERDUE, &name(id), c.deadline.due_at).await?;
                 if c.case_check == "PENDING" {
                     let at = tx.now();
                     tx.schedule(VERIFY, &name(id), at).await?;
                 }
-                tx.audit(&name(id), &why).await?;
                 Ok(answer(&c, tx.now()))
             })
         })

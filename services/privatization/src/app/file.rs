@@ -6,7 +6,7 @@
 
 use calendar::{Acceptance, Channel, DEFAULT_START, OfficeHours};
 use casework::asked::{Asked, Filed};
-use casework::case::{Case, CaseKind as _, enter_stage, report_stage};
+use casework::case::{Case, CaseKind as _, enter_stage, filed};
 use casework::confirm::{self, Verified};
 use chrono::{DateTime, Utc};
 use law::RefusalGround as _;
@@ -254,8 +254,7 @@ async fn commit<R>(
     store::add_findings(tx, id, &intake.findings).await?;
     let app = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
     let mut case: Case<Privatizations> = app.case();
-    report_stage(tx, &case, Stage::Accepted, new.accepted_at).await?;
-    tx.audit(&name, &format!("application filed: {why}")).await?;
+    filed(tx, &case, new.accepted_at, &format!("application filed: {why}")).await?;
     if let Some((ground, code)) = &intake.refusal {
         store::set_refusal(tx, id, Some((ground.code(), Some(code.as_str())))).await?;
         let why =

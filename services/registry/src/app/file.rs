@@ -6,7 +6,7 @@
 
 use calendar::{Acceptance, Channel, DEFAULT_START};
 use casework::asked::{Asked, Filed};
-use casework::case::{CaseKind as _, report_stage};
+use casework::case::{CaseKind as _, filed};
 use chrono::{DateTime, Utc};
 use clients::CaseRef;
 use platform::ApiError;
@@ -200,8 +200,7 @@ async fn commit<R>(
     };
     let name = Enrolments::name(id);
     let app = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
-    report_stage(tx, &app.case(), Stage::Accepted, new.accepted_at).await?;
-    tx.audit(&name, &format!("application filed: {why}")).await?;
+    filed(tx, &app.case(), new.accepted_at, &format!("application filed: {why}")).await?;
     let applied = match facts {
         Some(facts) => decide::apply_facts(tx, &app, &facts).await?,
         None => {

@@ -241,3 +241,34 @@ pub async fn stop(tx: &mut WriteTx, app: &ApplicationRow, why: &str) -> Result<(
         .await
         .map(|_| ())
 }
+
+/// Annex 3 row 5: the official's review decides the case: a refusal on the official's ground
+/// (recorded as a finding), else the first ground the sources' findings give, else the payments
+/// assigned.
+pub async fn reviewed(
+    tx: &mut WriteTx,
+    app: &ApplicationRow,
+    refused: Option<(Ground, &str)>,
+    (reason, why): (&str, &str),
+    params: &Parameters,
+) -> Result<(), ApiError> {
+    if let Some((ground, sub)) = refused {
+        let finding = FindingRow {
+            code: sub.into(),
+            ground: Some(ground.code().into()),
+            source: "official".into(),
+            person_iin: app.applicant_iin.clone(),
+            occurred_on: None,
+            detail: reason.to_owned(),
+        };
+        store::add_findings(tx, app.id, &[finding]).await?;
+        return refuse(tx, app, ground, sub, why).await;
+    }
+    let found = store::findings_in(tx, app.id).await?;
+    let first =
+        eligibility::refusal(found.iter().map(|f| (f.ground.as_deref().and_then(Ground::parse), f.code.as_str())));
+    match first {
+        Some((ground, code)) => refuse(tx, app, ground, code, why).await,
+        None => assign(tx, app, params, why).await,
+    }
+}

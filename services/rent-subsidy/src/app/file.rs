@@ -6,7 +6,7 @@
 
 use calendar::{Acceptance, Channel, DEFAULT_START};
 use casework::asked::{Asked, Filed};
-use casework::case::{CaseKind as _, report_stage};
+use casework::case::{CaseKind as _, filed};
 use chrono::{DateTime, Utc};
 use platform::ApiError;
 use platform::store::WriteTx;
@@ -15,7 +15,7 @@ use proto::housing::common::v1 as common;
 
 use super::decide::{self, DECIDE, Gathered};
 use super::{Subsidy, calendar_error};
-use crate::domain::{Stage, terms};
+use crate::domain::terms;
 use crate::gather::PURPOSE;
 use crate::store::{self, ApplicationRow, Deadline, FindingRow, LeaseRow, NewApplication};
 use crate::{Subsidies, reporting};
@@ -164,8 +164,7 @@ async fn commit<R>(
     };
     let name = Subsidies::name(id);
     let app = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
-    report_stage(tx, &app.case(), Stage::Accepted, new.accepted_at).await?;
-    tx.audit(&name, &format!("application filed: {why}")).await?;
+    filed(tx, &app.case(), new.accepted_at, &format!("application filed: {why}")).await?;
     match gathered {
         Some((facts, params)) => decide::apply_facts(tx, &app, &facts, &params).await?,
         None => tx.schedule(DECIDE, &name, new.accepted_at.max(tx.now())).await?,

@@ -83,6 +83,16 @@ impl RefusalGround for Ground {
     }
 }
 
+/// Annex 3 rows 5, 10(1)-(2): the grounds the reviewing official may refuse on, with the
+/// sub-reason each records; the others are found in the sources.
+pub fn official(code: &str) -> Option<(Ground, &'static str)> {
+    match Ground::parse(code.trim()) {
+        Some(Ground::Nonconforming) => Some((Ground::Nonconforming, "LEASE_CONTRADICTS_SOURCES")),
+        Some(Ground::UnreliableDocuments) => Some((Ground::UnreliableDocuments, "UNRELIABLE_DOCUMENTS")),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +105,13 @@ mod tests {
             assert!(g.texts().iter().all(|t| !t.is_empty()));
             assert_eq!(Ground::parse(g.code()), Some(g));
         }
+    }
+
+    #[test]
+    fn annex_3_row_5_the_official_refuses_only_on_rows_10_1_and_10_2() {
+        assert_eq!(official("NONCONFORMING"), Some((Ground::Nonconforming, "LEASE_CONTRADICTS_SOURCES")));
+        assert_eq!(official(" UNRELIABLE_DOCUMENTS"), Some((Ground::UnreliableDocuments, "UNRELIABLE_DOCUMENTS")));
+        assert_eq!(official("NO_PERSONAL_DATA_CONSENT"), None);
+        assert_eq!(official(""), None);
     }
 }

@@ -16,7 +16,7 @@ use super::{Subsidy, application_name, calendar_error, not_found, refusal};
 use crate::Subsidies;
 use crate::app::decide::{self, DECIDE};
 use crate::domain::standard::{IN_FORCE_FROM, ROWS, SOURCE};
-use crate::domain::{Ground, Stage, eligibility, terms};
+use crate::domain::{Ground, Stage, grounds, terms};
 use crate::store::{self, Column, Deadline};
 use casework::case::enter_stage;
 use law::Stage as _;
@@ -196,19 +196,15 @@ impl Subsidy {
         let request_id = fields::request_id(&r.request_id)?;
         let id = id_of(&r.name, "subsidy/applications", "name")?;
         let reason = fields::text(&r.reason, "reason")?;
-        let refused = if r.approve {
-            None
-        } else {
-            match Ground::parse(r.refusal_code.trim()) {
-                Some(Ground::Nonconforming) => Some((Ground::Nonconforming, "LEASE_CONTRADICTS_SOURCES")),
-                Some(Ground::UnreliableDocuments) => Some((Ground::UnreliableDocuments, "UNRELIABLE_DOCUMENTS")),
-                _ => {
-                    return Err(ApiError::bad_field(
-                        "REFUSAL_CODE_INVALID",
-                        "refusal_code",
-                        "NONCONFORMING (row 10(2)) or UNRELIABLE_DOCUMENTS (row 10(1))",
-                    ));
-                }
+        let refused = match (r.approve, grounds::official(&r.refusal_code)) {
+            (true, _) => None,
+            (false, Some(ground)) => Some(ground),
+            (false, None) => {
+                return Err(ApiError::bad_field(
+                    "REFUSAL_CODE_INVALID",
+                    "refusal_code",
+                    "NONCONFORMING (row 10(2)) or UNRELIABLE_DOCUMENTS (row 10(1))",
+                ));
             }
         };
         let params = self.inputs.parameters_on(self.clock.now_local().date_naive())?;
@@ -230,27 +226,7 @@ impl Subsidy {
                         ));
                     }
                     let why = format!("reviewed by {me}: {reason}");
-                    if let Some((ground, sub)) = refused {
-                        let finding = store::FindingRow {
-                            code: sub.into(),
-                            ground: Some(ground.code().into()),
-                            source: "official".into(),
-                            person_iin: app.applicant_iin.clone(),
-                            occurred_on: None,
-                            detail: reason.clone(),
-                        };
-                        store::add_findings(tx, id, &[finding]).await?;
-                        decide::refuse(tx, &app, ground, sub, &why).await?;
-                    } else {
-                        let found = store::findings_in(tx, id).await?;
-                        let first = eligibility::refusal(
-                            found.iter().map(|f| (f.ground.as_deref().and_then(Ground::parse), f.code.as_str())),
-                        );
-                        match first {
-                            Some((ground, code)) => decide::refuse(tx, &app, ground, code, &why).await?,
-                            None => decide::assign(tx, &app, &params, &why).await?,
-                        }
-                    }
+                    decide::reviewed(tx, &app, refused, (&reason, &why), &params).await?;
                     Ok(pb::RecordReviewResponse::default())
                 })
             })
