@@ -114,7 +114,6 @@ impl Privatization {
             due,
             format!("{clause}; reconsideration after {}", complaint.as_str()),
         );
-        let complaint = complaint.as_str().to_owned();
         let command = Command::new(principal, RECONSIDER).idempotent(request_id, request_hash(RECONSIDER, &r));
         self.db
             .transact(command, move |tx| {

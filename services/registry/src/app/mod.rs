@@ -4,6 +4,8 @@
 
 pub mod decide;
 pub mod file;
+pub mod remove;
+pub mod standard;
 
 use std::sync::Arc;
 

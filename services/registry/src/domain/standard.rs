@@ -212,6 +212,21 @@ pub const ROWS: [Row; 11] = [
     },
 ];
 
+/// RR cl. 2: the notice of a change of the standard taking effect on `in_force_from`, as
+/// `source` sets it, in Kazakh, Russian and English (`summary` in the same languages).
+pub fn change_notice(in_force_from: &str, source: &str, summary: [&str; 3]) -> [String; 3] {
+    let [kk, ru, en] = summary;
+    [
+        format!(
+            "Тұрғын үйге мұқтаж азаматтарды есепке қою мемлекеттік қызметі стандартының өзгерісі {in_force_from} бастап күшіне енеді ({source}): {kk}"
+        ),
+        format!(
+            "Изменение стандарта государственной услуги по постановке на учёт, вступает в силу с {in_force_from} ({source}): {ru}"
+        ),
+        format!("A change of the registry service standard takes effect on {in_force_from} ({source}): {en}"),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

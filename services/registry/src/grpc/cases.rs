@@ -100,7 +100,6 @@ impl Registry {
         let clause = format!("{}; reconsideration after {}", case.term_clause(), complaint.as_str());
         let deadline = Deadline::new(case.term(), "RECONSIDERATION_OPENED", now, due, clause);
         let command = Command::new(principal, RECONSIDER).idempotent(request_id, request_hash(RECONSIDER, &r));
-        let complaint = complaint.as_str().to_owned();
         self.db
             .transact(command, move |tx| {
                 Box::pin(async move {

@@ -2,18 +2,16 @@
 //! is on (the rent subsidy asks it), and removal by an official on a ground [A-REMOVAL].
 
 use casework::access;
-use platform::store::{Command, request_hash};
+use casework::asked::Asked;
 use platform::{ApiError, Principal};
 use proto::housing::registry::v1 as pb;
 use tonic::Request;
 
 use super::Registry;
-use super::convert::{self, application_name, id_of};
-use crate::domain::{Stage, category};
-use crate::reporting;
+use super::convert::{self, id_of};
+use crate::app::remove::{self, Removal};
+use crate::domain::category;
 use crate::store;
-use casework::case::enter_stage;
-use law::Stage as _;
 
 const REMOVE: &str = "/kz.housing.registry.v1.RegistryService/RemoveFromQueue";
 
@@ -105,61 +103,13 @@ impl Registry {
     ) -> Result<pb::RemoveFromQueueResponse, ApiError> {
         let principal = Principal::of(&request);
         let r = request.into_inner();
-        let request_id = convert::request_id(&r.request_id)?;
+        let asked = Asked::new(principal.clone(), REMOVE, &r.request_id, &r, false)?;
         let id = id_of(&r.name, "registry/applications", "name")?;
         let ground = convert::removal_ground(r.ground)?;
         let reason = convert::text(&r.reason, "reason")?;
         // The official acts inside their jurisdiction only (`casework::access`).
-        let name = self.visible(&principal, &r.name, "name").await.map(|_| application_name(id))?;
-        let app = store::application(&self.db, id).await?.ok_or_else(|| super::not_found(id))?;
-        // A removal on the ground of death needs the death on record, not an official's word.
-        if ground == "DEATH" {
-            let case = clients::CaseRef {
-                name: name.clone(),
-                purpose: "removal from the waiting list on the ground of death [A-REMOVAL]".into(),
-                user_iin: app.applicant_iin.clone(),
-            };
-            if !self.state.death_recorded(&case, &app.applicant_iin).await? {
-                return Err(ApiError::failed_precondition(
-                    "DEATH_NOT_RECORDED",
-                    "the act records hold no death of the person: remove on another ground, or when it is registered",
-                )
-                .precondition(
-                    "DEATH_RECORD",
-                    app.applicant_iin.clone(),
-                    "a death act record at the gateway",
-                ));
-            }
-        }
-        let command = Command::new(principal, REMOVE).idempotent(request_id, request_hash(REMOVE, &r));
-        self.db
-            .transact(command, move |tx| {
-                Box::pin(async move {
-                    let app = store::application_in(tx, id).await?.ok_or_else(|| super::not_found(id))?;
-                    let name = application_name(id);
-                    let place = match (app.stage, store::remove(tx, id, ground, &reason).await?) {
-                        (Stage::Enrolled, Some(place)) => place,
-                        (stage, _) => {
-                            return Err(ApiError::failed_precondition(
-                                "NOT_ON_WAITING_LIST",
-                                format!("the application is {}, not on a list", stage.code()),
-                            )
-                            .precondition("STAGE", name, Stage::Enrolled.code()));
-                        }
-                    };
-                    let why = format!(
-                        "removed from place {place} on {ground} [A-REMOVAL]: {reason}; everyone behind moves up"
-                    );
-                    enter_stage(tx, &mut app.case(), Stage::Removed, &why, None, &why).await?;
-                    let text = reporting::removal_text(&app.business_id, ground, &reason);
-                    tx.enqueue(reporting::result_notice(&name, &app.applicant_iin, text)).await?;
-                    Ok(pb::RemoveFromQueueResponse {
-                        application: Some(pb::Application { name, ..Default::default() }),
-                    })
-                })
-            })
-            .await?;
-        self.changed.notify_waiters();
+        self.visible(&principal, &r.name, "name").await?;
+        remove::remove(self, asked, Removal { id, ground, reason }).await?;
         Ok(pb::RemoveFromQueueResponse { application: Some(self.load(id).await?) })
     }
 }

@@ -2,19 +2,18 @@
 //! a changed standard is recorded with the date it takes effect and the State Corporation and
 //! the Unified Contact Centre are told within 3 working days of it [A-CHANGE-DATE].
 
-use calendar::{DEFAULT_START, Term};
+use casework::asked::Asked;
 use chrono::NaiveDate;
 use law::RefusalGround as _;
-use platform::store::{Command, request_hash};
 use platform::{ApiError, Principal};
 use proto::housing::common::v1 as common;
 use proto::housing::registry::v1 as pb;
 use tonic::Request;
 
-use super::{Registry, calendar_error, convert};
+use super::{Registry, convert};
+use crate::app::standard::{Change, publish};
 use crate::domain::Ground;
 use crate::domain::standard::{self, CHANGE_NOTICE_RECIPIENTS, CHANGE_NOTICE_WORKING_DAYS, IN_FORCE_FROM, ROWS};
-use crate::reporting;
 use crate::store::{self, PublicationRow};
 use casework::history::timestamp as ts;
 
@@ -78,7 +77,7 @@ impl Registry {
     ) -> Result<pb::PublishServiceStandardResponse, ApiError> {
         let principal = Principal::of(&request);
         let r = request.into_inner();
-        let request_id = convert::request_id(&r.request_id)?;
+        let asked = Asked::new(principal, PUBLISH, &r.request_id, &r, false)?;
         let from = date(&r.in_force_from, "in_force_from")?;
         if from < IN_FORCE_FROM {
             return Err(ApiError::bad_field(
@@ -89,67 +88,41 @@ impl Registry {
         }
         let source = convert::text(&r.source, "source")?;
         let summary = r.summary.clone().unwrap_or_default();
-        let kk = convert::text(&summary.kk, "summary.kk")?;
-        let ru = convert::text(&summary.ru, "summary.ru")?;
-        let en = convert::text(&summary.en, "summary.en")?;
-        // RR cl. 2; [A-CHANGE-DATE]: the 3 working days count from the day the change takes effect.
-        let due = self
-            .calendar
-            .due(from, Term::working_days(CHANGE_NOTICE_WORKING_DAYS), DEFAULT_START)
-            .map_err(calendar_error)?;
-        let now = self.clock.now();
-        let row = PublicationRow {
-            id: 0,
-            in_force_from: from.to_string(),
-            source,
-            summary_kk: kk,
-            summary_ru: ru,
-            summary_en: en,
-            notices_due_date: due.due_date.to_string(),
-            notices_due_at: due.due_at,
-            calendar_version: due.calendar_version.clone(),
-            recorded_at: now,
-        };
-        let command = Command::new(principal, PUBLISH).idempotent(request_id, request_hash(PUBLISH, &r));
-        let committed = self
-            .db
-            .transact(command, move |tx| {
-                Box::pin(async move {
-                    let id = store::insert_publication(tx, &row).await?;
-                    let name = format!("registry/standard-publications/{id}");
-                    for recipient in CHANGE_NOTICE_RECIPIENTS {
-                        let notice = common::LocalizedText {
-                            kk: format!("Тұрғын үйге мұқтаж азаматтарды есепке қою мемлекеттік қызметі стандартының өзгерісі {} бастап күшіне енеді ({}): {}", row.in_force_from, row.source, row.summary_kk),
-                            ru: format!("Изменение стандарта государственной услуги по постановке на учёт, вступает в силу с {} ({}): {}", row.in_force_from, row.source, row.summary_ru),
-                            en: format!("A change of the registry service standard takes effect on {} ({}): {}", row.in_force_from, row.source, row.summary_en),
-                        };
-                        tx.enqueue(reporting::change_notice(&name, recipient, notice)).await?;
-                    }
-                    tx.audit(&name, &format!("standard changed from {}; notices due {} (RR cl. 2)", row.in_force_from, row.notices_due_date)).await?;
-                    Ok(pb::PublishServiceStandardResponse {
-                        publication: Some(pb::StandardPublication {
-                            name,
-                            in_force_from: row.in_force_from.clone(),
-                            source: row.source.clone(),
-                            summary: Some(common::LocalizedText { kk: row.summary_kk.clone(), ru: row.summary_ru.clone(), en: row.summary_en.clone() }),
-                            notices_due: Some(common::Deadline {
-                                term: i32::try_from(CHANGE_NOTICE_WORKING_DAYS).unwrap_or(3),
-                                unit: common::TermUnit::WorkingDays.into(),
-                                counted_from: "CHANGE_IN_FORCE".into(),
-                                counted_from_at: None,
-                                due_date: row.notices_due_date.clone(),
-                                due_at: Some(ts(row.notices_due_at)),
-                                clause: "RR cl. 2".into(),
-                                calendar_version: row.calendar_version.clone(),
-                                breached: false,
-                            }),
-                            recipients: CHANGE_NOTICE_RECIPIENTS.iter().map(|r| (*r).to_owned()).collect(),
-                            recorded_at: Some(ts(row.recorded_at)),
-                        }),
-                    })
-                })
-            })
-            .await?;
-        Ok(committed.response)
+        let summary = [
+            convert::text(&summary.kk, "summary.kk")?,
+            convert::text(&summary.ru, "summary.ru")?,
+            convert::text(&summary.en, "summary.en")?,
+        ];
+        let change = Change { in_force_from: from, source, summary };
+        publish(self, asked, change, publication).await
+    }
+}
+
+/// A publication as `PublishServiceStandard` answers it.
+fn publication(name: &str, row: &PublicationRow) -> pb::PublishServiceStandardResponse {
+    pb::PublishServiceStandardResponse {
+        publication: Some(pb::StandardPublication {
+            name: name.to_owned(),
+            in_force_from: row.in_force_from.clone(),
+            source: row.source.clone(),
+            summary: Some(common::LocalizedText {
+                kk: row.summary_kk.clone(),
+                ru: row.summary_ru.clone(),
+                en: row.summary_en.clone(),
+            }),
+            notices_due: Some(common::Deadline {
+                term: i32::try_from(CHANGE_NOTICE_WORKING_DAYS).unwrap_or(3),
+                unit: common::TermUnit::WorkingDays.into(),
+                counted_from: "CHANGE_IN_FORCE".into(),
+                counted_from_at: None,
+                due_date: row.notices_due_date.clone(),
+                due_at: Some(ts(row.notices_due_at)),
+                clause: "RR cl. 2".into(),
+                calendar_version: row.calendar_version.clone(),
+                breached: false,
+            }),
+            recipients: CHANGE_NOTICE_RECIPIENTS.iter().map(|r| (*r).to_owned()).collect(),
+            recorded_at: Some(ts(row.recorded_at)),
+        }),
     }
 }

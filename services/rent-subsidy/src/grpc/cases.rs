@@ -318,7 +318,6 @@ impl Subsidy {
         let due = self.calendar.due(today, term.length, calendar::DEFAULT_START).map_err(calendar_error)?;
         let note = format!("reconsideration after {}", complaint.as_str());
         let deadline = Deadline::of_term(term, "RECONSIDERATION_OPENED", now, due, &note);
-        let complaint = complaint.as_str().to_owned();
         let command = Command::new(p, RECONSIDER).idempotent(request_id, request_hash(RECONSIDER, &r));
         self.db
             .transact(command, move |tx| {
