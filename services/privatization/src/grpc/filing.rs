@@ -52,6 +52,22 @@ fn answer(row: &ApplicationRow, parts: &Parts, digest: &str, now: DateTime<Utc>)
 
 /// The request's fields checked into a filing; every problem is a field violation of one error.
 fn filing(r: &pb::CreateApplicationRequest, limits: casework::documents::Limits) -> Result<Filing, ApiError> {
+    // Every field of the request is read below: a field added to the contract breaks the build
+    // here until it is handled.
+    let pb::CreateApplicationRequest {
+        request_id: _,
+        validate_only: _,
+        applicant: _,
+        representative: _,
+        documents: _,
+        confirmations: _,
+        channel: _,
+        office_id: _,
+        dwelling_id: _,
+        fund_kind: _,
+        family: _,
+        claims: _,
+    } = r;
     let mut problems: Vec<(String, String, String)> = Vec::new();
     let mut note = |e: ApiError| {
         let reason = e.reason().to_owned();

@@ -83,8 +83,28 @@ fn answer(
 
 /// The request's fields checked into a filing (the first problem refuses it).
 fn filing(r: &pb::CreateApplicationRequest) -> Result<Filing, ApiError> {
+    // Every field of the request is read below: a field added to the contract breaks the build
+    // here until it is handled.
+    let pb::CreateApplicationRequest {
+        request_id: _,
+        validate_only: _,
+        applicant: _,
+        representative: _,
+        documents: _,
+        confirmations: _,
+        case_kind: _,
+        lease: _,
+    } = r;
     let applicant =
         fields::iin(r.applicant.as_ref().map(|p| p.iin.as_str()).unwrap_or_default(), "applicant.iin")?.to_string();
+    if r.representative.is_some() {
+        // Annex 3 row 9, [A-SUB-EDS]: the applicant certifies the application with their own EDS.
+        return Err(ApiError::bad_field(
+            "REPRESENTATION_NOT_ACCEPTED",
+            "representative",
+            "the applicant files and certifies with their own EDS (Annex 3 row 9, [A-SUB-EDS])",
+        ));
+    }
     if r.case_kind != pb::SubsidyCase::RentPrivateFund as i32 {
         return Err(ApiError::bad_field("CASE_KIND_REQUIRED", "case_kind", "SUBSIDY_CASE_RENT_PRIVATE_FUND"));
     }
