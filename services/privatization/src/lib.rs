@@ -42,6 +42,15 @@ impl casework::case::CaseKind for Privatizations {
     type Row = store::ApplicationRow;
 }
 
+impl casework::reopen::Reopens for Privatizations {
+    const REFUSED: domain::Stage = domain::Stage::Refused;
+    const RECONSIDERATION: domain::Stage = domain::Stage::Reconsideration;
+
+    fn case(row: &store::ApplicationRow) -> casework::case::Case<Self> {
+        row.case()
+    }
+}
+
 /// The service's database.
 pub const STORE: StoreSpec = StoreSpec {
     service: "privatization",

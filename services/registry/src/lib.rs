@@ -46,6 +46,15 @@ impl casework::case::CaseKind for Enrolments {
     type Row = store::ApplicationRow;
 }
 
+impl casework::reopen::Reopens for Enrolments {
+    const REFUSED: domain::Stage = domain::Stage::Refused;
+    const RECONSIDERATION: domain::Stage = domain::Stage::Reconsideration;
+
+    fn case(row: &store::ApplicationRow) -> casework::case::Case<Self> {
+        row.case()
+    }
+}
+
 /// The service's database.
 pub const STORE: StoreSpec = StoreSpec {
     service: "registry",

@@ -45,6 +45,15 @@ impl casework::case::CaseKind for Subsidies {
     type Row = store::ApplicationRow;
 }
 
+impl casework::reopen::Reopens for Subsidies {
+    const REFUSED: domain::Stage = domain::Stage::Refused;
+    const RECONSIDERATION: domain::Stage = domain::Stage::Reconsideration;
+
+    fn case(row: &store::ApplicationRow) -> casework::case::Case<Self> {
+        row.case()
+    }
+}
+
 /// The service's database.
 pub const STORE: StoreSpec = StoreSpec {
     service: "rent-subsidy",

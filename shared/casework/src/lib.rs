@@ -20,6 +20,7 @@ pub mod listing;
 pub mod paging;
 pub mod premise;
 pub mod reads;
+pub mod reopen;
 pub mod reporting;
 pub mod rows;
 pub mod watch;

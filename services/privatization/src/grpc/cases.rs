@@ -2,16 +2,15 @@
 //! history and a live watch; the overdue list; and reconsideration after an upheld complaint.
 
 use calendar::DEFAULT_START;
-use casework::case::enter_stage;
 use casework::history::events_page;
 use casework::reads::{overdue_page, visible_page};
-use law::Stage as _;
+use casework::reopen;
 use platform::store::{Command, request_hash};
 use platform::{ApiError, Principal};
 use proto::housing::privatization::v1 as pb;
 use tonic::Request;
 
-use super::convert::{self, application_name, id_of};
+use super::convert::{self, id_of};
 use super::{Privatization, calendar_error, not_found};
 use crate::Privatizations;
 use crate::domain::fund::{self, Stage};
@@ -118,14 +117,9 @@ impl Privatization {
         self.db
             .transact(command, move |tx| {
                 Box::pin(async move {
-                    let app = store::application_in(tx, id).await?.ok_or_else(|| not_found(id))?;
-                    let name = application_name(id);
-                    if app.stage != Stage::Refused {
-                        return Err(casework::premise::not_refused(&name, app.stage.code(), Stage::Refused.code()));
-                    }
-                    let why = format!("reconsideration after the upheld complaint {complaint}: {reason}");
-                    store::set_refusal(tx, id, None).await?;
-                    enter_stage(tx, &mut app.case(), Stage::Reconsideration, &why, Some(&deadline), &why).await?;
+                    let (_, mut case) = reopen::refused::<Privatizations>(tx, id).await?;
+                    reopen::reopen(tx, &mut case, &complaint, &reason, &deadline).await?;
+                    let name = case.name();
                     Ok(pb::ReconsiderApplicationResponse {
                         application: Some(pb::Application { name, ..Default::default() }),
                     })

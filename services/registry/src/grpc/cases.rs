@@ -11,7 +11,7 @@ use super::convert::{self, application_name, id_of};
 use super::{DECIDE, Registry, calendar_error};
 use crate::app::decide::claim;
 use casework::case::enter_stage;
-use law::Stage as _;
+use casework::reopen;
 
 use crate::Enrolments;
 use crate::domain::Stage;
@@ -103,22 +103,12 @@ impl Registry {
         self.db
             .transact(command, move |tx| {
                 Box::pin(async move {
-                    let app = store::application_in(tx, id).await?.ok_or_else(|| super::not_found(id))?;
-                    if app.stage != Stage::Refused {
-                        return Err(casework::premise::not_refused(
-                            &application_name(id),
-                            app.stage.code(),
-                            Stage::Refused.code(),
-                        ));
-                    }
+                    let (app, mut case) = reopen::refused::<Enrolments>(tx, id).await?;
                     if let Some(other) = store::collision_in(tx, &app).await? {
                         return Err(crate::app::file::collision(&other));
                     }
-                    let name = application_name(id);
-                    let why = format!("reconsideration after the upheld complaint {complaint}: {reason}");
-                    store::set_refusal(tx, id, None).await?;
-                    let mut case = app.case();
-                    enter_stage(tx, &mut case, Stage::Reconsideration, &why, Some(&deadline), &why).await?;
+                    reopen::reopen(tx, &mut case, &complaint, &reason, &deadline).await?;
+                    let name = case.name();
                     if reopen_at == Stage::UnderReview {
                         let reopened = "reopened for an official's review";
                         enter_stage(tx, &mut case, Stage::UnderReview, reopened, None, reopened).await?;

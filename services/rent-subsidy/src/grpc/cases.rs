@@ -18,7 +18,7 @@ use crate::app::decide::{self, DECIDE};
 use crate::domain::standard::{IN_FORCE_FROM, ROWS, SOURCE};
 use crate::domain::{Ground, Stage, grounds, terms};
 use crate::store::{self, Column, Deadline};
-use casework::case::enter_stage;
+use casework::reopen;
 use law::Stage as _;
 
 const REVIEW: &str = "/kz.housing.subsidy.v1.RentSubsidyService/RecordReview";
@@ -322,14 +322,9 @@ impl Subsidy {
         self.db
             .transact(command, move |tx| {
                 Box::pin(async move {
-                    let app = store::application_in(tx, id).await?.ok_or_else(|| not_found(id))?;
-                    let name = application_name(id);
-                    if app.stage != Stage::Refused {
-                        return Err(casework::premise::not_refused(&name, app.stage.code(), Stage::Refused.code()));
-                    }
-                    let why = format!("reconsideration after the upheld complaint {complaint}: {reason}");
-                    store::set_refusal(tx, id, None).await?;
-                    enter_stage(tx, &mut app.case(), Stage::Reconsideration, &why, Some(&deadline), &why).await?;
+                    let (_, mut case) = reopen::refused::<Subsidies>(tx, id).await?;
+                    reopen::reopen(tx, &mut case, &complaint, &reason, &deadline).await?;
+                    let name = case.name();
                     let at = tx.now();
                     tx.schedule(DECIDE, &name, at).await?;
                     Ok(pb::ReconsiderApplicationResponse::default())
