@@ -35,6 +35,30 @@ pub fn text(value: &str, field: &str) -> Result<String, ApiError> {
     Ok(value.to_owned())
 }
 
+/// The field violations of one request, collected so that a single error names every bad
+/// field at once (a client fixes them in one round), under the first violation's reason.
+#[derive(Debug, Default)]
+pub struct Violations(Vec<(String, String, String)>);
+
+impl Violations {
+    /// Notes every field violation `e` carries.
+    pub fn note(&mut self, e: ApiError) {
+        for (field, description) in e.fields() {
+            self.0.push((e.reason().to_owned(), field, description));
+        }
+    }
+
+    /// Nothing noted, or one INVALID_ARGUMENT with `message` and every field noted.
+    pub fn into_result(self, message: &str) -> Result<(), ApiError> {
+        let Some((reason, _, _)) = self.0.first() else { return Ok(()) };
+        let mut e = ApiError::invalid_argument(reason.clone(), message);
+        for (_, field, description) in self.0 {
+            e = e.field(field, description);
+        }
+        Err(e)
+    }
+}
+
 /// A client request id: a UUID.
 pub fn request_id(value: &str) -> Result<uuid::Uuid, ApiError> {
     if value.trim().is_empty() {
@@ -69,6 +93,18 @@ pub fn id_of(name: &str, prefix: &str, field: &str) -> Result<i64, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_bad_field_is_named_in_one_error_under_the_first_reason() {
+        assert!(Violations::default().into_result("x").is_ok());
+        let mut v = Violations::default();
+        v.note(ApiError::bad_field("FIELD_REQUIRED", "applicant.iin", "required"));
+        v.note(ApiError::bad_field("DATE_INVALID", "start_date", "YYYY-MM-DD"));
+        let e = v.into_result("not well formed").unwrap_err();
+        assert_eq!(e.reason(), "FIELD_REQUIRED");
+        let fields: Vec<String> = e.fields().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, ["applicant.iin", "start_date"]);
+    }
 
     #[test]
     fn resource_names_name_their_kind() {

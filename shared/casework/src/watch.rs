@@ -41,7 +41,7 @@ pub fn stream_after<T: Send + 'static>(
 
 /// Streams the events of case `id` after `after`, each wrapped by `wrap`, until the client goes
 /// away or the server shuts down.
-pub fn stream<T: Send + 'static>(
+fn stream<T: Send + 'static>(
     db: Db,
     id: i64,
     mut after: i64,

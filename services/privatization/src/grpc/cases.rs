@@ -36,8 +36,9 @@ impl Privatization {
         &self,
         r: Request<pb::GetApplicationRequest>,
     ) -> Result<pb::GetApplicationResponse, ApiError> {
-        let id = self.visible(&Principal::of(&r), &r.get_ref().name).await?;
-        Ok(pb::GetApplicationResponse { application: Some(self.load(id).await?) })
+        let principal = Principal::of(&r);
+        let row = casework::reads::visible::<Privatizations>(&self.db, &principal, &r.get_ref().name, "name").await?;
+        Ok(pb::GetApplicationResponse { application: Some(self.show(row).await?) })
     }
 
     /// The applications the caller may see, newest first (`casework::access::scope`).

@@ -68,13 +68,8 @@ fn filing(r: &pb::CreateApplicationRequest, limits: casework::documents::Limits)
         family: _,
         claims: _,
     } = r;
-    let mut problems: Vec<(String, String, String)> = Vec::new();
-    let mut note = |e: ApiError| {
-        let reason = e.reason().to_owned();
-        for (field, description) in e.fields() {
-            problems.push((reason.clone(), field, description));
-        }
-    };
+    let mut violations = casework::fields::Violations::default();
+    let mut note = |e: ApiError| violations.note(e);
     let applicant = convert::iin(r.applicant.as_ref().map(|p| p.iin.as_str()).unwrap_or_default(), "applicant.iin")
         .map_err(&mut note)
         .ok();
@@ -138,13 +133,7 @@ fn filing(r: &pb::CreateApplicationRequest, limits: casework::documents::Limits)
         cosmonaut: c.cosmonaut,
     };
     let docs = casework::documents::check(&r.documents, Some(documents::KINDS), limits, &mut note);
-    if let Some((reason, _, _)) = problems.first() {
-        let mut e = ApiError::invalid_argument(reason.clone(), "the application is not well formed");
-        for (_, field, message) in &problems {
-            e = e.field(field.clone(), message.clone());
-        }
-        return Err(e);
-    }
+    violations.into_result("the application is not well formed")?;
     let (Some(applicant), Some(dwelling_id), Some(fund)) = (applicant, dwelling_id, fund) else {
         return Err(ApiError::internal("a checked filing lost a field"));
     };

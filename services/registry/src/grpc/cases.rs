@@ -35,8 +35,9 @@ impl Registry {
         &self,
         r: Request<pb::GetApplicationRequest>,
     ) -> Result<pb::GetApplicationResponse, ApiError> {
-        let id = self.visible(&Principal::of(&r), &r.get_ref().name, "name").await?;
-        Ok(pb::GetApplicationResponse { application: Some(self.load(id).await?) })
+        let principal = Principal::of(&r);
+        let row = casework::reads::visible::<Enrolments>(&self.db, &principal, &r.get_ref().name, "name").await?;
+        Ok(pb::GetApplicationResponse { application: Some(self.show(row).await?) })
     }
 
     /// The applications the caller may see, newest first: a person's own ("my applications"),

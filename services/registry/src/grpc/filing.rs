@@ -56,13 +56,8 @@ fn filing(r: &pb::CreateApplicationRequest, limits: DocumentLimits) -> Result<Fi
         settlement_kato: _,
         list_category: _,
     } = r;
-    let mut problems: Vec<(String, String, String)> = Vec::new();
-    let mut note = |e: ApiError| {
-        let reason = e.reason().to_owned();
-        for (field, description) in e.fields() {
-            problems.push((reason.clone(), field, description));
-        }
-    };
+    let mut violations = casework::fields::Violations::default();
+    let mut note = |e: ApiError| violations.note(e);
     let applicant = r.applicant.as_ref().map(|p| p.iin.as_str()).unwrap_or_default();
     let applicant = convert::iin(applicant, "applicant.iin").map_err(&mut note).ok();
     let case = convert::case(r.case_kind).map_err(&mut note).ok();
@@ -102,13 +97,7 @@ fn filing(r: &pb::CreateApplicationRequest, limits: DocumentLimits) -> Result<Fi
         }
     };
     let documents = casework::documents::check(&r.documents, Some(DOCUMENT_KINDS), limits, &mut note);
-    if let Some((reason, _, _)) = problems.first() {
-        let mut e = ApiError::invalid_argument(reason.clone(), "the application is not well formed");
-        for (_, field, message) in &problems {
-            e = e.field(field.clone(), message.clone());
-        }
-        return Err(e);
-    }
+    violations.into_result("the application is not well formed")?;
     let (Some(applicant), Some(case), Some(settlement), Some(category)) = (applicant, case, settlement, category)
     else {
         return Err(ApiError::internal("a checked filing lost a field"));

@@ -27,7 +27,12 @@ use crate::app::calendar_error;
 impl Registry {
     /// One application with everything it shows; NOT_FOUND when there is none.
     async fn load(&self, id: i64) -> Result<pb::Application, ApiError> {
-        let row = store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?;
+        self.show(store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?).await
+    }
+
+    /// An application already read, with everything it shows.
+    async fn show(&self, row: store::ApplicationRow) -> Result<pb::Application, ApiError> {
+        let id = row.id;
         let parts = Parts {
             findings: store::findings(&self.db, id).await?,
             confirmations: store::confirmations(&self.db, id).await?,

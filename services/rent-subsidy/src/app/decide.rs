@@ -249,7 +249,8 @@ pub async fn reviewed(
     tx: &mut WriteTx,
     app: &ApplicationRow,
     refused: Option<(Ground, &str)>,
-    (reason, why): (&str, &str),
+    reason: &str,
+    why: &str,
     params: &Parameters,
 ) -> Result<(), ApiError> {
     if let Some((ground, sub)) = refused {

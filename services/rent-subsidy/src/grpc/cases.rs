@@ -98,7 +98,7 @@ impl Subsidy {
         r: Request<pb::GetApplicationRequest>,
     ) -> Result<pb::GetApplicationResponse, ApiError> {
         let row = self.visible(&Principal::of(&r), &r.get_ref().name).await?;
-        Ok(pb::GetApplicationResponse { application: Some(self.load(row.id).await?) })
+        Ok(pb::GetApplicationResponse { application: Some(self.show(row).await?) })
     }
 
     /// The applications the caller may see, newest first (`casework::access::scope`).
@@ -226,7 +226,7 @@ impl Subsidy {
                         ));
                     }
                     let why = format!("reviewed by {me}: {reason}");
-                    decide::reviewed(tx, &app, refused, (&reason, &why), &params).await?;
+                    decide::reviewed(tx, &app, refused, &reason, &why, &params).await?;
                     Ok(pb::RecordReviewResponse::default())
                 })
             })

@@ -119,8 +119,12 @@ pub fn application(row: &ApplicationRow, findings: &[FindingRow], now: DateTime<
 
 impl Subsidy {
     async fn load(&self, id: i64) -> Result<pb::Application, ApiError> {
-        let row = store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?;
-        Ok(application(&row, &store::findings(&self.db, id).await?, self.clock.now()))
+        self.show(store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?).await
+    }
+
+    /// An application already read, with its findings.
+    async fn show(&self, row: ApplicationRow) -> Result<pb::Application, ApiError> {
+        Ok(application(&row, &store::findings(&self.db, row.id).await?, self.clock.now()))
     }
 }
 
