@@ -92,6 +92,11 @@ async fn write_the_fixture() {
 
 #[tokio::test]
 async fn a_database_written_by_the_previous_commit_opens_keeps_its_cases_and_moves_them_on() {
+    for service in ["registry", "privatization", "rent-subsidy", "complaints", "egov-gateway"] {
+        let file = fixture().join(format!("{service}.db"));
+        // Without the files the suite would start empty and the test would fail far from the cause.
+        assert!(file.is_file(), "the fixture's {} is missing (is it ignored by git?)", file.display());
+    }
     let data = copy_of(&fixture());
     let manifest = std::fs::read_to_string(data.join(MANIFEST)).unwrap();
     let name = |kind: &str| {

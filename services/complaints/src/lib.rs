@@ -55,6 +55,7 @@ pub const STORE: StoreSpec = StoreSpec {
     sqlite: &SQLITE,
     postgres: &POSTGRES,
     closed_stages: law::stage::closed_codes::<domain::Stage>,
+    shared: &[casework::CASE_TABLES],
 };
 
 /// The address the separate binary binds by default.

@@ -41,6 +41,7 @@ pub const STORE: StoreSpec = StoreSpec {
     sqlite: &SQLITE,
     postgres: &POSTGRES,
     closed_stages: platform::store::no_cases,
+    shared: &[],
 };
 
 /// The address the separate binary binds by default.

@@ -5,7 +5,6 @@
 #![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use casework::case::{Case, CaseKind, enter_stage};
 use casework::findings::FindingRow;
@@ -13,8 +12,8 @@ use casework::history::{BindDeadline as _, Deadline, insert_event};
 use casework::listing::Field;
 use casework::reads::{overdue_page, visible, visible_page};
 use chrono::{DateTime, Utc};
-use platform::config::StorageSettings;
 use platform::store::{Command, Db, StoreSpec, WriteTx};
+use platform::testing::{TestDb, backends};
 use platform::{ApiError, Clock, Principal, Subsystem, on_backend};
 use sqlx::migrate::Migrator;
 use tokio_stream::StreamExt;
@@ -102,15 +101,15 @@ impl ParcelRow {
 }
 
 static SQLITE: Migrator = sqlx::migrate!("./tests/migrations/sqlite");
+static POSTGRES: Migrator = sqlx::migrate!("./tests/migrations/postgres");
 
 const SPEC: StoreSpec = StoreSpec {
     service: "parcels",
     subsystem: Subsystem::Registry,
     sqlite: &SQLITE,
-    // The kernel's SQL is the same on both backends; the storage tests of the services run it
-    // on PostgreSQL, this kind needs only one.
-    postgres: &SQLITE,
+    postgres: &POSTGRES,
     closed_stages: || law::stage::closed_codes::<ParcelStage>(),
+    shared: &[casework::CASE_TABLES],
 };
 
 const ALIYA: &str = "900101400123";
@@ -158,24 +157,16 @@ fn person(iin: &str) -> Principal {
     Principal { subsystem: Subsystem::EgovPortal, official: None, user_iin: Some(iin.into()), representative: None }
 }
 
-async fn open(clock: Clock) -> (Db, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!("shanyraq-kernel-{}", uuid::Uuid::new_v4().simple()));
-    let settings = StorageSettings {
-        data_dir: dir.clone(),
-        database_url: None,
-        service_urls: Vec::new(),
-        schema_prefix: String::new(),
-        pool_size: 2,
-        busy_timeout: Duration::from_secs(5),
-        idempotency_retention: Duration::from_secs(86_400),
-    };
-    (Db::open(SPEC, &settings, clock).await.unwrap(), dir)
-}
-
 #[tokio::test]
 async fn a_kind_of_its_own_files_moves_lists_and_watches_its_cases_through_the_kernel() {
-    let clock = Clock::system();
-    let (db, dir) = open(clock.clone()).await;
+    for kind in backends().await {
+        let t = TestDb::new(SPEC, kind).await;
+        through_the_kernel(&t.db, &t.clock).await;
+        t.cleanup().await;
+    }
+}
+
+async fn through_the_kernel(db: &Db, clock: &Clock) {
     let now = clock.now();
     let (past, future) = (now - chrono::Duration::days(2), now + chrono::Duration::days(7));
 
@@ -192,7 +183,7 @@ async fn a_kind_of_its_own_files_moves_lists_and_watches_its_cases_through_the_k
         })
         .await
         .unwrap();
-        ids.push(casework::reads::visible_page::<Parcels>(&db, &person(iin), "", 0, "").await.unwrap().0[0]);
+        ids.push(casework::reads::visible_page::<Parcels>(db, &person(iin), "", 0, "").await.unwrap().0[0]);
     }
     let aliya = ids[0];
 
@@ -223,26 +214,26 @@ async fn a_kind_of_its_own_files_moves_lists_and_watches_its_cases_through_the_k
     assert!(moved.is_ok(), "{moved:?}");
 
     // One case: its owner sees it at its stage; another person is answered as if it were missing.
-    let row = visible::<Parcels>(&db, &person(ALIYA), "parcels/applications/1", "name").await.unwrap();
+    let row = visible::<Parcels>(db, &person(ALIYA), "parcels/applications/1", "name").await.unwrap();
     assert_eq!(row.stage, ParcelStage::Refused);
     assert_eq!(row.deadline.due_at.timestamp(), past.timestamp(), "the stage kept its deadline");
-    let refused = visible::<Parcels>(&db, &person(BOLAT), "parcels/applications/1", "name").await.unwrap_err();
+    let refused = visible::<Parcels>(db, &person(BOLAT), "parcels/applications/1", "name").await.unwrap_err();
     assert_eq!(refused.reason(), "APPLICATION_NOT_FOUND");
 
     // Lists: filtered by the kind's stages, scoped to the caller; the overdue list skips the
     // closed case (Aliya's, refused) and the one within its term (Bolat's).
-    let (listed, _) = visible_page::<Parcels>(&db, &Principal::dev(), "stage=REFUSED", 0, "").await.unwrap();
+    let (listed, _) = visible_page::<Parcels>(db, &Principal::dev(), "stage=REFUSED", 0, "").await.unwrap();
     assert_eq!(listed, vec![aliya]);
-    let (mine, _) = visible_page::<Parcels>(&db, &person(BOLAT), "", 0, "").await.unwrap();
+    let (mine, _) = visible_page::<Parcels>(db, &person(BOLAT), "", 0, "").await.unwrap();
     assert_eq!(mine, vec![ids[1]]);
-    assert!(visible_page::<Parcels>(&db, &Principal::dev(), "stage=LOST", 0, "").await.is_err());
-    assert!(overdue_page::<ParcelStage>(&db, now, 0, "").await.unwrap().0.is_empty());
+    assert!(visible_page::<Parcels>(db, &Principal::dev(), "stage=LOST", 0, "").await.is_err());
+    assert!(overdue_page::<ParcelStage>(db, now, 0, "").await.unwrap().0.is_empty());
 
     // The history, page by page, and the watch from its start.
-    let (first, next) = casework::history::events_page(&db, aliya, 2, "").await.unwrap();
+    let (first, next) = casework::history::events_page(db, aliya, 2, "").await.unwrap();
     let stages: Vec<_> = first.iter().map(|e| e.stage.clone()).collect();
     assert_eq!(stages, ["FILED", "CHECKING"]);
-    let (rest, _) = casework::history::events_page(&db, aliya, 2, &next).await.unwrap();
+    let (rest, _) = casework::history::events_page(db, aliya, 2, &next).await.unwrap();
     assert_eq!(rest[0].stage, "REFUSED");
     let (_, shutdown) = tokio::sync::watch::channel(false);
     let wrap: fn(proto::housing::common::v1::StageEvent) -> String = |e| e.stage;
@@ -256,9 +247,6 @@ async fn a_kind_of_its_own_files_moves_lists_and_watches_its_cases_through_the_k
     assert!(casework::watch::stream_after(db.clone(), aliya, -1, Arc::default(), shutdown, wrap).is_err());
 
     // What the kernel kept beside the row.
-    assert_eq!(casework::findings::of(&db, aliya).await.unwrap()[0].code, "NO_PLAN_APPROVAL");
-    assert_eq!(casework::documents::kinds(&db, aliya).await.unwrap(), ["PLAN"]);
-
-    db.close().await;
-    let _ = std::fs::remove_dir_all(dir);
+    assert_eq!(casework::findings::of(db, aliya).await.unwrap()[0].code, "NO_PLAN_APPROVAL");
+    assert_eq!(casework::documents::kinds(db, aliya).await.unwrap(), ["PLAN"]);
 }

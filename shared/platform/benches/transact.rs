@@ -25,6 +25,7 @@ const SPEC: StoreSpec = StoreSpec {
     sqlite: &NOTES_SQLITE,
     postgres: &NOTES_POSTGRES,
     closed_stages: platform::store::no_cases,
+    shared: &[],
 };
 const METHOD: &str = "/bench.v1.NoteService/AddNote";
 

@@ -34,6 +34,8 @@ pub mod rpc_layer;
 pub mod server;
 pub mod store;
 pub mod telemetry;
+#[cfg(feature = "test-util")]
+pub mod testing;
 
 pub use clock::Clock;
 pub use config::{Config, Profile};

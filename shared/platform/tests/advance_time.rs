@@ -20,6 +20,7 @@ const SPEC: StoreSpec = StoreSpec {
     sqlite: &NO_MIGRATIONS,
     postgres: &NO_MIGRATIONS,
     closed_stages: platform::store::no_cases,
+    shared: &[],
 };
 
 #[tokio::test]

@@ -16,7 +16,7 @@ fn with_param(url: &str, param: &str) -> String {
 #[tokio::test]
 async fn a_store_opened_with_sslmode_require_is_encrypted_and_verify_full_refuses_a_wrong_root() {
     let Some(Kind::Postgres(url)) = support::postgres().await else { return };
-    let t = TestDb::new(Kind::Postgres(with_param(&url, "sslmode=require"))).await;
+    let t = TestDb::new(support::SPEC, Kind::Postgres(with_param(&url, "sslmode=require"))).await;
     let ssl: bool = platform::on_backend!(t.db.reader(), |pool| sqlx::query_scalar(
         "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
     )

@@ -118,7 +118,7 @@ on_both_backends!(
 );
 
 async fn a_failed_change_leaves_neither_the_change_nor_its_audit_nor_its_outbox_row(kind: Kind) {
-    let t = TestDb::new(kind).await;
+    let t = TestDb::new(support::SPEC, kind).await;
     let result =
         t.db.transact::<String, _>(Command::new(principal(), ADD_NOTE), |tx| {
             Box::pin(async move {
@@ -135,7 +135,7 @@ async fn a_failed_change_leaves_neither_the_change_nor_its_audit_nor_its_outbox_
 }
 
 async fn an_interrupted_transaction_leaves_nothing(kind: Kind) {
-    let t = TestDb::new(kind).await;
+    let t = TestDb::new(support::SPEC, kind).await;
     let (written_tx, written) = oneshot::channel::<()>();
     let db = t.db.clone();
     let task = tokio::spawn(async move {
@@ -161,7 +161,7 @@ async fn an_interrupted_transaction_leaves_nothing(kind: Kind) {
 }
 
 async fn a_change_without_an_audit_row_is_refused(kind: Kind) {
-    let t = TestDb::new(kind).await;
+    let t = TestDb::new(support::SPEC, kind).await;
     let result =
         t.db.transact::<String, _>(Command::new(principal(), ADD_NOTE), |tx| {
             Box::pin(async move {
@@ -176,7 +176,7 @@ async fn a_change_without_an_audit_row_is_refused(kind: Kind) {
 }
 
 async fn a_retry_gets_the_first_answer_back_even_after_a_restart(kind: Kind) {
-    let mut t = TestDb::new(kind).await;
+    let mut t = TestDb::new(support::SPEC, kind).await;
     let request_id = Uuid::new_v4();
     let first = add_note(&t.db, Some(request_id), "n1", "body").await.unwrap();
     assert!(!first.replayed);
@@ -191,7 +191,7 @@ async fn a_retry_gets_the_first_answer_back_even_after_a_restart(kind: Kind) {
 }
 
 async fn a_reused_request_id_with_another_payload_is_refused(kind: Kind) {
-    let t = TestDb::new(kind).await;
+    let t = TestDb::new(support::SPEC, kind).await;
     let request_id = Uuid::new_v4();
     add_note(&t.db, Some(request_id), "n1", "body").await.unwrap();
     let reused = add_note(&t.db, Some(request_id), "n2", "other").await.unwrap_err();
@@ -205,7 +205,7 @@ async fn a_reused_request_id_with_another_payload_is_refused(kind: Kind) {
 }
 
 async fn concurrent_retries_of_one_request_commit_once(kind: Kind) {
-    let t = TestDb::new(kind).await;
+    let t = TestDb::new(support::SPEC, kind).await;
     let request_id = Uuid::new_v4();
     let (a, b) =
         tokio::join!(add_note(&t.db, Some(request_id), "n1", "body"), add_note(&t.db, Some(request_id), "n1", "body"));
@@ -217,7 +217,7 @@ async fn concurrent_retries_of_one_request_commit_once(kind: Kind) {
 }
 
 async fn expired_idempotency_records_are_purged(kind: Kind) {
-    let mut t = TestDb::new(kind).await;
+    let mut t = TestDb::new(support::SPEC, kind).await;
     add_note(&t.db, Some(Uuid::new_v4()), "n1", "body").await.unwrap();
     assert_eq!(t.db.purge_idempotency().await.unwrap(), 0, "a day's retention keeps it");
     t.settings.idempotency_retention = Duration::from_nanos(1);
@@ -229,7 +229,7 @@ async fn expired_idempotency_records_are_purged(kind: Kind) {
 }
 
 async fn a_receiver_accepts_each_message_once(kind: Kind) {
-    let t = TestDb::new(kind).await;
+    let t = TestDb::new(support::SPEC, kind).await;
     let mut answers = Vec::new();
     for _ in 0..2 {
         let accepted =
@@ -250,7 +250,7 @@ async fn a_receiver_accepts_each_message_once(kind: Kind) {
 
 async fn the_relay_delivers_once_across_a_sigkill_of_the_sender(kind: Kind) {
     const MESSAGES: usize = 30;
-    let t = TestDb::new(kind.clone()).await;
+    let t = TestDb::new(support::SPEC, kind.clone()).await;
     for i in 0..MESSAGES {
         add_note(&t.db, None, &format!("n{i}"), "body").await.unwrap();
     }
@@ -320,7 +320,7 @@ async fn relay_child_process() {
 
 async fn two_relays_never_deliver_a_row_twice(kind: Kind) {
     const MESSAGES: usize = 40;
-    let t = TestDb::new(kind).await;
+    let t = TestDb::new(support::SPEC, kind).await;
     for i in 0..MESSAGES {
         add_note(&t.db, None, &format!("n{i}"), "body").await.unwrap();
     }
@@ -365,7 +365,7 @@ async fn schedule(db: &Db, kind: &str, subject: &str, due_at: chrono::DateTime<c
 
 async fn two_sweepers_never_run_a_job_twice(kind: Kind) {
     const JOBS: usize = 40;
-    let t = TestDb::new(kind).await;
+    let t = TestDb::new(support::SPEC, kind).await;
     let now = t.clock.now();
     for i in 0..JOBS {
         schedule(&t.db, "STAGE_DEADLINE", &format!("notes/n{i}"), now).await;
@@ -395,7 +395,7 @@ async fn two_sweepers_never_run_a_job_twice(kind: Kind) {
 }
 
 async fn the_sweeper_wakes_when_the_clock_advances(kind: Kind) {
-    let t = TestDb::new(kind).await;
+    let t = TestDb::new(support::SPEC, kind).await;
     let start = chrono::DateTime::parse_from_rfc3339("2026-03-12T09:00:00+05:00").unwrap().to_utc();
     t.clock.set(start);
     schedule(&t.db, "STAGE_DEADLINE", "notes/n1", start + chrono::Duration::days(3)).await;
@@ -422,7 +422,7 @@ async fn the_sweeper_wakes_when_the_clock_advances(kind: Kind) {
 }
 
 async fn a_failing_job_stays_due_with_its_error(kind: Kind) {
-    let t = TestDb::new(kind).await;
+    let t = TestDb::new(support::SPEC, kind).await;
     schedule(&t.db, "MONTHLY_ACCRUAL", "subsidy/applications/1", t.clock.now()).await;
     let sweeper = Sweeper::new(t.db.clone(), Duration::from_secs(3600)).handle("MONTHLY_ACCRUAL", |_, _| {
         Box::pin(async { Err(ApiError::unavailable("GATEWAY_DOWN", "the gateway did not answer")) })

@@ -37,6 +37,10 @@ static PLATFORM_POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 /// The first migration version a service may use: lower ones belong to the platform.
 pub const FIRST_SERVICE_MIGRATION: i64 = 100;
 
+/// The first migration version of the tables a shared crate keeps (see [`SharedTables`]): a
+/// service's own migrations are numbered below it.
+pub const FIRST_SHARED_MIGRATION: i64 = 9000;
+
 /// One value per backend: a connection, a pool, a transaction.
 #[derive(Debug)]
 pub enum Backend<S, P> {
@@ -77,6 +81,22 @@ pub struct StoreSpec {
     /// The codes of the stages in which a case of the service waits for nothing (its
     /// deadline no longer runs); [`no_cases`] for a store that keeps no cases.
     pub closed_stages: fn() -> Vec<&'static str>,
+    /// The tables shared crates keep in this database (the case kernel's), run after the
+    /// service's own migrations.
+    pub shared: &'static [SharedTables],
+}
+
+/// Tables that a shared crate (the case kernel) keeps in the database of every service that
+/// uses it, as the platform keeps its own: migrations numbered from [`FIRST_SHARED_MIGRATION`],
+/// so they run after the service's, whose tables they may refer to.
+#[derive(Debug, Clone, Copy)]
+pub struct SharedTables {
+    /// The crate that owns them, named in errors.
+    pub owner: &'static str,
+    /// Its SQLite migrations.
+    pub sqlite: &'static Migrator,
+    /// Its PostgreSQL migrations.
+    pub postgres: &'static Migrator,
 }
 
 /// The closed stages of a store that keeps no cases: none.
@@ -116,14 +136,7 @@ impl Db {
     /// Opens the service's database as `settings` say, creating it (and its PostgreSQL schema)
     /// if needed, and runs the platform's and the service's migrations.
     pub async fn open(spec: StoreSpec, settings: &StorageSettings, clock: Clock) -> Result<Db, ApiError> {
-        for migration in spec.sqlite.iter().chain(spec.postgres.iter()) {
-            if migration.version < FIRST_SERVICE_MIGRATION {
-                return Err(ApiError::internal(format!(
-                    "{}: migration {} is numbered below {FIRST_SERVICE_MIGRATION}, which the platform reserves",
-                    spec.service, migration.version
-                )));
-            }
-        }
+        check_numbering(&spec)?;
         let url = settings
             .service_urls
             .iter()
@@ -134,7 +147,10 @@ impl Db {
             Some(url) if url.starts_with("postgres:") || url.starts_with("postgresql:") => {
                 let schema = format!("{}{}", settings.schema_prefix, spec.service.replace('-', "_"));
                 let pool = open_postgres(&url, &schema, settings.pool_size).await?;
-                migrator(&PLATFORM_POSTGRES, spec.postgres).run(&pool).await.map_err(migrate_error)?;
+                migrator(&PLATFORM_POSTGRES, spec.postgres, spec.shared.iter().map(|t| t.postgres))
+                    .run(&pool)
+                    .await
+                    .map_err(migrate_error)?;
                 (Backend::Postgres(pool), format!("postgres schema {schema}"))
             }
             Some(url) => {
@@ -142,7 +158,10 @@ impl Db {
                     ApiError::internal(format!("{}: {e}", crate::config::service_url_key(spec.service)))
                 })?;
                 let pools = open_sqlite(options, settings.busy_timeout).await?;
-                migrator(&PLATFORM_SQLITE, spec.sqlite).run(&pools.writer).await.map_err(migrate_error)?;
+                migrator(&PLATFORM_SQLITE, spec.sqlite, spec.shared.iter().map(|t| t.sqlite))
+                    .run(&pools.writer)
+                    .await
+                    .map_err(migrate_error)?;
                 (Backend::Sqlite(pools), url)
             }
             None => {
@@ -151,7 +170,10 @@ impl Db {
                     .map_err(|e| ApiError::internal(format!("SHANYRAQ_DATA_DIR={}: {e}", dir.display())))?;
                 let file = dir.join(format!("{}.db", spec.service));
                 let pools = open_sqlite(SqliteConnectOptions::new().filename(&file), settings.busy_timeout).await?;
-                migrator(&PLATFORM_SQLITE, spec.sqlite).run(&pools.writer).await.map_err(migrate_error)?;
+                migrator(&PLATFORM_SQLITE, spec.sqlite, spec.shared.iter().map(|t| t.sqlite))
+                    .run(&pools.writer)
+                    .await
+                    .map_err(migrate_error)?;
                 (Backend::Sqlite(pools), file.display().to_string())
             }
         };
@@ -237,8 +259,37 @@ impl Db {
     }
 }
 
-fn migrator(platform: &Migrator, service: &Migrator) -> Migrator {
-    Migrator::with_migrations(platform.iter().chain(service.iter()).cloned().collect())
+/// Holds each set of migrations to its range: the platform's below [`FIRST_SERVICE_MIGRATION`],
+/// the service's from there to [`FIRST_SHARED_MIGRATION`], the shared crates' from there on,
+/// no version used twice.
+fn check_numbering(spec: &StoreSpec) -> Result<(), ApiError> {
+    let service = spec.sqlite.iter().chain(spec.postgres.iter()).map(|m| (spec.service, m.version, false));
+    let shared = spec.shared.iter().flat_map(|t| t.sqlite.iter().map(move |m| (t.owner, m.version, true)));
+    let mut seen = std::collections::BTreeMap::new();
+    for (owner, version, is_shared) in service.chain(shared) {
+        let range =
+            if is_shared { FIRST_SHARED_MIGRATION..i64::MAX } else { FIRST_SERVICE_MIGRATION..FIRST_SHARED_MIGRATION };
+        if !range.contains(&version) {
+            return Err(ApiError::internal(format!(
+                "{}: migration {version} of {owner} is numbered outside {}..{}",
+                spec.service, range.start, range.end
+            )));
+        }
+        if let Some(other) = seen.insert(version, owner)
+            && other != owner
+        {
+            return Err(ApiError::internal(format!(
+                "{}: migration {version} is numbered by both {other} and {owner}",
+                spec.service
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn migrator<'a>(platform: &Migrator, service: &Migrator, shared: impl Iterator<Item = &'a Migrator>) -> Migrator {
+    let shared = shared.flat_map(|m| m.iter());
+    Migrator::with_migrations(platform.iter().chain(service.iter()).chain(shared).cloned().collect())
 }
 
 fn migrate_error(e: sqlx::migrate::MigrateError) -> ApiError {
@@ -291,5 +342,41 @@ pub fn store_error(e: sqlx::Error) -> ApiError {
             ApiError::unavailable("STORE_UNAVAILABLE", "the store is unavailable; retry with the same request_id")
         }
         other => ApiError::internal(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::SqlSafeStr as _;
+    use sqlx::migrate::{Migration, MigrationType};
+
+    use super::*;
+
+    fn set(versions: &[i64]) -> &'static Migrator {
+        let migrations = versions
+            .iter()
+            .map(|v| Migration::new(*v, "m".into(), MigrationType::Simple, "SELECT 1".into_sql_str(), false))
+            .collect();
+        Box::leak(Box::new(Migrator::with_migrations(migrations)))
+    }
+
+    fn spec(service: &[i64], shared: &[i64]) -> StoreSpec {
+        let shared = SharedTables { owner: "kernel", sqlite: set(shared), postgres: set(shared) };
+        StoreSpec {
+            service: "s",
+            subsystem: Subsystem::Registry,
+            sqlite: set(service),
+            postgres: set(service),
+            closed_stages: no_cases,
+            shared: Box::leak(Box::new([shared])),
+        }
+    }
+
+    #[test]
+    fn each_set_of_migrations_keeps_to_its_range_so_shared_tables_come_after_the_services() {
+        assert!(check_numbering(&spec(&[100, 101], &[9000])).is_ok());
+        assert!(check_numbering(&spec(&[3], &[9000])).is_err(), "the platform's range");
+        assert!(check_numbering(&spec(&[100, 9000], &[9001])).is_err(), "the shared range");
+        assert!(check_numbering(&spec(&[100], &[8999])).is_err(), "a shared migration before a service's");
     }
 }

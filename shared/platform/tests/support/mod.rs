@@ -1,5 +1,6 @@
-//! Shared by the storage tests: a fresh database per test on either backend, and a receiver
-//! of outbox deliveries that records every arrival.
+//! Shared by the storage tests: the test service's database (a fresh one per test on either
+//! backend comes from `platform::testing`), and a receiver of outbox deliveries that records
+//! every arrival.
 #![allow(dead_code, clippy::unwrap_used)]
 
 use std::collections::HashMap;
@@ -11,11 +12,9 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use platform::Clock;
-use platform::config::StorageSettings;
 use platform::principal::Subsystem;
+use platform::store::StoreSpec;
 use platform::store::outbox::RawCodec;
-use platform::store::{Db, StoreSpec};
 use sqlx::migrate::Migrator;
 use tokio::net::TcpListener;
 use tonic::body::Body;
@@ -31,101 +30,10 @@ pub const SPEC: StoreSpec = StoreSpec {
     sqlite: &NOTES_SQLITE,
     postgres: &NOTES_POSTGRES,
     closed_stages: platform::store::no_cases,
+    shared: &[],
 };
 
-/// Which backend a test runs on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Kind {
-    Sqlite,
-    Postgres(String),
-}
-
-/// The PostgreSQL URL of the tests: `SHANYRAQ_TEST_POSTGRES` (`off` skips them; a URL must
-/// answer), else the local server if it answers.
-pub async fn postgres() -> Option<Kind> {
-    let default = "postgres://postgres@127.0.0.1:5432/postgres";
-    match std::env::var("SHANYRAQ_TEST_POSTGRES").ok().as_deref() {
-        Some("off") => None,
-        Some(url) => Some(Kind::Postgres(url.to_owned())),
-        None => {
-            use sqlx::Connection;
-            match sqlx::PgConnection::connect(default).await {
-                Ok(c) => {
-                    let _ = c.close().await;
-                    Some(Kind::Postgres(default.to_owned()))
-                }
-                Err(e) => {
-                    eprintln!("skipping the PostgreSQL half: {default} does not answer ({e})");
-                    None
-                }
-            }
-        }
-    }
-}
-
-/// A fresh database for one test: a temporary folder for SQLite, a schema of its own on
-/// PostgreSQL.
-pub struct TestDb {
-    pub kind: Kind,
-    pub settings: StorageSettings,
-    pub clock: Clock,
-    pub db: Db,
-}
-
-impl TestDb {
-    pub async fn new(kind: Kind) -> TestDb {
-        let unique = uuid::Uuid::new_v4().simple().to_string();
-        let dir = std::env::temp_dir().join(format!("shanyraq-test-{unique}"));
-        let settings = StorageSettings {
-            data_dir: dir,
-            database_url: match &kind {
-                Kind::Sqlite => None,
-                Kind::Postgres(url) => Some(url.clone()),
-            },
-            service_urls: Vec::new(),
-            schema_prefix: format!("t{}_", &unique[..12]),
-            pool_size: 4,
-            busy_timeout: Duration::from_secs(5),
-            idempotency_retention: Duration::from_secs(86_400),
-        };
-        let clock = Clock::system();
-        let db = Db::open(SPEC, &settings, clock.clone()).await.unwrap();
-        TestDb { kind, settings, clock, db }
-    }
-
-    /// Another handle on the same database, as a restarted process would open it.
-    pub async fn reopen(&self) -> Db {
-        Db::open(SPEC, &self.settings, self.clock.clone()).await.unwrap()
-    }
-
-    pub async fn count(&self, table: &str) -> i64 {
-        let sql = format!("SELECT COUNT(*) FROM {table}");
-        let (n,): (i64,) = platform::on_backend!(self.db.reader(), |pool| sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .fetch_one(pool)
-            .await
-            .unwrap());
-        n
-    }
-
-    /// Drops what the test created.
-    pub async fn cleanup(self) {
-        self.db.close().await;
-        match &self.kind {
-            Kind::Sqlite => {
-                let _ = std::fs::remove_dir_all(&self.settings.data_dir);
-            }
-            Kind::Postgres(url) => {
-                use sqlx::Connection;
-                let mut c = sqlx::PgConnection::connect(url).await.unwrap();
-                let schema = format!("{}notes", self.settings.schema_prefix);
-                sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")))
-                    .execute(&mut c)
-                    .await
-                    .unwrap();
-            }
-        }
-    }
-}
+pub use platform::testing::{Kind, TestDb, postgres};
 
 /// Every arrival at the receiver, and what it applied.
 #[derive(Debug, Default)]
