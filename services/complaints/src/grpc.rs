@@ -2,9 +2,7 @@
 //! (`app/`), calls it, and shows the result.
 
 use casework::fields::{self, id_of};
-use casework::history::events_page;
 use casework::history::timestamp as ts;
-use casework::reads::{overdue_page, visible_page};
 use chrono::NaiveDate;
 use pb::complaint_service_server::ComplaintService;
 use platform::{ApiError, Principal};
@@ -15,7 +13,7 @@ use tonic::{Request, Response, Status};
 pub use crate::app::Complaints;
 use crate::app::file::{self, Filing};
 use crate::app::review::{self, Decision, Extension};
-use crate::app::{Asked, name, not_found};
+use crate::app::{Asked, name};
 use crate::domain::Stage;
 use crate::domain::terms::{self, Reviewer, Service};
 use crate::store::{self, ComplaintRow};
@@ -147,14 +145,23 @@ pub fn complaint(c: &ComplaintRow, now: chrono::DateTime<chrono::Utc>) -> pb::Co
 
 impl Complaints {
     async fn load(&self, id: i64) -> Result<pb::Complaint, ApiError> {
-        let c = store::complaint(&self.db, id).await?.ok_or_else(|| not_found(id))?;
-        Ok(complaint(&c, self.clock.now()))
+        casework::service::load(self, id).await
+    }
+}
+
+/// How the case kernel shows a complaint (`casework::service`): the complainant, the reviewing
+/// body and the suite's services see it.
+impl casework::service::Shows for Complaints {
+    type Kind = crate::ComplaintCases;
+    type Shown = pb::Complaint;
+
+    fn kernel(&self) -> casework::service::Kernel<'_> {
+        let (db, clock, changed, shutdown) = (&self.db, &self.clock, &self.changed, &self.shutdown);
+        casework::service::Kernel { db, clock, changed, shutdown }
     }
 
-    /// The complaint `name` names, if the caller may see it (`casework::reads::visible`: the
-    /// complainant, the reviewing body, the suite's services).
-    async fn visible(&self, principal: &Principal, requested: &str) -> Result<store::ComplaintRow, ApiError> {
-        casework::reads::visible::<crate::ComplaintCases>(&self.db, principal, requested, "name").await
+    async fn show(&self, row: store::ComplaintRow) -> Result<pb::Complaint, ApiError> {
+        Ok(complaint(&row, self.clock.now()))
     }
 }
 
@@ -263,11 +270,8 @@ impl ComplaintService for Complaints {
     }
 
     async fn get_complaint(&self, r: Request<pb::GetComplaintRequest>) -> Answer<pb::GetComplaintResponse> {
-        ok(async {
-            let c = self.visible(&Principal::of(&r), &r.get_ref().name).await?;
-            Ok(pb::GetComplaintResponse { complaint: Some(complaint(&c, self.clock.now())) })
-        }
-        .await)
+        let complaint = casework::service::get(self, &Principal::of(&r), &r.get_ref().name).await?;
+        Ok(Response::new(pb::GetComplaintResponse { complaint: Some(complaint) }))
     }
 
     /// The complaints the caller may see: a person's own, a reviewing body's, all for the
@@ -275,17 +279,9 @@ impl ComplaintService for Complaints {
     async fn list_complaints(&self, r: Request<pb::ListComplaintsRequest>) -> Answer<pb::ListComplaintsResponse> {
         let principal = Principal::of(&r);
         let r = r.into_inner();
-        ok(async {
-            let (ids, next) =
-                visible_page::<crate::ComplaintCases>(&self.db, &principal, &r.filter, r.page_size, &r.page_token)
-                    .await?;
-            let mut complaints = Vec::new();
-            for id in ids {
-                complaints.push(self.load(id).await?);
-            }
-            Ok(pb::ListComplaintsResponse { complaints, next_page_token: next })
-        }
-        .await)
+        let (complaints, next_page_token) =
+            casework::service::list(self, &principal, &r.filter, r.page_size, &r.page_token).await?;
+        Ok(Response::new(pb::ListComplaintsResponse { complaints, next_page_token }))
     }
 
     async fn list_complaint_events(
@@ -294,12 +290,9 @@ impl ComplaintService for Complaints {
     ) -> Answer<pb::ListComplaintEventsResponse> {
         let principal = Principal::of(&r);
         let r = r.into_inner();
-        ok(async {
-            let id = self.visible(&principal, &r.name).await?.id;
-            let (events, next_page_token) = events_page(&self.db, id, r.page_size, &r.page_token).await?;
-            Ok(pb::ListComplaintEventsResponse { events, next_page_token })
-        }
-        .await)
+        let (events, next_page_token) =
+            casework::service::events(self, &principal, &r.name, r.page_size, &r.page_token).await?;
+        Ok(Response::new(pb::ListComplaintEventsResponse { events, next_page_token }))
     }
 
     type WatchComplaintStream = casework::watch::Events<pb::WatchComplaintResponse>;
@@ -307,13 +300,8 @@ impl ComplaintService for Complaints {
     async fn watch_complaint(&self, r: Request<pb::WatchComplaintRequest>) -> Answer<Self::WatchComplaintStream> {
         let principal = Principal::of(&r);
         let r = r.into_inner();
-        ok(async {
-            let id = self.visible(&principal, &r.name).await?.id;
-            let wrap = |event| pb::WatchComplaintResponse { event: Some(event) };
-            let (db, changed, shutdown) = (self.db.clone(), self.changed.clone(), self.shutdown.clone());
-            casework::watch::stream_after(db, id, r.after_sequence, changed, shutdown, wrap)
-        }
-        .await)
+        let wrap = |event| pb::WatchComplaintResponse { event: Some(event) };
+        Ok(Response::new(casework::service::watch(self, &principal, &r.name, r.after_sequence, wrap).await?))
     }
 
     async fn extend_review(&self, r: Request<pb::ExtendReviewRequest>) -> Answer<pb::ExtendReviewResponse> {
@@ -347,15 +335,8 @@ impl ComplaintService for Complaints {
 
     async fn list_overdue(&self, r: Request<pb::ListOverdueRequest>) -> Answer<pb::ListOverdueResponse> {
         let r = r.into_inner();
-        ok(async {
-            let (ids, next) = overdue_page::<Stage>(&self.db, self.clock.now(), r.page_size, &r.page_token).await?;
-            let mut complaints = Vec::new();
-            for id in ids {
-                complaints.push(self.load(id).await?);
-            }
-            Ok(pb::ListOverdueResponse { complaints, next_page_token: next })
-        }
-        .await)
+        let (complaints, next_page_token) = casework::service::overdue(self, r.page_size, &r.page_token).await?;
+        Ok(Response::new(pb::ListOverdueResponse { complaints, next_page_token }))
     }
 
     async fn get_service_standard(

@@ -76,6 +76,10 @@ impl ComplaintRow {
 }
 
 impl casework::rows::CaseRow for ComplaintRow {
+    fn id(&self) -> i64 {
+        self.id
+    }
+
     const COLUMNS: &'static str = COLUMNS;
 
     fn holder(&self) -> casework::access::Case<'_> {

@@ -23,6 +23,7 @@ pub mod reads;
 pub mod reopen;
 pub mod reporting;
 pub mod rows;
+pub mod service;
 pub mod watch;
 
 pub use history::{Deadline, EventRow};

@@ -4,9 +4,10 @@
 //! (the complaint upheld and about this case) is checked before, at the complaints service
 //! (`premise::upheld_complaint`).
 
+use clients::ComplaintsClient;
 use law::Stage as _;
 use platform::ApiError;
-use platform::store::WriteTx;
+use platform::store::{Db, WriteTx};
 
 use crate::case::{Case, CaseKind, enter_stage};
 use crate::history::Deadline;
@@ -46,4 +47,73 @@ pub async fn reopen<K: Reopens>(
     crate::rows::set_refusal(tx, case.id, None).await?;
     let why = format!("reconsideration after the upheld complaint {complaint}: {reason}");
     enter_stage(tx, case, K::RECONSIDERATION, &why, Some(deadline), &why).await.map(|_| ())
+}
+
+/// A reconsideration as asked (the contract's `ReconsiderApplication`): the refused case, the
+/// upheld complaint it rests on, and why.
+#[derive(Debug, Clone)]
+pub struct Reconsideration {
+    /// The case.
+    pub id: i64,
+    /// The upheld complaint (`complaints/complaints/{id}`).
+    pub complaint: String,
+    /// Why, in the official's words.
+    pub reason: String,
+}
+
+impl Reconsideration {
+    /// The request's fields checked, for a case of kind `K`: its `name`, the `complaint` and the
+    /// `reason` (the first problem refuses the request).
+    pub fn checked<K: CaseKind>(name: &str, complaint: &str, reason: &str) -> Result<Self, ApiError> {
+        Ok(Reconsideration {
+            id: crate::fields::id_of(name, K::COLLECTION, "name")?,
+            complaint: crate::premise::complaint_named(complaint)?,
+            reason: crate::fields::text(reason, "reason")?,
+        })
+    }
+
+    /// What the new deadline notes: the complaint it follows.
+    pub fn note(&self) -> String {
+        format!("reconsideration after {}", self.complaint)
+    }
+}
+
+/// What a kind does with a case it has just reopened, inside the same change (schedule its
+/// decision, open an official's task): it gets the transaction, the row as read and the case.
+pub type Then<K> = Box<
+    dyn for<'t> FnOnce(
+            &'t mut WriteTx,
+            <K as CaseKind>::Row,
+            &'t mut Case<K>,
+        )
+            -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), ApiError>> + Send + 't>>
+        + Send,
+>;
+
+/// The recipe of a reconsideration: the case read (NOT_FOUND if there is none); the complaint
+/// confirmed upheld and about this case at its source; the new deadline, which `deadline` sets
+/// from the row; then one change that finds the case still refused, reopens it ([`reopen`]) and
+/// does what the kind does next (`then`).
+pub async fn reconsider<K: Reopens>(
+    db: &Db,
+    complaints: &ComplaintsClient,
+    asked: crate::asked::Asked,
+    asking: Reconsideration,
+    deadline: impl FnOnce(&K::Row, &str) -> Result<Deadline, ApiError>,
+    then: Then<K>,
+) -> Result<(), ApiError> {
+    let Reconsideration { id, complaint, reason } = asking.clone();
+    let row: K::Row = crate::rows::one(db, id).await?.ok_or_else(|| K::not_found(id))?;
+    // Reopened only on an upheld complaint about this very case, confirmed at its source.
+    crate::premise::upheld_complaint(complaints, &complaint, &K::name(id)).await?;
+    let deadline = deadline(&row, &asking.note())?;
+    db.transact::<(), _>(asked.command()?, move |tx| {
+        Box::pin(async move {
+            let (row, mut case) = refused::<K>(tx, id).await?;
+            reopen(tx, &mut case, &complaint, &reason, &deadline).await?;
+            then(tx, row, &mut case).await
+        })
+    })
+    .await?;
+    Ok(())
 }

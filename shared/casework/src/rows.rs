@@ -12,6 +12,9 @@ pub trait CaseRow: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<
     /// The columns the row reads, in a `SELECT`.
     const COLUMNS: &'static str;
 
+    /// The case's id.
+    fn id(&self) -> i64;
+
     /// Whose the case is and where it is decided, as the access rule reads it.
     fn holder(&self) -> crate::access::Case<'_>;
 }

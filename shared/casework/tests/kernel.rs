@@ -85,6 +85,10 @@ struct ParcelRow {
 }
 
 impl casework::rows::CaseRow for ParcelRow {
+    fn id(&self) -> i64 {
+        self.id
+    }
+
     const COLUMNS: &'static str = "id, applicant_iin, district, stage, deadline_term, deadline_unit, \
         deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, \
         deadline_calendar_version";

@@ -18,10 +18,6 @@ use crate::store::{self, Parts};
 
 type Answer<T> = Result<Response<T>, Status>;
 
-fn not_found(id: i64) -> ApiError {
-    <crate::Privatizations as casework::case::CaseKind>::not_found(id)
-}
-
 fn ok<T>(result: Result<T, ApiError>) -> Answer<T> {
     result.map(Response::new).map_err(Status::from)
 }
@@ -29,7 +25,18 @@ fn ok<T>(result: Result<T, ApiError>) -> Answer<T> {
 impl Privatization {
     /// One application with everything it shows; NOT_FOUND when there is none.
     async fn load(&self, id: i64) -> Result<pb::Application, ApiError> {
-        self.show(store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?).await
+        casework::service::load(self, id).await
+    }
+}
+
+/// How the case kernel shows a privatization (`casework::service`).
+impl casework::service::Shows for Privatization {
+    type Kind = crate::Privatizations;
+    type Shown = pb::Application;
+
+    fn kernel(&self) -> casework::service::Kernel<'_> {
+        let (db, clock, changed, shutdown) = (&self.db, &self.clock, &self.changed, &self.shutdown);
+        casework::service::Kernel { db, clock, changed, shutdown }
     }
 
     /// An application already read, with everything it shows.
@@ -44,8 +51,10 @@ impl Privatization {
     }
 }
 
-#[tonic::async_trait]
+casework::application_service! {
 impl PrivatizationService for Privatization {
+    proto: pb;
+
     async fn get_service_standard(
         &self,
         r: Request<pb::GetServiceStandardRequest>,
@@ -60,36 +69,11 @@ impl PrivatizationService for Privatization {
         ok(self.create(r).await)
     }
 
-    async fn get_application(&self, r: Request<pb::GetApplicationRequest>) -> Answer<pb::GetApplicationResponse> {
-        ok(self.get(r).await)
-    }
-
-    async fn list_applications(&self, r: Request<pb::ListApplicationsRequest>) -> Answer<pb::ListApplicationsResponse> {
-        ok(self.list(r).await)
-    }
-
-    async fn list_application_events(
-        &self,
-        r: Request<pb::ListApplicationEventsRequest>,
-    ) -> Answer<pb::ListApplicationEventsResponse> {
-        ok(self.list_events(r).await)
-    }
-
-    type WatchApplicationStream = casework::watch::Events<pb::WatchApplicationResponse>;
-
-    async fn watch_application(&self, r: Request<pb::WatchApplicationRequest>) -> Answer<Self::WatchApplicationStream> {
-        ok(self.watch(r).await)
-    }
-
     async fn reconsider_application(
         &self,
         r: Request<pb::ReconsiderApplicationRequest>,
     ) -> Answer<pb::ReconsiderApplicationResponse> {
         ok(self.reconsider(r).await)
-    }
-
-    async fn list_overdue(&self, r: Request<pb::ListOverdueRequest>) -> Answer<pb::ListOverdueResponse> {
-        ok(self.overdue(r.into_inner()).await)
     }
 
     async fn record_commission_decision(
@@ -123,4 +107,5 @@ impl PrivatizationService for Privatization {
     async fn sign_contract(&self, r: Request<pb::SignContractRequest>) -> Answer<pb::SignContractResponse> {
         ok(self.act(r).await.map(|application| pb::SignContractResponse { application }))
     }
+}
 }

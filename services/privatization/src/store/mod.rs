@@ -94,6 +94,10 @@ impl ApplicationRow {
 }
 
 impl casework::rows::CaseRow for ApplicationRow {
+    fn id(&self) -> i64 {
+        self.id
+    }
+
     const COLUMNS: &'static str = COLUMNS;
 
     fn holder(&self) -> casework::access::Case<'_> {

@@ -27,7 +27,18 @@ use crate::app::calendar_error;
 impl Registry {
     /// One application with everything it shows; NOT_FOUND when there is none.
     async fn load(&self, id: i64) -> Result<pb::Application, ApiError> {
-        self.show(store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?).await
+        casework::service::load(self, id).await
+    }
+}
+
+/// How the case kernel shows an enrolment (`casework::service`).
+impl casework::service::Shows for Registry {
+    type Kind = crate::Enrolments;
+    type Shown = pb::Application;
+
+    fn kernel(&self) -> casework::service::Kernel<'_> {
+        let (db, clock, changed, shutdown) = (&self.db, &self.clock, &self.changed, &self.shutdown);
+        casework::service::Kernel { db, clock, changed, shutdown }
     }
 
     /// An application already read, with everything it shows.
@@ -41,15 +52,6 @@ impl Registry {
         };
         Ok(convert::application(&row, &parts, self.clock.now()))
     }
-
-    /// The applications of a page, each with everything it shows.
-    async fn load_all(&self, ids: Vec<i64>) -> Result<Vec<pb::Application>, ApiError> {
-        let mut applications = Vec::with_capacity(ids.len());
-        for id in ids {
-            applications.push(self.load(id).await?);
-        }
-        Ok(applications)
-    }
 }
 
 fn not_found(id: i64) -> ApiError {
@@ -60,8 +62,10 @@ fn ok<T>(result: Result<T, ApiError>) -> Answer<T> {
     result.map(Response::new).map_err(Status::from)
 }
 
-#[tonic::async_trait]
+casework::application_service! {
 impl RegistryService for Registry {
+    proto: pb;
+
     async fn get_service_standard(
         &self,
         r: Request<pb::GetServiceStandardRequest>,
@@ -83,36 +87,11 @@ impl RegistryService for Registry {
         ok(self.create(r).await)
     }
 
-    async fn get_application(&self, r: Request<pb::GetApplicationRequest>) -> Answer<pb::GetApplicationResponse> {
-        ok(self.get(r).await)
-    }
-
-    async fn list_applications(&self, r: Request<pb::ListApplicationsRequest>) -> Answer<pb::ListApplicationsResponse> {
-        ok(self.list(r).await)
-    }
-
-    async fn list_application_events(
-        &self,
-        r: Request<pb::ListApplicationEventsRequest>,
-    ) -> Answer<pb::ListApplicationEventsResponse> {
-        ok(self.list_events(r).await)
-    }
-
-    type WatchApplicationStream = cases::EventStream;
-
-    async fn watch_application(&self, r: Request<pb::WatchApplicationRequest>) -> Answer<Self::WatchApplicationStream> {
-        ok(self.watch(r).await)
-    }
-
     async fn reconsider_application(
         &self,
         r: Request<pb::ReconsiderApplicationRequest>,
     ) -> Answer<pb::ReconsiderApplicationResponse> {
         ok(self.reconsider(r).await)
-    }
-
-    async fn list_overdue(&self, r: Request<pb::ListOverdueRequest>) -> Answer<pb::ListOverdueResponse> {
-        ok(self.overdue(r.into_inner()).await)
     }
 
     async fn list_review_tasks(&self, r: Request<pb::ListReviewTasksRequest>) -> Answer<pb::ListReviewTasksResponse> {
@@ -151,4 +130,5 @@ impl RegistryService for Registry {
     async fn remove_from_queue(&self, r: Request<pb::RemoveFromQueueRequest>) -> Answer<pb::RemoveFromQueueResponse> {
         ok(self.remove(r).await)
     }
+}
 }

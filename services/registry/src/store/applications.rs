@@ -103,6 +103,10 @@ pub struct Collision {
 }
 
 impl casework::rows::CaseRow for ApplicationRow {
+    fn id(&self) -> i64 {
+        self.id
+    }
+
     const COLUMNS: &'static str = COLUMNS;
 
     fn holder(&self) -> casework::access::Case<'_> {

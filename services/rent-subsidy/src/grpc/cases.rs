@@ -1,10 +1,9 @@
-//! The rest of the service: the personal-cabinet reads, the officials' review of the lease, the
+//! The rest of the service (the personal-cabinet reads and the overdue list are the case
+//! kernel's, `casework::service`): the officials' review of the lease, the
 //! lease ended early, the payments, reconsideration after an upheld complaint, and the standard.
 
 use casework::fields::{self, id_of};
-use casework::history::events_page;
 use casework::paging::{page_size, paged, sequence_token};
-use casework::reads::{overdue_page, visible_page};
 use law::RefusalGround as _;
 use platform::store::{Command, request_hash};
 use platform::{ApiError, Principal};
@@ -18,7 +17,8 @@ use crate::app::decide::{self, DECIDE};
 use crate::domain::standard::{IN_FORCE_FROM, ROWS, SOURCE};
 use crate::domain::{Ground, Stage, grounds, terms};
 use crate::store::{self, Column, Deadline};
-use casework::reopen;
+use casework::asked::Asked;
+use casework::reopen::{self, Reconsideration};
 use law::Stage as _;
 
 const REVIEW: &str = "/kz.housing.subsidy.v1.RentSubsidyService/RecordReview";
@@ -44,14 +44,6 @@ impl Subsidy {
     /// caller may not see is answered exactly like a missing one.
     pub(super) async fn visible(&self, p: &Principal, name: &str) -> Result<store::ApplicationRow, ApiError> {
         casework::reads::visible::<Subsidies>(&self.db, p, name, "name").await
-    }
-
-    async fn load_all(&self, ids: impl IntoIterator<Item = i64>) -> Result<Vec<pb::Application>, ApiError> {
-        let mut out = Vec::new();
-        for id in ids {
-            out.push(self.load(id).await?);
-        }
-        Ok(out)
     }
 
     pub(super) fn service_standard(
@@ -93,56 +85,14 @@ impl Subsidy {
         })
     }
 
-    pub(super) async fn get(
-        &self,
-        r: Request<pb::GetApplicationRequest>,
-    ) -> Result<pb::GetApplicationResponse, ApiError> {
-        let row = self.visible(&Principal::of(&r), &r.get_ref().name).await?;
-        Ok(pb::GetApplicationResponse { application: Some(self.show(row).await?) })
-    }
-
-    /// The applications the caller may see, newest first (`casework::access::scope`).
-    pub(super) async fn list(
-        &self,
-        request: Request<pb::ListApplicationsRequest>,
-    ) -> Result<pb::ListApplicationsResponse, ApiError> {
-        let principal = Principal::of(&request);
-        let r = request.into_inner();
-        let (ids, next) =
-            visible_page::<Subsidies>(&self.db, &principal, &r.filter, r.page_size, &r.page_token).await?;
-        Ok(pb::ListApplicationsResponse { applications: self.load_all(ids).await?, next_page_token: next })
-    }
-
-    pub(super) async fn list_events(
-        &self,
-        r: Request<pb::ListApplicationEventsRequest>,
-    ) -> Result<pb::ListApplicationEventsResponse, ApiError> {
-        let row = self.visible(&Principal::of(&r), &r.get_ref().name).await?;
-        let (events, next_page_token) =
-            events_page(&self.db, row.id, r.get_ref().page_size, &r.get_ref().page_token).await?;
-        Ok(pb::ListApplicationEventsResponse { events, next_page_token })
-    }
-
-    pub(super) async fn watch(
-        &self,
-        r: Request<pb::WatchApplicationRequest>,
-    ) -> Result<casework::watch::Events<pb::WatchApplicationResponse>, ApiError> {
-        let row = self.visible(&Principal::of(&r), &r.get_ref().name).await?;
-        let after = r.get_ref().after_sequence;
-        let wrap = |event| pb::WatchApplicationResponse { event: Some(event) };
-        casework::watch::stream_after(self.db.clone(), row.id, after, self.changed.clone(), self.shutdown.clone(), wrap)
-    }
-
-    pub(super) async fn overdue(&self, r: pb::ListOverdueRequest) -> Result<pb::ListOverdueResponse, ApiError> {
-        let (ids, next) = overdue_page::<Stage>(&self.db, self.clock.now(), r.page_size, &r.page_token).await?;
-        Ok(pb::ListOverdueResponse { applications: self.load_all(ids).await?, next_page_token: next })
-    }
-
     pub(super) async fn tasks(&self, r: pb::ListReviewTasksRequest) -> Result<pb::ListReviewTasksResponse, ApiError> {
         let limit = page_size(r.page_size)?;
         let ids = store::at_stage(&self.db, Stage::UnderReview, sequence_token(&r.page_token)?, limit + 1).await?;
         let (page, next) = paged(ids, limit, |id| id.to_string());
-        Ok(pb::ListReviewTasksResponse { applications: self.load_all(page).await?, next_page_token: next })
+        Ok(pb::ListReviewTasksResponse {
+            applications: casework::service::load_all(self, page).await?,
+            next_page_token: next,
+        })
     }
 
     pub(super) async fn claim(
@@ -299,38 +249,32 @@ impl Subsidy {
         })
     }
 
-    /// An upheld complaint reopens a refused case: its sources are read again, with a new term.
+    /// DESIGN.md "Cases, deadlines and evidence": an upheld complaint reopens a refused case,
+    /// decided again at once within a new term (`casework::reopen::reconsider`).
     pub(super) async fn reconsider(
         &self,
-        r: Request<pb::ReconsiderApplicationRequest>,
+        request: Request<pb::ReconsiderApplicationRequest>,
     ) -> Result<pb::ReconsiderApplicationResponse, ApiError> {
-        let p = Principal::of(&r);
-        let r = r.into_inner();
-        let request_id = fields::request_id(&r.request_id)?;
-        let id = id_of(&r.name, "subsidy/applications", "name")?;
-        let complaint = casework::premise::complaint_named(&r.complaint)?;
-        let reason = fields::text(&r.reason, "reason")?;
-        // Reopened only on an upheld complaint about this very case, confirmed at its source.
-        casework::premise::upheld_complaint(&self.complaints, complaint.as_str(), &application_name(id)).await?;
-        let now = self.clock.now();
-        let today = self.clock.now_local().date_naive();
-        let term = terms::DECISION;
-        let due = self.calendar.due(today, term.length, calendar::DEFAULT_START).map_err(calendar_error)?;
-        let note = format!("reconsideration after {}", complaint.as_str());
-        let deadline = Deadline::of_term(term, "RECONSIDERATION_OPENED", now, due, &note);
-        let command = Command::new(p, RECONSIDER).idempotent(request_id, request_hash(RECONSIDER, &r));
-        self.db
-            .transact(command, move |tx| {
-                Box::pin(async move {
-                    let (_, mut case) = reopen::refused::<Subsidies>(tx, id).await?;
-                    reopen::reopen(tx, &mut case, &complaint, &reason, &deadline).await?;
-                    let name = case.name();
-                    let at = tx.now();
-                    tx.schedule(DECIDE, &name, at).await?;
-                    Ok(pb::ReconsiderApplicationResponse::default())
-                })
+        let principal = Principal::of(&request);
+        let r = request.into_inner();
+        let asked = Asked::new(principal, RECONSIDER, &r.request_id, &r, false)?;
+        // The subsidy decides a reopened case again at once: there is no stage to choose.
+        let pb::ReconsiderApplicationRequest { request_id: _, name, stage: _, complaint, reason } = &r;
+        let asking = Reconsideration::checked::<Subsidies>(name, complaint, reason)?;
+        let id = asking.id;
+        let deadline = |_: &store::ApplicationRow, note: &str| {
+            let (now, today) = (self.clock.now(), self.clock.now_local().date_naive());
+            let term = terms::DECISION;
+            let due = self.calendar.due(today, term.length, calendar::DEFAULT_START).map_err(calendar_error)?;
+            Ok(Deadline::of_term(term, "RECONSIDERATION_OPENED", now, due, note))
+        };
+        let then: reopen::Then<Subsidies> = Box::new(|tx, _, case| {
+            Box::pin(async move {
+                let at = tx.now();
+                tx.schedule(DECIDE, &case.name(), at).await
             })
-            .await?;
+        });
+        reopen::reconsider(&self.db, &self.complaints, asked, asking, deadline, then).await?;
         self.changed.notify_waiters();
         Ok(pb::ReconsiderApplicationResponse { application: Some(self.load(id).await?) })
     }

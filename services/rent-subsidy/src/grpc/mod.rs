@@ -119,7 +119,18 @@ pub fn application(row: &ApplicationRow, findings: &[FindingRow], now: DateTime<
 
 impl Subsidy {
     async fn load(&self, id: i64) -> Result<pb::Application, ApiError> {
-        self.show(store::application(&self.db, id).await?.ok_or_else(|| not_found(id))?).await
+        casework::service::load(self, id).await
+    }
+}
+
+/// How the case kernel shows a subsidy application (`casework::service`).
+impl casework::service::Shows for Subsidy {
+    type Kind = crate::Subsidies;
+    type Shown = pb::Application;
+
+    fn kernel(&self) -> casework::service::Kernel<'_> {
+        let (db, clock, changed, shutdown) = (&self.db, &self.clock, &self.changed, &self.shutdown);
+        casework::service::Kernel { db, clock, changed, shutdown }
     }
 
     /// An application already read, with its findings.
@@ -128,8 +139,10 @@ impl Subsidy {
     }
 }
 
-#[tonic::async_trait]
+casework::application_service! {
 impl RentSubsidyService for Subsidy {
+    proto: pb;
+
     async fn get_service_standard(
         &self,
         r: Request<pb::GetServiceStandardRequest>,
@@ -144,36 +157,11 @@ impl RentSubsidyService for Subsidy {
         ok(self.create(r).await)
     }
 
-    async fn get_application(&self, r: Request<pb::GetApplicationRequest>) -> Answer<pb::GetApplicationResponse> {
-        ok(self.get(r).await)
-    }
-
-    async fn list_applications(&self, r: Request<pb::ListApplicationsRequest>) -> Answer<pb::ListApplicationsResponse> {
-        ok(self.list(r).await)
-    }
-
-    async fn list_application_events(
-        &self,
-        r: Request<pb::ListApplicationEventsRequest>,
-    ) -> Answer<pb::ListApplicationEventsResponse> {
-        ok(self.list_events(r).await)
-    }
-
-    type WatchApplicationStream = casework::watch::Events<pb::WatchApplicationResponse>;
-
-    async fn watch_application(&self, r: Request<pb::WatchApplicationRequest>) -> Answer<Self::WatchApplicationStream> {
-        ok(self.watch(r).await)
-    }
-
     async fn reconsider_application(
         &self,
         r: Request<pb::ReconsiderApplicationRequest>,
     ) -> Answer<pb::ReconsiderApplicationResponse> {
         ok(self.reconsider(r).await)
-    }
-
-    async fn list_overdue(&self, r: Request<pb::ListOverdueRequest>) -> Answer<pb::ListOverdueResponse> {
-        ok(self.overdue(r.into_inner()).await)
     }
 
     async fn record_review(&self, r: Request<pb::RecordReviewRequest>) -> Answer<pb::RecordReviewResponse> {
@@ -195,4 +183,5 @@ impl RentSubsidyService for Subsidy {
     async fn list_payments(&self, r: Request<pb::ListPaymentsRequest>) -> Answer<pb::ListPaymentsResponse> {
         ok(self.payments(r).await)
     }
+}
 }

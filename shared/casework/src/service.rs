@@ -1,0 +1,234 @@
+//! The case methods of every service's contract, answered once: one case (`Get…`), the cases the
+//! caller may see (`List…`), a case's history (`List…Events`), its live watch (`Watch…`) and the
+//! overdue cases (`ListOverdue`). A service says how it shows a case ([`Shows`]); the functions
+//! here do the rest. [`application_service!`](crate::application_service) writes the five
+//! methods into a service whose contract names its cases "applications", so its gRPC trait
+//! implementation holds only the methods that are its own.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use platform::store::Db;
+use platform::{ApiError, Clock, Principal};
+use proto::housing::common::v1::StageEvent;
+use tokio::sync::{Notify, watch};
+
+use crate::case::CaseKind;
+
+/// What the kernel needs of a service to answer its case methods.
+pub trait Shows: Send + Sync {
+    /// The kind of case the service keeps.
+    type Kind: CaseKind;
+    /// A case as the contract shows it (`Application`, `Complaint`).
+    type Shown: Send;
+
+    /// What the kernel reads the cases with.
+    fn kernel(&self) -> Kernel<'_>;
+
+    /// A case already read, as the contract shows it.
+    fn show(&self, row: <Self::Kind as CaseKind>::Row) -> impl Future<Output = Result<Self::Shown, ApiError>> + Send;
+}
+
+/// What a service lends the kernel to read its cases.
+#[derive(Debug, Clone, Copy)]
+pub struct Kernel<'a> {
+    /// The service's database.
+    pub db: &'a Db,
+    /// The service's clock.
+    pub clock: &'a Clock,
+    /// Woken by every commit of this process, so that a watch sees it at once.
+    pub changed: &'a Arc<Notify>,
+    /// The server's shutdown, which ends every watch.
+    pub shutdown: &'a watch::Receiver<bool>,
+}
+
+/// The case `name` names, shown, if `principal` may see it (one it may not see is answered
+/// exactly like a missing one: [`crate::reads::visible`]).
+pub async fn get<S: Shows>(service: &S, principal: &Principal, name: &str) -> Result<S::Shown, ApiError> {
+    let row = crate::reads::visible::<S::Kind>(service.kernel().db, principal, name, "name").await?;
+    service.show(row).await
+}
+
+/// Case `id`, shown; the kind's NOT_FOUND when there is none.
+pub async fn load<S: Shows>(service: &S, id: i64) -> Result<S::Shown, ApiError> {
+    let row = crate::rows::one(service.kernel().db, id).await?.ok_or_else(|| <S::Kind as CaseKind>::not_found(id))?;
+    service.show(row).await
+}
+
+/// The cases `ids` names, shown, in that order.
+pub async fn load_all<S: Shows>(service: &S, ids: Vec<i64>) -> Result<Vec<S::Shown>, ApiError> {
+    let mut shown = Vec::with_capacity(ids.len());
+    for id in ids {
+        shown.push(load(service, id).await?);
+    }
+    Ok(shown)
+}
+
+/// A page of the cases `principal` may see, newest first, and the next page's token
+/// ([`crate::reads::visible_page`]).
+pub async fn list<S: Shows>(
+    service: &S,
+    principal: &Principal,
+    filter: &str,
+    page_size: i32,
+    page_token: &str,
+) -> Result<(Vec<S::Shown>, String), ApiError> {
+    let (ids, next) =
+        crate::reads::visible_page::<S::Kind>(service.kernel().db, principal, filter, page_size, page_token).await?;
+    Ok((load_all(service, ids).await?, next))
+}
+
+/// A page of the history of the case `name` names, if `principal` may see it.
+pub async fn events<S: Shows>(
+    service: &S,
+    principal: &Principal,
+    name: &str,
+    page_size: i32,
+    page_token: &str,
+) -> Result<(Vec<StageEvent>, String), ApiError> {
+    let row = crate::reads::visible::<S::Kind>(service.kernel().db, principal, name, "name").await?;
+    crate::history::events_page(service.kernel().db, crate::rows::CaseRow::id(&row), page_size, page_token).await
+}
+
+/// The live history of the case `name` names after `after_sequence`, if `principal` may see it,
+/// each event wrapped by `wrap` into the contract's watch response.
+pub async fn watch<S: Shows, T: Send + 'static>(
+    service: &S,
+    principal: &Principal,
+    name: &str,
+    after_sequence: i64,
+    wrap: fn(StageEvent) -> T,
+) -> Result<crate::watch::Events<T>, ApiError> {
+    let row = crate::reads::visible::<S::Kind>(service.kernel().db, principal, name, "name").await?;
+    let Kernel { db, changed, shutdown, .. } = service.kernel();
+    let id = crate::rows::CaseRow::id(&row);
+    crate::watch::stream_after(db.clone(), id, after_sequence, changed.clone(), shutdown.clone(), wrap)
+}
+
+/// A page of the overdue cases, longest overdue first, and the next page's token.
+pub async fn overdue<S: Shows>(
+    service: &S,
+    page_size: i32,
+    page_token: &str,
+) -> Result<(Vec<S::Shown>, String), ApiError> {
+    type Stage<S> = <<S as Shows>::Kind as CaseKind>::Stage;
+    let (ids, next) = crate::reads::overdue_page::<Stage<S>>(
+        service.kernel().db,
+        service.kernel().clock.now(),
+        page_size,
+        page_token,
+    )
+    .await?;
+    Ok((load_all(service, ids).await?, next))
+}
+
+/// What [`application_service!`](crate::application_service) names from outside the calling
+/// crate.
+#[doc(hidden)]
+pub mod reexport {
+    pub use platform::Principal;
+    pub use tonic;
+}
+
+/// Implements a service's gRPC trait with the five case methods of a contract whose cases are
+/// "applications" (`GetApplication`, `ListApplications`, `ListApplicationEvents`,
+/// `WatchApplication`, `ListOverdue`) answered by this module over the service's [`Shows`], and
+/// the methods written inside, which are the service's own:
+///
+/// ```ignore
+/// casework::application_service! {
+///     impl RegistryService for Registry {
+///         proto: pb;
+///         async fn create_application(&self, r: Request<pb::CreateApplicationRequest>) -> … { … }
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! application_service {
+    (impl $service:ident for $ty:ty { proto: $pb:ident; $($own:tt)* }) => {
+        #[$crate::service::reexport::tonic::async_trait]
+        impl $service for $ty {
+            async fn get_application(
+                &self,
+                r: $crate::service::reexport::tonic::Request<$pb::GetApplicationRequest>,
+            ) -> ::std::result::Result<
+                $crate::service::reexport::tonic::Response<$pb::GetApplicationResponse>,
+                $crate::service::reexport::tonic::Status,
+            > {
+                let principal = $crate::service::reexport::Principal::of(&r);
+                let application = $crate::service::get(self, &principal, &r.get_ref().name).await?;
+                Ok($crate::service::reexport::tonic::Response::new($pb::GetApplicationResponse {
+                    application: Some(application),
+                }))
+            }
+
+            async fn list_applications(
+                &self,
+                r: $crate::service::reexport::tonic::Request<$pb::ListApplicationsRequest>,
+            ) -> ::std::result::Result<
+                $crate::service::reexport::tonic::Response<$pb::ListApplicationsResponse>,
+                $crate::service::reexport::tonic::Status,
+            > {
+                let principal = $crate::service::reexport::Principal::of(&r);
+                let r = r.into_inner();
+                let (applications, next_page_token) =
+                    $crate::service::list(self, &principal, &r.filter, r.page_size, &r.page_token).await?;
+                Ok($crate::service::reexport::tonic::Response::new($pb::ListApplicationsResponse {
+                    applications,
+                    next_page_token,
+                }))
+            }
+
+            async fn list_application_events(
+                &self,
+                r: $crate::service::reexport::tonic::Request<$pb::ListApplicationEventsRequest>,
+            ) -> ::std::result::Result<
+                $crate::service::reexport::tonic::Response<$pb::ListApplicationEventsResponse>,
+                $crate::service::reexport::tonic::Status,
+            > {
+                let principal = $crate::service::reexport::Principal::of(&r);
+                let r = r.into_inner();
+                let (events, next_page_token) =
+                    $crate::service::events(self, &principal, &r.name, r.page_size, &r.page_token).await?;
+                Ok($crate::service::reexport::tonic::Response::new($pb::ListApplicationEventsResponse {
+                    events,
+                    next_page_token,
+                }))
+            }
+
+            type WatchApplicationStream = $crate::watch::Events<$pb::WatchApplicationResponse>;
+
+            async fn watch_application(
+                &self,
+                r: $crate::service::reexport::tonic::Request<$pb::WatchApplicationRequest>,
+            ) -> ::std::result::Result<
+                $crate::service::reexport::tonic::Response<Self::WatchApplicationStream>,
+                $crate::service::reexport::tonic::Status,
+            > {
+                let principal = $crate::service::reexport::Principal::of(&r);
+                let r = r.into_inner();
+                let wrap = |event| $pb::WatchApplicationResponse { event: Some(event) };
+                let stream = $crate::service::watch(self, &principal, &r.name, r.after_sequence, wrap).await?;
+                Ok($crate::service::reexport::tonic::Response::new(stream))
+            }
+
+            async fn list_overdue(
+                &self,
+                r: $crate::service::reexport::tonic::Request<$pb::ListOverdueRequest>,
+            ) -> ::std::result::Result<
+                $crate::service::reexport::tonic::Response<$pb::ListOverdueResponse>,
+                $crate::service::reexport::tonic::Status,
+            > {
+                let r = r.into_inner();
+                let (applications, next_page_token) =
+                    $crate::service::overdue(self, r.page_size, &r.page_token).await?;
+                Ok($crate::service::reexport::tonic::Response::new($pb::ListOverdueResponse {
+                    applications,
+                    next_page_token,
+                }))
+            }
+
+            $($own)*
+        }
+    };
+}
