@@ -3,7 +3,6 @@
 
 use casework::fields::{self, id_of};
 use casework::history::timestamp as ts;
-use chrono::NaiveDate;
 use pb::complaint_service_server::ComplaintService;
 use platform::{ApiError, Principal};
 use proto::housing::common::v1 as common;
@@ -343,21 +342,11 @@ impl ComplaintService for Complaints {
         &self,
         r: Request<pb::GetServiceStandardRequest>,
     ) -> Answer<pb::GetServiceStandardResponse> {
-        let r = r.into_inner();
+        let pb::GetServiceStandardRequest { as_of } = r.into_inner();
         ok((|| {
-            let from = NaiveDate::from_ymd_opt(2026, 3, 12).unwrap_or_default();
-            let as_of = if r.as_of.trim().is_empty() {
-                self.clock.now_local().date_naive()
-            } else {
-                fields::date(&r.as_of, "as_of")?
-            };
-            if as_of < from {
-                return Err(ApiError::not_found(
-                    "STANDARD_NOT_IN_FORCE",
-                    format!("these terms are in force from {from}"),
-                )
-                .meta("in_force_from", from.to_string()));
-            }
+            // The review terms hold from the day the order came into force (Order §4).
+            let from = law::order::IN_FORCE_FROM;
+            casework::standard::as_of(&as_of, self.clock.now_local().date_naive())?;
             Ok(pb::GetServiceStandardResponse {
                 in_force_from: from.to_string(),
                 terms: terms::TABLE

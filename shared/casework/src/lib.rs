@@ -24,6 +24,7 @@ pub mod reopen;
 pub mod reporting;
 pub mod rows;
 pub mod service;
+pub mod standard;
 pub mod watch;
 
 pub use history::{Deadline, EventRow};

@@ -11,6 +11,7 @@ pub mod digest;
 pub mod ground;
 pub mod order;
 pub mod stage;
+pub mod standard;
 pub mod term;
 
 pub use ground::{GroundRecord, RefusalGround, Texts};

@@ -8,19 +8,7 @@ pub use law::order::IN_FORCE_FROM;
 /// The act that set it.
 pub const SOURCE: &str = "Order No. 76 of 26.02.2026, Annex 1 (Annex 1 to the Privatization Rules, order No. 437)";
 
-/// A text in Kazakh, Russian and English.
-pub type Text = [&'static str; 3];
-
-/// One row.
-#[derive(Debug, Clone, Copy)]
-pub struct Row {
-    /// 1 to 11.
-    pub number: i32,
-    /// The heading.
-    pub heading: Text,
-    /// The sub-items in order (row 10's come from the grounds themselves).
-    pub items: &'static [Text],
-}
+pub use law::standard::{Row, Text};
 
 /// The eleven rows of Annex 1.
 pub const ROWS: [Row; 11] = [

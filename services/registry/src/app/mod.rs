@@ -5,6 +5,7 @@
 pub mod decide;
 pub mod file;
 pub mod remove;
+pub mod review;
 pub mod standard;
 
 use std::sync::Arc;

@@ -14,19 +14,7 @@ pub const CHANGE_NOTICE_WORKING_DAYS: u32 = 3;
 /// RR cl. 2: who is told of a changed procedure (gateway notification recipients).
 pub const CHANGE_NOTICE_RECIPIENTS: [&str; 2] = ["STATE_CORPORATION", "CONTACT_CENTRE"];
 
-/// A text in Kazakh, Russian and English.
-pub type Text = [&'static str; 3];
-
-/// One row: its number, heading and items.
-#[derive(Debug, Clone, Copy)]
-pub struct Row {
-    /// 1 to 11.
-    pub number: i32,
-    /// The heading.
-    pub heading: Text,
-    /// The sub-items in order.
-    pub items: &'static [Text],
-}
+pub use law::standard::{Row, Text};
 
 /// The eleven rows of Annex 2.
 pub const ROWS: [Row; 11] = [

@@ -20,10 +20,7 @@ pub fn application_name(id: i64) -> String {
     <crate::Enrolments as casework::case::CaseKind>::name(id)
 }
 
-/// The resource name of a review task.
-pub fn task_name(id: i64) -> String {
-    format!("registry/review-tasks/{id}")
-}
+pub use crate::app::review::task_name;
 
 /// The case of the contract's enum.
 pub fn case(value: i32) -> Result<Case, ApiError> {

@@ -31,10 +31,10 @@ impl Registry {
         request: Request<pb::GetQueuePositionRequest>,
     ) -> Result<pb::GetQueuePositionResponse, ApiError> {
         let principal = Principal::of(&request);
-        let r = request.into_inner();
-        let iin = convert::iin(&r.iin, "iin")?.to_string();
-        let settlement = convert::kato(&r.settlement_kato, "settlement_kato")?;
-        let category = list_category(&r.list_category)?;
+        let pb::GetQueuePositionRequest { iin, settlement_kato, list_category: asked_category } = request.into_inner();
+        let iin = convert::iin(&iin, "iin")?.to_string();
+        let settlement = convert::kato(&settlement_kato, "settlement_kato")?;
+        let category = list_category(&asked_category)?;
         let not_on_list = || {
             ApiError::not_found("NOT_ON_WAITING_LIST", format!("{iin} is not on the list {category} of {settlement}"))
                 .meta("iin", iin.clone())
@@ -56,11 +56,12 @@ impl Registry {
         request: Request<pb::ListQueueRequest>,
     ) -> Result<pb::ListQueueResponse, ApiError> {
         let principal = Principal::of(&request);
-        let r = request.into_inner();
-        let settlement = convert::kato(&r.settlement_kato, "settlement_kato")?;
-        let category = list_category(&r.list_category)?;
-        let limit = convert::page_size(r.page_size)?;
-        let after = convert::after(&r.page_token)?;
+        let pb::ListQueueRequest { settlement_kato, list_category: asked_category, page_size, page_token } =
+            request.into_inner();
+        let settlement = convert::kato(&settlement_kato, "settlement_kato")?;
+        let category = list_category(&asked_category)?;
+        let limit = convert::page_size(page_size)?;
+        let after = convert::after(&page_token)?;
         let rows = store::page(&self.db, &settlement, category, after, limit + 1).await?;
         let (page, next) = convert::paged(rows, limit, |q| convert::page_token(q.accepted_at, q.application_id));
         let shown = |q: &store::QueueRow| {
@@ -86,7 +87,8 @@ impl Registry {
         request: Request<pb::GetQueueStandingRequest>,
     ) -> Result<pb::GetQueueStandingResponse, ApiError> {
         let principal = Principal::of(&request);
-        let iin = convert::iin(&request.get_ref().iin, "iin")?.to_string();
+        let pb::GetQueueStandingRequest { iin } = request.get_ref();
+        let iin = convert::iin(iin, "iin")?.to_string();
         let rows = store::standing(&self.db, &iin).await?;
         let visible = |q: &&store::QueueRow| {
             access::may_see(
@@ -104,11 +106,12 @@ impl Registry {
         let principal = Principal::of(&request);
         let r = request.into_inner();
         let asked = Asked::new(principal.clone(), REMOVE, &r.request_id, &r, false)?;
-        let id = id_of(&r.name, "registry/applications", "name")?;
-        let ground = convert::removal_ground(r.ground)?;
-        let reason = convert::text(&r.reason, "reason")?;
+        let pb::RemoveFromQueueRequest { request_id: _, name, ground, reason } = &r;
+        let id = id_of(name, "registry/applications", "name")?;
+        let ground = convert::removal_ground(*ground)?;
+        let reason = convert::text(reason, "reason")?;
         // The official acts inside their jurisdiction only (`casework::access`).
-        self.visible(&principal, &r.name, "name").await?;
+        self.visible(&principal, name, "name").await?;
         remove::remove(self, asked, Removal { id, ground, reason }).await?;
         Ok(pb::RemoveFromQueueResponse { application: Some(self.load(id).await?) })
     }

@@ -3,8 +3,6 @@
 //! the Unified Contact Centre are told within 3 working days of it [A-CHANGE-DATE].
 
 use casework::asked::Asked;
-use chrono::NaiveDate;
-use law::RefusalGround as _;
 use platform::{ApiError, Principal};
 use proto::housing::common::v1 as common;
 use proto::housing::registry::v1 as pb;
@@ -19,56 +17,21 @@ use casework::history::timestamp as ts;
 
 const PUBLISH: &str = "/kz.housing.registry.v1.RegistryService/PublishServiceStandard";
 
-fn text([kk, ru, en]: [&str; 3]) -> common::LocalizedText {
-    common::LocalizedText { kk: kk.into(), ru: ru.into(), en: en.into() }
-}
-
-fn date(value: &str, field: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| ApiError::bad_field("DATE_INVALID", field, "YYYY-MM-DD"))
-}
-
 impl Registry {
     pub(super) async fn service_standard(
         &self,
         r: pb::GetServiceStandardRequest,
     ) -> Result<pb::GetServiceStandardResponse, ApiError> {
-        let as_of =
-            if r.as_of.trim().is_empty() { self.clock.now_local().date_naive() } else { date(&r.as_of, "as_of")? };
-        if as_of < IN_FORCE_FROM {
-            return Err(ApiError::not_found(
-                "STANDARD_NOT_IN_FORCE",
-                format!("this version of the standard is in force from {IN_FORCE_FROM} (order No. 76, §4); no earlier version is kept"),
-            )
-            .meta("in_force_from", IN_FORCE_FROM.to_string()));
-        }
+        let pb::GetServiceStandardRequest { as_of } = r;
+        let as_of = casework::standard::as_of(&as_of, self.clock.now_local().date_naive())?;
+        // A change published under RR cl. 2 names its own source and day once it is in force.
         let change = store::publication_in_force(&self.db, &as_of.to_string()).await?;
-        let (in_force_from, source) = match &change {
-            Some(p) => (p.in_force_from.clone(), p.source.clone()),
+        let (in_force_from, source) = match change {
+            Some(p) => (p.in_force_from, p.source),
             None => (IN_FORCE_FROM.to_string(), standard::SOURCE.to_owned()),
         };
-        let rows = ROWS
-            .iter()
-            .map(|row| common::StandardRow {
-                number: row.number,
-                heading: Some(text(row.heading)),
-                // Row 10 is the grounds' own texts, so that the two never differ.
-                items: if row.number == 10 {
-                    Ground::ALL.iter().map(|g| text(g.texts())).collect()
-                } else {
-                    row.items.iter().map(|t| text(*t)).collect()
-                },
-            })
-            .collect();
-        Ok(pb::GetServiceStandardResponse {
-            standard: Some(common::ServiceStandard {
-                service: "registry".into(),
-                source,
-                in_force_from,
-                rows,
-                refusal_grounds: Ground::ALL.iter().map(|g| convert::refusal(*g, None)).collect(),
-            }),
-        })
+        let standard = casework::standard::shown::<Ground>("registry", source, in_force_from, ROWS);
+        Ok(pb::GetServiceStandardResponse { standard: Some(standard) })
     }
 
     pub(super) async fn publish_standard(
@@ -78,7 +41,7 @@ impl Registry {
         let principal = Principal::of(&request);
         let r = request.into_inner();
         let asked = Asked::new(principal, PUBLISH, &r.request_id, &r, false)?;
-        let from = date(&r.in_force_from, "in_force_from")?;
+        let from = casework::fields::date(&r.in_force_from, "in_force_from")?;
         if from < IN_FORCE_FROM {
             return Err(ApiError::bad_field(
                 "DATE_BEFORE_STANDARD",

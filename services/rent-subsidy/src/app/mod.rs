@@ -4,6 +4,7 @@
 
 pub mod decide;
 pub mod file;
+pub mod review;
 
 use std::sync::Arc;
 

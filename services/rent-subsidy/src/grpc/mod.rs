@@ -30,10 +30,6 @@ pub fn application_name(id: i64) -> String {
     <crate::Subsidies as casework::case::CaseKind>::name(id)
 }
 
-fn not_found(id: i64) -> ApiError {
-    <crate::Subsidies as casework::case::CaseKind>::not_found(id)
-}
-
 fn ok<T>(result: Result<T, ApiError>) -> Answer<T> {
     result.map(Response::new).map_err(Status::from)
 }
