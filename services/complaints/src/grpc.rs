@@ -14,6 +14,7 @@ use crate::app::file::{self, Filing};
 use crate::app::review::{self, Decision, Extension};
 use crate::app::{Asked, name};
 use crate::domain::Stage;
+use crate::domain::review::ReopenAt;
 use crate::domain::terms::{self, Reviewer, Service};
 use crate::store::{self, ComplaintRow};
 
@@ -246,26 +247,17 @@ fn decision(r: &pb::RecordComplaintDecisionRequest) -> Result<Decision, ApiError
     let pb::RecordComplaintDecisionRequest { request_id: _, name, uphold, reason, reopen_stage } = r;
     let id = id_of(name, "complaints/complaints", "name")?;
     let reason = fields::text(reason, "reason")?;
-    // The stages the three services reopen a refused case at.
-    let reopen_stage = match reopen_stage.trim() {
-        "" | "ACCEPTED" => "ACCEPTED",
-        "UNDER_REVIEW" => "UNDER_REVIEW",
-        _ => return Err(ApiError::bad_field("REOPEN_STAGE_INVALID", "reopen_stage", "ACCEPTED or UNDER_REVIEW")),
-    };
+    let reopen_stage = ReopenAt::parse(reopen_stage)
+        .ok_or_else(|| ApiError::bad_field("REOPEN_STAGE_INVALID", "reopen_stage", "ACCEPTED or UNDER_REVIEW"))?;
     Ok(Decision { id, uphold: *uphold, reason, reopen_stage })
 }
 
 #[tonic::async_trait]
 impl ComplaintService for Complaints {
     async fn create_complaint(&self, r: Request<pb::CreateComplaintRequest>) -> Answer<pb::CreateComplaintResponse> {
-        let principal = Principal::of(&r);
-        let r = r.into_inner();
+        let (asked, r) = Asked::of(r, CREATE, |m| &m.request_id)?;
         let answer = |c: &store::ComplaintRow, now| pb::CreateComplaintResponse { complaint: Some(complaint(c, now)) };
-        ok(async {
-            let asked = Asked::new(principal, CREATE, &r.request_id, &r, false)?;
-            file::file(self, asked, filing(&r, self.limits)?, answer).await
-        }
-        .await)
+        ok(async { file::file(self, asked, filing(&r, self.limits)?, answer).await }.await)
     }
 
     async fn get_complaint(&self, r: Request<pb::GetComplaintRequest>) -> Answer<pb::GetComplaintResponse> {
@@ -304,10 +296,8 @@ impl ComplaintService for Complaints {
     }
 
     async fn extend_review(&self, r: Request<pb::ExtendReviewRequest>) -> Answer<pb::ExtendReviewResponse> {
-        let principal = Principal::of(&r);
-        let r = r.into_inner();
+        let (asked, r) = Asked::of(r, EXTEND, |m| &m.request_id)?;
         ok(async {
-            let asked = Asked::new(principal, EXTEND, &r.request_id, &r, false)?;
             let e = extension(&r)?;
             let id = e.id;
             review::extend(self, asked, e).await?;
@@ -320,10 +310,8 @@ impl ComplaintService for Complaints {
         &self,
         r: Request<pb::RecordComplaintDecisionRequest>,
     ) -> Answer<pb::RecordComplaintDecisionResponse> {
-        let principal = Principal::of(&r);
-        let r = r.into_inner();
+        let (asked, r) = Asked::of(r, DECIDE, |m| &m.request_id)?;
         ok(async {
-            let asked = Asked::new(principal, DECIDE, &r.request_id, &r, false)?;
             let d = decision(&r)?;
             let id = d.id;
             review::decide(self, asked, d).await?;

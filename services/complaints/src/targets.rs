@@ -10,6 +10,7 @@ use prost::Message;
 use proto::housing::{privatization::v1 as privatization, registry::v1 as registry, subsidy::v1 as subsidy};
 use tonic::{Code, Status};
 
+use crate::domain::review::ReopenAt;
 use crate::domain::terms::Service;
 
 /// What the service says of the case.
@@ -85,7 +86,7 @@ pub fn reconsider(
     application: &str,
     complaint: &str,
     reason: &str,
-    stage: &str,
+    stage: ReopenAt,
     user: &str,
 ) -> OutboxMessage {
     let (destination, method, payload) = match service {
@@ -95,10 +96,9 @@ pub fn reconsider(
             registry::ReconsiderApplicationRequest {
                 request_id: request_id.into(),
                 name: application.into(),
-                stage: if stage == "UNDER_REVIEW" {
-                    registry::ApplicationStage::UnderReview
-                } else {
-                    registry::ApplicationStage::Accepted
+                stage: match stage {
+                    ReopenAt::UnderReview => registry::ApplicationStage::UnderReview,
+                    ReopenAt::Accepted => registry::ApplicationStage::Accepted,
                 }
                 .into(),
                 complaint: complaint.into(),

@@ -34,6 +34,19 @@ impl Asked {
         Ok(Asked { principal, method, request, reference: request_id.trim().to_owned() })
     }
 
+    /// The change a gRPC request asks of `method`: its caller (`Principal::of`), its request id
+    /// (`request_id` reads it from the message, and it is checked) and the message itself.
+    pub fn of<M: Message>(
+        request: tonic::Request<M>,
+        method: &'static str,
+        request_id: impl FnOnce(&M) -> &str,
+    ) -> Result<(Asked, M), ApiError> {
+        let principal = Principal::of(&request);
+        let message = request.into_inner();
+        let asked = Asked::new(principal, method, request_id(&message), &message, false)?;
+        Ok((asked, message))
+    }
+
     /// The answer a first request under the same id got, if there was one.
     pub async fn replay<R: Message + Default>(&self, db: &Db) -> Result<Option<R>, ApiError> {
         match self.request {

@@ -11,7 +11,7 @@ use platform::ApiError;
 use super::jobs::OVERDUE;
 use super::{Asked, Complaints, calendar_error, name, not_found, notice, reviewer_of};
 use crate::domain::Stage;
-use crate::domain::review::{self, ExtensionRefused};
+use crate::domain::review::{self, ExtensionRefused, ReopenAt};
 use crate::domain::terms::{self, Service};
 use crate::store::{self, Column, Deadline};
 use crate::targets::{self, Case};
@@ -39,7 +39,7 @@ pub struct Decision {
     /// Why.
     pub reason: String,
     /// The stage a reopened case starts again at, a code of the case's service.
-    pub reopen_stage: &'static str,
+    pub reopen_stage: ReopenAt,
 }
 
 /// Extends complaint `e.id`'s review once ([A-EXT-ONCE]): the days are added to the current due

@@ -8,6 +8,27 @@ use super::terms::MAX_EXTENSION_DAYS;
 pub const EXTENSION_REASONS: [&str; 3] =
     ["ADDITIONAL_STUDY_OR_INSPECTION", "SITE_INSPECTION", "ADDITIONAL_INFORMATION"];
 
+/// Where an upheld complaint reopens a refused case in its service (DESIGN.md "Cases, deadlines
+/// and evidence"): decided again at once from acceptance, or with an official's review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReopenAt {
+    /// Accepted again and decided at once (the default).
+    Accepted,
+    /// Put before an official (the registry's partially automated cases).
+    UnderReview,
+}
+
+impl ReopenAt {
+    /// The stage a decision names (`ACCEPTED`, `UNDER_REVIEW`; none means `ACCEPTED`).
+    pub fn parse(code: &str) -> Option<ReopenAt> {
+        match code.trim() {
+            "" | "ACCEPTED" => Some(ReopenAt::Accepted),
+            "UNDER_REVIEW" => Some(ReopenAt::UnderReview),
+            _ => None,
+        }
+    }
+}
+
 /// Why an extension as asked cannot be granted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExtensionRefused {
@@ -72,6 +93,14 @@ pub fn decision(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_upheld_complaint_reopens_at_acceptance_unless_it_names_an_officials_review() {
+        assert_eq!(ReopenAt::parse(""), Some(ReopenAt::Accepted));
+        assert_eq!(ReopenAt::parse(" ACCEPTED "), Some(ReopenAt::Accepted));
+        assert_eq!(ReopenAt::parse("UNDER_REVIEW"), Some(ReopenAt::UnderReview));
+        assert_eq!(ReopenAt::parse("ENROLLED"), None);
+    }
 
     #[test]
     fn sr_cl_34_an_extension_adds_one_to_ten_working_days_for_a_permitted_reason() {

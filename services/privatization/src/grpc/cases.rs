@@ -6,7 +6,7 @@ use calendar::DEFAULT_START;
 use casework::asked::Asked;
 use casework::reopen;
 use casework::reopen::Reconsideration;
-use platform::{ApiError, Principal};
+use platform::ApiError;
 use proto::housing::privatization::v1 as pb;
 use tonic::Request;
 
@@ -26,9 +26,7 @@ impl Privatization {
         &self,
         request: Request<pb::ReconsiderApplicationRequest>,
     ) -> Result<pb::ReconsiderApplicationResponse, ApiError> {
-        let principal = Principal::of(&request);
-        let r = request.into_inner();
-        let asked = Asked::new(principal, RECONSIDER, &r.request_id, &r, false)?;
+        let (asked, r) = Asked::of(request, RECONSIDER, |m| &m.request_id)?;
         let pb::ReconsiderApplicationRequest { request_id: _, name, stage, complaint, reason } = &r;
         let asking = Reconsideration::checked::<Privatizations>(name, complaint, reason)?;
         if *stage != pb::ApplicationStage::Accepted as i32 {

@@ -33,9 +33,7 @@ impl Registry {
         &self,
         request: Request<pb::ReconsiderApplicationRequest>,
     ) -> Result<pb::ReconsiderApplicationResponse, ApiError> {
-        let principal = Principal::of(&request);
-        let r = request.into_inner();
-        let asked = Asked::new(principal, RECONSIDER, &r.request_id, &r, false)?;
+        let (asked, r) = Asked::of(request, RECONSIDER, |m| &m.request_id)?;
         let pb::ReconsiderApplicationRequest { request_id: _, name, stage, complaint, reason } = &r;
         let reopen_at = reopened_at(*stage)?;
         let asking = Reconsideration::checked::<Enrolments>(name, complaint, reason)?;

@@ -103,15 +103,13 @@ impl Registry {
         &self,
         request: Request<pb::RemoveFromQueueRequest>,
     ) -> Result<pb::RemoveFromQueueResponse, ApiError> {
-        let principal = Principal::of(&request);
-        let r = request.into_inner();
-        let asked = Asked::new(principal.clone(), REMOVE, &r.request_id, &r, false)?;
+        let (asked, r) = Asked::of(request, REMOVE, |m| &m.request_id)?;
         let pb::RemoveFromQueueRequest { request_id: _, name, ground, reason } = &r;
         let id = id_of(name, "registry/applications", "name")?;
         let ground = convert::removal_ground(*ground)?;
         let reason = convert::text(reason, "reason")?;
         // The official acts inside their jurisdiction only (`casework::access`).
-        self.visible(&principal, name, "name").await?;
+        self.visible(&asked.principal, name, "name").await?;
         remove::remove(self, asked, Removal { id, ground, reason }).await?;
         Ok(pb::RemoveFromQueueResponse { application: Some(self.load(id).await?) })
     }

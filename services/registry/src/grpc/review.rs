@@ -68,10 +68,8 @@ impl Registry {
         &self,
         r: Request<pb::ClaimReviewTaskRequest>,
     ) -> Result<pb::ClaimReviewTaskResponse, ApiError> {
-        let principal = Principal::of(&r);
-        let official = official(&principal)?;
-        let r = r.into_inner();
-        let asked = Asked::new(principal, CLAIM, &r.request_id, &r, false)?;
+        let (asked, r) = Asked::of(r, CLAIM, |m| &m.request_id)?;
+        let official = official(&asked.principal)?;
         let pb::ClaimReviewTaskRequest { request_id: _, name } = &r;
         let id = id_of(name, "registry/review-tasks", "name")?;
         review::claim_task(self, asked, id, official).await?;
@@ -82,10 +80,8 @@ impl Registry {
         &self,
         r: Request<pb::DecideReviewTaskRequest>,
     ) -> Result<pb::DecideReviewTaskResponse, ApiError> {
-        let principal = Principal::of(&r);
-        let official = official(&principal)?;
-        let r = r.into_inner();
-        let asked = Asked::new(principal, DECIDE_TASK, &r.request_id, &r, false)?;
+        let (asked, r) = Asked::of(r, DECIDE_TASK, |m| &m.request_id)?;
+        let official = official(&asked.principal)?;
         let pb::DecideReviewTaskRequest { request_id: _, name, findings, reason } = &r;
         let reason = convert::text(reason, "reason")?;
         let findings = official_findings(findings)?;

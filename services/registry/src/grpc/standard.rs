@@ -3,7 +3,7 @@
 //! the Unified Contact Centre are told within 3 working days of it [A-CHANGE-DATE].
 
 use casework::asked::Asked;
-use platform::{ApiError, Principal};
+use platform::ApiError;
 use proto::housing::common::v1 as common;
 use proto::housing::registry::v1 as pb;
 use tonic::Request;
@@ -38,10 +38,9 @@ impl Registry {
         &self,
         request: Request<pb::PublishServiceStandardRequest>,
     ) -> Result<pb::PublishServiceStandardResponse, ApiError> {
-        let principal = Principal::of(&request);
-        let r = request.into_inner();
-        let asked = Asked::new(principal, PUBLISH, &r.request_id, &r, false)?;
-        let from = casework::fields::date(&r.in_force_from, "in_force_from")?;
+        let (asked, r) = Asked::of(request, PUBLISH, |m| &m.request_id)?;
+        let pb::PublishServiceStandardRequest { request_id: _, in_force_from, source, summary } = &r;
+        let from = casework::fields::date(in_force_from, "in_force_from")?;
         if from < IN_FORCE_FROM {
             return Err(ApiError::bad_field(
                 "DATE_BEFORE_STANDARD",
@@ -49,8 +48,8 @@ impl Registry {
                 format!("on or after {IN_FORCE_FROM}"),
             ));
         }
-        let source = convert::text(&r.source, "source")?;
-        let summary = r.summary.clone().unwrap_or_default();
+        let source = convert::text(source, "source")?;
+        let summary = summary.clone().unwrap_or_default();
         let summary = [
             convert::text(&summary.kk, "summary.kk")?,
             convert::text(&summary.ru, "summary.ru")?,

@@ -68,10 +68,8 @@ impl Subsidy {
         &self,
         r: Request<pb::ClaimReviewTaskRequest>,
     ) -> Result<pb::ClaimReviewTaskResponse, ApiError> {
-        let principal = Principal::of(&r);
-        let me = official(&principal)?;
-        let r = r.into_inner();
-        let asked = Asked::new(principal, CLAIM, &r.request_id, &r, false)?;
+        let (asked, r) = Asked::of(r, CLAIM, |m| &m.request_id)?;
+        let me = official(&asked.principal)?;
         let pb::ClaimReviewTaskRequest { request_id: _, name } = &r;
         let id = id_of(name, "subsidy/applications", "name")?;
         review::claim(self, asked, id, me).await?;
@@ -83,10 +81,8 @@ impl Subsidy {
         &self,
         r: Request<pb::RecordReviewRequest>,
     ) -> Result<pb::RecordReviewResponse, ApiError> {
-        let principal = Principal::of(&r);
-        let official = official(&principal)?;
-        let r = r.into_inner();
-        let asked = Asked::new(principal, REVIEW, &r.request_id, &r, false)?;
+        let (asked, r) = Asked::of(r, REVIEW, |m| &m.request_id)?;
+        let official = official(&asked.principal)?;
         let pb::RecordReviewRequest { request_id: _, name, approve, refusal_code, reason } = &r;
         let id = id_of(name, "subsidy/applications", "name")?;
         let reason = fields::text(reason, "reason")?;
@@ -107,10 +103,8 @@ impl Subsidy {
 
     /// A lease ended early, by the applicant or an official: the payments stop.
     pub(super) async fn end_lease(&self, r: Request<pb::EndLeaseRequest>) -> Result<pb::EndLeaseResponse, ApiError> {
-        let principal = Principal::of(&r);
-        let row = self.visible(&principal, &r.get_ref().name).await?;
-        let r = r.into_inner();
-        let asked = Asked::new(principal, END_LEASE, &r.request_id, &r, false)?;
+        let (asked, r) = Asked::of(r, END_LEASE, |m| &m.request_id)?;
+        let row = self.visible(&asked.principal, &r.name).await?;
         let pb::EndLeaseRequest { request_id: _, name: _, end_date, reason } = &r;
         let ended = review::LeaseEnd {
             id: row.id,
@@ -152,9 +146,7 @@ impl Subsidy {
         &self,
         request: Request<pb::ReconsiderApplicationRequest>,
     ) -> Result<pb::ReconsiderApplicationResponse, ApiError> {
-        let principal = Principal::of(&request);
-        let r = request.into_inner();
-        let asked = Asked::new(principal, RECONSIDER, &r.request_id, &r, false)?;
+        let (asked, r) = Asked::of(request, RECONSIDER, |m| &m.request_id)?;
         // The subsidy decides a reopened case again at once: there is no stage to choose.
         let pb::ReconsiderApplicationRequest { request_id: _, name, stage: _, complaint, reason } = &r;
         let asking = Reconsideration::checked::<Subsidies>(name, complaint, reason)?;
