@@ -156,8 +156,7 @@ impl casework::service::Shows for Complaints {
     type Shown = pb::Complaint;
 
     fn kernel(&self) -> casework::service::Kernel<'_> {
-        let (db, clock, changed, shutdown) = (&self.db, &self.clock, &self.changed, &self.shutdown);
-        casework::service::Kernel { db, clock, changed, shutdown }
+        casework::service::Kernel::new(&self.db, &self.clock, &self.changed, &self.shutdown)
     }
 
     async fn show(&self, row: store::ComplaintRow) -> Result<pb::Complaint, ApiError> {

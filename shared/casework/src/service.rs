@@ -42,6 +42,18 @@ pub struct Kernel<'a> {
     pub shutdown: &'a watch::Receiver<bool>,
 }
 
+impl<'a> Kernel<'a> {
+    /// What a service lends: its database, clock, change signal and shutdown.
+    pub fn new(
+        db: &'a Db,
+        clock: &'a Clock,
+        changed: &'a Arc<Notify>,
+        shutdown: &'a watch::Receiver<bool>,
+    ) -> Kernel<'a> {
+        Kernel { db, clock, changed, shutdown }
+    }
+}
+
 /// The case `name` names, shown, if `principal` may see it (one it may not see is answered
 /// exactly like a missing one: [`crate::reads::visible`]).
 pub async fn get<S: Shows>(service: &S, principal: &Principal, name: &str) -> Result<S::Shown, ApiError> {
@@ -132,8 +144,10 @@ pub mod reexport {
 
 /// Implements a service's gRPC trait with the five case methods of a contract whose cases are
 /// "applications" (`GetApplication`, `ListApplications`, `ListApplicationEvents`,
-/// `WatchApplication`, `ListOverdue`) answered by this module over the service's [`Shows`], and
-/// the methods written inside, which are the service's own:
+/// `WatchApplication`, `ListOverdue`) answered by this module over the service's [`Shows`]; the
+/// three every application service has and answers its own way (`CreateApplication`,
+/// `ReconsiderApplication`, `GetServiceStandard`) handed to the service's `create`, `reconsider`
+/// and `service_standard`; and the methods written inside, which are the service's alone:
 ///
 /// ```ignore
 /// casework::application_service! {
@@ -226,6 +240,36 @@ macro_rules! application_service {
                     applications,
                     next_page_token,
                 }))
+            }
+
+            async fn create_application(
+                &self,
+                r: $crate::service::reexport::tonic::Request<$pb::CreateApplicationRequest>,
+            ) -> ::std::result::Result<
+                $crate::service::reexport::tonic::Response<$pb::CreateApplicationResponse>,
+                $crate::service::reexport::tonic::Status,
+            > {
+                Ok($crate::service::reexport::tonic::Response::new(self.create(r).await?))
+            }
+
+            async fn reconsider_application(
+                &self,
+                r: $crate::service::reexport::tonic::Request<$pb::ReconsiderApplicationRequest>,
+            ) -> ::std::result::Result<
+                $crate::service::reexport::tonic::Response<$pb::ReconsiderApplicationResponse>,
+                $crate::service::reexport::tonic::Status,
+            > {
+                Ok($crate::service::reexport::tonic::Response::new(self.reconsider(r).await?))
+            }
+
+            async fn get_service_standard(
+                &self,
+                r: $crate::service::reexport::tonic::Request<$pb::GetServiceStandardRequest>,
+            ) -> ::std::result::Result<
+                $crate::service::reexport::tonic::Response<$pb::GetServiceStandardResponse>,
+                $crate::service::reexport::tonic::Status,
+            > {
+                Ok($crate::service::reexport::tonic::Response::new(self.service_standard(r.into_inner()).await?))
             }
 
             $($own)*

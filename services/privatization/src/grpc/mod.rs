@@ -35,8 +35,7 @@ impl casework::service::Shows for Privatization {
     type Shown = pb::Application;
 
     fn kernel(&self) -> casework::service::Kernel<'_> {
-        let (db, clock, changed, shutdown) = (&self.db, &self.clock, &self.changed, &self.shutdown);
-        casework::service::Kernel { db, clock, changed, shutdown }
+        casework::service::Kernel::new(&self.db, &self.clock, &self.changed, &self.shutdown)
     }
 
     /// An application already read, with everything it shows.
@@ -54,27 +53,6 @@ impl casework::service::Shows for Privatization {
 casework::application_service! {
 impl PrivatizationService for Privatization {
     proto: pb;
-
-    async fn get_service_standard(
-        &self,
-        r: Request<pb::GetServiceStandardRequest>,
-    ) -> Answer<pb::GetServiceStandardResponse> {
-        ok(self.service_standard(r.into_inner()))
-    }
-
-    async fn create_application(
-        &self,
-        r: Request<pb::CreateApplicationRequest>,
-    ) -> Answer<pb::CreateApplicationResponse> {
-        ok(self.create(r).await)
-    }
-
-    async fn reconsider_application(
-        &self,
-        r: Request<pb::ReconsiderApplicationRequest>,
-    ) -> Answer<pb::ReconsiderApplicationResponse> {
-        ok(self.reconsider(r).await)
-    }
 
     async fn record_commission_decision(
         &self,

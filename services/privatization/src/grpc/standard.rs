@@ -8,7 +8,7 @@ use crate::domain::Ground;
 use crate::domain::standard::{IN_FORCE_FROM, ROWS, SOURCE};
 
 impl Privatization {
-    pub(super) fn service_standard(
+    pub(super) async fn service_standard(
         &self,
         r: pb::GetServiceStandardRequest,
     ) -> Result<pb::GetServiceStandardResponse, ApiError> {

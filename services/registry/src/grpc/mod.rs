@@ -37,8 +37,7 @@ impl casework::service::Shows for Registry {
     type Shown = pb::Application;
 
     fn kernel(&self) -> casework::service::Kernel<'_> {
-        let (db, clock, changed, shutdown) = (&self.db, &self.clock, &self.changed, &self.shutdown);
-        casework::service::Kernel { db, clock, changed, shutdown }
+        casework::service::Kernel::new(&self.db, &self.clock, &self.changed, &self.shutdown)
     }
 
     /// An application already read, with everything it shows.
@@ -66,32 +65,11 @@ casework::application_service! {
 impl RegistryService for Registry {
     proto: pb;
 
-    async fn get_service_standard(
-        &self,
-        r: Request<pb::GetServiceStandardRequest>,
-    ) -> Answer<pb::GetServiceStandardResponse> {
-        ok(self.service_standard(r.into_inner()).await)
-    }
-
     async fn publish_service_standard(
         &self,
         r: Request<pb::PublishServiceStandardRequest>,
     ) -> Answer<pb::PublishServiceStandardResponse> {
         ok(self.publish_standard(r).await)
-    }
-
-    async fn create_application(
-        &self,
-        r: Request<pb::CreateApplicationRequest>,
-    ) -> Answer<pb::CreateApplicationResponse> {
-        ok(self.create(r).await)
-    }
-
-    async fn reconsider_application(
-        &self,
-        r: Request<pb::ReconsiderApplicationRequest>,
-    ) -> Answer<pb::ReconsiderApplicationResponse> {
-        ok(self.reconsider(r).await)
     }
 
     async fn list_review_tasks(&self, r: Request<pb::ListReviewTasksRequest>) -> Answer<pb::ListReviewTasksResponse> {

@@ -42,7 +42,7 @@ impl Subsidy {
         casework::reads::visible::<Subsidies>(&self.db, p, name, "name").await
     }
 
-    pub(super) fn service_standard(
+    pub(super) async fn service_standard(
         &self,
         r: pb::GetServiceStandardRequest,
     ) -> Result<pb::GetServiceStandardResponse, ApiError> {
