@@ -549,3 +549,39 @@ async fn at25_iins_and_empty_requests_are_answered_with_details() {
         .unwrap_err();
     assert_eq!(reason(&before), "STANDARD_NOT_IN_FORCE");
 }
+
+#[tokio::test]
+async fn an_application_before_the_commission_decides_is_withdrawn_at_the_counter_by_its_applicant() {
+    let suite = spawn_suite(&[]).await;
+    let ch = &suite.channel;
+    let who = tenant(ch, "1976-02-02", "D-31", gw::FundKind::Communal).await;
+    kit::at(ch, "2026-04-13T10:00").await;
+    let app = file(ch, request(&who, "D-31", pb::FundKind::Communal), OPERATOR).await.unwrap();
+    let withdraw = |metadata: Vec<(&'static str, String)>| {
+        let r = pb::WithdrawApplicationRequest {
+            request_id: id(),
+            name: app.name.clone(),
+            reason: "we stay tenants".into(),
+        };
+        let mut request = tonic::Request::new(r);
+        for (key, value) in metadata {
+            request.metadata_mut().insert(key, value.parse().unwrap());
+        }
+        async move { client(ch).withdraw_application(request).await }
+    };
+    let operator = |person: &str| {
+        let mut m: Vec<_> = OPERATOR.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        m.push(("x-user-iin", person.to_owned()));
+        m
+    };
+
+    // The operator alone, or with another person before them, may not; the applicant may.
+    let alone = withdraw(operator("")[..3].to_vec()).await.unwrap_err();
+    assert_eq!(reason(&alone), "WITHDRAWAL_BY_APPLICANT_ONLY");
+    let withdrawn = withdraw(operator(&who)).await.unwrap().into_inner().application.unwrap();
+    assert_eq!(stage(&withdrawn), pb::ApplicationStage::Withdrawn);
+
+    // The commission has nothing left to decide.
+    let late = decide(ch, &app.name, &id()).await.unwrap_err();
+    assert_eq!(late.code(), Code::FailedPrecondition);
+}

@@ -782,3 +782,58 @@ async fn a_legal_representative_files_and_confirms_and_both_are_recorded() {
     // Another person's application is answered exactly like a missing one (no enumeration).
     assert_eq!(reason(&stranger), "APPLICATION_NOT_FOUND");
 }
+
+impl Desk {
+    async fn withdraw(
+        &self,
+        name: &str,
+        who: &[(&'static str, &str)],
+        request_id: &str,
+    ) -> Result<pb::Application, Status> {
+        let r = pb::WithdrawApplicationRequest {
+            request_id: request_id.into(),
+            name: name.into(),
+            reason: "we found a flat to rent".into(),
+        };
+        Ok(self.registry().withdraw_application(with(r, who)).await?.into_inner().application.unwrap())
+    }
+}
+
+#[tokio::test]
+async fn an_application_not_yet_decided_is_withdrawn_by_its_applicant_and_the_person_may_file_again() {
+    let desk = Desk::open(&[]).await;
+    let (a, stranger) = (iin("1986-06-06", 1), iin("1986-06-07", 1));
+    desk.citizens(&[&a, &stranger]).await;
+    desk.at("2026-04-15T10:00").await;
+    let mut f = form(&a, pb::EnrolmentCase::EmergencyOnlyDwelling);
+    f.documents = vec![document("EXPERT_TECHNICAL_CONCLUSION")];
+    let app = desk.file(&f).await.unwrap();
+    desk.wait(&app.name, pb::ApplicationStage::UnderReview).await;
+
+    // Another person is answered as if it were missing; an official may see it but not withdraw it.
+    let id = uuid::Uuid::new_v4().to_string();
+    let stranger_asks = desk.withdraw(&app.name, &desk.portal(&stranger), &id).await.unwrap_err();
+    assert_eq!((stranger_asks.code(), reason(&stranger_asks).as_str()), (Code::NotFound, "APPLICATION_NOT_FOUND"));
+    let official_asks = desk.withdraw(&app.name, OFFICIAL, &id).await.unwrap_err();
+    assert_eq!(reason(&official_asks), "WITHDRAWAL_BY_APPLICANT_ONLY");
+
+    // The applicant withdraws it: the case ends with its event, and the official's task closes.
+    let withdrawn = desk.withdraw(&app.name, &desk.portal(&a), &id).await.unwrap();
+    assert_eq!(withdrawn.stage, pb::ApplicationStage::Withdrawn as i32);
+    assert_eq!(desk.events(&app.name).await, ["ACCEPTED", "UNDER_REVIEW", "WITHDRAWN"]);
+    let retried = desk.withdraw(&app.name, &desk.portal(&a), &id).await.unwrap();
+    assert_eq!(retried.stage, pb::ApplicationStage::Withdrawn as i32, "a retry gets the first answer");
+    let tasks = desk.registry().list_review_tasks(with(pb::ListReviewTasksRequest::default(), OFFICIAL)).await;
+    assert!(tasks.unwrap().into_inner().tasks.is_empty(), "no task waits on a withdrawn application");
+    let again = desk.withdraw(&app.name, &desk.portal(&a), &uuid::Uuid::new_v4().to_string()).await.unwrap_err();
+    assert_eq!((again.code(), reason(&again).as_str()), (Code::FailedPrecondition, "NOT_WITHDRAWABLE"));
+
+    // RR cl. 1: a withdrawn application holds no place: the person files again on the same list.
+    let refiled = desk.file(&f).await.unwrap();
+    assert_ne!(refiled.name, app.name);
+    let decided = desk.review(&desk.wait(&refiled.name, pb::ApplicationStage::UnderReview).await.name, vec![]).await;
+    assert_eq!(decided.stage, pb::ApplicationStage::Enrolled as i32);
+    // A decided application is not withdrawn (removal from the list is the official's act).
+    let late = desk.withdraw(&decided.name, &desk.portal(&a), &uuid::Uuid::new_v4().to_string()).await.unwrap_err();
+    assert_eq!(reason(&late), "NOT_WITHDRAWABLE");
+}

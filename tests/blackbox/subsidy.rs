@@ -499,3 +499,43 @@ async fn a_restart_pays_no_month_twice() {
     drop(again);
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[tokio::test]
+async fn an_application_under_review_is_withdrawn_reported_to_monitoring_and_may_be_filed_again() {
+    let suite = spawn_suite(&[]).await;
+    let ch = &suite.channel;
+    let (who, landlord) = family(ch, 3, 3_000_000).await;
+    kit::at(ch, "2026-04-14T10:00").await;
+    enrol(ch, &who).await;
+    kit::at(ch, "2026-04-15T10:00").await;
+    let r = request(&who, lease(&landlord, 12_000_000, "2026-03-10", "2027-03-09"));
+    let app = file(ch, r.clone()).await.unwrap();
+    assert_eq!(app.stage, pb::ApplicationStage::UnderReview as i32);
+
+    let withdraw = pb::WithdrawApplicationRequest {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        name: app.name.clone(),
+        reason: "the landlord sold the flat".into(),
+    };
+    let withdrawn = client(ch).withdraw_application(with(withdraw, &portal(&who))).await.unwrap().into_inner();
+    assert_eq!(withdrawn.application.unwrap().stage, pb::ApplicationStage::Withdrawn as i32);
+
+    // SR cl. 26: the withdrawal is a stage like any other, reported to monitoring.
+    let mut reported = Vec::new();
+    for _ in 0..100 {
+        let list = gw::ListStageReportsRequest { case_name: app.name.clone(), ..Default::default() };
+        let path = kit::gw_path("MonitoringService/ListStageReports");
+        let (page, _) = call::<_, gw::ListStageReportsResponse>(ch, &path, list, &kit::envelope(&who)).await.unwrap();
+        reported = page.reports.into_iter().map(|r| r.stage).collect::<Vec<_>>();
+        if reported.len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    reported.sort();
+    assert_eq!(reported, ["ACCEPTED", "UNDER_REVIEW", "WITHDRAWN"]);
+
+    // The withdrawn application holds no subsidy: the person applies again.
+    let again = file(ch, r).await.unwrap();
+    assert_eq!(again.stage, pb::ApplicationStage::UnderReview as i32);
+}

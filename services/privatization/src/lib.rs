@@ -51,6 +51,13 @@ impl casework::reopen::Reopens for Privatizations {
     }
 }
 
+impl casework::withdraw::Withdraws for Privatizations {
+    const WITHDRAWN: domain::fund::Stage = domain::fund::Stage::Withdrawn;
+    const UNDECIDED: &'static [domain::fund::Stage] = &domain::fund::Stage::UNDECIDED;
+    // The commission decides at its own pace: no job waits on an undecided case.
+    const JOBS: &'static [&'static str] = &[];
+}
+
 /// The service's database.
 pub const STORE: StoreSpec = StoreSpec {
     service: "privatization",
@@ -104,6 +111,11 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         // Annex 1 row 3; PR cl. 4: the portal, or a State Corporation operator for paper.
         .method(
             "CreateApplication",
+            &[From(S::EgovPortal), Official(S::StateCorporation, Role::StateCorporationOperator)],
+        )
+        // The applicant withdraws where they may file.
+        .method(
+            "WithdrawApplication",
             &[From(S::EgovPortal), Official(S::StateCorporation, Role::StateCorporationOperator)],
         )
         .method("GetApplication", STATUS_READERS)

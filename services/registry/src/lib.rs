@@ -55,6 +55,13 @@ impl casework::reopen::Reopens for Enrolments {
     }
 }
 
+impl casework::withdraw::Withdraws for Enrolments {
+    const WITHDRAWN: domain::Stage = domain::Stage::Withdrawn;
+    const UNDECIDED: &'static [domain::Stage] = &domain::Stage::UNDECIDED;
+    const JOBS: &'static [&'static str] = &[DECIDE];
+    const CLOSING: Option<casework::withdraw::Closing> = Some(|tx, id| Box::pin(store::close_tasks_of(tx, id)));
+}
+
 /// The service's database.
 pub const STORE: StoreSpec = StoreSpec {
     service: "registry",
@@ -121,6 +128,8 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         .method("PublishServiceStandard", OFFICIALS)
         // Annex 2 row 3: otbasybank.kz is the only channel.
         .method("CreateApplication", &[From(S::OtbasyPortal)])
+        // The applicant withdraws where they filed.
+        .method("WithdrawApplication", &[From(S::OtbasyPortal)])
         .method("GetApplication", STATUS_READERS)
         .method("ListApplicationEvents", STATUS_READERS)
         .method("WatchApplication", STATUS_READERS)

@@ -54,6 +54,12 @@ impl casework::reopen::Reopens for Subsidies {
     }
 }
 
+impl casework::withdraw::Withdraws for Subsidies {
+    const WITHDRAWN: domain::Stage = domain::Stage::Withdrawn;
+    const UNDECIDED: &'static [domain::Stage] = &domain::Stage::UNDECIDED;
+    const JOBS: &'static [&'static str] = &[app::decide::DECIDE];
+}
+
 /// The service's database.
 pub const STORE: StoreSpec = StoreSpec {
     service: "rent-subsidy",
@@ -133,6 +139,8 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         )
         // Annex 3 row 3: otbasybank.kz is the only channel.
         .method("CreateApplication", &[From(S::OtbasyPortal)])
+        // The applicant withdraws where they filed.
+        .method("WithdrawApplication", &[From(S::OtbasyPortal)])
         .method("GetApplication", STATUS_READERS)
         .method("ListApplicationEvents", STATUS_READERS)
         .method("WatchApplication", STATUS_READERS)

@@ -43,7 +43,8 @@ pub fn may_see(principal: &Principal, case: &Case<'_>) -> bool {
     }
 }
 
-fn is_party(person: &str, case: &Case<'_>) -> bool {
+/// Whether `person` is the case's applicant or the representative who filed it.
+pub fn is_party(person: &str, case: &Case<'_>) -> bool {
     person == case.applicant || case.representative == Some(person)
 }
 

@@ -26,6 +26,7 @@ pub mod rows;
 pub mod service;
 pub mod standard;
 pub mod watch;
+pub mod withdraw;
 
 pub use history::{Deadline, EventRow};
 

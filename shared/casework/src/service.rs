@@ -13,6 +13,7 @@ use platform::{ApiError, Clock, Principal};
 use proto::housing::common::v1::StageEvent;
 use tokio::sync::{Notify, watch};
 
+use crate::asked::Asked;
 use crate::case::CaseKind;
 
 /// What the kernel needs of a service to answer its case methods.
@@ -134,6 +135,17 @@ pub async fn overdue<S: Shows>(
     Ok((load_all(service, ids).await?, next))
 }
 
+/// Withdraws the case `name` names at the request of its applicant ([`crate::withdraw`]) and
+/// shows it, at its withdrawn stage.
+pub async fn withdraw<S: Shows>(service: &S, asked: Asked, name: &str, reason: &str) -> Result<S::Shown, ApiError>
+where
+    S::Kind: crate::withdraw::Withdraws,
+{
+    let id = crate::withdraw::withdraw::<S::Kind>(service.kernel().db, asked, name, reason).await?;
+    service.kernel().changed.notify_waiters();
+    load(service, id).await
+}
+
 /// What [`application_service!`](crate::application_service) names from outside the calling
 /// crate.
 #[doc(hidden)]
@@ -144,7 +156,8 @@ pub mod reexport {
 
 /// Implements a service's gRPC trait with the five case methods of a contract whose cases are
 /// "applications" (`GetApplication`, `ListApplications`, `ListApplicationEvents`,
-/// `WatchApplication`, `ListOverdue`) answered by this module over the service's [`Shows`]; the
+/// `WatchApplication`, `ListOverdue`, `WithdrawApplication`) answered by this module over the
+/// service's [`Shows`] (the last for a kind that [`Withdraws`](crate::withdraw::Withdraws)); the
 /// three every application service has and answers its own way (`CreateApplication`,
 /// `ReconsiderApplication`, `GetServiceStandard`) handed to the service's `create`, `reconsider`
 /// and `service_standard`; and the methods written inside, which are the service's alone:
@@ -152,14 +165,14 @@ pub mod reexport {
 /// ```ignore
 /// casework::application_service! {
 ///     impl RegistryService for Registry {
-///         proto: pb;
+///         proto: pb, "kz.housing.registry.v1.RegistryService";
 ///         async fn create_application(&self, r: Request<pb::CreateApplicationRequest>) -> … { … }
 ///     }
 /// }
 /// ```
 #[macro_export]
 macro_rules! application_service {
-    (impl $service:ident for $ty:ty { proto: $pb:ident; $($own:tt)* }) => {
+    (impl $service:ident for $ty:ty { proto: $pb:ident, $full_name:literal; $($own:tt)* }) => {
         #[$crate::service::reexport::tonic::async_trait]
         impl $service for $ty {
             async fn get_application(
@@ -239,6 +252,22 @@ macro_rules! application_service {
                 Ok($crate::service::reexport::tonic::Response::new($pb::ListOverdueResponse {
                     applications,
                     next_page_token,
+                }))
+            }
+
+            async fn withdraw_application(
+                &self,
+                r: $crate::service::reexport::tonic::Request<$pb::WithdrawApplicationRequest>,
+            ) -> ::std::result::Result<
+                $crate::service::reexport::tonic::Response<$pb::WithdrawApplicationResponse>,
+                $crate::service::reexport::tonic::Status,
+            > {
+                const METHOD: &str = concat!("/", $full_name, "/WithdrawApplication");
+                let (asked, r) = $crate::asked::Asked::of(r, METHOD, |m| &m.request_id)?;
+                let $pb::WithdrawApplicationRequest { request_id: _, name, reason } = &r;
+                let application = $crate::service::withdraw(self, asked, name, reason).await?;
+                Ok($crate::service::reexport::tonic::Response::new($pb::WithdrawApplicationResponse {
+                    application: Some(application),
                 }))
             }
 

@@ -34,6 +34,14 @@ pub enum Stage {
     Refused,
     /// Reopened after an upheld complaint: the commission decides again.
     Reconsideration,
+    /// Withdrawn by the applicant or their representative before the commission decided.
+    Withdrawn,
+}
+
+impl Stage {
+    /// [A-WITHDRAW]: the stages before the commission's decision, from which the applicant may withdraw (the
+    /// order is silent on withdrawal; an application not yet decided may be, as any request may).
+    pub const UNDECIDED: [Stage; 2] = [Stage::Accepted, Stage::Reconsideration];
 }
 
 /// The acts that close a stage.
@@ -110,7 +118,17 @@ impl Fund {
 impl law::Stage for Stage {
     const ALL: &'static [Stage] = {
         use Stage::*;
-        &[Accepted, PropertyBodyDecision, TransferAct, Registration, Contract, Completed, Refused, Reconsideration]
+        &[
+            Accepted,
+            PropertyBodyDecision,
+            TransferAct,
+            Registration,
+            Contract,
+            Completed,
+            Refused,
+            Reconsideration,
+            Withdrawn,
+        ]
     };
 
     fn code(self) -> &'static str {
@@ -123,11 +141,12 @@ impl law::Stage for Stage {
             Stage::Completed => "COMPLETED",
             Stage::Refused => "REFUSED",
             Stage::Reconsideration => "RECONSIDERATION",
+            Stage::Withdrawn => "WITHDRAWN",
         }
     }
 
     fn is_closed(self) -> bool {
-        matches!(self, Stage::Completed | Stage::Refused)
+        matches!(self, Stage::Completed | Stage::Refused | Stage::Withdrawn)
     }
 
     /// An act of some fund leads from `from` to this stage (row 4); a refusal ends any open
@@ -143,6 +162,7 @@ impl law::Stage for Stage {
         match self {
             Stage::Refused => !from.is_closed(),
             Stage::Reconsideration => from == Stage::Refused,
+            Stage::Withdrawn => Stage::UNDECIDED.contains(&from),
             Stage::Accepted => false,
             next => [Fund::Communal, Fund::CommunalEntity, Fund::RepublicanEntity]
                 .into_iter()
@@ -194,13 +214,22 @@ pub fn term(fund: Fund, stage: Stage) -> Option<(Term, &'static str, String)> {
         Stage::Contract => {
             Some((CONTRACT_TERM, "PREVIOUS_STAGE_COMPLETED", format!("{clause}, contract; [A-P-CONTRACT]")))
         }
-        Stage::Completed | Stage::Refused => None,
+        Stage::Completed | Stage::Refused | Stage::Withdrawn => None,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_withdraw_an_application_is_withdrawn_only_before_the_commission_decides() {
+        use law::Stage as _;
+        for &s in <Stage as law::Stage>::ALL {
+            assert_eq!(Stage::Withdrawn.may_follow(s), Stage::UNDECIDED.contains(&s), "{s:?}");
+        }
+        assert!(Stage::Withdrawn.is_closed());
+    }
 
     #[test]
     fn annex_1_row_4_each_fund_goes_its_own_way_to_the_contract() {

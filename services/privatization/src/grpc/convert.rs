@@ -50,6 +50,7 @@ pub fn stage_out(stage: Stage) -> i32 {
         Stage::Completed => pb::ApplicationStage::Completed,
         Stage::Refused => pb::ApplicationStage::Refused,
         Stage::Reconsideration => pb::ApplicationStage::Reconsideration,
+        Stage::Withdrawn => pb::ApplicationStage::Withdrawn,
     }
     .into()
 }

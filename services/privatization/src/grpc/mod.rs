@@ -52,7 +52,7 @@ impl casework::service::Shows for Privatization {
 
 casework::application_service! {
 impl PrivatizationService for Privatization {
-    proto: pb;
+    proto: pb, "kz.housing.privatization.v1.PrivatizationService";
 
     async fn record_commission_decision(
         &self,

@@ -19,12 +19,15 @@ pub enum Stage {
     Reconsideration,
     /// Taken off the waiting list.
     Removed,
+    /// Withdrawn by the applicant or their representative before the decision; the person may
+    /// file again (RR cl. 1 holds a place only while a case is open or enrolled).
+    Withdrawn,
 }
 
 use Stage::*;
 
 impl law::Stage for Stage {
-    const ALL: &'static [Stage] = &[Accepted, UnderReview, Enrolled, Refused, Reconsideration, Removed];
+    const ALL: &'static [Stage] = &[Accepted, UnderReview, Enrolled, Refused, Reconsideration, Removed, Withdrawn];
 
     fn code(self) -> &'static str {
         match self {
@@ -34,11 +37,12 @@ impl law::Stage for Stage {
             Refused => "REFUSED",
             Reconsideration => "RECONSIDERATION",
             Removed => "REMOVED",
+            Withdrawn => "WITHDRAWN",
         }
     }
 
     fn is_closed(self) -> bool {
-        matches!(self, Enrolled | Refused | Removed)
+        matches!(self, Enrolled | Refused | Removed | Withdrawn)
     }
 
     fn may_follow(self, from: Stage) -> bool {
@@ -48,6 +52,7 @@ impl law::Stage for Stage {
             }
             Reconsideration => from == Refused,
             Removed => from == Enrolled,
+            Withdrawn => Stage::UNDECIDED.contains(&from),
             Accepted => false,
         }
     }
@@ -57,6 +62,10 @@ impl Stage {
     /// The stages in which an application holds its person's place on a list: one at a time
     /// per person, settlement and list (RR cl. 1).
     pub const HOLDING_A_PLACE: [Stage; 4] = [Accepted, UnderReview, Reconsideration, Enrolled];
+
+    /// [A-WITHDRAW]: the stages before the decision, from which the applicant may withdraw (the
+    /// order is silent on withdrawal; an application not yet decided may be, as any request may).
+    pub const UNDECIDED: [Stage; 3] = [Accepted, UnderReview, Reconsideration];
 
     /// Whether the case waits for the automated step (the state systems' data).
     pub fn waits_for_facts(self) -> bool {
@@ -82,9 +91,17 @@ mod tests {
         assert!(!Enrolled.may_follow(Refused) && !UnderReview.may_follow(UnderReview));
         assert!(Reconsideration.may_follow(Refused) && !Reconsideration.may_follow(Enrolled));
         assert!(Removed.may_follow(Enrolled) && !Removed.may_follow(Refused));
-        assert_eq!(law::stage::closed_codes::<Stage>(), ["ENROLLED", "REFUSED", "REMOVED"]);
+        assert_eq!(law::stage::closed_codes::<Stage>(), ["ENROLLED", "REFUSED", "REMOVED", "WITHDRAWN"]);
         for &s in Stage::ALL {
             assert_eq!(Stage::parse(s.code()), Ok(s));
         }
+    }
+
+    #[test]
+    fn a_withdraw_an_application_is_withdrawn_only_before_its_decision_and_then_holds_no_place() {
+        for &s in Stage::ALL {
+            assert_eq!(Withdrawn.may_follow(s), Stage::UNDECIDED.contains(&s), "{s:?}");
+        }
+        assert!(!Stage::HOLDING_A_PLACE.contains(&Withdrawn));
     }
 }

@@ -51,6 +51,7 @@ pub fn stage_out(stage: Stage) -> i32 {
         Stage::Refused => pb::ApplicationStage::Refused,
         Stage::Reconsideration => pb::ApplicationStage::Reconsideration,
         Stage::Removed => pb::ApplicationStage::Removed,
+        Stage::Withdrawn => pb::ApplicationStage::Withdrawn,
     }
     .into()
 }

@@ -63,7 +63,7 @@ fn ok<T>(result: Result<T, ApiError>) -> Answer<T> {
 
 casework::application_service! {
 impl RegistryService for Registry {
-    proto: pb;
+    proto: pb, "kz.housing.registry.v1.RegistryService";
 
     async fn publish_service_standard(
         &self,

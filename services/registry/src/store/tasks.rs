@@ -91,6 +91,23 @@ pub async fn finish_task(tx: &mut WriteTx, id: i64, reason: &str) -> Result<(), 
     Ok(())
 }
 
+/// Closes the task of application `application_id` that is still open or claimed: the
+/// application was withdrawn before the official decided it.
+pub async fn close_tasks_of(tx: &mut WriteTx, application_id: i64) -> Result<(), ApiError> {
+    let now = tx.now();
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "UPDATE review_tasks SET state = 'DONE', decided_at = $2, reason = 'the application was withdrawn' \
+         WHERE application_id = $1 AND state IN ('OPEN', 'CLAIMED')"
+    )
+    .bind(application_id)
+    .bind(now)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    Ok(())
+}
+
 /// Tasks in `states`, in a jurisdiction (`None`: every one), oldest first, after id `after`.
 pub async fn tasks(
     db: &Db,

@@ -42,6 +42,7 @@ fn stage_out(stage: Stage) -> i32 {
         Stage::Refused => pb::ApplicationStage::Refused,
         Stage::Terminated => pb::ApplicationStage::Terminated,
         Stage::Reconsideration => pb::ApplicationStage::Reconsideration,
+        Stage::Withdrawn => pb::ApplicationStage::Withdrawn,
     }
     .into()
 }
@@ -136,7 +137,7 @@ impl casework::service::Shows for Subsidy {
 
 casework::application_service! {
 impl RentSubsidyService for Subsidy {
-    proto: pb;
+    proto: pb, "kz.housing.subsidy.v1.RentSubsidyService";
 
     async fn record_review(&self, r: Request<pb::RecordReviewRequest>) -> Answer<pb::RecordReviewResponse> {
         ok(self.review(r).await)
