@@ -837,3 +837,52 @@ async fn an_application_not_yet_decided_is_withdrawn_by_its_applicant_and_the_pe
     let late = desk.withdraw(&decided.name, &desk.portal(&a), &uuid::Uuid::new_v4().to_string()).await.unwrap_err();
     assert_eq!(reason(&late), "NOT_WITHDRAWABLE");
 }
+
+#[tokio::test]
+async fn annex_2_row_5_2_the_official_of_the_jurisdiction_opens_the_expert_conclusion_and_another_cannot() {
+    let desk = Desk::open(&[]).await;
+    let (a, stranger) = (iin("1987-07-07", 1), iin("1987-07-08", 1));
+    desk.citizens(&[&a, &stranger]).await;
+    desk.at("2026-04-15T10:00").await;
+    let mut f = form(&a, pb::EnrolmentCase::EmergencyOnlyDwelling);
+    let conclusion = document("EXPERT_TECHNICAL_CONCLUSION");
+    f.documents = vec![conclusion.clone()];
+    let app = desk.file(&f).await.unwrap();
+    assert_eq!(app.document_kinds, ["EXPERT_TECHNICAL_CONCLUSION"]);
+    let name = format!("{}/documents/0", app.name);
+    let read = |who: Vec<(&'static str, String)>, name: String| {
+        let mut request = tonic::Request::new(pb::GetDocumentRequest { name });
+        for (key, value) in who {
+            request.metadata_mut().insert(key, value.parse().unwrap());
+        }
+        let registry = desk.registry();
+        async move {
+            let mut registry = registry;
+            registry.get_document(request).await.map(|r| r.into_inner().document.unwrap())
+        }
+    };
+    let official = |jurisdiction: &str| {
+        let mut m: Vec<_> = OFFICIAL.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        m.push(("x-official-jurisdiction", jurisdiction.to_owned()));
+        m
+    };
+    let person = |iin: &str| vec![("x-caller-subsystem", "otbasy-portal".to_owned()), ("x-user-iin", iin.to_owned())];
+
+    // The official of Almaty, where the case is decided, opens the document as filed.
+    let opened = read(official(ALMATY), name.clone()).await.unwrap();
+    assert_eq!(
+        (opened.kind.as_str(), &opened.content, &opened.sha256),
+        ("EXPERT_TECHNICAL_CONCLUSION", &conclusion.content, &conclusion.sha256)
+    );
+    // The applicant opens their own.
+    assert_eq!(read(person(&a), name.clone()).await.unwrap().content, conclusion.content);
+    // An official of Astana and another person are answered as if it were missing.
+    let astana = read(official(ASTANA), name.clone()).await.unwrap_err();
+    assert_eq!((astana.code(), reason(&astana).as_str()), (Code::NotFound, "APPLICATION_NOT_FOUND"));
+    assert_eq!(reason(&read(person(&stranger), name.clone()).await.unwrap_err()), "APPLICATION_NOT_FOUND");
+    // A document the case does not have, and a name that is not a document's.
+    let none = read(official(ALMATY), format!("{}/documents/3", app.name)).await.unwrap_err();
+    assert_eq!(reason(&none), "DOCUMENT_NOT_FOUND");
+    let bad = read(official(ALMATY), app.name.clone()).await.unwrap_err();
+    assert_eq!((bad.code(), reason(&bad).as_str()), (Code::InvalidArgument, "NAME_INVALID"));
+}

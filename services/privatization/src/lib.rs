@@ -121,6 +121,17 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         .method("GetApplication", STATUS_READERS)
         .method("ListApplicationEvents", STATUS_READERS)
         .method("WatchApplication", STATUS_READERS)
+        // The commission and the akimat's officials open what they judge; the applicant their own.
+        .method(
+            "GetDocument",
+            &[
+                From(S::EgovPortal),
+                Official(S::Privatization, Role::HousingCommission),
+                Official(S::Privatization, Role::AkimatOfficial),
+                Official(S::Privatization, Role::PropertyBodyOfficial),
+                From(S::Complaints),
+            ],
+        )
         // A person lists their own ("my applications"), an official their jurisdiction's
         // (`casework::access`).
         .method("ListApplications", STATUS_READERS)

@@ -133,6 +133,11 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         .method("GetApplication", STATUS_READERS)
         .method("ListApplicationEvents", STATUS_READERS)
         .method("WatchApplication", STATUS_READERS)
+        // Annex 2 rows 5(2), 5(3): the official opens what they judge; the applicant their own.
+        .method(
+            "GetDocument",
+            &[Official(S::OtbasyPortal, Role::OtbasyOfficial), From(S::OtbasyPortal), From(S::Complaints)],
+        )
         // A person lists their own ("my applications"), an official their jurisdiction's
         // (`casework::access`).
         .method("ListApplications", STATUS_READERS)

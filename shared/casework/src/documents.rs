@@ -92,6 +92,46 @@ pub fn check(
     kept
 }
 
+/// One document of a case of kind `K`, named `{case}/documents/{n}` (`n`: its place among the
+/// case's documents as `document_kinds` lists them, from 0), with its content, to a caller who
+/// may see the case (the applicant and their representative, the officials of the case's
+/// jurisdiction, the suite's services: `crate::access`); anyone else is answered as if it were
+/// missing. The content is checked against the SHA-256 kept with it and never served when it
+/// differs; every read is written to the audit under `method`, who read which document.
+pub async fn read<K: crate::case::CaseKind>(
+    db: &Db,
+    principal: &platform::Principal,
+    name: &str,
+    method: &'static str,
+) -> Result<common::Document, ApiError> {
+    let named = || ApiError::bad_field("NAME_INVALID", "name", format!("{}/{{id}}/documents/{{n}}", K::COLLECTION));
+    let (case, place) = name.trim().rsplit_once("/documents/").ok_or_else(named)?;
+    let seq: i64 = place.parse().map_err(|_| named())?;
+    let row: K::Row = crate::reads::visible::<K>(db, principal, case, "name").await?;
+    let id = crate::rows::CaseRow::id(&row);
+    let kept: Option<(String, String, String, Vec<u8>)> = on_backend!(db.reader(), |c| sqlx::query_as(
+        "SELECT kind, media_type, sha256, content FROM documents WHERE application_id = $1 AND seq = $2"
+    )
+    .bind(id)
+    .bind(seq)
+    .fetch_optional(c)
+    .await)
+    .map_err(store_error)?;
+    let (kind, media_type, sha256, content) = kept.ok_or_else(|| {
+        ApiError::not_found("DOCUMENT_NOT_FOUND", format!("{} has no document {seq}", K::name(id))).meta("name", name)
+    })?;
+    if hex::encode(Sha256::digest(&content)) != sha256 {
+        return Err(ApiError::internal(format!("{name}: the content kept no longer matches its SHA-256")));
+    }
+    let read = format!("document {seq} ({kind}) read");
+    let document_name = name.trim().to_owned();
+    db.transact::<(), _>(platform::store::Command::new(principal.clone(), method), move |tx| {
+        Box::pin(async move { tx.audit(&document_name, &read).await })
+    })
+    .await?;
+    Ok(common::Document { kind, media_type, sha256, content })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -181,8 +181,8 @@ async fn through_the_kernel(db: &Db, clock: &Clock) {
         db.transact::<(), _>(Command::new(person(iin), "/test.v1.Parcels/File"), move |tx| {
             Box::pin(async move {
                 let id = file(tx, iin, "ALMATY-BOSTANDYK", &d).await?;
-                casework::documents::keep(tx, id, &[("PLAN".into(), "application/pdf".into(), "00".into(), vec![1])])
-                    .await
+                let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest([1u8]));
+                casework::documents::keep(tx, id, &[("PLAN".into(), "application/pdf".into(), sha256, vec![1])]).await
             })
         })
         .await
@@ -253,4 +253,23 @@ async fn through_the_kernel(db: &Db, clock: &Clock) {
     // What the kernel kept beside the row.
     assert_eq!(casework::findings::of(db, aliya).await.unwrap()[0].code, "NO_PLAN_APPROVAL");
     assert_eq!(casework::documents::kinds(db, aliya).await.unwrap(), ["PLAN"]);
+
+    // A document is read whole by whoever may see the case, each read audited; others are
+    // answered as if it were missing.
+    let plan = "parcels/applications/1/documents/0";
+    let read = casework::documents::read::<Parcels>(db, &person(ALIYA), plan, "/test.v1.Parcels/GetDocument").await;
+    assert_eq!(read.unwrap().content, [1]);
+    let refused = casework::documents::read::<Parcels>(db, &person(BOLAT), plan, "/test.v1.Parcels/GetDocument").await;
+    assert_eq!(refused.unwrap_err().reason(), "APPLICATION_NOT_FOUND");
+    let missing = "parcels/applications/1/documents/7";
+    let none = casework::documents::read::<Parcels>(db, &person(ALIYA), missing, "/test.v1.Parcels/GetDocument").await;
+    assert_eq!(none.unwrap_err().reason(), "DOCUMENT_NOT_FOUND");
+    let audited: i64 = on_backend!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit WHERE subject = $1 AND action = '/test.v1.Parcels/GetDocument'"
+    )
+    .bind(plan)
+    .fetch_one(c)
+    .await
+    .unwrap());
+    assert_eq!(audited, 1, "the one read that was served is audited");
 }

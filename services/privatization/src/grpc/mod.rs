@@ -54,6 +54,15 @@ casework::application_service! {
 impl PrivatizationService for Privatization {
     proto: pb, "kz.housing.privatization.v1.PrivatizationService";
 
+    /// A document of an application, to those who may see it; every read audited.
+    async fn get_document(&self, r: Request<pb::GetDocumentRequest>) -> Answer<pb::GetDocumentResponse> {
+        const METHOD: &str = "/kz.housing.privatization.v1.PrivatizationService/GetDocument";
+        let principal = platform::Principal::of(&r);
+        let pb::GetDocumentRequest { name } = r.into_inner();
+        let document = casework::documents::read::<crate::Privatizations>(&self.db, &principal, &name, METHOD).await?;
+        Ok(Response::new(pb::GetDocumentResponse { document: Some(document) }))
+    }
+
     async fn record_commission_decision(
         &self,
         r: Request<pb::RecordCommissionDecisionRequest>,

@@ -65,6 +65,15 @@ casework::application_service! {
 impl RegistryService for Registry {
     proto: pb, "kz.housing.registry.v1.RegistryService";
 
+    /// A document of an application, to those who may see it; every read audited.
+    async fn get_document(&self, r: Request<pb::GetDocumentRequest>) -> Answer<pb::GetDocumentResponse> {
+        const METHOD: &str = "/kz.housing.registry.v1.RegistryService/GetDocument";
+        let principal = platform::Principal::of(&r);
+        let pb::GetDocumentRequest { name } = r.into_inner();
+        let document = casework::documents::read::<crate::Enrolments>(&self.db, &principal, &name, METHOD).await?;
+        Ok(Response::new(pb::GetDocumentResponse { document: Some(document) }))
+    }
+
     async fn publish_service_standard(
         &self,
         r: Request<pb::PublishServiceStandardRequest>,
