@@ -9,79 +9,87 @@ pub use law::order::IN_FORCE_FROM;
 pub const SOURCE: &str = "Order No. 76 of 26.02.2026, Annex 3 (Annex 5 to the Rent-Subsidy Rules, order No. 152)";
 
 /// One row: number, heading, items (row 10's come from the grounds).
-pub type Row = (i32, [&'static str; 3], &'static [[&'static str; 3]]);
+pub use law::standard::Row;
 
 /// The eleven rows of Annex 3.
 pub const ROWS: [Row; 11] = [
-    (
-        1,
-        ["Көрсетілетін қызметті берушінің атауы", "Наименование услугодателя", "Provider"],
-        &[[
+    Row {
+        number: 1,
+        heading: ["Көрсетілетін қызметті берушінің атауы", "Наименование услугодателя", "Provider"],
+        items: &[[
             "\"Отбасы банк\" тұрғын үй құрылыс жинақ банкі\" АҚ",
             "АО «Жилищный строительный сберегательный банк «Отбасы банк»",
             "Otbasy bank JSC, the housing construction savings bank",
         ]],
-    ),
-    (2, ["Кіші түрі", "Подвиды", "Sub-types"], &[["Жоқ", "Нет", "None"]]),
-    (
-        3,
-        ["Көрсету тәсілдері", "Способы предоставления", "Channels"],
-        &[[
+    },
+    Row {
+        number: 2, heading: ["Кіші түрі", "Подвиды", "Sub-types"], items: &[["Жоқ", "Нет", "None"]]
+    },
+    Row {
+        number: 3,
+        heading: ["Көрсету тәсілдері", "Способы предоставления", "Channels"],
+        items: &[[
             "\"Отбасы банк\" АҚ ресми интернет-ресурсы www.otbasybank.kz",
             "Официальный интернет-ресурс АО «Отбасы банк» www.otbasybank.kz",
             "Otbasy bank's official internet resource, www.otbasybank.kz",
         ]],
-    ),
-    (
-        4,
-        ["Көрсету мерзімі", "Срок оказания", "Term"],
-        &[["3 (үш) жұмыс күні", "3 (три) рабочих дня", "3 working days"]],
-    ),
-    (
-        5,
-        ["Көрсету нысаны", "Форма оказания", "Form"],
-        &[[
+    },
+    Row {
+        number: 4,
+        heading: ["Көрсету мерзімі", "Срок оказания", "Term"],
+        items: &[["3 (үш) жұмыс күні", "3 (три) рабочих дня", "3 working days"]],
+    },
+    Row {
+        number: 5,
+        heading: ["Көрсету нысаны", "Форма оказания", "Form"],
+        items: &[[
             "Электрондық (ішінара автоматтандырылған)",
             "Электронная (частично автоматизированная)",
             "Electronic, partially automated",
         ]],
-    ),
-    (
-        6,
-        ["Көрсету нәтижесі", "Результат оказания", "Result"],
-        &[[
+    },
+    Row {
+        number: 6,
+        heading: ["Көрсету нәтижесі", "Результат оказания", "Result"],
+        items: &[[
             "Төлем тағайындау туралы хабарлама не қызмет көрсетуден бас тарту туралы дәлелді жауап",
             "Уведомление о назначении выплаты либо мотивированный ответ об отказе",
             "A notification of the assignment of payments, or a motivated refusal",
         ]],
-    ),
-    (7, ["Төлемақы", "Размер оплаты", "Fee"], &[["Тегін", "Бесплатно", "Free of charge"]]),
-    (
-        8,
-        ["Жұмыс графигі", "График работы", "Working schedule"],
-        &[[
+    },
+    Row {
+        number: 7,
+        heading: ["Төлемақы", "Размер оплаты", "Fee"],
+        items: &[["Тегін", "Бесплатно", "Free of charge"]],
+    },
+    Row {
+        number: 8,
+        heading: ["Жұмыс графигі", "График работы", "Working schedule"],
+        items: &[[
             "Еңбек кодексіне сәйкес демалыс және мереке күндерін қоспағанда, дүйсенбіден бастап жұманы қоса алғанда, түскі үзіліспен",
             "С понедельника по пятницу, с перерывом на обед, кроме выходных и праздничных дней согласно Трудовому кодексу",
             "Monday to Friday with a lunch break, except weekends and holidays under the Labour Code ([A-SUB-HOURS]: the registry's hours and next-working-day rule)",
         ]],
-    ),
-    (
-        9,
-        ["Талап етілетін құжаттар", "Перечень документов", "Documents demanded"],
-        &[[
+    },
+    Row {
+        number: 9,
+        heading: ["Талап етілетін құжаттар", "Перечень документов", "Documents demanded"],
+        items: &[[
             "ЭЦҚ-мен куәландырылған өтініш; жеке басын куәландыратын құжат \"электрондық үкімет\" шлюзі арқылы алынады",
             "Заявление, удостоверенное ЭЦП; документ, удостоверяющий личность, получается через шлюз «электронного правительства»",
             "The application certified with an EDS; the identity document is fetched through the e-government gateway",
         ]],
-    ),
-    (10, ["Бас тарту үшін негіздер", "Основания для отказа", "Grounds for refusal"], &[]),
-    (
-        11,
-        ["Өзге де талаптар", "Иные требования", "Other requirements"],
-        &[[
+    },
+    Row {
+        number: 10, heading: ["Бас тарту үшін негіздер", "Основания для отказа", "Grounds for refusal"], items: &[]
+    },
+    Row {
+        number: 11,
+        heading: ["Өзге де талаптар", "Иные требования", "Other requirements"],
+        items: &[[
             "ЭЦҚ болған жағдайда электрондық нысанда; мәртебесі \"жеке кабинетте\", \"1414\", 8-800-080-7777; бір реттік парольдер",
             "При наличии ЭЦП в электронной форме; статус в «личном кабинете», «1414», 8-800-080-7777; одноразовые пароли",
             "Electronically with an EDS; status in the personal cabinet, \"1414\", 8-800-080-7777; one-time passwords",
         ]],
-    ),
+    },
 ];

@@ -19,7 +19,6 @@ use crate::domain::{Ground, Stage, grounds, terms};
 use crate::store::{self, Deadline};
 use casework::asked::Asked;
 use casework::reopen::{self, Reconsideration};
-use law::standard::Row;
 
 const REVIEW: &str = "/kz.housing.subsidy.v1.RentSubsidyService/RecordReview";
 const CLAIM: &str = "/kz.housing.subsidy.v1.RentSubsidyService/ClaimReviewTask";
@@ -48,9 +47,8 @@ impl Subsidy {
     ) -> Result<pb::GetServiceStandardResponse, ApiError> {
         let pb::GetServiceStandardRequest { as_of } = r;
         casework::standard::as_of(&as_of, self.clock.now_local().date_naive())?;
-        let rows = ROWS.iter().map(|&(number, heading, items)| Row { number, heading, items });
         let standard =
-            casework::standard::shown::<Ground>("rent-subsidy", SOURCE.into(), IN_FORCE_FROM.to_string(), rows);
+            casework::standard::shown::<Ground>("rent-subsidy", SOURCE.into(), IN_FORCE_FROM.to_string(), ROWS);
         Ok(pb::GetServiceStandardResponse { standard: Some(standard) })
     }
 
