@@ -1,9 +1,9 @@
 //! Withdrawing an application not yet decided, at the request of its applicant or their
 //! representative ([A-WITHDRAW]: the order says nothing of it; each kind names the stages before
-//! its decision, `Stage::UNDECIDED`): the case ends at the kind's withdrawn stage with its event, monitoring report
-//! (SR cl. 26) and audit row, the jobs that waited on it are cancelled, and whatever the kind
-//! kept open for it (an official's task) is closed in the same change. A withdrawn case holds no
-//! place: the person may file again.
+//! its decision, `Stage::UNDECIDED`): the case ends at the kind's withdrawn stage with its event,
+//! monitoring report (SR cl. 26) and audit row, the jobs that waited on it are cancelled, and
+//! whatever the kind kept open for it (an official's task) is closed in the same change. A
+//! withdrawn case holds no place: the person may file again.
 
 use std::future::Future;
 use std::pin::Pin;

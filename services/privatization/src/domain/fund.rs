@@ -39,8 +39,9 @@ pub enum Stage {
 }
 
 impl Stage {
-    /// [A-WITHDRAW]: the stages before the commission's decision, from which the applicant may withdraw (the
-    /// order is silent on withdrawal; an application not yet decided may be, as any request may).
+    /// [A-WITHDRAW]: the stages before the commission's decision, from which the applicant may
+    /// withdraw (the order is silent on withdrawal; an application not yet decided may be, as
+    /// any request may).
     pub const UNDECIDED: [Stage; 2] = [Stage::Accepted, Stage::Reconsideration];
 }
 
