@@ -886,3 +886,40 @@ async fn annex_2_row_5_2_the_official_of_the_jurisdiction_opens_the_expert_concl
     let bad = read(official(ALMATY), app.name.clone()).await.unwrap_err();
     assert_eq!((bad.code(), reason(&bad).as_str()), (Code::InvalidArgument, "NAME_INVALID"));
 }
+
+#[tokio::test]
+async fn a_name_in_kazakh_letters_is_carried_byte_exact_on_the_case_and_its_notice() {
+    let desk = Desk::open(&[]).await;
+    let a = iin("1988-08-08", 2);
+    let person = gw::Person {
+        last_name: "Әбдіғұлова-Өңірбаева".into(),
+        first_name: "Үміт".into(),
+        patronymic: "Қаһарманқызы".into(),
+        ..citizen(&a)
+    };
+    desk.load(gw::LoadRecordsRequest { persons: vec![person], consents: vec![consent(&a)], ..Default::default() })
+        .await;
+    desk.at("2026-04-15T10:00").await;
+    let app = desk.file(&form(&a, pb::EnrolmentCase::NoDwelling5y)).await.unwrap();
+    let name = "Әбдіғұлова-Өңірбаева Үміт Қаһарманқызы";
+    assert_eq!(app.applicant_name.as_bytes(), name.as_bytes(), "the answer carries the register's name");
+    assert_eq!(desk.get(&app.name).await.applicant_name, name);
+
+    // The enrolment's notice in the cabinet is addressed to the same name in all three languages.
+    let mut texts = None;
+    for _ in 0..100 {
+        let r = gw::ListNotificationsRequest { recipient: a.clone(), ..Default::default() };
+        let path = gw_path("NotificationService/ListNotifications");
+        let (page, _) =
+            call::<_, gw::ListNotificationsResponse>(&desk.suite.channel, &path, r, &envelope(&a)).await.unwrap();
+        texts = page.notifications.into_iter().find(|n| n.case_name == app.name).and_then(|n| n.text);
+        if texts.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let text = texts.expect("the enrolment's notice");
+    assert!(text.kk.starts_with(&format!("Құрметті {name}! ")), "{}", text.kk);
+    assert!(text.ru.starts_with(&format!("Уважаемый(-ая) {name}! ")), "{}", text.ru);
+    assert!(text.en.starts_with(&format!("Dear {name}, ")), "{}", text.en);
+}

@@ -42,3 +42,14 @@ pub fn from_gateway(status: &Status, iin: &str) -> ApiError {
         ),
     }
 }
+
+/// A person's name as the population register records it, byte for byte: surname, given name
+/// and patronymic, those it holds, one space apart. Cases and their notices carry it as read at
+/// filing, so that a name in Kazakh letters (ә, ғ, қ, ң, ө, ұ, ү, һ, і) is never transliterated.
+pub fn full_name(person: &proto::egov::gateway::v1::Person) -> String {
+    [person.last_name.as_str(), person.first_name.as_str(), person.patronymic.as_str()]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}

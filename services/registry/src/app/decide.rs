@@ -135,7 +135,7 @@ pub async fn finish(
         }
     };
     enter_stage(tx, &mut app.case(), stage, &reason, None, &audit).await?;
-    tx.enqueue(reporting::result_notice(&name, &app.applicant_iin, text)).await?;
+    tx.enqueue(reporting::result_notice(&name, &app.applicant_iin, app.applicant_name.as_deref(), text)).await?;
     Ok(place)
 }
 

@@ -62,9 +62,11 @@ pub async fn file<R: Message + Default + 'static>(
     }
     let case_ref = decide::case_ref(&format!("registry/requests/{}", asked.reference), &filing.applicant);
     let person = deps.state.person(&case_ref, &filing.applicant).await?;
-    if let Some((rep, _, _)) = &filing.representative {
-        deps.state.person(&case_ref, rep).await?;
-    }
+    let applicant_name = casework::gateway::full_name(&person);
+    let representative_name = match &filing.representative {
+        Some((rep, _, _)) => Some(casework::gateway::full_name(&deps.state.person(&case_ref, rep).await?)),
+        None => None,
+    };
     let now = deps.clock.now();
     let acceptance = CHANNEL
         .accept(&deps.calendar, now)
@@ -99,7 +101,8 @@ pub async fn file<R: Message + Default + 'static>(
     };
     let why = accepted_why(&acceptance);
     let digest = filing.digest.clone();
-    let new = application(filing, effective, &acceptance, now, accepted_at, deadline, confirmations);
+    let mut new = application(filing, effective, &acceptance, now, accepted_at, deadline, confirmations);
+    (new.applicant_name, new.representative_name) = (applicant_name, representative_name);
     let committed = deps
         .db
         .transact(asked.command()?, move |tx| {
@@ -182,6 +185,8 @@ fn application(
         deadline,
         documents: filing.documents,
         confirmations,
+        applicant_name: String::new(),
+        representative_name: None,
     }
 }
 

@@ -50,7 +50,8 @@ pub async fn remove(deps: &Registry, asked: Asked, removal: Removal) -> Result<(
                     format!("removed from place {place} on {ground} [A-REMOVAL]: {reason}; everyone behind moves up");
                 enter_stage(tx, &mut app.case(), Stage::Removed, &why, None, &why).await?;
                 let text = reporting::removal_text(&app.business_id, ground, reason);
-                tx.enqueue(reporting::result_notice(&name, &app.applicant_iin, text)).await?;
+                tx.enqueue(reporting::result_notice(&name, &app.applicant_iin, app.applicant_name.as_deref(), text))
+                    .await?;
                 Ok(())
             })
         })

@@ -119,6 +119,8 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
         .map(|g| refusal(g, row.refusal_reason.as_deref()));
     let queue = parts.queue.as_ref();
     pb::Application {
+        applicant_name: row.applicant_name.clone().unwrap_or_default(),
+        representative_name: row.representative_name.clone().unwrap_or_default(),
         name: application_name(row.id),
         business_id: row.business_id.clone(),
         applicant: Some(common::PersonRef { iin: row.applicant_iin.clone() }),

@@ -36,6 +36,10 @@ pub struct NewApplication {
     pub documents: Vec<(String, String, String, Vec<u8>)>,
     /// The verified confirmations.
     pub confirmations: Vec<ConfirmationRow>,
+    /// The applicant's name as the population register records it.
+    pub applicant_name: String,
+    /// The representative's name, when one acts.
+    pub representative_name: Option<String>,
 }
 
 /// A verified confirmation.
@@ -79,6 +83,11 @@ pub struct ApplicationRow {
     pub refusal_reason: Option<String>,
     pub last_sequence: i64,
     pub updated_at: DateTime<Utc>,
+    /// The applicant's name as the population register recorded it at filing (none on an
+    /// application filed before names were kept).
+    pub applicant_name: Option<String>,
+    /// The representative's name, likewise.
+    pub representative_name: Option<String>,
 }
 
 impl ApplicationRow {
@@ -121,7 +130,7 @@ impl casework::rows::CaseRow for ApplicationRow {
 const COLUMNS: &str = "id, business_id, applicant_iin, representative_iin, representative_basis, representative_reference, \
     case_kind, effective_case, settlement_kato, list_category, stage, received_at, accepted_at, accepted_on, deadline_term, \
     deadline_unit, deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, \
-    deadline_calendar_version, refusal_code, refusal_reason, last_sequence, updated_at";
+    deadline_calendar_version, refusal_code, refusal_reason, last_sequence, updated_at, applicant_name, representative_name";
 
 /// Files an application at `ACCEPTED`, with that first event (`reason`), its documents and its
 /// confirmations; answers its id, or the case it collides with (nothing is written then).
@@ -169,6 +178,16 @@ pub async fn insert_application(
         return found.map(Err).ok_or_else(|| ApiError::internal("a conflicting application that is not there"));
     };
     insert_event(tx, id, 1, law::Stage::code(Stage::Accepted), reason, Some(&new.deadline)).await?;
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "UPDATE applications SET applicant_name = $2, representative_name = $3 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(&new.applicant_name)
+    .bind(new.representative_name.as_deref())
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(store_error)?;
     casework::documents::keep(tx, id, &new.documents).await?;
     for c in &new.confirmations {
         on_backend!(tx.conn(), |conn| sqlx::query(
