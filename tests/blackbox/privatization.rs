@@ -557,6 +557,7 @@ async fn an_application_before_the_commission_decides_is_withdrawn_at_the_counte
     let who = tenant(ch, "1976-02-02", "D-31", gw::FundKind::Communal).await;
     kit::at(ch, "2026-04-13T10:00").await;
     let app = file(ch, request(&who, "D-31", pb::FundKind::Communal), OPERATOR).await.unwrap();
+    assert_eq!(app.applicant_name, "Сейітов Ерғали", "the name the population register records");
     let withdraw = |metadata: Vec<(&'static str, String)>| {
         let r = pb::WithdrawApplicationRequest {
             request_id: id(),

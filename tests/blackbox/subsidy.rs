@@ -511,6 +511,7 @@ async fn an_application_under_review_is_withdrawn_reported_to_monitoring_and_may
     let r = request(&who, lease(&landlord, 12_000_000, "2026-03-10", "2027-03-09"));
     let app = file(ch, r.clone()).await.unwrap();
     assert_eq!(app.stage, pb::ApplicationStage::UnderReview as i32);
+    assert_eq!(app.applicant_name, "Сейітов Ерғали", "the name the population register records");
 
     let withdraw = pb::WithdrawApplicationRequest {
         request_id: uuid::Uuid::new_v4().to_string(),

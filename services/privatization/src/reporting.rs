@@ -15,12 +15,12 @@ pub fn channel_name(channel: &str) -> &'static str {
 }
 
 /// A result to the applicant's personal cabinet.
-pub fn result_notice(case: &str, applicant: &str, text: LocalizedText) -> OutboxMessage {
+pub fn result_notice(case: &str, applicant: &str, name: Option<&str>, text: LocalizedText) -> OutboxMessage {
     casework::reporting::notice(
         case,
         applicant,
         gw::NotificationChannel::Cabinet,
-        text,
+        casework::reporting::addressed(name, text),
         "Annex 1 row 6: the result to the applicant",
     )
 }

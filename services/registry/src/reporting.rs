@@ -16,21 +16,13 @@ pub const CHANNEL: &str = "otbasybank.kz";
 /// The notice of a result to the applicant's personal cabinet, addressed to them by name.
 pub fn result_notice(case: &str, applicant: &str, name: Option<&str>, text: LocalizedText) -> OutboxMessage {
     let purpose = "Annex 2 row 6: the result to the applicant";
-    casework::reporting::notice(case, applicant, gw::NotificationChannel::Cabinet, addressed(name, text), purpose)
-}
-
-/// A result's text addressed to the applicant by the name the population register recorded at
-/// filing, byte for byte (an application filed before names were kept has none: the text is
-/// addressed to no one).
-fn addressed(name: Option<&str>, text: LocalizedText) -> LocalizedText {
-    match name.filter(|n| !n.is_empty()) {
-        Some(n) => LocalizedText {
-            kk: format!("Құрметті {n}! {}", text.kk),
-            ru: format!("Уважаемый(-ая) {n}! {}", text.ru),
-            en: format!("Dear {n}, {}", text.en),
-        },
-        None => text,
-    }
+    casework::reporting::notice(
+        case,
+        applicant,
+        gw::NotificationChannel::Cabinet,
+        casework::reporting::addressed(name, text),
+        purpose,
+    )
 }
 
 /// The notification of enrolment with the place on the list (Annex 2 row 6; [A-QUEUE]).

@@ -12,12 +12,12 @@ use crate::domain::Ground;
 pub const CHANNEL: &str = "otbasybank.kz";
 
 /// A result to the applicant's personal cabinet (Annex 3 row 6).
-pub fn notice(case: &str, applicant: &str, text: LocalizedText) -> OutboxMessage {
+pub fn notice(case: &str, applicant: &str, name: Option<&str>, text: LocalizedText) -> OutboxMessage {
     casework::reporting::notice(
         case,
         applicant,
         gw::NotificationChannel::Cabinet,
-        text,
+        casework::reporting::addressed(name, text),
         "Annex 3 row 6: the result to the applicant",
     )
 }

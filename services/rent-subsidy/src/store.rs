@@ -16,6 +16,8 @@ pub use casework::rows::set_refusal;
 #[derive(Debug, Clone)]
 pub struct NewApplication {
     pub applicant_iin: String,
+    /// The applicant's name as the population register records it.
+    pub applicant_name: String,
     pub certificate_serial: String,
     pub lease: LeaseRow,
     pub received_at: DateTime<Utc>,
@@ -71,6 +73,9 @@ pub struct ApplicationRow {
     pub reviewer: Option<String>,
     pub last_sequence: i64,
     pub updated_at: DateTime<Utc>,
+    /// The applicant's name as the population register recorded it at filing (none on an
+    /// application filed before names were kept).
+    pub applicant_name: Option<String>,
 }
 
 impl ApplicationRow {
@@ -112,7 +117,7 @@ const COLUMNS: &str = "id, business_id, applicant_iin, certificate_serial, landl
     family_size, rent_tiyn, lease_start, lease_end, stage, received_at, accepted_at, accepted_on, deadline_term, deadline_unit, \
     deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, \
     deadline_calendar_version, refusal_code, refusal_reason, monthly_tiyn, parameter_version, assigned_on, stop_reason, reviewer, \
-    last_sequence, updated_at";
+    last_sequence, updated_at, applicant_name";
 
 /// Files an application at `ACCEPTED` with that first event; answers its id, or the id of the
 /// person's open or paying application (nothing is written then).
@@ -170,6 +175,7 @@ pub async fn insert_application(
         return Ok(Err(existing));
     };
     insert_event(tx, id, 1, law::Stage::code(Stage::Accepted), reason, Some(&new.deadline)).await?;
+    casework::rows::set_text(tx, id, "applicant_name", Some(&new.applicant_name)).await?;
     Ok(Ok(id))
 }
 

@@ -52,3 +52,17 @@ pub fn notice(
     let message = OutboxMessage::new(Subsystem::Gateway, SEND_NOTIFICATION, case, purpose, &request);
     if recipient.bytes().all(|b| b.is_ascii_digit()) { message.for_user(recipient) } else { message }
 }
+
+/// A result's text addressed to the applicant by the name the population register recorded at
+/// filing, byte for byte (an application filed before names were kept has none: the text is
+/// addressed to no one).
+pub fn addressed(name: Option<&str>, text: LocalizedText) -> LocalizedText {
+    match name.filter(|n| !n.is_empty()) {
+        Some(n) => LocalizedText {
+            kk: format!("Құрметті {n}! {}", text.kk),
+            ru: format!("Уважаемый(-ая) {n}! {}", text.ru),
+            en: format!("Dear {n}, {}", text.en),
+        },
+        None => text,
+    }
+}

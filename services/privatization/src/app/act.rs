@@ -64,7 +64,13 @@ pub async fn act(deps: &Privatization, asked: Asked, taken: Taken) -> Result<(),
                 };
                 enter_stage(tx, &mut app.case(), next, &why, deadline.as_ref(), &why).await?;
                 if let Some(text) = text {
-                    tx.enqueue(reporting::result_notice(&Privatizations::name(id), &app.applicant_iin, text)).await?;
+                    tx.enqueue(reporting::result_notice(
+                        &Privatizations::name(id),
+                        &app.applicant_iin,
+                        app.applicant_name.as_deref(),
+                        text,
+                    ))
+                    .await?;
                 }
                 Ok(())
             })
@@ -194,7 +200,12 @@ async fn refuse(tx: &mut WriteTx, app: &ApplicationRow, ground: Ground, reason: 
     store::set_refusal(tx, app.id, Some((ground.code(), Some("COMMISSION")))).await?;
     let why = format!("the housing commission refuses: {} ({}): {reason}", ground.code(), ground.clause());
     enter_stage(tx, &mut app.case(), Stage::Refused, &why, None, &why).await?;
-    tx.enqueue(reporting::result_notice(&name, &app.applicant_iin, reporting::refusal_text(&app.business_id, ground)))
-        .await
-        .map(|_| ())
+    tx.enqueue(reporting::result_notice(
+        &name,
+        &app.applicant_iin,
+        app.applicant_name.as_deref(),
+        reporting::refusal_text(&app.business_id, ground),
+    ))
+    .await
+    .map(|_| ())
 }

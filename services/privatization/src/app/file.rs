@@ -84,7 +84,7 @@ pub async fn file<R: Message + Default + 'static>(
         purpose: PURPOSE.into(),
         user_iin: filing.applicant.clone(),
     };
-    identify(deps, &case, &filing).await?;
+    let names = identify(deps, &case, &filing).await?;
     let now = deps.clock.now();
     let (channel, acceptance) = accept(deps, &filing, now)?;
     let gathered = deps.state.gather(&case, &filing.applicant, &filing.declared, acceptance.accepted_on).await?;
@@ -112,7 +112,8 @@ pub async fn file<R: Message + Default + 'static>(
     let why = accepted_why(filing.office, &acceptance);
     let intake = Intake::of(&gathered, &filing);
     let digest = filing.digest.clone();
-    let new = application(filing, gathered, &acceptance, now, accepted_at, deadline, &verified);
+    let mut new = application(filing, gathered, &acceptance, now, accepted_at, deadline, &verified);
+    (new.applicant_name, new.representative_name) = names;
     let command = asked.command()?;
     let committed = deps
         .db
@@ -122,16 +123,22 @@ pub async fn file<R: Message + Default + 'static>(
     Ok(Filed::Filed(committed.response))
 }
 
-/// Everyone the application names is in the population register (NOT_FOUND otherwise).
-async fn identify(deps: &Privatization, case: &clients::CaseRef, filing: &Filing) -> Result<(), ApiError> {
-    deps.state.person(case, &filing.applicant).await?;
-    if let Some((rep, _)) = &filing.representative {
-        deps.state.person(case, rep).await?;
-    }
+/// Everyone the application names is in the population register (NOT_FOUND otherwise); answers
+/// the applicant's and the representative's names as it records them.
+async fn identify(
+    deps: &Privatization,
+    case: &clients::CaseRef,
+    filing: &Filing,
+) -> Result<(String, Option<String>), ApiError> {
+    let applicant = casework::gateway::full_name(&deps.state.person(case, &filing.applicant).await?);
+    let representative = match &filing.representative {
+        Some((rep, _)) => Some(casework::gateway::full_name(&deps.state.person(case, rep).await?)),
+        None => None,
+    };
     for m in &filing.declared {
         deps.state.person(case, &m.iin).await?;
     }
-    Ok(())
+    Ok((applicant, representative))
 }
 
 /// Annex 1 row 8: the portal around the clock with the next-working-day rule; an office only
@@ -234,6 +241,8 @@ fn application(
             .iter()
             .map(|v| (v.signer_iin.clone(), format!("{}:{}", v.method, v.certificate_serial)))
             .collect(),
+        applicant_name: String::new(),
+        representative_name: None,
     }
 }
 
@@ -261,7 +270,7 @@ async fn commit<R>(
             format!("refused at intake from the state systems' data: {} {code} ({})", ground.code(), ground.clause());
         enter_stage(tx, &mut case, Stage::Refused, &why, None, &why).await?;
         let text = reporting::refusal_text(&app.business_id, *ground);
-        tx.enqueue(reporting::result_notice(&name, &new.applicant_iin, text)).await?;
+        tx.enqueue(reporting::result_notice(&name, &new.applicant_iin, Some(&new.applicant_name), text)).await?;
     }
     let row = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
     let parts = Parts {

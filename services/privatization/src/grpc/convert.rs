@@ -65,6 +65,8 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
     let open = row.stage.is_open();
     let person = |iin: &str| common::PersonRef { iin: iin.to_owned() };
     pb::Application {
+        applicant_name: row.applicant_name.clone().unwrap_or_default(),
+        representative_name: row.representative_name.clone().unwrap_or_default(),
         name: application_name(row.id),
         business_id: row.business_id.clone(),
         applicant: Some(person(&row.applicant_iin)),

@@ -16,6 +16,10 @@ pub use casework::history::{Deadline, EventRow, events, insert_event, record_sta
 #[derive(Debug, Clone)]
 pub struct NewApplication {
     pub applicant_iin: String,
+    /// The applicant's name as the population register records it.
+    pub applicant_name: String,
+    /// The representative's name, when one acts.
+    pub representative_name: Option<String>,
     /// The representative: IIN, basis code, basis reference.
     pub representative: Option<(String, String, String)>,
     pub channel: String,
@@ -83,6 +87,11 @@ pub struct ApplicationRow {
     pub transfer_calendar_version: Option<String>,
     pub last_sequence: i64,
     pub updated_at: DateTime<Utc>,
+    /// The applicant's name as the population register recorded it at filing (none on an
+    /// application filed before names were kept).
+    pub applicant_name: Option<String>,
+    /// The representative's name, likewise.
+    pub representative_name: Option<String>,
 }
 
 impl ApplicationRow {
@@ -114,7 +123,7 @@ const COLUMNS: &str = "id, business_id, applicant_iin, representative_iin, repre
     deadline_unit, deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, \
     deadline_calendar_version, refusal_code, refusal_reason, decision_number, decided_on, price_tiyn, gratuitous, \
     property_body_decision_number, property_body_decided_on, transfer_act_number, registration_number, contract_number, \
-    transfer_due_date, transfer_due_at, transfer_calendar_version, last_sequence, updated_at";
+    transfer_due_date, transfer_due_at, transfer_calendar_version, last_sequence, updated_at, applicant_name, representative_name";
 
 /// Files an application at `ACCEPTED` with that first event (`reason`), its documents and who
 /// confirmed it; answers its id, or the id and stage of the case on the same dwelling that keeps
@@ -169,6 +178,8 @@ pub async fn insert_application(
         return Ok(Err((existing.0, Stage::try_from(existing.1).map_err(ApiError::internal)?)));
     };
     insert_event(tx, id, 1, law::Stage::code(Stage::Accepted), reason, Some(&new.deadline)).await?;
+    casework::rows::set_text(tx, id, "applicant_name", Some(&new.applicant_name)).await?;
+    casework::rows::set_text(tx, id, "representative_name", new.representative_name.as_deref()).await?;
     casework::documents::keep(tx, id, &new.documents).await?;
     for (iin, how) in &new.confirmed {
         on_backend!(tx.conn(), |c| sqlx::query(

@@ -207,9 +207,14 @@ pub async fn refuse(
     store::set_refusal(tx, app.id, Some((ground.code(), Some(reason)))).await?;
     let why = format!("motivated refusal {} {reason} ({}): {why} [A-DECISION-ORDER]", ground.code(), ground.clause());
     enter_stage(tx, &mut app.case(), Stage::Refused, &why, None, &why).await?;
-    tx.enqueue(reporting::notice(&name, &app.applicant_iin, reporting::refusal(&app.business_id, ground)))
-        .await
-        .map(|_| ())
+    tx.enqueue(reporting::notice(
+        &name,
+        &app.applicant_iin,
+        app.applicant_name.as_deref(),
+        reporting::refusal(&app.business_id, ground),
+    ))
+    .await
+    .map(|_| ())
 }
 
 /// The notification of the assignment of payments (row 6): the amount under the parameters in
@@ -226,9 +231,14 @@ pub async fn assign(tx: &mut WriteTx, app: &ApplicationRow, params: &Parameters,
     let names: Vec<String> = months.iter().map(|(m, _)| m.clone()).collect();
     let why = format!("{why}; {monthly} tiyn a month under parameters {} [A-SUBSIDY-AMOUNT]", params.version);
     enter_stage(tx, &mut app.case(), Stage::Assigned, &why, None, &why).await?;
-    tx.enqueue(reporting::notice(&name, &app.applicant_iin, reporting::assignment(&app.business_id, monthly, &names)))
-        .await
-        .map(|_| ())
+    tx.enqueue(reporting::notice(
+        &name,
+        &app.applicant_iin,
+        app.applicant_name.as_deref(),
+        reporting::assignment(&app.business_id, monthly, &names),
+    ))
+    .await
+    .map(|_| ())
 }
 
 /// Stops the payments with a reason.
@@ -237,9 +247,14 @@ pub async fn stop(tx: &mut WriteTx, app: &ApplicationRow, why: &str) -> Result<(
     tx.cancel_jobs(ACCRUE, &name).await?;
     store::set(tx, app.id, Column::StopReason, Some(why)).await?;
     enter_stage(tx, &mut app.case(), Stage::Terminated, why, None, why).await?;
-    tx.enqueue(reporting::notice(&name, &app.applicant_iin, reporting::stopped(&app.business_id, why)))
-        .await
-        .map(|_| ())
+    tx.enqueue(reporting::notice(
+        &name,
+        &app.applicant_iin,
+        app.applicant_name.as_deref(),
+        reporting::stopped(&app.business_id, why),
+    ))
+    .await
+    .map(|_| ())
 }
 
 /// Annex 3 row 5: the official's review decides the case: a refusal on the official's ground

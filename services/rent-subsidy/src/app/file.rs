@@ -57,7 +57,7 @@ pub async fn file<R: Message + Default + 'static>(
         purpose: PURPOSE.into(),
         user_iin: applicant.clone(),
     };
-    deps.inputs.sources.person(&case, &applicant).await?;
+    let applicant_name = casework::gateway::full_name(&deps.inputs.sources.person(&case, &applicant).await?);
     deps.inputs.sources.person(&case, &filing.lease.landlord_iin).await?;
     if asked.request.is_none() {
         return Ok(Filed::Preview(filing.digest));
@@ -81,6 +81,7 @@ pub async fn file<R: Message + Default + 'static>(
     let (lease, digest) = (filing.lease, filing.digest);
     let new = NewApplication {
         applicant_iin: applicant,
+        applicant_name,
         certificate_serial: serial,
         lease,
         received_at: now,

@@ -64,6 +64,7 @@ pub fn application(row: &ApplicationRow, findings: &[FindingRow], now: DateTime<
     };
     pb::Application {
         name: application_name(row.id),
+        applicant_name: row.applicant_name.clone().unwrap_or_default(),
         business_id: row.business_id.clone(),
         applicant: Some(common::PersonRef { iin: row.applicant_iin.clone() }),
         representative: None,
