@@ -102,11 +102,12 @@ pub async fn reconsider<K: Reopens>(
     deadline: impl FnOnce(&K::Row, &str) -> Result<Deadline, ApiError>,
     then: Then<K>,
 ) -> Result<(), ApiError> {
-    let Reconsideration { id, complaint, reason } = asking.clone();
+    let note = asking.note();
+    let Reconsideration { id, complaint, reason } = asking;
     let row: K::Row = crate::rows::one(db, id).await?.ok_or_else(|| K::not_found(id))?;
     // Reopened only on an upheld complaint about this very case, confirmed at its source.
     crate::premise::upheld_complaint(complaints, &complaint, &K::name(id)).await?;
-    let deadline = deadline(&row, &asking.note())?;
+    let deadline = deadline(&row, &note)?;
     db.transact::<(), _>(asked.command()?, move |tx| {
         Box::pin(async move {
             let (row, mut case) = refused::<K>(tx, id).await?;

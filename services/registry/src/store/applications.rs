@@ -178,16 +178,8 @@ pub async fn insert_application(
         return found.map(Err).ok_or_else(|| ApiError::internal("a conflicting application that is not there"));
     };
     insert_event(tx, id, 1, law::Stage::code(Stage::Accepted), reason, Some(&new.deadline)).await?;
-    on_backend!(tx.conn(), |c| sqlx::query(
-        "UPDATE applications SET applicant_name = $2, representative_name = $3 WHERE id = $1"
-    )
-    .bind(id)
-    .bind(&new.applicant_name)
-    .bind(new.representative_name.as_deref())
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))
-    .map_err(store_error)?;
+    casework::rows::set_text(tx, id, "applicant_name", Some(&new.applicant_name)).await?;
+    casework::rows::set_text(tx, id, "representative_name", new.representative_name.as_deref()).await?;
     casework::documents::keep(tx, id, &new.documents).await?;
     for c in &new.confirmations {
         on_backend!(tx.conn(), |conn| sqlx::query(
