@@ -49,6 +49,19 @@ fn tenancy(tenant: &str, dwelling: &str, fund: gw::FundKind, arrears: i64) -> gw
     }
 }
 
+/// `who` registered since `since` at the flat `apartment` of a building in Astana.
+fn living_at(who: &str, apartment: &str, since: &str) -> gw::AddressPeriod {
+    gw::AddressPeriod {
+        iin: who.into(),
+        kato: ASTANA.into(),
+        street: "Мәңгілік Ел".into(),
+        building: "8".into(),
+        apartment: apartment.into(),
+        from_date: since.into(),
+        to_date: String::new(),
+    }
+}
+
 /// A tenant of `dwelling` in `fund` with consent, loaded into the gateway.
 async fn tenant(channel: &Channel, born: &str, dwelling: &str, fund: gw::FundKind) -> String {
     let who = iin(born, 7);
@@ -355,11 +368,20 @@ async fn at16_at17_documents_asked_only_where_no_record_and_every_adult_confirms
             gw::Party { iin: father.clone(), role: gw::PartyRole::Parent as i32 },
         ],
     };
+    // A daughter with a birth record, adult, registered in another flat: no member of the family
+    // living in the dwelling (row 9(1)), she confirms nothing.
+    let daughter = iin("2007-09-09", 3);
+    let household = [&father, &mother, &child, &elder, &son];
     kit::load(
         ch,
         gw::LoadRecordsRequest {
-            persons: [&father, &mother, &child, &elder, &son].iter().map(|p| citizen(p)).collect(),
-            civil_records: vec![birth(&child, "2012-01-10"), birth(&son, "2008-01-01")],
+            persons: [&father, &mother, &child, &elder, &son, &daughter].iter().map(|p| citizen(p)).collect(),
+            addresses: household
+                .iter()
+                .map(|p| living_at(p, "16", "2015-01-01"))
+                .chain([living_at(&daughter, "99", "2025-01-01")])
+                .collect(),
+            civil_records: vec![birth(&child, "2012-01-10"), birth(&son, "2008-01-01"), birth(&daughter, "2007-09-09")],
             tenancies: vec![tenancy(&father, "D-16", gw::FundKind::Communal, 0)],
             consents: [&father, &mother, &child, &elder, &son]
                 .iter()
@@ -392,6 +414,7 @@ async fn at16_at17_documents_asked_only_where_no_record_and_every_adult_confirms
         assert!(confirmers.contains(adult), "{adult} must confirm: {confirmers:?}");
     }
     assert!(!confirmers.contains(&child));
+    assert!(!confirmers.contains(&daughter), "a relative living elsewhere need not confirm: {confirmers:?}");
     // Without the copies the submission is incomplete; with them but without the son's
     // confirmation it is refused at the door naming him.
     let incomplete = file(ch, r.clone(), OPERATOR).await.unwrap_err();
@@ -585,4 +608,162 @@ async fn an_application_before_the_commission_decides_is_withdrawn_at_the_counte
     // The commission has nothing left to decide.
     let late = decide(ch, &app.name, &id()).await.unwrap_err();
     assert_eq!(late.code(), Code::FailedPrecondition);
+}
+
+/// A marriage the gateway holds from before its cut-off (an archive record), as the act records
+/// show a spouse whose later death or divorce they do not hold.
+fn marriage(a: &str, b: &str, on: &str) -> gw::CivilRecord {
+    gw::CivilRecord {
+        record_number: format!("AZ-M-{a}"),
+        kind: gw::CivilRecordKind::Marriage as i32,
+        event_date: on.into(),
+        registered_on: on.into(),
+        parties: vec![
+            gw::Party { iin: a.into(), role: gw::PartyRole::Spouse as i32 },
+            gw::Party { iin: b.into(), role: gw::PartyRole::Spouse as i32 },
+        ],
+    }
+}
+
+fn declared(who: &str, relation: &str, on: &str) -> pb::DeclaredMember {
+    pb::DeclaredMember {
+        person: Some(common::PersonRef { iin: who.into() }),
+        relation: relation.into(),
+        registered_on: on.into(),
+    }
+}
+
+async fn plan(ch: &Channel, r: &pb::CreateApplicationRequest) -> pb::CreateApplicationResponse {
+    let mut check = r.clone();
+    check.validate_only = true;
+    client(ch).create_application(with(check, OPERATOR)).await.unwrap().into_inner()
+}
+
+fn iins(people: &[common::PersonRef]) -> Vec<String> {
+    people.iter().map(|p| p.iin.clone()).collect()
+}
+
+#[tokio::test]
+async fn annex_1_row_9_a_spouse_dead_since_2005_is_cleared_by_the_death_certificate_and_every_member_is_read_a_consent_family_a_consent_minor()
+ {
+    let suite = spawn_suite(&[]).await;
+    let ch = &suite.channel;
+    let (tenant, wife, son, minor) =
+        (iin("1960-03-03", 21), iin("1962-04-04", 21), iin("1990-05-05", 21), iin("2015-06-06", 21));
+    let birth = |kid: &str, born: &str| gw::CivilRecord {
+        record_number: format!("AZ-B-{kid}"),
+        kind: gw::CivilRecordKind::Birth as i32,
+        event_date: born.into(),
+        registered_on: born.into(),
+        parties: vec![
+            gw::Party { iin: kid.into(), role: gw::PartyRole::Child as i32 },
+            gw::Party { iin: tenant.clone(), role: gw::PartyRole::Parent as i32 },
+        ],
+    };
+    // The wife died in 2005: no death record (before 13 Aug 2007), so the records show her alive
+    // and married, and the address register never struck her off the flat. Only the tenant has
+    // consented so far: the members consent as they confirm.
+    kit::load(
+        ch,
+        gw::LoadRecordsRequest {
+            persons: [&tenant, &wife, &son, &minor].iter().map(|p| citizen(p)).collect(),
+            addresses: [&tenant, &wife, &son, &minor].iter().map(|p| living_at(p, "42", "2000-01-01")).collect(),
+            civil_records: vec![
+                marriage(&tenant, &wife, "1985-06-01"),
+                birth(&son, "1990-05-05"),
+                birth(&minor, "2015-06-06"),
+            ],
+            tenancies: vec![tenancy(&tenant, "D-42", gw::FundKind::Communal, 0)],
+            consents: vec![kit::consent(&tenant, "privatization")],
+            ..Default::default()
+        },
+    )
+    .await;
+    kit::at(ch, "2026-04-14T10:00").await;
+    let mut r = request(&tenant, "D-42", pb::FundKind::Communal);
+
+    // As the records stand, the wife would have to confirm.
+    let as_recorded = plan(ch, &r).await;
+    assert_eq!(iins(&as_recorded.confirmers), [tenant.clone(), wife.clone(), son.clone()]);
+
+    // Declared dead in 2005: exactly the death certificate is asked, and she confirms nothing.
+    r.family = vec![declared(&wife, "DECEASED", "2005-03-01")];
+    let declared_dead = plan(ch, &r).await;
+    let extra: Vec<&pb::DocumentNeed> =
+        declared_dead.documents_needed.iter().filter(|n| n.clause == "Annex 1 row 9(2)").collect();
+    assert_eq!(extra.len(), 1, "{:?}", declared_dead.documents_needed);
+    assert_eq!(extra[0].kinds, ["DEATH_CERTIFICATE"]);
+    assert!(extra[0].reason.contains("2007-08-13"), "{}", extra[0].reason);
+    assert_eq!(iins(&declared_dead.confirmers), [tenant.clone(), son.clone()]);
+    let without = file(ch, r.clone(), OPERATOR).await.unwrap_err();
+    assert_eq!(reason(&without), "DOCUMENTS_INCOMPLETE");
+    let missing = without.get_error_details().precondition_failure().unwrap().violations.clone();
+    assert_eq!(missing.iter().map(|v| v.subject.as_str()).collect::<Vec<_>>(), ["DEATH_CERTIFICATE"]);
+
+    r.documents.push(document("DEATH_CERTIFICATE"));
+    let app = file(ch, r, OPERATOR).await.unwrap();
+    assert_eq!(stage(&app), pb::ApplicationStage::Accepted, "{:?}", app.findings);
+    assert_eq!(app.family_members.len(), 2, "the tenant and the adult son confirmed");
+
+    // Row 9: every member's data was read for the case, the minor's too, and the son's consent
+    // was recorded with his confirmation ([A-CONSENT-FAMILY], [A-CONSENT-MINOR]).
+    let row_9 =
+        ["GetFamily", "GetPerson", "GetRegisteredAddress", "GetSocialStatus", "ListCourtDecisions", "ListDwellings"];
+    for member in [&son, &minor] {
+        let read = read_for_any(ch, member).await;
+        for method in row_9 {
+            assert!(read.contains(&method.to_owned()), "{member}: {method} missing from {read:?}");
+        }
+        let data = app.findings.iter().find(|f| f.code == "FAMILY_MEMBER_DATA" && f.person_iin == *member);
+        assert!(data.is_some_and(|f| f.detail.contains("Сейітов Ерғали")), "{:?}", app.findings);
+    }
+    let wife_read = read_for_any(ch, &wife).await;
+    assert_eq!(wife_read, ["GetPerson", "ListResidents"], "the dead are not read as members");
+}
+
+/// Every gateway method privatization read `who` with, whatever the case.
+async fn read_for_any(ch: &Channel, who: &str) -> Vec<String> {
+    let request = gw::ListProcessingLogRequest { iin: who.into(), page_size: 500, ..Default::default() };
+    let path = kit::gw_path("AuditService/ListProcessingLog");
+    let (log, _) = crate::helpers::call::<_, gw::ListProcessingLogResponse>(ch, &path, request, &kit::envelope(who))
+        .await
+        .unwrap();
+    let mut methods: Vec<String> = log
+        .entries
+        .into_iter()
+        .filter(|e| e.client == "privatization")
+        .map(|e| e.method.rsplit('/').next().unwrap_or_default().to_owned())
+        .collect();
+    methods.sort();
+    methods.dedup();
+    methods
+}
+
+#[tokio::test]
+async fn annex_1_row_9_a_spouse_divorced_in_2006_is_cleared_by_the_divorce_certificate() {
+    let suite = spawn_suite(&[]).await;
+    let ch = &suite.channel;
+    let (tenant, former) = (iin("1965-07-07", 22), iin("1966-08-08", 22));
+    kit::load(
+        ch,
+        gw::LoadRecordsRequest {
+            persons: vec![citizen(&tenant), citizen(&former)],
+            addresses: vec![living_at(&tenant, "7", "1995-01-01"), living_at(&former, "7", "1995-01-01")],
+            civil_records: vec![marriage(&tenant, &former, "1990-09-09")],
+            tenancies: vec![tenancy(&tenant, "D-43", gw::FundKind::Communal, 0)],
+            consents: vec![kit::consent(&tenant, "privatization")],
+            ..Default::default()
+        },
+    )
+    .await;
+    kit::at(ch, "2026-04-14T10:00").await;
+    let mut r = request(&tenant, "D-43", pb::FundKind::Communal);
+    r.family = vec![declared(&former, "DIVORCED", "2006-02-02")];
+    let asked = plan(ch, &r).await;
+    assert!(asked.documents_needed.iter().any(|n| n.kinds == ["DIVORCE_CERTIFICATE"]), "{:?}", asked.documents_needed);
+    assert_eq!(iins(&asked.confirmers), std::slice::from_ref(&tenant), "[A-FORMER-SPOUSE]");
+    r.documents.push(document("DIVORCE_CERTIFICATE"));
+    let app = file(ch, r, OPERATOR).await.unwrap();
+    assert_eq!(stage(&app), pb::ApplicationStage::Accepted);
+    assert_eq!(app.family_members.len(), 1);
 }

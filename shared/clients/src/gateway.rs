@@ -74,6 +74,9 @@ impl GatewayClient {
         list_income: SocialStatusServiceClient::social_status_service_client, ListIncomeRequest => ListIncomeResponse;
         /// Employment.
         get_employment: EmploymentServiceClient::employment_service_client, GetEmploymentRequest => GetEmploymentResponse;
+        /// Records a person's consent for a purpose: given again it stays one consent, so it is
+        /// retried like a read.
+        record_consent: ConsentServiceClient::consent_service_client, RecordConsentRequest => RecordConsentResponse;
         /// Verifies an EDS signature over a digest: a pure check, so retried like a read.
         verify_signature: SignatureServiceClient::signature_service_client, VerifySignatureRequest => VerifySignatureResponse;
     }

@@ -1,8 +1,9 @@
 //! Filing an application (Annex 1 rows 3, 8, 9; PR cl. 4): the people named are checked in the
 //! population register, the channel decides the day of acceptance, the state systems' data is
-//! read, only the documents they do not hold are asked, the tenant and every adult family member
-//! confirm over the signing digest, and intake checks the data at once (row 10(2)-(5)); the
-//! commission's term starts at acceptance.
+//! read, only the documents they do not hold are asked, the tenant and every adult member of the
+//! family living in the dwelling confirm over the signing digest (row 9(1)), each member's consent
+//! is recorded and their data read (row 9), and intake checks the data at once (row 10(2)-(5));
+//! the commission's term starts at acceptance.
 
 use calendar::{Acceptance, Channel, DEFAULT_START, OfficeHours};
 use casework::asked::{Asked, Filed};
@@ -16,9 +17,10 @@ use prost::Message;
 use proto::housing::common::v1 as common;
 
 use super::{Privatization, calendar_error};
-use crate::domain::documents::{self, Claims, Declared, Need};
+use crate::domain::documents::{self, Claims, Need};
+use crate::domain::family::{self, Declared};
 use crate::domain::{Fund, Ground, Stage, fund, intake, offices};
-use crate::gather::{Gathered, PURPOSE};
+use crate::gather::{Gathered, MemberData, PURPOSE};
 use crate::store::{self, ApplicationRow, Deadline, FindingRow, NewApplication, Parts};
 use crate::{Privatizations, reporting};
 
@@ -87,15 +89,15 @@ pub async fn file<R: Message + Default + 'static>(
     let names = identify(deps, &case, &filing).await?;
     let now = deps.clock.now();
     let (channel, acceptance) = accept(deps, &filing, now)?;
-    let gathered = deps.state.gather(&case, &filing.applicant, &filing.declared, acceptance.accepted_on).await?;
+    let mut gathered = deps.state.gather(&case, &filing.applicant, &filing.declared, acceptance.accepted_on).await?;
     // Without consent nothing restricted could be read: only the documents always asked are.
     let needs = if gathered.facts.consent_missing.is_empty() {
         documents::needs(&filing.declared, &gathered.held, filing.claims)
     } else {
-        documents::needs(&[], &documents::Held::default(), Claims::default())
+        documents::needs(&[], &family::Held::default(), Claims::default())
     };
     let signer = filing.representative.as_ref().map_or(filing.applicant.clone(), |(i, _)| i.clone());
-    let confirmers = documents::confirmers(&signer, &filing.declared, &gathered.held, acceptance.accepted_on);
+    let confirmers = family::confirmers(&signer, &filing.declared, &gathered.held, acceptance.accepted_on);
     if asked.request.is_none() {
         return Ok(Filed::Preview(Preview { digest: filing.digest, confirmers, needs }));
     }
@@ -104,13 +106,22 @@ pub async fn file<R: Message + Default + 'static>(
     allowed.push(filing.applicant.clone());
     let given = &filing.confirmations;
     let verified = confirm::verify(deps.state.gateway(), &case, &filing.digest, given, &confirmers, &allowed).await?;
+    let members = if gathered.facts.consent_missing.is_empty() {
+        let members: Vec<String> =
+            family::members(&filing.declared, &gathered.held).into_iter().map(|(iin, _)| iin).collect();
+        deps.state.record_consents(&case, &members).await?;
+        deps.state.members(&case, &members, acceptance.accepted_on).await?
+    } else {
+        Vec::new()
+    };
+    gathered.facts.consent_missing.extend(members.iter().filter(|m| m.consent_missing).map(|m| m.iin.clone()));
     let accepted_at = channel.accepted_at(&acceptance, now);
     let (term, event, clause) =
         fund::term(filing.fund, fund::Stage::Accepted).ok_or_else(|| ApiError::internal("no term"))?;
     let due = deps.calendar.due(acceptance.accepted_on, term, DEFAULT_START).map_err(calendar_error)?;
     let deadline = Deadline::new(term, event, accepted_at, due, clause);
     let why = accepted_why(filing.office, &acceptance);
-    let intake = Intake::of(&gathered, &filing);
+    let intake = Intake::of(&gathered, &members, &filing);
     let digest = filing.digest.clone();
     let mut new = application(filing, gathered, &acceptance, now, accepted_at, deadline, &verified);
     (new.applicant_name, new.representative_name) = names;
@@ -195,22 +206,49 @@ struct Intake {
 }
 
 impl Intake {
-    fn of(gathered: &Gathered, filing: &Filing) -> Intake {
+    fn of(gathered: &Gathered, members: &[MemberData], filing: &Filing) -> Intake {
         let checked = intake::check(&gathered.facts, &filing.dwelling_id, filing.fund);
         let refusal = intake::refusal(&checked).map(|(ground, code)| (ground, code.to_owned()));
-        let findings = checked
+        let row = |code: &str, person_iin: String, detail: String| FindingRow {
+            code: code.into(),
+            ground: None,
+            source: "gateway".into(),
+            person_iin,
+            occurred_on: None,
+            detail,
+        };
+        let mut findings: Vec<FindingRow> = checked
             .into_iter()
             .map(|f| FindingRow {
-                code: f.code.into(),
                 ground: f.ground.map(|g| g.code().into()),
-                source: "gateway".into(),
-                person_iin: if f.person_iin.is_empty() { filing.applicant.clone() } else { f.person_iin },
-                occurred_on: None,
-                detail: f.detail,
+                ..row(f.code, if f.person_iin.is_empty() { filing.applicant.clone() } else { f.person_iin }, f.detail)
             })
             .collect();
+        // Row 9: what the state systems hold of the tenant and of each member, for the commission.
+        let tenant = format!(
+            "registered at {}; dwellings owned in the last five years: {}",
+            gathered.address.as_deref().unwrap_or("no address on record"),
+            listed(&gathered.owned)
+        );
+        findings.push(row("TENANT_DATA", filing.applicant.clone(), tenant));
+        for m in members.iter().filter(|m| !m.consent_missing) {
+            let detail = format!(
+                "{}, a member of the family living in the dwelling (row 9(1)): registered at {}; relatives in the act records: {}; dwellings owned in the last five years: {}; court decisions in force: {}; social groups: {}",
+                m.name,
+                m.address.as_deref().unwrap_or("no address on record"),
+                m.relatives,
+                listed(&m.owned),
+                m.court_decisions,
+                listed(&m.groups)
+            );
+            findings.push(row("FAMILY_MEMBER_DATA", m.iin.clone(), detail));
+        }
         Intake { findings, refusal }
     }
+}
+
+fn listed(items: &[String]) -> String {
+    if items.is_empty() { "none".into() } else { items.join(", ") }
 }
 
 /// The application as it is stored.

@@ -5,7 +5,8 @@
 use law::digest::Canonical;
 
 use super::Fund;
-use super::documents::{Claims, Declared};
+use super::documents::Claims;
+use super::family::Declared;
 
 /// The version line that opens the encoding; a change of the encoding changes it.
 const HEADER: &str = "kz.housing.privatization.v1.CreateApplication/1";

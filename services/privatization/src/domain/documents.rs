@@ -2,8 +2,10 @@
 //! [A-TENANCY-DOCS]), the others only where their condition holds and the state systems hold no
 //! record (row 9 last paragraph: what the systems hold is never asked; [A-CUTOFF]).
 
-use chrono::{Datelike, NaiveDate};
-use law::cutoffs::{BIRTH_CUTOFF, MARRIAGE_CUTOFF, date};
+use chrono::NaiveDate;
+use law::cutoffs::{BIRTH_CUTOFF, DEATH_CUTOFF, MARRIAGE_CUTOFF, date};
+
+use super::family::{Declared, Held, Relation};
 
 /// Row 9(3): the tenancy agreement or the housing warrant.
 pub const TENANCY: &[&str] = &["TENANCY_AGREEMENT", "HOUSING_WARRANT"];
@@ -16,6 +18,8 @@ pub const KINDS: &[&str] = &[
     "NO_DEBT_CERTIFICATE",
     "MARRIAGE_CERTIFICATE",
     "BIRTH_CERTIFICATE",
+    "DEATH_CERTIFICATE",
+    "DIVORCE_CERTIFICATE",
     "COURT_RECOGNITION_DECISION",
     "FREE_OF_CHARGE_RIGHT",
     "EMPLOYMENT_CERTIFICATE",
@@ -28,63 +32,13 @@ pub const SERVICE_CATEGORIES: &[&str] =
     &["CIVIL_SERVANT", "BUDGET_ORGANIZATION", "MILITARY", "SPECIAL_STATE_BODY", "JUDGE", "ELECTED_OFFICE"];
 /// Row 9(7): the cosmonauts' categories.
 pub const COSMONAUT_CATEGORIES: &[&str] = &["COSMONAUT", "COSMONAUT_CANDIDATE"];
+/// [A-FREE-RIGHT-GROUP] (RULES.md G-P4): the social-status register's group for the right of
+/// Housing Relations Law Art. 13(8) to receive the dwelling free of charge; while the register
+/// holds it, the copy of row 9(5) is not asked ("only when the information systems have no data").
+pub const FREE_OF_CHARGE_GROUPS: &[&str] = &["HOUSING_FREE_OF_CHARGE_RIGHT"];
 /// [A-P11]: the social groups with which the state systems confirm a right to a gratuitous
 /// privatization (PR cl. 11, not in this order): a lawyer's answer changes this list.
 pub const GRATUITOUS_GROUPS: &[&str] = &["GPW_VETERAN", "VETERAN_EQUATED", "DISABILITY_GROUP_1", "DISABILITY_GROUP_2"];
-
-/// A person is an adult from this age (Civil Code): adults confirm the application (row 9(1)).
-pub const MAJORITY_AGE: i32 = 18;
-
-/// How a declared member belongs to the family.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Relation {
-    /// The spouse.
-    Spouse,
-    /// A child.
-    Child,
-    /// A person a court recognized as a family member (row 9(4)).
-    Recognized,
-}
-
-impl Relation {
-    /// The relation with `code`.
-    pub fn parse(code: &str) -> Option<Relation> {
-        match code {
-            "SPOUSE" => Some(Relation::Spouse),
-            "CHILD" => Some(Relation::Child),
-            "RECOGNIZED" => Some(Relation::Recognized),
-            _ => None,
-        }
-    }
-}
-
-/// A family member as the application states it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Declared {
-    /// The member.
-    pub iin: String,
-    /// How.
-    pub relation: Relation,
-    /// When the act record was registered: a marriage's stated date, a child's birth date.
-    pub registered_on: NaiveDate,
-    /// The member's birth date (from the IIN).
-    pub born: NaiveDate,
-}
-
-/// What the state systems hold of the family and the claims.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Held {
-    /// Spouses the act records establish, with their birth dates.
-    pub spouses: Vec<(String, NaiveDate)>,
-    /// Children the act records establish, with their birth dates.
-    pub children: Vec<(String, NaiveDate)>,
-    /// Persons a court decision in the register recognized as family members.
-    pub recognized: Vec<String>,
-    /// Employment categories.
-    pub employment: Vec<String>,
-    /// Social groups.
-    pub groups: Vec<String>,
-}
 
 /// What the applicant claims besides the ordinary privatization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -133,28 +87,42 @@ fn missing_record(kind: &str, iin: &str, registered_on: NaiveDate, cutoff: (i32,
 pub fn needs(declared: &[Declared], held: &Held, claims: Claims) -> Vec<Need> {
     let mut out =
         vec![need(TENANCY, "Annex 1 row 9(3)", "always [A-TENANCY-DOCS]"), need(NO_DEBT, "Annex 1 row 9(8)", "always")];
-    for m in declared {
+    // Row 9(2), 9(4): a copy proves a relation the records cannot show, and only where it
+    // decides who belongs to the family living in the dwelling (`family::members`).
+    for m in declared.iter().filter(|m| held.lives_there(&m.iin)) {
+        let iin = &m.iin;
         match m.relation {
-            Relation::Spouse if !held.spouses.iter().any(|(i, _)| *i == m.iin) => out.push(need(
+            Relation::Spouse if !held.spouse(iin) => out.push(need(
                 &["MARRIAGE_CERTIFICATE"],
                 "Annex 1 row 9(2)",
-                missing_record("marriage", &m.iin, m.registered_on, MARRIAGE_CUTOFF),
+                missing_record("marriage", iin, m.registered_on, MARRIAGE_CUTOFF),
             )),
-            Relation::Child if !held.children.iter().any(|(i, _)| *i == m.iin) => out.push(need(
+            Relation::Child if !held.child(iin) => out.push(need(
                 &["BIRTH_CERTIFICATE"],
                 "Annex 1 row 9(2)",
-                missing_record("birth", &m.iin, m.registered_on, BIRTH_CUTOFF),
+                missing_record("birth", iin, m.registered_on, BIRTH_CUTOFF),
             )),
-            Relation::Recognized if !held.recognized.contains(&m.iin) => out.push(need(
+            Relation::Recognized if !held.court_recognized(iin) => out.push(need(
                 &["COURT_RECOGNITION_DECISION"],
                 "Annex 1 row 9(4)",
-                format!("no court decision recognizing {} in the register", m.iin),
+                format!("no court decision recognizing {iin} in the register"),
+            )),
+            Relation::Deceased if held.related(iin) && !held.dead(iin) => out.push(need(
+                &["DEATH_CERTIFICATE"],
+                "Annex 1 row 9(2)",
+                missing_record("death", iin, m.registered_on, DEATH_CUTOFF),
+            )),
+            Relation::Divorced if held.spouse(iin) => out.push(need(
+                &["DIVORCE_CERTIFICATE"],
+                "Annex 1 row 9(2)",
+                missing_record("divorce", iin, m.registered_on, MARRIAGE_CUTOFF),
             )),
             _ => {}
         }
     }
     let employed = |categories: &[&str]| held.employment.iter().any(|c| categories.contains(&c.as_str()));
-    if claims.free_of_charge_right {
+    let grouped = |groups: &[&str]| held.groups.iter().any(|g| groups.contains(&g.as_str()));
+    if claims.free_of_charge_right && !grouped(FREE_OF_CHARGE_GROUPS) {
         out.push(need(&["FREE_OF_CHARGE_RIGHT"], "Annex 1 row 9(5)", "no state system holds the right of Art. 13(8)"));
     }
     if claims.service_dwelling && !employed(SERVICE_CATEGORIES) {
@@ -167,7 +135,7 @@ pub fn needs(declared: &[Declared], held: &Held, claims: Claims) -> Vec<Need> {
     if claims.cosmonaut && !employed(COSMONAUT_CATEGORIES) {
         out.push(need(&["COSMONAUT_STATUS"], "Annex 1 row 9(7)", "no record of the cosmonaut's status"));
     }
-    if claims.gratuitous && !held.groups.iter().any(|g| GRATUITOUS_GROUPS.contains(&g.as_str())) {
+    if claims.gratuitous && !grouped(GRATUITOUS_GROUPS) {
         out.push(need(
             &["GRATUITOUS_CATEGORY_PROOF"],
             "Annex 1 row 9(9)",
@@ -180,29 +148,6 @@ pub fn needs(declared: &[Declared], held: &Held, claims: Claims) -> Vec<Need> {
 /// The needs `filed` (the kinds of the documents filed) leaves unmet.
 pub fn unmet<'n>(needs: &'n [Need], filed: &[&str]) -> Vec<&'n Need> {
     needs.iter().filter(|n| !n.kinds.iter().any(|k| filed.contains(k))).collect()
-}
-
-/// Whether a person born on `born` is an adult on `day`.
-pub fn adult(born: NaiveDate, day: NaiveDate) -> bool {
-    born.with_year(born.year() + MAJORITY_AGE).is_some_and(|of_age| of_age <= day)
-}
-
-/// Row 9(1): who must confirm the application: the tenant (or the representative filing for
-/// them) and every adult family member the state systems or the application name.
-pub fn confirmers(signer: &str, declared: &[Declared], held: &Held, day: NaiveDate) -> Vec<String> {
-    let mut out = vec![signer.to_owned()];
-    let family = held
-        .spouses
-        .iter()
-        .chain(held.children.iter())
-        .map(|(iin, born)| (iin.clone(), *born))
-        .chain(declared.iter().map(|m| (m.iin.clone(), m.born)));
-    for (iin, born) in family {
-        if adult(born, day) && !out.contains(&iin) {
-            out.push(iin);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -223,6 +168,10 @@ mod tests {
         assert_eq!(kinds(&n), ["TENANCY_AGREEMENT", "HOUSING_WARRANT", "NO_DEBT_CERTIFICATE"]);
     }
 
+    fn living(people: &[&Declared]) -> Held {
+        Held { residents: people.iter().map(|m| (m.iin.clone(), m.born)).collect(), ..Held::default() }
+    }
+
     #[test]
     fn at_16_a_copy_is_asked_only_where_the_state_systems_hold_no_record() {
         let child = Declared {
@@ -237,7 +186,8 @@ mod tests {
             registered_on: d(2005, 5, 5),
             born: d(1980, 1, 1),
         };
-        let held = Held { children: vec![(child.iin.clone(), child.born)], ..Held::default() };
+        let mut held = living(&[&child, &spouse]);
+        held.children = vec![(child.iin.clone(), child.born)];
         let n = needs(&[child.clone(), spouse], &held, Claims::default());
         assert!(!kinds(&n).contains(&"BIRTH_CERTIFICATE"), "the birth record is held");
         let marriage =
@@ -249,15 +199,51 @@ mod tests {
             registered_on: d(2005, 3, 3),
             born: d(2005, 3, 3),
         };
-        assert!(kinds(&needs(&[elder], &Held::default(), Claims::default())).contains(&"BIRTH_CERTIFICATE"));
+        assert!(
+            kinds(&needs(std::slice::from_ref(&elder), &living(&[&elder]), Claims::default()))
+                .contains(&"BIRTH_CERTIFICATE")
+        );
         let recognized = Declared {
             iin: "700101300001".into(),
             relation: Relation::Recognized,
             registered_on: d(2020, 1, 1),
             born: d(1970, 1, 1),
         };
-        let held = Held { recognized: vec![recognized.iin.clone()], ..Held::default() };
+        let mut held = living(&[&recognized]);
+        held.recognized = vec![recognized.iin.clone()];
         assert!(!kinds(&needs(&[recognized], &held, Claims::default())).contains(&"COURT_RECOGNITION_DECISION"));
+    }
+
+    #[test]
+    fn annex_1_row_9_2_no_copy_is_asked_of_a_relative_living_elsewhere() {
+        let elder = Declared {
+            iin: "050303600001".into(),
+            relation: Relation::Child,
+            registered_on: d(2005, 3, 3),
+            born: d(2005, 3, 3),
+        };
+        assert!(!kinds(&needs(&[elder], &Held::default(), Claims::default())).contains(&"BIRTH_CERTIFICATE"));
+    }
+
+    #[test]
+    fn annex_1_row_9_2_a_death_or_divorce_before_the_records_began_is_proved_by_its_certificate() {
+        let wife =
+            |relation, on| Declared { iin: "800101400002".into(), relation, registered_on: on, born: d(1980, 1, 1) };
+        let deceased = wife(Relation::Deceased, d(2005, 3, 1));
+        let mut held = living(&[&deceased]);
+        held.spouses = vec![(deceased.iin.clone(), deceased.born)];
+        let n = needs(std::slice::from_ref(&deceased), &held, Claims::default());
+        let death = n.iter().find(|x| x.kinds == ["DEATH_CERTIFICATE"]).expect("the death of 2005 is not held");
+        assert!(death.reason.contains("before the state systems' cut-off 2007-08-13"), "{}", death.reason);
+        let divorced = wife(Relation::Divorced, d(2006, 3, 1));
+        let n = needs(std::slice::from_ref(&divorced), &held, Claims::default());
+        let divorce = n.iter().find(|x| x.kinds == ["DIVORCE_CERTIFICATE"]).expect("the divorce of 2006 is not held");
+        assert!(divorce.reason.contains("2008-06-01"), "{}", divorce.reason);
+        // The records hold the death: nothing to prove.
+        held.deceased = vec![deceased.iin.clone()];
+        held.spouses.clear();
+        assert!(!kinds(&needs(&[deceased], &held, Claims::default())).contains(&"DEATH_CERTIFICATE"));
+        assert!(!kinds(&needs(&[divorced], &held, Claims::default())).contains(&"DIVORCE_CERTIFICATE"));
     }
 
     #[test]
@@ -271,15 +257,8 @@ mod tests {
             Held { employment: vec!["CIVIL_SERVANT".into()], groups: vec!["GPW_VETERAN".into()], ..Held::default() };
         let fewer = kinds(&needs(&[], &held, claims));
         assert!(!fewer.contains(&"EMPLOYMENT_CERTIFICATE") && !fewer.contains(&"GRATUITOUS_CATEGORY_PROOF"));
-    }
-
-    #[test]
-    fn at_17_every_adult_family_member_confirms() {
-        let held = Held {
-            children: vec![("000000000001".into(), d(2004, 1, 1)), ("000000000002".into(), d(2012, 1, 1))],
-            ..Held::default()
-        };
-        let who = confirmers("791028302728", &[], &held, d(2026, 4, 14));
-        assert_eq!(who, ["791028302728", "000000000001"]);
+        assert!(fewer.contains(&"FREE_OF_CHARGE_RIGHT"));
+        let held = Held { groups: vec![FREE_OF_CHARGE_GROUPS[0].into()], ..Held::default() };
+        assert!(!kinds(&needs(&[], &held, claims)).contains(&"FREE_OF_CHARGE_RIGHT"), "[A-FREE-RIGHT-GROUP]");
     }
 }

@@ -4,6 +4,7 @@
 pub mod commission;
 pub mod digest;
 pub mod documents;
+pub mod family;
 pub mod fund;
 pub mod grounds;
 pub mod intake;

@@ -12,7 +12,8 @@ use tonic::Request;
 use super::Privatization;
 use super::convert;
 use crate::app::file::{self, Filing, Preview};
-use crate::domain::documents::{self, Claims, Declared, Need, Relation};
+use crate::domain::documents::{self, Claims, Need};
+use crate::domain::family::{Declared, Relation};
 use crate::domain::{digest, offices};
 use crate::store::{ApplicationRow, Parts};
 use casework::asked::{Asked, Filed};
@@ -114,9 +115,9 @@ fn filing(r: &pb::CreateApplicationRequest, limits: casework::documents::Limits)
             .ok();
         let relation = Relation::parse(m.relation.trim());
         if relation.is_none() {
-            note(ApiError::bad_field("RELATION_INVALID", at("relation"), "SPOUSE, CHILD or RECOGNIZED"));
+            note(ApiError::bad_field("RELATION_INVALID", at("relation"), Relation::CODES));
         }
-        let registered = if relation == Some(Relation::Spouse) {
+        let registered = if relation.is_some_and(Relation::dated) {
             convert::date(&m.registered_on, &at("registered_on")).map_err(&mut note).ok()
         } else {
             iin.map(|i| i.birth_date())
