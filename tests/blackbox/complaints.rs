@@ -40,7 +40,9 @@ pub(crate) fn client(ch: &Channel) -> ComplaintServiceClient<Channel> {
 
 /// A registry application refused for want of consent.
 pub(crate) async fn refused_enrolment(ch: &Channel, who: &str) -> String {
-    kit::load(ch, gw::LoadRecordsRequest { persons: vec![citizen(who)], ..Default::default() }).await;
+    let registered = vec![kit::registered(who, "751110000")];
+    kit::load(ch, gw::LoadRecordsRequest { persons: vec![citizen(who)], addresses: registered, ..Default::default() })
+        .await;
     let mut r = reg::CreateApplicationRequest {
         request_id: uuid::Uuid::new_v4().to_string(),
         validate_only: true,

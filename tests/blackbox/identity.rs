@@ -586,6 +586,7 @@ async fn in_mtls_an_enrolment_runs_end_to_end_and_its_outbox_deliveries_carry_th
         &dev,
         gw::LoadRecordsRequest {
             persons: vec![kit::citizen(&applicant)],
+            addresses: vec![kit::registered(&applicant, "751110000")],
             consents: vec![kit::consent(&applicant, "registry")],
             ..Default::default()
         },

@@ -60,6 +60,21 @@ pub fn citizen(iin: &str) -> gw::Person {
     }
 }
 
+/// `iin` registered in the settlement `kato` since 2000, as the address register holds a
+/// long-settled resident (the registry asks registration in the region, three years in the
+/// three cities: RULES.md G-R1, [A-CITY-3Y]).
+pub fn registered(iin: &str, kato: &str) -> gw::AddressPeriod {
+    gw::AddressPeriod {
+        iin: iin.into(),
+        kato: kato.into(),
+        street: "Абай даңғылы".into(),
+        building: "1".into(),
+        apartment: String::new(),
+        from_date: "2000-01-01".into(),
+        to_date: String::new(),
+    }
+}
+
 /// A person's consent for a service.
 pub fn consent(iin: &str, purpose: &str) -> gw::ConsentGrant {
     gw::ConsentGrant { iin: iin.into(), purpose: purpose.into() }
@@ -105,9 +120,11 @@ pub fn document(kind: &str) -> common::Document {
     }
 }
 
-/// Files a signed `NO_DWELLING_5Y` application in the dev profile,
+/// Files a signed `NO_DWELLING_5Y` application in the dev profile for a person registered in
+/// `settlement` since 2000,
 /// as the applicant through the portal; answers the application as filed.
 pub async fn enrol(ch: &Channel, who: &str, settlement: &str) -> registry::Application {
+    load(ch, gw::LoadRecordsRequest { addresses: vec![registered(who, settlement)], ..Default::default() }).await;
     let mut r = registry::CreateApplicationRequest {
         request_id: uuid::Uuid::new_v4().to_string(),
         validate_only: true,

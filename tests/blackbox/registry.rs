@@ -63,10 +63,11 @@ impl Desk {
         kit::load(&self.suite.channel, records).await;
     }
 
-    /// Loads citizens with their consent and nothing else.
+    /// Loads citizens registered in Almaty since 2000, with their consent, and nothing else.
     async fn citizens(&self, iins: &[&str]) {
         self.load(gw::LoadRecordsRequest {
             persons: iins.iter().map(|i| citizen(i)).collect(),
+            addresses: iins.iter().map(|i| kit::registered(i, ALMATY)).collect(),
             consents: iins.iter().map(|i| consent(i)).collect(),
             ..Default::default()
         })
@@ -366,6 +367,7 @@ async fn annex_2_row_10_every_row_of_the_decision_table() {
     persons[3].citizenship = gw::Citizenship::Foreign as i32;
     desk.load(gw::LoadRecordsRequest {
         persons,
+        addresses: people.iter().map(|p| kit::registered(p, ALMATY)).collect(),
         consents: people.iter().filter(|p| **p != consentless).map(|p| consent(p)).collect(),
         dwellings: vec![
             dwelling("02:1", ALMATY, ""),
@@ -922,4 +924,57 @@ async fn a_name_in_kazakh_letters_is_carried_byte_exact_on_the_case_and_its_noti
     assert!(text.kk.starts_with(&format!("Құрметті {name}! ")), "{}", text.kk);
     assert!(text.ru.starts_with(&format!("Уважаемый(-ая) {name}! ")), "{}", text.ru);
     assert!(text.en.starts_with(&format!("Dear {name}, ")), "{}", text.en);
+}
+
+#[tokio::test]
+async fn a_city_3y_lists_of_the_three_cities_ask_three_years_there_elsewhere_registration_in_the_region() {
+    let desk = Desk::open(&[]).await;
+    let people: Vec<String> = (1..=5).map(|n| iin("1988-08-08", 40 + n)).collect();
+    let [newcomer, mover, settled, regional, outsider] = <[String; 5]>::try_from(people.clone()).unwrap();
+    let period = |who: &str, kato: &str, from: &str, to: &str| gw::AddressPeriod {
+        iin: who.into(),
+        kato: kato.into(),
+        // Each in a house of their own: nobody settles in with anyone (row 10(3)).
+        street: format!("Сарыарқа, үй иесі {who}"),
+        building: "3".into(),
+        apartment: String::new(),
+        from_date: from.into(),
+        to_date: to.into(),
+    };
+    const KARAGANDA: &str = "351010000";
+    const KARAGANDA_DISTRICT: &str = "354430000";
+    desk.citizens(&people.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    desk.load(gw::LoadRecordsRequest {
+        addresses: vec![
+            // In Astana since 15 April 2023: a day short of three years on 14 April 2026.
+            period(&newcomer, ASTANA, "2023-04-15", ""),
+            period(&newcomer, KARAGANDA, "2000-01-01", "2023-04-14"),
+            // Moved within Astana: the years run on.
+            period(&mover, ASTANA, "2025-01-01", ""),
+            period(&mover, ASTANA, "2019-05-05", "2024-12-31"),
+            period(&settled, ASTANA, "2023-04-14", ""),
+            // Elsewhere, registration in the region is enough, however recent.
+            period(&regional, KARAGANDA_DISTRICT, "2026-04-01", ""),
+            period(&outsider, ASTANA, "2000-01-01", ""),
+        ],
+        ..Default::default()
+    })
+    .await;
+    desk.at("2026-04-14T10:00").await;
+    let in_ = |who: &str, settlement: &'static str| Form { settlement, ..form(who, pb::EnrolmentCase::NoDwelling5y) };
+
+    let app = desk.file(&in_(&newcomer, ASTANA)).await.unwrap();
+    assert_eq!(refusal(&app).0, "NONCONFORMING");
+    assert_eq!(refusal(&app).2, "CITY_RESIDENCE_UNDER_3Y", "{:?}", app.findings);
+    let found = app.findings.iter().find(|f| f.code == "CITY_RESIDENCE_UNDER_3Y").unwrap();
+    assert!(found.detail.contains("2023-04-15") && found.refuses, "{found:?}");
+    for who in [&mover, &settled] {
+        let app = desk.file(&in_(who, ASTANA)).await.unwrap();
+        assert_eq!(app.stage, pb::ApplicationStage::Enrolled as i32, "{who}: {:?}", app.findings);
+        assert!(app.findings.iter().any(|f| f.code == "REGISTRATION_CONFIRMED"));
+    }
+    let app = desk.file(&in_(&regional, KARAGANDA)).await.unwrap();
+    assert_eq!(app.stage, pb::ApplicationStage::Enrolled as i32, "{:?}", app.findings);
+    let app = desk.file(&in_(&outsider, KARAGANDA)).await.unwrap();
+    assert_eq!(refusal(&app).2, "NOT_REGISTERED_IN_REGION", "{:?}", app.findings);
 }

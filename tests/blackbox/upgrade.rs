@@ -137,7 +137,12 @@ async fn a_database_written_by_the_previous_commit_opens_keeps_its_cases_and_mov
     // Today's code moves the old cases on: the complaint is upheld, the enrolment decided again.
     kit::load(
         ch,
-        gw::LoadRecordsRequest { consents: vec![kit::consent(&complainant(), "registry")], ..Default::default() },
+        gw::LoadRecordsRequest {
+            // The address register now holds the applicant's registration too (RULES.md G-R1).
+            addresses: vec![kit::registered(&complainant(), "751110000")],
+            consents: vec![kit::consent(&complainant(), "registry")],
+            ..Default::default()
+        },
     )
     .await;
     let decide = pb::RecordComplaintDecisionRequest {

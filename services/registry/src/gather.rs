@@ -11,6 +11,7 @@ use platform::ApiError;
 use proto::egov::gateway::v1 as pb;
 
 use crate::domain::decision::{Citizenship, Facts, Ownership, Settled, SettledRelation};
+use crate::domain::residence::Registration;
 use crate::domain::{household, window_start};
 
 /// The purpose the exchange envelope names (Annex 2 row 9).
@@ -95,6 +96,7 @@ impl StateData {
             ownerships: Vec::new(),
             groups: Vec::new(),
             settled: Vec::new(),
+            registrations: Vec::new(),
         };
         let family = self.gateway.get_family(case, pb::GetFamilyRequest { iin: applicant.to_owned() }).await;
         let members = match restricted(family, applicant)? {
@@ -132,7 +134,14 @@ impl StateData {
         }
         facts.groups.sort();
         facts.groups.dedup();
-        facts.settled = self.settled(case, applicant, &members, accepted_on, &mut facts.consent_missing).await?;
+        let address = self
+            .gateway
+            .get_registered_address(case, pb::GetRegisteredAddressRequest { iin: applicant.to_owned() })
+            .await
+            .map_err(|s| from_gateway(&s, applicant))?;
+        facts.registrations = address.current.iter().chain(address.history.iter()).filter_map(registration).collect();
+        facts.settled =
+            self.settled(case, applicant, &address, &members, accepted_on, &mut facts.consent_missing).await?;
         Ok(facts)
     }
 
@@ -142,16 +151,12 @@ impl StateData {
         &self,
         case: &CaseRef,
         applicant: &str,
+        address: &pb::GetRegisteredAddressResponse,
         members: &[pb::FamilyMember],
         accepted_on: NaiveDate,
         consent_missing: &mut Vec<String>,
     ) -> Result<Vec<Settled>, ApiError> {
         let from = window_start(accepted_on);
-        let address = self
-            .gateway
-            .get_registered_address(case, pb::GetRegisteredAddressRequest { iin: applicant.to_owned() })
-            .await;
-        let address = address.map_err(|s| from_gateway(&s, applicant))?;
         let mut out = Vec::new();
         for period in address.current.iter().chain(address.history.iter()) {
             let lived_from = date(&period.from_date).unwrap_or(NaiveDate::MIN);
@@ -249,4 +254,10 @@ fn ownership(d: &pb::OwnedDwelling, owner: &str) -> Option<Ownership> {
 
 fn ymd(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
+}
+
+/// A period of the address register as a registration (G-R1); a period without a readable start
+/// proves nothing.
+fn registration(period: &pb::AddressPeriod) -> Option<Registration> {
+    Some(Registration { kato: period.kato.clone(), from: date(&period.from_date)?, to: date(&period.to_date) })
 }

@@ -6,6 +6,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use proto::egov::gateway::v1 as gw;
 use proto::housing::common::v1 as common;
 use proto::housing::registry::v1 as pb;
 use proto::housing::registry::v1::registry_service_client::RegistryServiceClient;
@@ -65,7 +66,21 @@ pub async fn prepare(
 ) -> Result<Prepared, String> {
     prep::set_clock(&channel).await?;
     let people = prep::fresh_people(count, run_seed);
-    prep::load(&channel, &people, "registry", |_, _| {}).await?;
+    // Each person registered in Astana since 2000, as the lists there ask (RULES.md G-R1).
+    let registered = |chunk: &[String], records: &mut gw::LoadRecordsRequest| {
+        records.addresses = chunk
+            .iter()
+            .map(|iin| gw::AddressPeriod {
+                iin: iin.clone(),
+                kato: "711210000".into(),
+                street: "Жүктеме".into(),
+                building: "1".into(),
+                from_date: "2000-01-01".into(),
+                ..Default::default()
+            })
+            .collect();
+    };
+    prep::load(&channel, &people, "registry", registered).await?;
     let tokens = match tokens {
         Some(minter) => people
             .iter()

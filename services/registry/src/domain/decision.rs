@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use law::RefusalGround as _;
 
 use super::category::Category;
+use super::residence::{self, Registration, Residence};
 use super::{Case, Ground, window_start};
 
 /// [A-WORSEN], [Q-3]: ground 3b (deliberate worsening) applies to every applicant. Set it to
@@ -99,6 +100,8 @@ pub struct Facts {
     pub groups: Vec<String>,
     /// Persons registered into the applicant's dwelling, from the register of addresses.
     pub settled: Vec<Settled>,
+    /// The applicant's registrations, current and past, from the register of addresses.
+    pub registrations: Vec<Registration>,
 }
 
 /// A person registered into the applicant's dwelling.
@@ -399,6 +402,41 @@ fn emergency_dwelling(claim: Claim<'_>, facts: &Facts, f: &mut Findings) {
     }
 }
 
+/// Row 10(2), RULES.md G-R1: registered in the region applied for, in the three cities for
+/// [A-CITY-3Y].
+fn registration(claim: Claim<'_>, facts: &Facts, f: &mut Findings) {
+    let ground = Some(Ground::Nonconforming);
+    match residence::check(claim.settlement_kato, &facts.registrations, facts.accepted_on) {
+        Residence::Met(detail) => f.add("REGISTRATION_CONFIRMED", None, Source::Gateway, "", None, detail),
+        Residence::CityTooShort { city, since } => f.add(
+            "CITY_RESIDENCE_UNDER_3Y",
+            ground,
+            Source::Gateway,
+            "",
+            since,
+            format!(
+                "registered in {city} only since {}: its lists ask the last {} years [A-CITY-3Y]",
+                since.map(|d| d.to_string()).unwrap_or_default(),
+                residence::CITY_RESIDENCE_YEARS
+            ),
+        ),
+        Residence::OutsideRegion { registered_in } => f.add(
+            "NOT_REGISTERED_IN_REGION",
+            ground,
+            Source::Gateway,
+            "",
+            None,
+            match registered_in {
+                Some(other) => format!(
+                    "registered in the region {other}, not in the region {} applied for",
+                    residence::region(claim.settlement_kato)
+                ),
+                None => "no permanent registration on record".into(),
+            },
+        ),
+    }
+}
+
 /// Row 10(2) with its sub-reasons.
 fn nonconformity(claim: Claim<'_>, facts: &Facts, f: &mut Findings) {
     let ground = Some(Ground::Nonconforming);
@@ -466,6 +504,7 @@ fn nonconformity(claim: Claim<'_>, facts: &Facts, f: &mut Findings) {
             format!("the state systems do not confirm the list {}", claim.category.code),
         );
     }
+    registration(claim, facts, f);
 }
 
 fn from_official(claim: Claim<'_>, accepted_on: NaiveDate, finding: &OfficialFinding, f: &mut Findings) {
@@ -511,7 +550,23 @@ mod tests {
             ownerships: vec![],
             groups: vec![],
             settled: vec![],
+            registrations: vec![Registration { kato: "751110000".into(), from: d(2000, 1, 1), to: None }],
         }
+    }
+
+    #[test]
+    fn a_city_3y_a_newcomer_to_almaty_is_nonconforming_with_its_own_sub_reason() {
+        let mut f = facts();
+        f.registrations = vec![Registration { kato: "751110000".into(), from: d(2024, 9, 1), to: None }];
+        let decision = decide(claim(Case::NoDwelling5y), &f, &[]);
+        let reason = Some("CITY_RESIDENCE_UNDER_3Y".to_owned());
+        assert_eq!(decision.outcome, Outcome::Refuse { ground: Ground::Nonconforming, reason });
+        f.registrations.clear();
+        let reason = Some("NOT_REGISTERED_IN_REGION".to_owned());
+        assert_eq!(
+            decide(claim(Case::NoDwelling5y), &f, &[]).outcome,
+            Outcome::Refuse { ground: Ground::Nonconforming, reason }
+        );
     }
 
     fn owned(kato: &str, acquired: NaiveDate, alienated: Option<NaiveDate>) -> Ownership {

@@ -7,6 +7,7 @@ pub mod decision;
 pub mod digest;
 pub mod grounds;
 pub mod household;
+pub mod residence;
 pub mod stage;
 pub mod standard;
 
@@ -23,10 +24,15 @@ pub const LOOKBACK_YEARS: i32 = 5;
 
 /// The first day of the five-year window that ends on `accepted_on` [A-5Y].
 pub fn window_start(accepted_on: NaiveDate) -> NaiveDate {
-    let year = accepted_on.year() - LOOKBACK_YEARS;
-    NaiveDate::from_ymd_opt(year, accepted_on.month(), accepted_on.day())
-        .or_else(|| NaiveDate::from_ymd_opt(year, accepted_on.month(), accepted_on.day() - 1))
-        .unwrap_or(accepted_on)
+    years_before(accepted_on, LOOKBACK_YEARS)
+}
+
+/// The same calendar day `years` earlier (28 February for a 29 February).
+pub fn years_before(day: NaiveDate, years: i32) -> NaiveDate {
+    let year = day.year() - years;
+    NaiveDate::from_ymd_opt(year, day.month(), day.day())
+        .or_else(|| NaiveDate::from_ymd_opt(year, day.month(), day.day() - 1))
+        .unwrap_or(day)
 }
 
 #[cfg(test)]
