@@ -548,6 +548,8 @@ async fn at25_iins_and_empty_requests_are_answered_with_details() {
         assert_eq!((status.code(), reason(&status).as_str()), (Code::InvalidArgument, expected), "{value}");
         assert_eq!(status.get_error_details().bad_request().unwrap().field_violations[0].field, "applicant.iin");
     }
+    // An office in its hours (a closed office is answered before the registers are read).
+    kit::at(ch, "2026-04-13T10:00").await;
     let mut r = request("850215300604", "D-1", pb::FundKind::Communal);
     r.validate_only = true;
     assert_eq!(reason(&client(ch).create_application(with(r, OPERATOR)).await.unwrap_err()), "PERSON_NOT_FOUND");
@@ -766,4 +768,107 @@ async fn annex_1_row_9_a_spouse_divorced_in_2006_is_cleared_by_the_divorce_certi
     let app = file(ch, r, OPERATOR).await.unwrap();
     assert_eq!(stage(&app), pb::ApplicationStage::Accepted);
     assert_eq!(app.family_members.len(), 1);
+}
+
+async fn gateway_fault(ch: &Channel, method: &str) {
+    let fault = gw::InjectFaultRequest {
+        method: kit::gw_path(method),
+        kind: gw::FaultKind::Unavailable as i32,
+        ..Default::default()
+    };
+    let path = kit::gw_path("AdminService/InjectFault");
+    crate::helpers::call::<_, gw::InjectFaultResponse>(ch, &path, fault, &[]).await.unwrap();
+}
+
+async fn gateway_back(ch: &Channel) {
+    let path = kit::gw_path("AdminService/ClearFaults");
+    crate::helpers::call::<_, gw::ClearFaultsResponse>(ch, &path, gw::ClearFaultsRequest {}, &[]).await.unwrap();
+}
+
+/// The application once it no longer waits for the state systems (at most 30 s).
+async fn completed(ch: &Channel, name: &str) -> pb::Application {
+    for _ in 0..300 {
+        let r = pb::GetApplicationRequest { name: name.into() };
+        let app = client(ch).get_application(with(r, OPERATOR)).await.unwrap().into_inner().application.unwrap();
+        if !app.awaiting_state_data {
+            return app;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{name} was never completed");
+}
+
+#[tokio::test]
+async fn a_sc_offline_a_counter_accepts_while_the_gateway_is_away_and_the_case_is_completed_when_it_is_back() {
+    let suite = spawn_suite(&[("SHANYRAQ_SWEEP_INTERVAL", "200ms")]).await;
+    let ch = &suite.channel;
+    let (tenant, son, other) = (iin("1961-01-01", 31), iin("1991-02-02", 31), iin("1962-03-03", 31));
+    let birth = gw::CivilRecord {
+        record_number: format!("AZ-B-{son}"),
+        kind: gw::CivilRecordKind::Birth as i32,
+        event_date: "2008-02-02".into(),
+        registered_on: "2008-02-02".into(),
+        parties: vec![
+            gw::Party { iin: son.clone(), role: gw::PartyRole::Child as i32 },
+            gw::Party { iin: tenant.clone(), role: gw::PartyRole::Parent as i32 },
+        ],
+    };
+    kit::load(
+        ch,
+        gw::LoadRecordsRequest {
+            persons: [&tenant, &son, &other].iter().map(|p| citizen(p)).collect(),
+            addresses: vec![living_at(&tenant, "51", "2001-01-01"), living_at(&son, "51", "2001-01-01")],
+            civil_records: vec![birth],
+            tenancies: vec![
+                tenancy(&tenant, "D-51", gw::FundKind::Communal, 0),
+                tenancy(&other, "D-52", gw::FundKind::Communal, 0),
+            ],
+            consents: vec![kit::consent(&tenant, "privatization"), kit::consent(&other, "privatization")],
+            ..Default::default()
+        },
+    )
+    .await;
+    kit::at(ch, "2026-04-13T10:00").await;
+    // The operator prepared the forms (the digests) before the gateway went away.
+    let r = request(&tenant, "D-51", pb::FundKind::Communal);
+    let asked = plan(ch, &r).await;
+    assert_eq!(iins(&asked.confirmers), [tenant.clone(), son.clone()]);
+    // A household that did not bring the no-debt document: the door cannot tell today.
+    let mut lone = request(&other, "D-52", pb::FundKind::Communal);
+    lone.documents.retain(|d| d.kind != "NO_DEBT_CERTIFICATE");
+    let lone_digest = plan(ch, &lone).await.signing_digest;
+    let mut r = r;
+    for who in [&tenant, &son] {
+        r.confirmations.push(kit::eds(ch, who, &asked.signing_digest).await);
+    }
+    lone.confirmations.push(kit::eds(ch, &other, &lone_digest).await);
+
+    gateway_fault(ch, "IdentityService/GetPerson").await;
+    // The portal has no counter to wait at: it is told to try again.
+    let mut online = r.clone();
+    online.channel = pb::Channel::Portal as i32;
+    online.office_id.clear();
+    let refused = client(ch).create_application(with(online, PORTAL)).await.unwrap_err();
+    assert_eq!(refused.code(), Code::Unavailable);
+
+    let accepted = client(ch).create_application(with(r, OPERATOR)).await.unwrap().into_inner().application.unwrap();
+    assert_eq!(stage(&accepted), pb::ApplicationStage::Accepted);
+    assert!(accepted.awaiting_state_data && accepted.applicant_name.is_empty());
+    assert_eq!(due(&accepted), "2026-05-13", "the term runs from the counter's acceptance");
+    let short = client(ch).create_application(with(lone, OPERATOR)).await.unwrap().into_inner().application.unwrap();
+    assert!(short.awaiting_state_data);
+
+    gateway_back(ch).await;
+    let done = completed(ch, &accepted.name).await;
+    assert_eq!(stage(&done), pb::ApplicationStage::Accepted, "{:?}", done.findings);
+    assert_eq!(done.applicant_name, "Сейітов Ерғали");
+    assert_eq!(done.family_members.len(), 2, "the tenant and the son confirmed");
+    assert_eq!(due(&done), "2026-05-13");
+    for code in ["TENANCY_CONFIRMED", "TENANT_DATA", "FAMILY_MEMBER_DATA"] {
+        assert!(done.findings.iter().any(|f| f.code == code), "{code}: {:?}", done.findings);
+    }
+    let refused = completed(ch, &short.name).await;
+    assert_eq!(stage(&refused), pb::ApplicationStage::Refused);
+    let refusal = refused.refusal.as_ref().unwrap();
+    assert_eq!((refusal.code.as_str(), refusal.reason.as_str()), ("NONCONFORMING", "DOCUMENTS_INCOMPLETE"));
 }

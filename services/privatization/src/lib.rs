@@ -54,7 +54,9 @@ impl casework::reopen::Reopens for Privatizations {
 impl casework::withdraw::Withdraws for Privatizations {
     const WITHDRAWN: domain::fund::Stage = domain::fund::Stage::Withdrawn;
     const UNDECIDED: &'static [domain::fund::Stage] = &domain::fund::Stage::UNDECIDED;
-    // The commission decides at its own pace: no job waits on an undecided case.
+    // The commission decides at its own pace. A counter's application that waits for the state
+    // systems' data keeps its COMPLETE job: withdrawn, the job finds nothing to complete and
+    // clears the wait without reading the gateway ([A-SC-OFFLINE]).
     const JOBS: &'static [&'static str] = &[];
 }
 
@@ -88,17 +90,29 @@ const STATUS_READERS: &[Allow] = &[
 pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<(), ApiError> {
     let pool = ChannelPool::from_channels(ctx.channels(S::Privatization, S::Gateway, GATEWAY_CHANNELS)?);
     let gateway = GatewayClient::new(pool, S::Privatization.as_str(), CallPolicy::default());
-    let db = ctx.start_store(STORE, |jobs| jobs).await?;
+    let state = gather::StateData::new(gateway);
+    let limits =
+        casework::documents::Limits { each: ctx.config.document_max_bytes, total: ctx.config.documents_max_bytes };
+    let for_jobs = state.clone();
+    let db = ctx
+        .start_store(STORE, move |sweeper| {
+            sweeper.handle_prepared(
+                app::offline::COMPLETE,
+                move |db, job| {
+                    let state = for_jobs.clone();
+                    async move { app::offline::prepare(db, state, limits, grpc::decode_filing, job).await }
+                },
+                |tx, job, completion| Box::pin(app::offline::apply(tx, job, completion)),
+            )
+        })
+        .await?;
     let service = grpc::Privatization {
         db,
         calendar: ctx.calendar.clone(),
         clock: ctx.clock.clone(),
-        state: gather::StateData::new(gateway),
+        state,
         complaints: casework::premise::complaints_client(ctx, S::Privatization)?,
-        limits: casework::documents::Limits {
-            each: ctx.config.document_max_bytes,
-            total: ctx.config.documents_max_bytes,
-        },
+        limits,
         changed: std::sync::Arc::default(),
         shutdown: ctx.shutdown_signal(),
     };

@@ -9,18 +9,18 @@ use calendar::{Acceptance, Channel, DEFAULT_START, OfficeHours};
 use casework::asked::{Asked, Filed};
 use casework::case::{Case, CaseKind as _, enter_stage, filed};
 use casework::confirm::{self, Verified};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use law::RefusalGround as _;
 use platform::ApiError;
 use platform::store::WriteTx;
 use prost::Message;
 use proto::housing::common::v1 as common;
 
-use super::{Privatization, calendar_error};
+use super::{Privatization, calendar_error, offline};
 use crate::domain::documents::{self, Claims, Need};
 use crate::domain::family::{self, Declared};
 use crate::domain::{Fund, Ground, Stage, fund, intake, offices};
-use crate::gather::{Gathered, MemberData, PURPOSE};
+use crate::gather::{Gathered, MemberData, PURPOSE, StateData};
 use crate::store::{self, ApplicationRow, Deadline, FindingRow, NewApplication, Parts};
 use crate::{Privatizations, reporting};
 
@@ -52,6 +52,9 @@ pub struct Filing {
     pub digest: String,
     /// The confirmations given.
     pub confirmations: Vec<common::Confirmation>,
+    /// The request as received, kept for completing an application accepted at a counter while
+    /// the gateway was away.
+    pub stored: Vec<u8>,
 }
 
 /// How the caller shows a filed application: its row, what it shows beside the row, the signing
@@ -86,10 +89,90 @@ pub async fn file<R: Message + Default + 'static>(
         purpose: PURPOSE.into(),
         user_iin: filing.applicant.clone(),
     };
-    let names = identify(deps, &case, &filing).await?;
     let now = deps.clock.now();
     let (channel, acceptance) = accept(deps, &filing, now)?;
-    let mut gathered = deps.state.gather(&case, &filing.applicant, &filing.declared, acceptance.accepted_on).await?;
+    let examined = match examine(&deps.state, &case, &filing, acceptance.accepted_on, asked.request.is_none()).await {
+        Ok(Step::Preview(preview)) => return Ok(Filed::Preview(preview)),
+        Ok(Step::Examined(examined)) => Some(*examined),
+        Err(e) if asked.request.is_some() && offline::accepted_offline(&filing, &e) => None,
+        Err(e) => return Err(e),
+    };
+    let accepted_at = channel.accepted_at(&acceptance, now);
+    let (term, event, clause) =
+        fund::term(filing.fund, fund::Stage::Accepted).ok_or_else(|| ApiError::internal("no term"))?;
+    let due = deps.calendar.due(acceptance.accepted_on, term, DEFAULT_START).map_err(calendar_error)?;
+    let deadline = Deadline::new(term, event, accepted_at, due, clause);
+    let digest = filing.digest.clone();
+    let command = asked.command()?;
+    let committed = match examined {
+        Some(examined) => {
+            let why = accepted_why(filing.office, &acceptance);
+            let intake = Intake::of(&examined.gathered, &examined.members, &filing);
+            let mut new = application(
+                filing,
+                examined.gathered.settlement_kato.clone(),
+                &acceptance,
+                now,
+                accepted_at,
+                deadline,
+                &examined.verified,
+            );
+            (new.applicant_name, new.representative_name) = examined.names;
+            deps.db
+                .transact(command, move |tx| {
+                    Box::pin(async move { commit(tx, &new, &why, intake, (&digest, answer)).await })
+                })
+                .await?
+        }
+        None => {
+            let why = offline::accepted_why(filing.office, &acceptance);
+            let stored = filing.stored.clone();
+            let new = application(filing, None, &acceptance, now, accepted_at, deadline, &[]);
+            deps.db
+                .transact(command, move |tx| {
+                    Box::pin(async move { offline::commit(tx, &new, &why, &stored, (&digest, answer)).await })
+                })
+                .await?
+        }
+    };
+    deps.changed.notify_waiters();
+    Ok(Filed::Filed(committed.response))
+}
+
+/// What the state systems answer about a filing: the names, their data, the confirmations
+/// verified, every member's data.
+pub(crate) struct Examined {
+    /// The applicant's and the representative's names.
+    pub names: (String, Option<String>),
+    /// The tenant's data.
+    pub gathered: Gathered,
+    /// Each member's data.
+    pub members: Vec<MemberData>,
+    /// The confirmations, verified.
+    pub verified: Vec<Verified>,
+}
+
+/// How far a filing got with the state systems.
+pub(crate) enum Step {
+    /// What filing would ask (`validate_only`).
+    Preview(Preview),
+    /// Everything filing needs.
+    Examined(Box<Examined>),
+}
+
+/// The filing against the state systems, on the day of acceptance: everyone named is in the
+/// population register, the tenant's data decides which documents are needed and who confirms
+/// (a preview stops there), the documents are complete, the confirmations verified, each
+/// member's consent recorded and data read.
+pub(crate) async fn examine(
+    state: &StateData,
+    case: &clients::CaseRef,
+    filing: &Filing,
+    accepted_on: NaiveDate,
+    preview: bool,
+) -> Result<Step, ApiError> {
+    let names = identify(state, case, filing).await?;
+    let mut gathered = state.gather(case, &filing.applicant, &filing.declared, accepted_on).await?;
     // Without consent nothing restricted could be read: only the documents always asked are.
     let needs = if gathered.facts.consent_missing.is_empty() {
         documents::needs(&filing.declared, &gathered.held, filing.claims)
@@ -97,57 +180,41 @@ pub async fn file<R: Message + Default + 'static>(
         documents::needs(&[], &family::Held::default(), Claims::default())
     };
     let signer = filing.representative.as_ref().map_or(filing.applicant.clone(), |(i, _)| i.clone());
-    let confirmers = family::confirmers(&signer, &filing.declared, &gathered.held, acceptance.accepted_on);
-    if asked.request.is_none() {
-        return Ok(Filed::Preview(Preview { digest: filing.digest, confirmers, needs }));
+    let confirmers = family::confirmers(&signer, &filing.declared, &gathered.held, accepted_on);
+    if preview {
+        return Ok(Step::Preview(Preview { digest: filing.digest.clone(), confirmers, needs }));
     }
-    complete(&needs, &filing)?;
+    complete(&needs, filing)?;
     let mut allowed = confirmers.clone();
     allowed.push(filing.applicant.clone());
     let given = &filing.confirmations;
-    let verified = confirm::verify(deps.state.gateway(), &case, &filing.digest, given, &confirmers, &allowed).await?;
+    let verified = confirm::verify(state.gateway(), case, &filing.digest, given, &confirmers, &allowed).await?;
     let members = if gathered.facts.consent_missing.is_empty() {
         let members: Vec<String> =
             family::members(&filing.declared, &gathered.held).into_iter().map(|(iin, _)| iin).collect();
-        deps.state.record_consents(&case, &members).await?;
-        deps.state.members(&case, &members, acceptance.accepted_on).await?
+        state.record_consents(case, &members).await?;
+        state.members(case, &members, accepted_on).await?
     } else {
         Vec::new()
     };
     gathered.facts.consent_missing.extend(members.iter().filter(|m| m.consent_missing).map(|m| m.iin.clone()));
-    let accepted_at = channel.accepted_at(&acceptance, now);
-    let (term, event, clause) =
-        fund::term(filing.fund, fund::Stage::Accepted).ok_or_else(|| ApiError::internal("no term"))?;
-    let due = deps.calendar.due(acceptance.accepted_on, term, DEFAULT_START).map_err(calendar_error)?;
-    let deadline = Deadline::new(term, event, accepted_at, due, clause);
-    let why = accepted_why(filing.office, &acceptance);
-    let intake = Intake::of(&gathered, &members, &filing);
-    let digest = filing.digest.clone();
-    let mut new = application(filing, gathered, &acceptance, now, accepted_at, deadline, &verified);
-    (new.applicant_name, new.representative_name) = names;
-    let command = asked.command()?;
-    let committed = deps
-        .db
-        .transact(command, move |tx| Box::pin(async move { commit(tx, &new, &why, intake, (&digest, answer)).await }))
-        .await?;
-    deps.changed.notify_waiters();
-    Ok(Filed::Filed(committed.response))
+    Ok(Step::Examined(Box::new(Examined { names, gathered, members, verified })))
 }
 
 /// Everyone the application names is in the population register (NOT_FOUND otherwise); answers
 /// the applicant's and the representative's names as it records them.
 async fn identify(
-    deps: &Privatization,
+    state: &StateData,
     case: &clients::CaseRef,
     filing: &Filing,
 ) -> Result<(String, Option<String>), ApiError> {
-    let applicant = casework::gateway::full_name(&deps.state.person(case, &filing.applicant).await?);
+    let applicant = casework::gateway::full_name(&state.person(case, &filing.applicant).await?);
     let representative = match &filing.representative {
-        Some((rep, _)) => Some(casework::gateway::full_name(&deps.state.person(case, rep).await?)),
+        Some((rep, _)) => Some(casework::gateway::full_name(&state.person(case, rep).await?)),
         None => None,
     };
     for m in &filing.declared {
-        deps.state.person(case, &m.iin).await?;
+        state.person(case, &m.iin).await?;
     }
     Ok((applicant, representative))
 }
@@ -200,13 +267,16 @@ fn accepted_why(office: Option<&offices::Office>, acceptance: &Acceptance) -> St
 }
 
 /// What intake found in the state systems' data (row 10(2)-(5)), and the ground it refuses on.
-struct Intake {
-    findings: Vec<FindingRow>,
-    refusal: Option<(Ground, String)>,
+pub(crate) struct Intake {
+    /// The findings.
+    pub findings: Vec<FindingRow>,
+    /// The ground and the refusing finding's code.
+    pub refusal: Option<(Ground, String)>,
 }
 
 impl Intake {
-    fn of(gathered: &Gathered, members: &[MemberData], filing: &Filing) -> Intake {
+    /// Intake on the tenant's and the members' data.
+    pub(crate) fn of(gathered: &Gathered, members: &[MemberData], filing: &Filing) -> Intake {
         let checked = intake::check(&gathered.facts, &filing.dwelling_id, filing.fund);
         let refusal = intake::refusal(&checked).map(|(ground, code)| (ground, code.to_owned()));
         let row = |code: &str, person_iin: String, detail: String| FindingRow {
@@ -252,16 +322,16 @@ fn listed(items: &[String]) -> String {
 }
 
 /// The application as it is stored.
-fn application(
+pub(crate) fn application(
     filing: Filing,
-    gathered: Gathered,
+    settlement_kato: Option<String>,
     acceptance: &Acceptance,
     received_at: DateTime<Utc>,
     accepted_at: DateTime<Utc>,
     deadline: Deadline,
     verified: &[Verified],
 ) -> NewApplication {
-    let settlement = gathered.settlement_kato.or(filing.office.map(|o| o.kato.to_owned())).unwrap_or_default();
+    let settlement = settlement_kato.or(filing.office.map(|o| o.kato.to_owned())).unwrap_or_default();
     NewApplication {
         applicant_iin: filing.applicant,
         representative: filing.representative.map(|(iin, reference)| (iin, "POWER_OF_ATTORNEY".into(), reference)),
@@ -293,28 +363,57 @@ async fn commit<R>(
     intake: Intake,
     (digest, answer): (&str, Answer<R>),
 ) -> Result<R, ApiError> {
+    let app = insert(tx, new, why).await?;
+    apply_intake(tx, &app, &intake, &new.applicant_name).await?;
+    answered(tx, app.id, new, intake.findings, (digest, answer)).await
+}
+
+/// The application inserted at `ACCEPTED` with its first report and audit row; a second case
+/// on the same dwelling is refused at the door.
+pub(crate) async fn insert(tx: &mut WriteTx, new: &NewApplication, why: &str) -> Result<ApplicationRow, ApiError> {
     let id = match store::insert_application(tx, new, why).await? {
         Ok(id) => id,
         Err((existing, stage)) => return Err(collision(existing, stage)),
     };
-    let name = Privatizations::name(id);
-    store::add_findings(tx, id, &intake.findings).await?;
     let app = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
+    filed(tx, &app.case(), new.accepted_at, &format!("application filed: {why}")).await?;
+    Ok(app)
+}
+
+/// Intake's findings on the case and, when it refuses, the refusal with its notice to
+/// `applicant_name`.
+pub(crate) async fn apply_intake(
+    tx: &mut WriteTx,
+    app: &ApplicationRow,
+    intake: &Intake,
+    applicant_name: &str,
+) -> Result<(), ApiError> {
+    store::add_findings(tx, app.id, &intake.findings).await?;
+    let Some((ground, code)) = &intake.refusal else { return Ok(()) };
     let mut case: Case<Privatizations> = app.case();
-    filed(tx, &case, new.accepted_at, &format!("application filed: {why}")).await?;
-    if let Some((ground, code)) = &intake.refusal {
-        store::set_refusal(tx, id, Some((ground.code(), Some(code.as_str())))).await?;
-        let why =
-            format!("refused at intake from the state systems' data: {} {code} ({})", ground.code(), ground.clause());
-        enter_stage(tx, &mut case, Stage::Refused, &why, None, &why).await?;
-        let text = reporting::refusal_text(&app.business_id, *ground);
-        tx.enqueue(reporting::result_notice(&name, &new.applicant_iin, Some(&new.applicant_name), text)).await?;
-    }
+    store::set_refusal(tx, app.id, Some((ground.code(), Some(code.as_str())))).await?;
+    let why = format!("refused at intake from the state systems' data: {} {code} ({})", ground.code(), ground.clause());
+    enter_stage(tx, &mut case, Stage::Refused, &why, None, &why).await?;
+    let text = reporting::refusal_text(&app.business_id, *ground);
+    let name = Privatizations::name(app.id);
+    tx.enqueue(reporting::result_notice(&name, &app.applicant_iin, Some(applicant_name), text)).await?;
+    Ok(())
+}
+
+/// The application filed, as the caller shows it.
+pub(crate) async fn answered<R>(
+    tx: &mut WriteTx,
+    id: i64,
+    new: &NewApplication,
+    findings: Vec<FindingRow>,
+    (digest, answer): (&str, Answer<R>),
+) -> Result<R, ApiError> {
     let row = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
     let parts = Parts {
-        findings: intake.findings,
+        findings,
         family: new.confirmed.iter().map(|(iin, _)| iin.clone()).collect(),
         document_kinds: new.documents.iter().map(|d| d.0.clone()).collect(),
+        awaiting_state_data: row.awaiting_state_data != 0,
     };
     Ok(answer(&row, &parts, digest, tx.now()))
 }

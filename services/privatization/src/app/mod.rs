@@ -4,6 +4,7 @@
 
 pub mod act;
 pub mod file;
+pub mod offline;
 
 use std::sync::Arc;
 

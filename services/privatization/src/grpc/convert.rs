@@ -67,6 +67,7 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
     pb::Application {
         applicant_name: row.applicant_name.clone().unwrap_or_default(),
         representative_name: row.representative_name.clone().unwrap_or_default(),
+        awaiting_state_data: parts.awaiting_state_data,
         name: application_name(row.id),
         business_id: row.business_id.clone(),
         applicant: Some(person(&row.applicant_iin)),

@@ -163,7 +163,14 @@ fn filing(r: &pb::CreateApplicationRequest, limits: casework::documents::Limits)
         documents: docs,
         digest,
         confirmations: r.confirmations.clone(),
+        stored: prost::Message::encode_to_vec(r),
     })
+}
+
+/// A request kept at a counter while the gateway was away, read back into its filing.
+pub(crate) fn decode(bytes: &[u8], limits: casework::documents::Limits) -> Result<Filing, ApiError> {
+    let r: pb::CreateApplicationRequest = prost::Message::decode(bytes).map_err(ApiError::internal)?;
+    filing(&r, limits)
 }
 
 fn need_out(n: &Need) -> pb::DocumentNeed {

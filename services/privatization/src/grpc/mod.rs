@@ -4,6 +4,7 @@
 mod cases;
 pub mod convert;
 mod filing;
+pub(crate) use filing::decode as decode_filing;
 mod stages;
 mod standard;
 
@@ -45,6 +46,7 @@ impl casework::service::Shows for Privatization {
             findings: store::findings(&self.db, id).await?,
             family: store::family(&self.db, id).await?,
             document_kinds: store::document_kinds(&self.db, id).await?,
+            awaiting_state_data: row.awaiting_state_data != 0,
         };
         Ok(convert::application(&row, &parts, self.clock.now()))
     }

@@ -46,6 +46,9 @@ pub struct Parts {
     pub family: Vec<String>,
     /// Its documents' kinds.
     pub document_kinds: Vec<String>,
+    /// Whether it waits for the state systems' data (accepted at a counter while the gateway
+    /// was away).
+    pub awaiting_state_data: bool,
 }
 
 /// An application as stored.
@@ -92,6 +95,9 @@ pub struct ApplicationRow {
     pub applicant_name: Option<String>,
     /// The representative's name, likewise.
     pub representative_name: Option<String>,
+    /// 1 while an application accepted at a counter without the gateway waits for the state
+    /// systems' data.
+    pub awaiting_state_data: i64,
 }
 
 impl ApplicationRow {
@@ -123,7 +129,8 @@ const COLUMNS: &str = "id, business_id, applicant_iin, representative_iin, repre
     deadline_unit, deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, \
     deadline_calendar_version, refusal_code, refusal_reason, decision_number, decided_on, price_tiyn, gratuitous, \
     property_body_decision_number, property_body_decided_on, transfer_act_number, registration_number, contract_number, \
-    transfer_due_date, transfer_due_at, transfer_calendar_version, last_sequence, updated_at, applicant_name, representative_name";
+    transfer_due_date, transfer_due_at, transfer_calendar_version, last_sequence, updated_at, applicant_name, representative_name, \
+    awaiting_state_data";
 
 /// Files an application at `ACCEPTED` with that first event (`reason`), its documents and who
 /// confirmed it; answers its id, or the id and stage of the case on the same dwelling that keeps
@@ -181,7 +188,13 @@ pub async fn insert_application(
     casework::rows::set_text(tx, id, "applicant_name", Some(&new.applicant_name)).await?;
     casework::rows::set_text(tx, id, "representative_name", new.representative_name.as_deref()).await?;
     casework::documents::keep(tx, id, &new.documents).await?;
-    for (iin, how) in &new.confirmed {
+    add_confirmed(tx, id, &new.confirmed).await?;
+    Ok(Ok(id))
+}
+
+/// Records who confirmed an application, and how (`EDS:<serial>` or `OTP`).
+pub async fn add_confirmed(tx: &mut WriteTx, id: i64, confirmed: &[(String, String)]) -> Result<(), ApiError> {
+    for (iin, how) in confirmed {
         on_backend!(tx.conn(), |c| sqlx::query(
             "INSERT INTO family_members (application_id, iin, confirmed_with) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
         )
@@ -193,7 +206,60 @@ pub async fn insert_application(
         .map(|r| r.rows_affected()))
         .map_err(store_error)?;
     }
-    Ok(Ok(id))
+    Ok(())
+}
+
+/// Keeps the request of an application accepted at a counter while the gateway was away, which
+/// waits for the state systems' data from now.
+pub async fn keep_offline(tx: &mut WriteTx, id: i64, request: &[u8]) -> Result<(), ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query("INSERT INTO offline_filings (application_id, request) VALUES ($1, $2)")
+        .bind(id)
+        .bind(request)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    set_awaiting(tx, id, true).await
+}
+
+async fn set_awaiting(tx: &mut WriteTx, id: i64, awaiting: bool) -> Result<(), ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query("UPDATE applications SET awaiting_state_data = $2 WHERE id = $1")
+        .bind(id)
+        .bind(i64::from(awaiting))
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// The kept request of an application still to be completed from the state systems' data.
+pub async fn offline_request(db: &Db, id: i64) -> Result<Option<Vec<u8>>, ApiError> {
+    on_backend!(db.reader(), |c| sqlx::query_scalar("SELECT request FROM offline_filings WHERE application_id = $1")
+        .bind(id)
+        .fetch_optional(c)
+        .await)
+    .map_err(store_error)
+}
+
+/// The same, inside a change.
+pub async fn offline_request_in(tx: &mut WriteTx, id: i64) -> Result<Option<Vec<u8>>, ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query_scalar("SELECT request FROM offline_filings WHERE application_id = $1")
+        .bind(id)
+        .fetch_optional(c)
+        .await)
+    .map_err(store_error)
+}
+
+/// Forgets the kept request: the application no longer waits.
+pub async fn clear_offline(tx: &mut WriteTx, id: i64) -> Result<(), ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query("DELETE FROM offline_filings WHERE application_id = $1")
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    set_awaiting(tx, id, false).await
 }
 
 /// A result column an official's act fills in (row 6).
