@@ -40,8 +40,9 @@ pub struct OtpRow {
 pub type NotificationRow = (String, String, String, String, String, String, String, String, String, DateTime<Utc>);
 /// A stored stage report.
 pub type StageRow = (String, String, String, String, DateTime<Utc>, String, String, DateTime<Utc>);
-/// A processing-log entry.
-pub type ProcessingRow = (String, String, String, String, String, String, DateTime<Utc>);
+/// A processing-log entry: client, method, fields, case, purpose, end user, time, and the filing's
+/// name when the case is a link's.
+pub type ProcessingRow = (String, String, String, String, String, String, DateTime<Utc>, String);
 
 pub use crate::domain::CONSENT_PURPOSES as PURPOSES;
 
@@ -516,11 +517,14 @@ impl Registers {
         .map_err(store_error)
     }
 
-    /// Reads of a person's data, newest first.
+    /// Reads of a person's data, newest first; a filing's reads under the case it opened, with
+    /// the filing's name.
     pub async fn processing_log(&self, iin: Iin, offset: i64, limit: i64) -> Result<Vec<ProcessingRow>, ApiError> {
         on_backend!(self.db().reader(), |pool| sqlx::query_as(
-            "SELECT client, method, fields, case_name, purpose, user_iin, read_at FROM processing_log \
-             WHERE iin = $1 ORDER BY seq DESC LIMIT $2 OFFSET $3"
+            "SELECT p.client, p.method, p.fields, COALESCE(l.case_name, p.case_name), p.purpose, p.user_iin, p.read_at, \
+             CASE WHEN l.case_name IS NULL THEN '' ELSE p.case_name END \
+             FROM processing_log p LEFT JOIN case_links l ON l.client = p.client AND l.filed_as = p.case_name \
+             WHERE p.iin = $1 ORDER BY p.seq DESC LIMIT $2 OFFSET $3"
         )
         .bind(iin.to_string())
         .bind(limit)
@@ -528,5 +532,21 @@ impl Registers {
         .fetch_all(pool)
         .await)
         .map_err(store_error)
+    }
+
+    /// Files the reads `client` made under `filed_as` under `case_name`; a second link of the
+    /// same filing changes nothing.
+    pub async fn link_case(&self, client: &str, filed_as: &str, case_name: &str) -> Result<(), ApiError> {
+        on_backend!(self.db().writer(), |pool| sqlx::query(
+            "INSERT INTO case_links (client, filed_as, case_name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+        )
+        .bind(client)
+        .bind(filed_as)
+        .bind(case_name)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(store_error)?;
+        Ok(())
     }
 }

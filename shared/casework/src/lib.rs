@@ -19,6 +19,7 @@ pub mod history;
 pub mod listing;
 pub mod paging;
 pub mod premise;
+pub mod processing;
 pub mod reads;
 pub mod reopen;
 pub mod reporting;

@@ -625,7 +625,7 @@ impl pb::audit_service_server::AuditService for Gateway {
             let next_page_token = next_token(offset, size, rows.len());
             let entries = rows
                 .into_iter()
-                .map(|(client, method, fields, case_name, purpose, user_iin, read_at)| pb::ProcessingEntry {
+                .map(|(client, method, fields, case_name, purpose, user_iin, read_at, filed_as)| pb::ProcessingEntry {
                     client,
                     method,
                     fields: fields.split(',').filter(|f| !f.is_empty()).map(str::to_owned).collect(),
@@ -633,6 +633,7 @@ impl pb::audit_service_server::AuditService for Gateway {
                     purpose,
                     user_iin,
                     read_at: Some(timestamp(read_at)),
+                    filed_as,
                 })
                 .collect();
             Ok((pb::ListProcessingLogResponse { entries, next_page_token }, Vec::new()))
@@ -658,6 +659,36 @@ impl pb::audit_service_server::AuditService for Gateway {
         .await;
         let fields: Vec<&str> = request.get_ref().fields.iter().map(String::as_str).take(16).collect();
         self.conclude(&exchange, M, outcome, &fields).await
+    }
+
+    /// A filing's reads under the case it opened: the envelope's client links its own filings
+    /// only, a filing's name (`<service>/requests/<id>`) to a case of the same service.
+    async fn link_case(&self, request: Request<pb::LinkCaseRequest>) -> Answer<pb::LinkCaseResponse> {
+        const M: &str = method!("AuditService", "LinkCase");
+        self.faults.enter(M).await?;
+        let exchange = super::envelope::Exchange::open_delivery(&request, M)?;
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let r = request.get_ref();
+            let (filed_as, case_name) = (r.filed_as.trim(), r.case_name.trim());
+            let service = filed_as.split_once("/requests/").map(|(service, _)| service).filter(|s| !s.is_empty());
+            let Some(service) = service.filter(|_| filed_as.len() <= 200) else {
+                return Err(ApiError::bad_field("FILED_AS_INVALID", "filed_as", "<service>/requests/<request id>"));
+            };
+            if case_name.len() > 200
+                || !case_name.starts_with(&format!("{service}/"))
+                || case_name.contains("/requests/")
+            {
+                return Err(ApiError::bad_field(
+                    "CASE_NAME_INVALID",
+                    "case_name",
+                    format!("a case of the same service, {service}/<collection>/<id>"),
+                ));
+            }
+            self.registers.link_case(&exchange.client, filed_as, case_name).await?;
+            Ok((pb::LinkCaseResponse {}, Vec::new()))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &[]).await
     }
 
     async fn get_public_key(&self, _: Request<pb::GetPublicKeyRequest>) -> Answer<pb::GetPublicKeyResponse> {

@@ -118,9 +118,10 @@ pub async fn file<R: Message + Default + 'static>(
                 &examined.verified,
             );
             (new.applicant_name, new.representative_name) = examined.names;
+            let filed_as = case.name;
             deps.db
                 .transact(command, move |tx| {
-                    Box::pin(async move { commit(tx, &new, &why, intake, (&digest, answer)).await })
+                    Box::pin(async move { commit(tx, (&new, &why, &filed_as), intake, (&digest, answer)).await })
                 })
                 .await?
         }
@@ -128,9 +129,12 @@ pub async fn file<R: Message + Default + 'static>(
             let why = offline::accepted_why(filing.office, &acceptance);
             let stored = filing.stored.clone();
             let new = application(filing, None, &acceptance, now, accepted_at, deadline, &[]);
+            let filed_as = case.name;
             deps.db
                 .transact(command, move |tx| {
-                    Box::pin(async move { offline::commit(tx, &new, &why, &stored, (&digest, answer)).await })
+                    Box::pin(
+                        async move { offline::commit(tx, (&new, &why, &filed_as), &stored, (&digest, answer)).await },
+                    )
                 })
                 .await?
         }
@@ -358,25 +362,31 @@ pub(crate) fn application(
 /// findings, and, when intake refuses, the refusal with its notice.
 async fn commit<R>(
     tx: &mut WriteTx,
-    new: &NewApplication,
-    why: &str,
+    (new, why, filed_as): (&NewApplication, &str, &str),
     intake: Intake,
     (digest, answer): (&str, Answer<R>),
 ) -> Result<R, ApiError> {
-    let app = insert(tx, new, why).await?;
+    let app = insert(tx, new, why, filed_as).await?;
     apply_intake(tx, &app, &intake, &new.applicant_name).await?;
     answered(tx, app.id, new, intake.findings, (digest, answer)).await
 }
 
 /// The application inserted at `ACCEPTED` with its first report and audit row; a second case
-/// on the same dwelling is refused at the door.
-pub(crate) async fn insert(tx: &mut WriteTx, new: &NewApplication, why: &str) -> Result<ApplicationRow, ApiError> {
+/// on the same dwelling is refused at the door; the reads made for the filing under `filed_as`
+/// are linked to it at the gateway.
+pub(crate) async fn insert(
+    tx: &mut WriteTx,
+    new: &NewApplication,
+    why: &str,
+    filed_as: &str,
+) -> Result<ApplicationRow, ApiError> {
     let id = match store::insert_application(tx, new, why).await? {
         Ok(id) => id,
         Err((existing, stage)) => return Err(collision(existing, stage)),
     };
     let app = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
     filed(tx, &app.case(), new.accepted_at, &format!("application filed: {why}")).await?;
+    casework::processing::link_filing(tx, filed_as, &Privatizations::name(id)).await?;
     Ok(app)
 }
 

@@ -55,12 +55,11 @@ pub fn accepted_why(office: Option<&offices::Office>, acceptance: &Acceptance) -
 /// and the request kept, and the job that completes it.
 pub(crate) async fn commit<R>(
     tx: &mut WriteTx,
-    new: &NewApplication,
-    why: &str,
+    (new, why, filed_as): (&NewApplication, &str, &str),
     request: &[u8],
     answer: (&str, Answer<R>),
 ) -> Result<R, ApiError> {
-    let app = file::insert(tx, new, why).await?;
+    let app = file::insert(tx, new, why, filed_as).await?;
     store::keep_offline(tx, app.id, request).await?;
     let now = tx.now();
     tx.schedule(COMPLETE, &Privatizations::name(app.id), now).await?;

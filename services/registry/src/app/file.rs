@@ -101,12 +101,13 @@ pub async fn file<R: Message + Default + 'static>(
     };
     let why = accepted_why(&acceptance);
     let digest = filing.digest.clone();
+    let filed_as = case_ref.name.clone();
     let mut new = application(filing, effective, &acceptance, now, accepted_at, deadline, confirmations);
     (new.applicant_name, new.representative_name) = (applicant_name, representative_name);
     let committed = deps
         .db
         .transact(asked.command()?, move |tx| {
-            Box::pin(async move { commit(tx, &new, &why, facts, (&digest, answer)).await })
+            Box::pin(async move { commit(tx, (&new, &why, &filed_as), facts, (&digest, answer)).await })
         })
         .await?;
     deps.changed.notify_waiters();
@@ -194,8 +195,7 @@ fn application(
 /// its decision where the facts are in, or the `DECIDE` job where they are not.
 async fn commit<R>(
     tx: &mut WriteTx,
-    new: &NewApplication,
-    why: &str,
+    (new, why, filed_as): (&NewApplication, &str, &str),
     facts: Option<Facts>,
     (digest, answer): (&str, Answer<R>),
 ) -> Result<R, ApiError> {
@@ -206,6 +206,7 @@ async fn commit<R>(
     let name = Enrolments::name(id);
     let app = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
     filed(tx, &app.case(), new.accepted_at, &format!("application filed: {why}")).await?;
+    casework::processing::link_filing(tx, filed_as, &name).await?;
     let applied = match facts {
         Some(facts) => decide::apply_facts(tx, &app, &facts).await?,
         None => {

@@ -91,10 +91,11 @@ pub async fn file<R: Message + Default + 'static>(
     };
     let gathered = if acceptance.deferred { None } else { read_now(deps, &case, &new, acceptance.accepted_on).await };
     let why = accepted_why(&acceptance);
+    let filed_as = case.name.clone();
     let committed = deps
         .db
         .transact(asked.command()?, move |tx| {
-            Box::pin(async move { commit(tx, &new, &why, gathered, (&digest, answer)).await })
+            Box::pin(async move { commit(tx, (&new, &why, &filed_as), gathered, (&digest, answer)).await })
         })
         .await?;
     deps.changed.notify_waiters();
@@ -147,8 +148,7 @@ fn accepted_why(acceptance: &Acceptance) -> String {
 /// its decision where the sources answered, or the `DECIDE` job where they did not.
 async fn commit<R>(
     tx: &mut WriteTx,
-    new: &NewApplication,
-    why: &str,
+    (new, why, filed_as): (&NewApplication, &str, &str),
     gathered: Option<Gathered>,
     (digest, answer): (&str, Answer<R>),
 ) -> Result<R, ApiError> {
@@ -166,6 +166,7 @@ async fn commit<R>(
     let name = Subsidies::name(id);
     let app = store::application_in(tx, id).await?.ok_or_else(|| ApiError::internal("just filed"))?;
     filed(tx, &app.case(), new.accepted_at, &format!("application filed: {why}")).await?;
+    casework::processing::link_filing(tx, filed_as, &name).await?;
     match gathered {
         Some((facts, params)) => decide::apply_facts(tx, &app, &facts, &params).await?,
         None => tx.schedule(DECIDE, &name, new.accepted_at.max(tx.now())).await?,
