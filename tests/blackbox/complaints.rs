@@ -213,6 +213,8 @@ async fn at20_at21_at22_terms_extension_and_its_notice_on_the_right_medium() {
     let electronic =
         file(ch, complaint(&who, &case, pb::ReviewerKind::Provider, pb::FiledChannel::Electronic)).await.unwrap();
     assert_eq!((due(&electronic), electronic.case_check), ("2026-04-08", pb::CaseCheck::Verified as i32));
+    // The complainant's name, as the case complained about records it, byte for byte.
+    assert_eq!(electronic.complainant_name, "Сейітов Ерғали");
     let paper =
         file(ch, complaint(&who, &case, pb::ReviewerKind::AuthorizedBody, pb::FiledChannel::Paper)).await.unwrap();
     // AT-22: the quality-control body: due Wed 22 April.
@@ -279,6 +281,8 @@ async fn at20_at21_at22_terms_extension_and_its_notice_on_the_right_medium() {
     }
     assert_eq!(found.0.len(), 1);
     assert_eq!(found.0[0].channel, gw::NotificationChannel::Cabinet as i32);
+    let text = found.0[0].text.clone().unwrap_or_default();
+    assert!(text.kk.starts_with("Құрметті Сейітов Ерғали! "), "the notice addresses the complainant: {}", text.kk);
     assert_eq!(found.1.len(), 1);
     assert_eq!(found.1[0].channel, gw::NotificationChannel::Paper as i32);
 

@@ -60,6 +60,8 @@ pub struct ComplaintRow {
     pub overdue: i64,
     pub last_sequence: i64,
     pub updated_at: DateTime<Utc>,
+    /// The complainant's name as the case complained about records it.
+    pub complainant_name: Option<String>,
 }
 
 impl ComplaintRow {
@@ -95,7 +97,7 @@ const COLUMNS: &str = "id, business_id, complainant_iin, application, service, r
     text, case_check, stage, received_at, registered_at, registered_on, deadline_term, deadline_unit, deadline_counted_from, \
     deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, deadline_calendar_version, extended_at, \
     extra_days, extension_reasons, extension_explanation, notice_due_date, notice_due_at, decision_kk, decision_ru, decision_en, \
-    overdue, last_sequence, updated_at";
+    overdue, last_sequence, updated_at, complainant_name";
 
 /// Registers a complaint at `UNDER_REVIEW` with that first event; answers its id.
 pub async fn insert(tx: &mut WriteTx, new: &NewComplaint, reason: &str) -> Result<i64, ApiError> {
@@ -144,6 +146,8 @@ pub enum Column {
     DecisionRu,
     /// The decision in English.
     DecisionEn,
+    /// The complainant's name, as the case complained about records it.
+    ComplainantName,
 }
 
 impl Column {
@@ -153,6 +157,7 @@ impl Column {
             Column::DecisionKk => "decision_kk",
             Column::DecisionRu => "decision_ru",
             Column::DecisionEn => "decision_en",
+            Column::ComplainantName => "complainant_name",
         }
     }
 }

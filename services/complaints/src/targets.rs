@@ -20,6 +20,8 @@ pub enum Case {
     Found {
         /// The applicant.
         applicant: String,
+        /// The applicant's name as the case records it (empty on a case filed before names).
+        applicant_name: String,
         /// Whether it is refused (and so can be reconsidered).
         refused: bool,
     },
@@ -57,6 +59,7 @@ impl Targets {
                 let a = r.application.unwrap_or_default();
                 Case::Found {
                     applicant: a.applicant.map(|p| p.iin).unwrap_or_default(),
+                    applicant_name: a.applicant_name,
                     refused: a.stage == registry::ApplicationStage::Refused as i32,
                 }
             }),
@@ -64,6 +67,7 @@ impl Targets {
                 let a = r.application.unwrap_or_default();
                 Case::Found {
                     applicant: a.applicant.map(|p| p.iin).unwrap_or_default(),
+                    applicant_name: a.applicant_name,
                     refused: a.stage == privatization::ApplicationStage::Refused as i32,
                 }
             }),
@@ -71,6 +75,7 @@ impl Targets {
                 let a = r.application.unwrap_or_default();
                 Case::Found {
                     applicant: a.applicant.map(|p| p.iin).unwrap_or_default(),
+                    applicant_name: a.applicant_name,
                     refused: a.stage == subsidy::ApplicationStage::Refused as i32,
                 }
             }),

@@ -12,7 +12,7 @@ use prost::Message;
 use super::jobs::{OVERDUE, VERIFY};
 use super::{Asked, Complaints, calendar_error, name};
 use crate::domain::terms::{Reviewer, Service};
-use crate::store::{self, ComplaintRow, Deadline, NewComplaint};
+use crate::store::{self, Column, ComplaintRow, Deadline, NewComplaint};
 use crate::targets::Case;
 
 /// [A-CMP-REGISTERED]: a complaint is registered within the reviewing body's hours; one received
@@ -57,7 +57,7 @@ pub async fn file<R: Message + Default + 'static>(
     if let Some(first) = asked.replay::<R>(&deps.db).await? {
         return Ok(first);
     }
-    let check = case_check(deps, &filing).await?;
+    let (check, complainant_name) = case_check(deps, &filing).await?;
     let now = deps.clock.now();
     let acceptance = REGISTRATION
         .accept(&deps.calendar, now)
@@ -91,6 +91,9 @@ pub async fn file<R: Message + Default + 'static>(
         .transact(asked.command()?, move |tx| {
             Box::pin(async move {
                 let id = store::insert(tx, &new, &why).await?;
+                if let Some(complainant) = &complainant_name {
+                    store::set(tx, id, Column::ComplainantName, complainant).await?;
+                }
                 store::add_documents(tx, id, &documents).await?;
                 let c = store::complaint_in(tx, id).await?.ok_or_else(|| ApiError::internal("just registered"))?;
                 filed(tx, &c.case(), registered_at, &why).await?;
@@ -107,10 +110,10 @@ pub async fn file<R: Message + Default + 'static>(
     Ok(committed.response)
 }
 
-/// The case complained about, asked of its service: `VERIFIED`, or `PENDING` when the service
-/// does not answer (the `VERIFY` job asks again); a missing case, or one of another applicant,
-/// refuses the complaint.
-async fn case_check(deps: &Complaints, filing: &Filing) -> Result<&'static str, ApiError> {
+/// The case complained about, asked of its service: `VERIFIED` with the applicant's name as the
+/// case records it, or `PENDING` when the service does not answer (the `VERIFY` job asks again);
+/// a missing case, or one of another applicant, refuses the complaint.
+async fn case_check(deps: &Complaints, filing: &Filing) -> Result<(&'static str, Option<String>), ApiError> {
     let application = &filing.application;
     match deps.targets.look(filing.service, application).await {
         Ok(Case::Missing) => Err(ApiError::not_found(
@@ -122,10 +125,10 @@ async fn case_check(deps: &Complaints, filing: &Filing) -> Result<&'static str, 
             Err(ApiError::failed_precondition("NOT_A_PARTY", "the complainant is not the case's applicant")
                 .precondition("COMPLAINANT", filing.complainant.clone(), format!("the applicant of {application}")))
         }
-        Ok(Case::Found { .. }) => Ok("VERIFIED"),
+        Ok(Case::Found { applicant_name, .. }) => Ok(("VERIFIED", Some(applicant_name).filter(|n| !n.is_empty()))),
         Err(e) => {
             tracing::warn!(error = %e, "the case's service did not answer; the complaint is registered and checked later");
-            Ok("PENDING")
+            Ok(("PENDING", None))
         }
     }
 }

@@ -40,8 +40,11 @@ pub async fn apply_verify(tx: &mut WriteTx, job: &Job, case: Option<Case>) -> Re
     let id = id_of(&job.subject, "complaints/complaints", "subject")?;
     let c = store::complaint_in(tx, id).await?;
     match (c, case) {
-        (Some(c), Some(Case::Found { .. })) if c.case_check == "PENDING" => {
+        (Some(c), Some(Case::Found { applicant_name, .. })) if c.case_check == "PENDING" => {
             store::set(tx, id, Column::CaseCheck, "VERIFIED").await?;
+            if !applicant_name.is_empty() {
+                store::set(tx, id, Column::ComplainantName, &applicant_name).await?;
+            }
             tx.audit(&name(id), "the case is confirmed by its service").await
         }
         (Some(c), Some(Case::Missing)) if c.case_check == "PENDING" && c.is_open() => {

@@ -73,5 +73,6 @@ fn reviewer_of(p: &Principal, c: &ComplaintRow) -> Result<(), ApiError> {
 fn notice(c: &ComplaintRow, [kk, ru, en]: [String; 3], purpose: &str) -> OutboxMessage {
     let channel =
         if c.filed_channel == "PAPER" { gw::NotificationChannel::Paper } else { gw::NotificationChannel::Cabinet };
-    casework::reporting::notice(&name(c.id), &c.complainant_iin, channel, common::LocalizedText { kk, ru, en }, purpose)
+    let text = casework::reporting::addressed(c.complainant_name.as_deref(), common::LocalizedText { kk, ru, en });
+    casework::reporting::notice(&name(c.id), &c.complainant_iin, channel, text, purpose)
 }
