@@ -358,16 +358,6 @@ async fn at16_at17_documents_asked_only_where_no_record_and_every_adult_confirms
     let ch = &suite.channel;
     let (father, mother, child, elder, son) =
         (iin("1980-01-01", 3), iin("1982-02-02", 3), iin("2012-01-10", 3), iin("2005-03-03", 3), iin("2004-01-01", 3));
-    let birth = |kid: &str, born: &str| gw::CivilRecord {
-        record_number: format!("AZ-{kid}"),
-        kind: gw::CivilRecordKind::Birth as i32,
-        event_date: born.into(),
-        registered_on: born.into(),
-        parties: vec![
-            gw::Party { iin: kid.into(), role: gw::PartyRole::Child as i32 },
-            gw::Party { iin: father.clone(), role: gw::PartyRole::Parent as i32 },
-        ],
-    };
     // A daughter with a birth record, adult, registered in another flat: no member of the family
     // living in the dwelling (row 9(1)), she confirms nothing.
     let daughter = iin("2007-09-09", 3);
@@ -381,7 +371,11 @@ async fn at16_at17_documents_asked_only_where_no_record_and_every_adult_confirms
                 .map(|p| living_at(p, "16", "2015-01-01"))
                 .chain([living_at(&daughter, "99", "2025-01-01")])
                 .collect(),
-            civil_records: vec![birth(&child, "2012-01-10"), birth(&son, "2008-01-01"), birth(&daughter, "2007-09-09")],
+            civil_records: vec![
+                birth(&child, &father, "2012-01-10"),
+                birth(&son, &father, "2008-01-01"),
+                birth(&daughter, &father, "2007-09-09"),
+            ],
             tenancies: vec![tenancy(&father, "D-16", gw::FundKind::Communal, 0)],
             consents: [&father, &mother, &child, &elder, &son]
                 .iter()
@@ -612,6 +606,20 @@ async fn an_application_before_the_commission_decides_is_withdrawn_at_the_counte
     assert_eq!(late.code(), Code::FailedPrecondition);
 }
 
+/// The birth of `kid` to `parent` on `on`, as the act records hold it.
+fn birth(kid: &str, parent: &str, on: &str) -> gw::CivilRecord {
+    gw::CivilRecord {
+        record_number: format!("AZ-B-{kid}"),
+        kind: gw::CivilRecordKind::Birth as i32,
+        event_date: on.into(),
+        registered_on: on.into(),
+        parties: vec![
+            gw::Party { iin: kid.into(), role: gw::PartyRole::Child as i32 },
+            gw::Party { iin: parent.into(), role: gw::PartyRole::Parent as i32 },
+        ],
+    }
+}
+
 /// A marriage the gateway holds from before its cut-off (an archive record), as the act records
 /// show a spouse whose later death or divorce they do not hold.
 fn marriage(a: &str, b: &str, on: &str) -> gw::CivilRecord {
@@ -652,16 +660,6 @@ async fn annex_1_row_9_a_spouse_dead_since_2005_is_cleared_by_the_death_certific
     let ch = &suite.channel;
     let (tenant, wife, son, minor) =
         (iin("1960-03-03", 21), iin("1962-04-04", 21), iin("1990-05-05", 21), iin("2015-06-06", 21));
-    let birth = |kid: &str, born: &str| gw::CivilRecord {
-        record_number: format!("AZ-B-{kid}"),
-        kind: gw::CivilRecordKind::Birth as i32,
-        event_date: born.into(),
-        registered_on: born.into(),
-        parties: vec![
-            gw::Party { iin: kid.into(), role: gw::PartyRole::Child as i32 },
-            gw::Party { iin: tenant.clone(), role: gw::PartyRole::Parent as i32 },
-        ],
-    };
     // The wife died in 2005: no death record (before 13 Aug 2007), so the records show her alive
     // and married, and the address register never struck her off the flat. Only the tenant has
     // consented so far: the members consent as they confirm.
@@ -672,8 +670,8 @@ async fn annex_1_row_9_a_spouse_dead_since_2005_is_cleared_by_the_death_certific
             addresses: [&tenant, &wife, &son, &minor].iter().map(|p| living_at(p, "42", "2000-01-01")).collect(),
             civil_records: vec![
                 marriage(&tenant, &wife, "1985-06-01"),
-                birth(&son, "1990-05-05"),
-                birth(&minor, "2015-06-06"),
+                birth(&son, &tenant, "1990-05-05"),
+                birth(&minor, &tenant, "2015-06-06"),
             ],
             tenancies: vec![tenancy(&tenant, "D-42", gw::FundKind::Communal, 0)],
             consents: vec![kit::consent(&tenant, "privatization")],
@@ -720,50 +718,41 @@ async fn annex_1_row_9_a_spouse_dead_since_2005_is_cleared_by_the_death_certific
         let data = app.findings.iter().find(|f| f.code == "FAMILY_MEMBER_DATA" && f.person_iin == *member);
         assert!(data.is_some_and(|f| f.detail.contains("Сейітов Ерғали")), "{:?}", app.findings);
     }
-    let wife_read = read_for_any(ch, &wife).await;
+    let wife_read = methods(&privatization_reads(ch, &wife).await);
     assert_eq!(wife_read, ["GetPerson", "ListResidents"], "the dead are not read as members");
 }
 
-/// The gateway methods privatization read `who` with for `case`, once the filing's reads are
-/// linked to the case (the outbox delivers the link; at most 30 s).
-async fn read_for_case(ch: &Channel, who: &str, case: &str) -> Vec<String> {
-    let path = kit::gw_path("AuditService/ListProcessingLog");
-    for _ in 0..300 {
-        let request = gw::ListProcessingLogRequest { iin: who.into(), page_size: 500, ..Default::default() };
-        let (log, _) =
-            crate::helpers::call::<_, gw::ListProcessingLogResponse>(ch, &path, request, &kit::envelope(who))
-                .await
-                .unwrap();
-        let mine: Vec<&gw::ProcessingEntry> = log.entries.iter().filter(|e| e.client == "privatization").collect();
-        if !mine.is_empty() && mine.iter().all(|e| e.case_name == case) {
-            assert!(mine.iter().all(|e| e.filed_as.starts_with("privatization/requests/")), "{mine:?}");
-            let mut methods: Vec<String> =
-                mine.iter().map(|e| e.method.rsplit('/').next().unwrap_or_default().to_owned()).collect();
-            methods.sort();
-            methods.dedup();
-            return methods;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the reads of {who} were never filed under {case}");
-}
-
-/// Every gateway method privatization read `who` with, whatever the case.
-async fn read_for_any(ch: &Channel, who: &str) -> Vec<String> {
+/// Privatization's reads of `who`, from the person's processing log.
+async fn privatization_reads(ch: &Channel, who: &str) -> Vec<gw::ProcessingEntry> {
     let request = gw::ListProcessingLogRequest { iin: who.into(), page_size: 500, ..Default::default() };
     let path = kit::gw_path("AuditService/ListProcessingLog");
     let (log, _) = crate::helpers::call::<_, gw::ListProcessingLogResponse>(ch, &path, request, &kit::envelope(who))
         .await
         .unwrap();
-    let mut methods: Vec<String> = log
-        .entries
-        .into_iter()
-        .filter(|e| e.client == "privatization")
-        .map(|e| e.method.rsplit('/').next().unwrap_or_default().to_owned())
-        .collect();
+    log.entries.into_iter().filter(|e| e.client == "privatization").collect()
+}
+
+/// The methods of `entries`, each once.
+fn methods(entries: &[gw::ProcessingEntry]) -> Vec<String> {
+    let mut methods: Vec<String> =
+        entries.iter().map(|e| e.method.rsplit('/').next().unwrap_or_default().to_owned()).collect();
     methods.sort();
     methods.dedup();
     methods
+}
+
+/// The gateway methods privatization read `who` with for `case`, once the filing's reads are
+/// linked to the case (the outbox delivers the link; at most 30 s).
+async fn read_for_case(ch: &Channel, who: &str, case: &str) -> Vec<String> {
+    for _ in 0..300 {
+        let mine = privatization_reads(ch, who).await;
+        if !mine.is_empty() && mine.iter().all(|e| e.case_name == case) {
+            assert!(mine.iter().all(|e| e.filed_as.starts_with("privatization/requests/")), "{mine:?}");
+            return methods(&mine);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the reads of {who} were never filed under {case}");
 }
 
 #[tokio::test]
@@ -828,22 +817,12 @@ async fn a_sc_offline_a_counter_accepts_while_the_gateway_is_away_and_the_case_i
     let suite = spawn_suite(&[("SHANYRAQ_SWEEP_INTERVAL", "200ms")]).await;
     let ch = &suite.channel;
     let (tenant, son, other) = (iin("1961-01-01", 31), iin("1991-02-02", 31), iin("1962-03-03", 31));
-    let birth = gw::CivilRecord {
-        record_number: format!("AZ-B-{son}"),
-        kind: gw::CivilRecordKind::Birth as i32,
-        event_date: "2008-02-02".into(),
-        registered_on: "2008-02-02".into(),
-        parties: vec![
-            gw::Party { iin: son.clone(), role: gw::PartyRole::Child as i32 },
-            gw::Party { iin: tenant.clone(), role: gw::PartyRole::Parent as i32 },
-        ],
-    };
     kit::load(
         ch,
         gw::LoadRecordsRequest {
             persons: [&tenant, &son, &other].iter().map(|p| citizen(p)).collect(),
             addresses: vec![living_at(&tenant, "51", "2001-01-01"), living_at(&son, "51", "2001-01-01")],
-            civil_records: vec![birth],
+            civil_records: vec![birth(&son, &tenant, "2008-02-02")],
             tenancies: vec![
                 tenancy(&tenant, "D-51", gw::FundKind::Communal, 0),
                 tenancy(&other, "D-52", gw::FundKind::Communal, 0),

@@ -113,8 +113,7 @@ pub(crate) async fn prepare(
 /// a filing at once would have written them, or the refusal of what the door would have refused.
 pub(crate) async fn apply(tx: &mut WriteTx, job: &Job, completion: Completion) -> Result<(), ApiError> {
     let id = id_of(&job.subject, Privatizations::COLLECTION, "subject")?;
-    let waiting = store::offline_request_in(tx, id).await?.is_some();
-    let app = store::application_in(tx, id).await?.filter(|a| waiting && a.stage == Stage::Accepted);
+    let app = store::application_in(tx, id).await?.filter(|a| a.awaiting_state_data != 0 && a.stage == Stage::Accepted);
     store::clear_offline(tx, id).await?;
     let (app, completion) = match (app, completion) {
         (Some(app), Completion::Examined(examined, filing)) => (app, (*examined, *filing)),

@@ -242,15 +242,6 @@ pub async fn offline_request(db: &Db, id: i64) -> Result<Option<Vec<u8>>, ApiErr
     .map_err(store_error)
 }
 
-/// The same, inside a change.
-pub async fn offline_request_in(tx: &mut WriteTx, id: i64) -> Result<Option<Vec<u8>>, ApiError> {
-    on_backend!(tx.conn(), |c| sqlx::query_scalar("SELECT request FROM offline_filings WHERE application_id = $1")
-        .bind(id)
-        .fetch_optional(c)
-        .await)
-    .map_err(store_error)
-}
-
 /// Forgets the kept request: the application no longer waits.
 pub async fn clear_offline(tx: &mut WriteTx, id: i64) -> Result<(), ApiError> {
     on_backend!(tx.conn(), |c| sqlx::query("DELETE FROM offline_filings WHERE application_id = $1")
