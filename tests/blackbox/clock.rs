@@ -76,3 +76,42 @@ async fn the_suite_starts_on_a_fixed_clock_from_its_settings() {
     let reading = clock.get_time(GetTimeRequest {}).await.unwrap().into_inner().clock.unwrap();
     assert_eq!(reading.now.unwrap().seconds, MARCH_12_0900_ALMATY);
 }
+
+#[tokio::test]
+async fn a_kurban_uq_a_deadline_in_2029_is_provisional_and_one_in_2040_names_the_year_not_loaded() {
+    let suite = crate::helpers::spawn_suite(&[]).await;
+    let ch = &suite.channel;
+    let load = |who: &str| proto::egov::gateway::v1::LoadRecordsRequest {
+        persons: vec![crate::kit::citizen(who)],
+        consents: vec![crate::kit::consent(who, "registry")],
+        ..Default::default()
+    };
+    // Tuesday 24 April 2029 is Kurban Ait by the Umm al-Qura table: a filing on Monday 23 April
+    // is due on Wednesday 25 April, and the deadline says it rests on provisional data.
+    let a = crate::kit::iin("1980-04-23", 61);
+    crate::kit::load(ch, load(&a)).await;
+    crate::kit::at(ch, "2029-04-23T10:00").await;
+    let app = crate::kit::enrol(ch, &a, "711210000").await;
+    let deadline = app.deadline.unwrap();
+    assert_eq!((deadline.due_date.as_str(), deadline.provisional), ("2029-04-25", true), "{deadline:?}");
+    assert!(deadline.calendar_version.starts_with("kz-calendar-2026.2"));
+
+    // 2040 is beyond the data: the filing is refused naming the year, and nothing is filed.
+    let b = crate::kit::iin("1981-05-05", 61);
+    crate::kit::load(ch, load(&b)).await;
+    crate::kit::at(ch, "2040-03-01T10:00").await;
+    let r = proto::housing::registry::v1::CreateApplicationRequest {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        validate_only: false,
+        applicant: Some(proto::housing::common::v1::PersonRef { iin: b.clone() }),
+        case_kind: proto::housing::registry::v1::EnrolmentCase::NoDwelling5y as i32,
+        settlement_kato: "711210000".into(),
+        list_category: "GENERAL".into(),
+        ..Default::default()
+    };
+    let client = proto::housing::registry::v1::registry_service_client::RegistryServiceClient::new(ch.clone());
+    let status = client.clone().create_application(r).await.unwrap_err();
+    assert_eq!(crate::kit::reason(&status), "CALENDAR_YEAR_NOT_LOADED", "{status:?}");
+    let info = tonic_types::StatusExt::get_error_details(&status).error_info().cloned().unwrap();
+    assert_eq!(info.metadata.get("year").map(String::as_str), Some("2040"));
+}

@@ -482,3 +482,35 @@ async fn the_target_service_down_at_filing_the_complaint_is_registered_and_its_c
     drop(back);
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[tokio::test]
+async fn sr_cl_34_no_extension_after_the_term_and_one_open_complaint_per_case_and_body() {
+    let suite = spawn_suite(&[]).await;
+    let ch = &suite.channel;
+    let who = iin("1986-06-06", 3);
+    kit::at(ch, "2026-03-30T10:00").await;
+    let case = refused_subsidy(ch, &who).await;
+    kit::at(ch, "2026-04-01T10:00").await;
+    let first =
+        file(ch, complaint(&who, &case, pb::ReviewerKind::Provider, pb::FiledChannel::Electronic)).await.unwrap();
+    assert_eq!(due(&first), "2026-04-08");
+
+    // A second complaint about the same case to the same body waits for the first's decision.
+    let twice =
+        file(ch, complaint(&who, &case, pb::ReviewerKind::Provider, pb::FiledChannel::Paper)).await.unwrap_err();
+    assert_eq!((twice.code(), reason(&twice).as_str()), (Code::AlreadyExists, "OPEN_COMPLAINT_EXISTS"));
+    let info = twice.get_error_details().error_info().cloned().unwrap();
+    assert_eq!(info.metadata.get("complaint"), Some(&first.name), "the refusal names the first");
+    // Another body may be asked meanwhile.
+    file(ch, complaint(&who, &case, pb::ReviewerKind::QualityControlBody, pb::FiledChannel::Electronic)).await.unwrap();
+
+    // The term ran out at the end of Wed 8 April: on Thu 9 April it can no longer be extended.
+    kit::at(ch, "2026-04-09T10:00").await;
+    let late = client(ch)
+        .extend_review(with(extend(&first.name, 5, vec![pb::ExtensionReason::SiteInspection]), &reviewer(BODY)))
+        .await
+        .unwrap_err();
+    assert_eq!((late.code(), reason(&late).as_str()), (Code::FailedPrecondition, "REVIEW_TERM_EXPIRED"));
+    let violation = late.get_error_details().precondition_failure().unwrap().violations[0].clone();
+    assert_eq!((violation.r#type.as_str(), violation.subject.as_str()), ("DEADLINE", first.name.as_str()));
+}

@@ -114,6 +114,7 @@ pub fn complaint(c: &ComplaintRow, now: chrono::DateTime<chrono::Utc>) -> pb::Co
             clause: "SR cl. 34".into(),
             calendar_version: c.deadline.calendar_version.clone(),
             breached: false,
+            provisional: casework::history::provisional(&c.deadline.calendar_version),
         }),
     });
     pb::Complaint {

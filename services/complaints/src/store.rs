@@ -99,6 +99,30 @@ const COLUMNS: &str = "id, business_id, complainant_iin, application, service, r
     extra_days, extension_reasons, extension_explanation, notice_due_date, notice_due_at, decision_kk, decision_ru, decision_en, \
     overdue, last_sequence, updated_at, complainant_name";
 
+/// The open complaint, if any, of `complainant` about `application` before the reviewing body
+/// `reviewer_kind` `reviewer_id`.
+pub async fn open_complaint(
+    tx: &mut WriteTx,
+    complainant: &str,
+    application: &str,
+    (reviewer_kind, reviewer_id): (&str, &str),
+) -> Result<Option<i64>, ApiError> {
+    let [under_review, extended] = [Stage::UnderReview, Stage::Extended].map(law::Stage::code);
+    on_backend!(tx.conn(), |c| sqlx::query_scalar(
+        "SELECT id FROM applications WHERE complainant_iin = $1 AND application = $2 AND reviewer_kind = $3 \
+         AND reviewer_id = $4 AND stage IN ($5, $6) ORDER BY id LIMIT 1"
+    )
+    .bind(complainant)
+    .bind(application)
+    .bind(reviewer_kind)
+    .bind(reviewer_id)
+    .bind(under_review)
+    .bind(extended)
+    .fetch_optional(c)
+    .await)
+    .map_err(store_error)
+}
+
 /// Registers a complaint at `UNDER_REVIEW` with that first event; answers its id.
 pub async fn insert(tx: &mut WriteTx, new: &NewComplaint, reason: &str) -> Result<i64, ApiError> {
     let now = tx.now();

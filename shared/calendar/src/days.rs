@@ -77,10 +77,45 @@ struct YearData {
     status: YearStatus,
     source: String,
     weekend_holidays_move: bool,
+    /// The holidays as listed; none listed means [`FIXED_HOLIDAYS`] with `kurban_ait`.
+    #[serde(default)]
     holidays: Vec<HolidayData>,
+    /// Kurban Ait's first day, for a year whose holidays follow from the rules.
+    #[serde(default)]
+    kurban_ait: Option<DateText>,
+    #[serde(default)]
     decree_days_off: Vec<DateText>,
+    #[serde(default)]
     decree_working_days: Vec<DateText>,
 }
+
+/// The public holidays of fixed date (Labour Code Art. 84; Law "On holidays in the Republic of
+/// Kazakhstan" Art. 1, as amended in 2022 with Republic Day on 25 October): month, day, name,
+/// and whether it is religious (never transferred). Every year has them; Kurban Ait's first day,
+/// set by the lunar calendar each year, is the one movable holiday, and the Government's
+/// transfers of days off (Labour Code Art. 85(3)) are decrees: both are data.
+pub const FIXED_HOLIDAYS: &[(u32, u32, &str, bool)] = &[
+    (1, 1, "New Year", false),
+    (1, 2, "New Year", false),
+    (1, 7, "Orthodox Christmas", true),
+    (3, 8, "International Women's Day", false),
+    (3, 21, "Nauryz meiramy", false),
+    (3, 22, "Nauryz meiramy", false),
+    (3, 23, "Nauryz meiramy", false),
+    (5, 1, "Kazakhstan People's Unity Day", false),
+    (5, 7, "Defender of the Fatherland Day", false),
+    (5, 9, "Victory Day", false),
+    (7, 6, "Capital Day", false),
+    (8, 30, "Constitution Day", false),
+    (10, 25, "Republic Day", false),
+    (12, 16, "Independence Day", false),
+];
+
+/// How far ahead the data must reach before a server warns at start.
+pub const RUNWAY_MONTHS: u32 = 12;
+
+/// The name Kurban Ait's first day goes by.
+const KURBAN_AIT: &str = "Kurban Ait, first day";
 
 /// A date written `YYYY-MM-DD` in quotes.
 #[derive(Debug, Deserialize)]
@@ -166,6 +201,14 @@ impl Calendar {
         (first, last)
     }
 
+    /// The last year covered, when the data end within `RUNWAY_MONTHS` of `today`: time to load
+    /// the next years (a server warns at start).
+    pub fn ends_soon(&self, today: NaiveDate) -> Option<i32> {
+        let (_, last) = self.years();
+        let horizon = today.checked_add_months(chrono::Months::new(RUNWAY_MONTHS)).unwrap_or(NaiveDate::MAX);
+        (horizon.year() > last).then_some(last)
+    }
+
     /// Whether a year's data are verified or provisional.
     pub fn status(&self, year: i32) -> Option<YearStatus> {
         self.years.get(&year).map(|y| y.status)
@@ -247,6 +290,18 @@ fn plain(date: NaiveDate) -> DayKind {
     if is_weekend(date) { DayKind::Weekend } else { DayKind::Working }
 }
 
+/// A year's holidays by the rules: [`FIXED_HOLIDAYS`] and Kurban Ait on `kurban_ait`.
+fn by_rule(year: i32, kurban_ait: NaiveDate) -> Result<Vec<Holiday>, CalendarError> {
+    let mut holidays = Vec::with_capacity(FIXED_HOLIDAYS.len() + 1);
+    for &(month, day, name, religious) in FIXED_HOLIDAYS {
+        let date = NaiveDate::from_ymd_opt(year, month, day)
+            .ok_or_else(|| CalendarError::Invalid(format!("no {year}-{month:02}-{day:02}")))?;
+        holidays.push(Holiday { date, name: name.to_owned(), religious });
+    }
+    holidays.push(Holiday { date: kurban_ait, name: KURBAN_AIT.to_owned(), religious: true });
+    Ok(holidays)
+}
+
 fn derive_year(data: YearData) -> Result<Year, CalendarError> {
     let number = data.year;
     let dates = |list: &[DateText]| list.iter().map(DateText::date).collect::<Result<Vec<_>, _>>();
@@ -255,6 +310,20 @@ fn derive_year(data: YearData) -> Result<Year, CalendarError> {
     let mut holidays = Vec::new();
     for h in &data.holidays {
         holidays.push(Holiday { date: h.date.date()?, name: h.name.clone(), religious: h.religious });
+    }
+    match (&data.kurban_ait, holidays.is_empty()) {
+        (Some(kurban_ait), true) => holidays = by_rule(number, kurban_ait.date()?)?,
+        (None, true) => {
+            return Err(CalendarError::Invalid(format!(
+                "year {number} lists no holidays: give kurban_ait, and the fixed holidays follow from the rules"
+            )));
+        }
+        (Some(_), false) => {
+            return Err(CalendarError::Invalid(format!(
+                "year {number} lists its holidays and kurban_ait: one or the other"
+            )));
+        }
+        (None, false) => {}
     }
     holidays.sort_by_key(|h| h.date);
     let stray = holidays
@@ -334,13 +403,54 @@ mod tests {
     ];
 
     #[test]
-    fn the_shipped_calendar_parses_and_covers_2025_to_2027() {
+    fn the_shipped_calendar_parses_and_covers_2025_to_2035() {
         let c = cal();
-        assert_eq!(c.years(), (2025, 2027));
-        assert_eq!(c.version(), "kz-calendar-2026.1");
+        assert_eq!(c.years(), (2025, 2035));
+        assert_eq!(c.version(), "kz-calendar-2026.2");
         assert_eq!(c.status(2026), Some(YearStatus::Verified));
-        assert_eq!(c.status(2025), Some(YearStatus::Provisional));
-        assert_eq!(c.status(2027), Some(YearStatus::Provisional));
+        for year in [2025, 2027, 2028, 2035] {
+            assert_eq!(c.status(year), Some(YearStatus::Provisional), "{year}");
+        }
+    }
+
+    /// A year given by the rules alone: the fixed holidays and Kurban Ait on `kurban_ait`.
+    fn by_the_rules(year: i32, kurban_ait: &str) -> Calendar {
+        let text = format!(
+            "version = \"rules\"\n[[year]]\nyear = {year}\nstatus = \"provisional\"\nsource = \"rules\"\nweekend_holidays_move = true\nkurban_ait = \"{kurban_ait}\"\n"
+        );
+        Calendar::parse(&text).unwrap()
+    }
+
+    #[test]
+    fn the_rules_alone_give_every_listed_year_day_by_day_the_verified_2026_included() {
+        for (year, kurban_ait) in [(2025, "2025-06-06"), (2026, "2026-05-27"), (2027, "2027-05-16")] {
+            let (listed, ruled) = (cal(), by_the_rules(year, kurban_ait));
+            let mut day = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
+            while day.year() == year {
+                assert_eq!(listed.day(day).unwrap(), ruled.day(day).unwrap(), "{day}");
+                day = day.succ_opt().unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn years_to_come_follow_the_rules_2029_nauryz_and_kurban_ait() {
+        let c = cal();
+        // 2029: Nauryz Wed 21 to Fri 23 March, Kurban Ait Tue 24 April (Umm al-Qura), Victory
+        // Day Wed 9 May; Constitution Day Thu 30 August.
+        for off in ["2029-03-21", "2029-03-22", "2029-03-23", "2029-04-24", "2029-05-09", "2029-08-30"] {
+            assert!(!c.is_working_day(d(off)).unwrap(), "{off}");
+        }
+        // 2028: Independence Day on Saturday 16 December gives Monday 18 December off.
+        assert_eq!(
+            c.day(d("2028-12-18")).unwrap(),
+            DayKind::TransferredDayOff("Independence Day".into(), d("2028-12-16"))
+        );
+        assert!(
+            matches!(Calendar::parse("version = \"x\"\n[[year]]\nyear = 2030\nstatus = \"provisional\"\nsource = \"s\"\nweekend_holidays_move = true\n"),
+                Err(CalendarError::Invalid(m)) if m.contains("kurban_ait")),
+            "a year with neither its holidays nor Kurban Ait is refused"
+        );
     }
 
     #[test]
@@ -418,13 +528,21 @@ mod tests {
     }
 
     #[test]
+    fn a_server_is_warned_twelve_months_before_the_data_end() {
+        let c = cal();
+        assert_eq!(c.ends_soon(d("2026-12-07")), None);
+        assert_eq!(c.ends_soon(d("2034-12-31")), None);
+        assert_eq!(c.ends_soon(d("2035-01-01")), Some(2035));
+    }
+
+    #[test]
     fn a_date_outside_the_covered_years_is_an_error_not_a_guess() {
         let c = cal();
         assert_eq!(
-            c.is_working_day(d("2028-01-03")),
-            Err(CalendarError::OutOfRange { date: d("2028-01-03"), first: 2025, last: 2027 })
+            c.is_working_day(d("2040-01-03")),
+            Err(CalendarError::OutOfRange { date: d("2040-01-03"), first: 2025, last: 2035 })
         );
-        assert!(c.working_days_after(d("2027-12-30"), 5).is_err(), "counting past the data fails too");
+        assert!(c.working_days_after(d("2035-12-28"), 5).is_err(), "counting past the data fails too");
     }
 
     #[test]

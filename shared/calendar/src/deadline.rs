@@ -262,7 +262,7 @@ mod tests {
     fn due_means_the_end_of_the_due_day_in_kazakhstan_time() {
         let due = Calendar::shipped().due(d("2026-04-01"), Term::working_days(1), DEFAULT_START).unwrap();
         assert_eq!(due.due_at, at("2026-04-03T00:00:00+05:00"));
-        assert_eq!(due.calendar_version, "kz-calendar-2026.1");
+        assert_eq!(due.calendar_version, "kz-calendar-2026.2");
         assert!(!due.provisional);
     }
 

@@ -20,7 +20,7 @@ pub mod days;
 pub mod deadline;
 pub mod hours;
 
-pub use days::{Calendar, CalendarError, DayKind, YearStatus};
+pub use days::{Calendar, CalendarError, DayKind, FIXED_HOLIDAYS, RUNWAY_MONTHS, YearStatus};
 pub use deadline::{DEFAULT_START, Due, StartRule, Term, TermUnit};
 pub use hours::{Acceptance, Channel, OfficeHours, Span};
 

@@ -2,7 +2,7 @@
 //! change is an event with its sequence number, who caused it, why, and the deadline of the
 //! stage entered, computed once from the calendar and stored.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike as _, Utc};
 use platform::store::{Db, WriteTx, store_error};
 use platform::{ApiError, on_backend};
 use proto::housing::common::v1 as common;
@@ -58,7 +58,11 @@ impl Deadline {
             due_date: due.due_date.to_string(),
             due_at: due.due_at,
             clause: clause.into(),
-            calendar_version: due.calendar_version,
+            calendar_version: if due.provisional {
+                format!("{}{PROVISIONAL}", due.calendar_version)
+            } else {
+                due.calendar_version
+            },
         }
     }
 
@@ -86,6 +90,7 @@ impl Deadline {
             clause: self.clause.clone(),
             calendar_version: self.calendar_version.clone(),
             breached: open && self.due_at < now,
+            provisional: provisional(&self.calendar_version),
         }
     }
 }
@@ -117,12 +122,35 @@ where
     }
 }
 
-/// A calendar that does not cover a date is the operators' to fix, not the caller's.
+/// What a deadline's stored calendar version ends with when its count went through a year the
+/// calendar data hold as provisional (`Deadline.provisional`).
+const PROVISIONAL: &str = " (provisional)";
+
+/// Whether a stored calendar version marks its deadline provisional.
+pub fn provisional(calendar_version: &str) -> bool {
+    calendar_version.ends_with(PROVISIONAL)
+}
+
+/// A calendar that does not cover a date is the operators' to fix, not the caller's: a year not
+/// loaded is `CALENDAR_YEAR_NOT_LOADED` naming it.
 pub fn calendar_error(e: calendar::CalendarError) -> ApiError {
-    ApiError::failed_precondition(
-        "CALENDAR_NOT_COVERED",
-        format!("the working-day calendar cannot count this term: {e}"),
-    )
+    match e {
+        calendar::CalendarError::OutOfRange { date, first, last } => {
+            let year = date.year();
+            ApiError::failed_precondition(
+                "CALENDAR_YEAR_NOT_LOADED",
+                format!(
+                    "the working-day calendar holds {first} to {last}; {year} is not loaded, so a term reaching {date} cannot be counted"
+                ),
+            )
+            .precondition("CALENDAR_YEAR", year.to_string(), "the calendar data (SHANYRAQ_CALENDAR_FILE) must hold this year")
+            .meta("year", year.to_string())
+        }
+        e => ApiError::failed_precondition(
+            "CALENDAR_NOT_COVERED",
+            format!("the working-day calendar cannot count this term: {e}"),
+        ),
+    }
 }
 
 /// An instant as protobuf's timestamp.

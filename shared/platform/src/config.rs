@@ -624,7 +624,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("shanyraq-calendar-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("kz-calendar.toml");
-        std::fs::write(&file, calendar::SHIPPED.replace("kz-calendar-2026.1", "kz-calendar-test")).unwrap();
+        std::fs::write(&file, calendar::SHIPPED.replace("kz-calendar-2026.2", "kz-calendar-test")).unwrap();
         let loaded = config(&[("SHANYRAQ_CALENDAR_FILE", file.to_str().unwrap())]).unwrap().load_calendar().unwrap();
         assert_eq!(loaded.version(), "kz-calendar-test");
         std::fs::write(&file, "version = 1").unwrap();

@@ -65,6 +65,15 @@ impl ServerContext {
     /// It loads the identity files too (callers, token issuers, TLS): a bad one is a bad setting.
     pub fn new(config: Config, clock: Clock) -> Result<Self, ConfigError> {
         let calendar = Arc::new(config.load_calendar()?);
+        let today = calendar::hours::local(clock.now()).date();
+        if let Some(last) = calendar.ends_soon(today) {
+            tracing::warn!(
+                last_year = last,
+                version = calendar.version(),
+                "the working-day calendar's data end with {last}, within {} months: load the next years (SHANYRAQ_CALENDAR_FILE) before deadlines reach them",
+                calendar::RUNWAY_MONTHS
+            );
+        }
         if let Some(key) = &config.name_key
             && !crate::names::install(key)
         {

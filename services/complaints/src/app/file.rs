@@ -90,6 +90,17 @@ pub async fn file<R: Message + Default + 'static>(
         .db
         .transact(asked.command()?, move |tx| {
             Box::pin(async move {
+                // One open review per complainant, case and reviewing body: a second complaint
+                // waits for the first's decision, or goes to another body (PR cl. 14; SR cl. 33).
+                let body = (new.reviewer_kind.as_str(), new.reviewer_id.as_str());
+                if let Some(first) = store::open_complaint(tx, &new.complainant_iin, &new.application, body).await? {
+                    let first = name(first);
+                    return Err(ApiError::already_exists(
+                        "OPEN_COMPLAINT_EXISTS",
+                        format!("{first} about {} is before the same body and not decided yet", new.application),
+                    )
+                    .meta("complaint", first));
+                }
                 let id = store::insert(tx, &new, &why).await?;
                 if let Some(complainant) = &complainant_name {
                     store::set(tx, id, Column::ComplainantName, complainant).await?;

@@ -71,6 +71,22 @@ pub async fn extend(deps: &Complaints, asked: Asked, e: Extension) -> Result<(),
         .transact(asked.command()?, move |tx| {
             Box::pin(async move {
                 let c = store::complaint_in(tx, id).await?.ok_or_else(|| not_found(id))?;
+                // SR cl. 34: the term is extended while it runs; once it has run out, the review
+                // is late, and lateness is not cured by an extension.
+                if tx.now() >= c.deadline.due_at {
+                    return Err(ApiError::failed_precondition(
+                        "REVIEW_TERM_EXPIRED",
+                        format!(
+                            "the review's term ran out on {}; it can no longer be extended (SR cl. 34)",
+                            c.deadline.due_date
+                        ),
+                    )
+                    .precondition(
+                        "DEADLINE",
+                        name(id),
+                        format!("extended only before the end of {} (SR cl. 34)", c.deadline.due_date),
+                    ));
+                }
                 if c.stage != Stage::UnderReview {
                     let (code, why) = if c.stage == Stage::Extended {
                         ("EXTENSION_ALREADY_GRANTED", "the review was extended once already [A-EXT-ONCE]".to_owned())

@@ -131,6 +131,9 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
                 clause: "Annex 1 row 4(3), stage 3".into(),
                 calendar_version: row.transfer_calendar_version.clone().unwrap_or_default(),
                 breached: open && row.transfer_registration_pending() && due_at < now,
+                provisional: casework::history::provisional(
+                    row.transfer_calendar_version.as_deref().unwrap_or_default(),
+                ),
             }),
             _ => None,
         },

@@ -82,6 +82,7 @@ fn publication(name: &str, row: &PublicationRow) -> pb::PublishServiceStandardRe
                 clause: "RR cl. 2".into(),
                 calendar_version: row.calendar_version.clone(),
                 breached: false,
+                provisional: casework::history::provisional(&row.calendar_version),
             }),
             recipients: CHANGE_NOTICE_RECIPIENTS.iter().map(|r| (*r).to_owned()).collect(),
             recorded_at: Some(ts(row.recorded_at)),
