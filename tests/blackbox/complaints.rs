@@ -77,6 +77,7 @@ pub(crate) async fn refused_subsidy(ch: &Channel, who: &str) -> String {
         monthly_rent: Some(common::Money { tiyn: 10_000_000 }),
         start_date: "2026-01-01".into(),
         end_date: "2026-12-31".into(),
+        landlord_iban: String::new(),
     };
     let mut r = sub::CreateApplicationRequest {
         request_id: uuid::Uuid::new_v4().to_string(),

@@ -94,6 +94,7 @@ pub(crate) fn lease(landlord: &str, rent: i64, start: &str, end: &str) -> pb::Le
         monthly_rent: Some(common::Money { tiyn: rent }),
         start_date: start.into(),
         end_date: end.into(),
+        landlord_iban: String::new(),
     }
 }
 
@@ -539,4 +540,59 @@ async fn an_application_under_review_is_withdrawn_reported_to_monitoring_and_may
     // The withdrawn application holds no subsidy: the person applies again.
     let again = file(ch, r).await.unwrap();
     assert_eq!(again.stage, pb::ApplicationStage::UnderReview as i32);
+}
+
+#[tokio::test]
+async fn a_recovery_months_accrued_after_a_lease_ended_in_the_past_are_overpaid_and_to_recover() {
+    let suite = spawn_suite(&[]).await;
+    let ch = &suite.channel;
+    let (who, landlord) = family(ch, 6, 3_000_000).await;
+    kit::at(ch, "2026-04-14T10:00").await;
+    enrol(ch, &who).await;
+    kit::at(ch, "2026-04-15T10:00").await;
+    // The landlord's account, checked by its mod-97 digits.
+    let mut mistyped = lease(&landlord, 40_000_000, "2026-04-01", "2027-03-31");
+    mistyped.landlord_iban = "KZ86 125K ZT50 0410 0101".into();
+    let refused = file(ch, request(&who, mistyped)).await.unwrap_err();
+    assert_eq!(reason(&refused), "IBAN_INVALID");
+    let mut with_account = lease(&landlord, 40_000_000, "2026-04-01", "2027-03-31");
+    with_account.landlord_iban = "KZ86 125K ZT50 0410 0100".into();
+    let app = file(ch, request(&who, with_account)).await.unwrap();
+    let app = review(ch, &app.name, true, "").await;
+    // May, June and July accrue on the lease's day, the 1st.
+    kit::at(ch, "2026-07-02T10:00").await;
+    for _ in 0..100 {
+        if payments(ch, &app.name).await.len() == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(payments(ch, &app.name).await, ["2026-05", "2026-06", "2026-07"]);
+
+    // The family moved out on 20 May, and says so only now: June and July were not owed.
+    let end = pb::EndLeaseRequest {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        name: app.name.clone(),
+        end_date: "2026-05-20".into(),
+        reason: "moved out".into(),
+    };
+    let ended = client(ch).end_lease(with(end, &portal(&who))).await.unwrap().into_inner().application.unwrap();
+    assert!(ended.stop_reason.contains("2 month(s) accrued after it to recover"), "{}", ended.stop_reason);
+    let r = pb::ListPaymentsRequest { name: app.name.clone(), ..Default::default() };
+    let page = client(ch).list_payments(r).await.unwrap().into_inner();
+    let status: Vec<(String, pb::PaymentStatus)> =
+        page.payments.iter().map(|p| (p.month.clone(), pb::PaymentStatus::try_from(p.status).unwrap())).collect();
+    assert_eq!(
+        status,
+        [
+            ("2026-05".to_owned(), pb::PaymentStatus::Payable),
+            ("2026-06".to_owned(), pb::PaymentStatus::ToRecover),
+            ("2026-07".to_owned(), pb::PaymentStatus::ToRecover),
+        ]
+    );
+    let monthly = app.monthly_payment.unwrap().tiyn;
+    assert_eq!(page.payable_total.unwrap().tiyn, monthly);
+    assert_eq!(page.to_recover_total.unwrap().tiyn, 2 * monthly);
+    assert!(page.payments[1].recovery_reason.contains("after the lease ended on 2026-05-20"));
+    assert!(page.payments.iter().all(|p| p.payee_iban == "KZ86125KZT5004100100"));
 }

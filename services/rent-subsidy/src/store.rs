@@ -38,6 +38,8 @@ pub struct LeaseRow {
     pub rent_tiyn: i64,
     pub start: String,
     pub end: String,
+    /// The landlord's account, a checked Kazakh IBAN, when the lease names it.
+    pub landlord_iban: Option<String>,
 }
 
 /// An application as stored.
@@ -76,6 +78,8 @@ pub struct ApplicationRow {
     /// The applicant's name as the population register recorded it at filing (none on an
     /// application filed before names were kept).
     pub applicant_name: Option<String>,
+    /// The landlord's account, when the lease names it.
+    pub landlord_iban: Option<String>,
 }
 
 impl ApplicationRow {
@@ -99,6 +103,8 @@ pub struct PaymentRow {
     pub payee_iin: String,
     pub parameter_version: String,
     pub accrued_at: DateTime<Utc>,
+    /// Why the month is to be recovered from the payee; none while it is payable.
+    pub recovery: Option<String>,
 }
 
 impl casework::rows::CaseRow for ApplicationRow {
@@ -117,7 +123,7 @@ const COLUMNS: &str = "id, business_id, applicant_iin, certificate_serial, landl
     family_size, rent_tiyn, lease_start, lease_end, stage, received_at, accepted_at, accepted_on, deadline_term, deadline_unit, \
     deadline_counted_from, deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, \
     deadline_calendar_version, refusal_code, refusal_reason, monthly_tiyn, parameter_version, assigned_on, stop_reason, reviewer, \
-    last_sequence, updated_at, applicant_name";
+    last_sequence, updated_at, applicant_name, landlord_iban";
 
 /// Files an application at `ACCEPTED` with that first event; answers its id, or the id of the
 /// person's open or paying application (nothing is written then).
@@ -176,6 +182,7 @@ pub async fn insert_application(
     };
     insert_event(tx, id, 1, law::Stage::code(Stage::Accepted), reason, Some(&new.deadline)).await?;
     casework::rows::set_text(tx, id, "applicant_name", Some(&new.applicant_name)).await?;
+    casework::rows::set_text(tx, id, "landlord_iban", l.landlord_iban.as_deref()).await?;
     Ok(Ok(id))
 }
 
@@ -246,10 +253,38 @@ pub async fn accrue(tx: &mut WriteTx, id: i64, p: &PaymentRow) -> Result<bool, A
     .map_err(store_error)
 }
 
+/// Marks the months accrued for a day after the lease's `end` to be recovered, with `why`;
+/// answers how many.
+pub async fn mark_overpaid(tx: &mut WriteTx, id: i64, end: &str, why: &str) -> Result<u64, ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "UPDATE payments SET recovery = $3 WHERE application_id = $1 AND due_on > $2 AND recovery IS NULL"
+    )
+    .bind(id)
+    .bind(end)
+    .bind(why)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(store_error)
+}
+
+/// An application's totals over all its months: payable, and to recover, in tiyn.
+pub async fn totals(db: &Db, id: i64) -> Result<(i64, i64), ApiError> {
+    let (payable, to_recover): (Option<i64>, Option<i64>) = on_backend!(db.reader(), |c| sqlx::query_as(
+        "SELECT CAST(SUM(CASE WHEN recovery IS NULL THEN amount_tiyn ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN recovery IS NULL THEN 0 ELSE amount_tiyn END) AS BIGINT) FROM payments WHERE application_id = $1"
+    )
+    .bind(id)
+    .fetch_one(c)
+    .await)
+    .map_err(store_error)?;
+    Ok((payable.unwrap_or_default(), to_recover.unwrap_or_default()))
+}
+
 /// An application's payments after `after` (a month), oldest first.
 pub async fn payments(db: &Db, id: i64, after: &str, limit: i64) -> Result<Vec<PaymentRow>, ApiError> {
     on_backend!(db.reader(), |c| sqlx::query_as(
-        "SELECT month, due_on, amount_tiyn, payee_iin, parameter_version, accrued_at FROM payments \
+        "SELECT month, due_on, amount_tiyn, payee_iin, parameter_version, accrued_at, recovery FROM payments \
          WHERE application_id = $1 AND month > $2 ORDER BY month LIMIT $3"
     )
     .bind(id)

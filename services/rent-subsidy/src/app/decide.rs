@@ -178,6 +178,7 @@ pub async fn apply_accrual(tx: &mut WriteTx, job: &Job, on_list: Option<bool>) -
         payee_iin: app.landlord_iin.clone(),
         parameter_version: app.parameter_version.clone().unwrap_or_default(),
         accrued_at: tx.now(),
+        recovery: None,
     };
     let accrued = store::accrue(tx, app.id, &payment).await?;
     if let Some((_, next)) = months.get(1) {

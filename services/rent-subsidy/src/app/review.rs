@@ -112,7 +112,13 @@ pub async fn end_lease(s: &Subsidy, asked: Asked, row: &ApplicationRow, ended: L
                 .precondition("STAGE", Subsidies::name(id), Stage::Assigned.code()));
             }
             store::set(tx, id, Column::LeaseEnd, Some(&end.to_string())).await?;
-            decide::stop(tx, &app, &format!("LEASE_ENDED on {end}: {reason}")).await
+            // [A-RECOVERY]: a month accrued for a day after the lease ended was not owed; it is
+            // recorded as overpaid, to be recovered from the payee, never silently dropped.
+            let why = format!("accrued after the lease ended on {end}");
+            let overpaid = store::mark_overpaid(tx, id, &end.to_string(), &why).await?;
+            let recovered =
+                if overpaid > 0 { format!("; {overpaid} month(s) accrued after it to recover") } else { String::new() };
+            decide::stop(tx, &app, &format!("LEASE_ENDED on {end}: {reason}{recovered}")).await
         })
     })
     .await?;

@@ -27,6 +27,9 @@ pub struct SignedFields<'a> {
     pub start: &'a str,
     /// Its last day.
     pub end: &'a str,
+    /// The landlord's account, when the lease names it (encoded only then, so a lease without
+    /// one keeps the digest it always had).
+    pub landlord_iban: Option<&'a str>,
 }
 
 /// The lowercase hex SHA-256 of the canonical encoding.
@@ -38,5 +41,8 @@ pub fn signing_digest(f: &SignedFields<'_>) -> String {
         .put("address", f.address);
     c.put("area_decimetres", &f.area_decimetres.to_string()).put("family_size", &f.family_size.to_string());
     c.put("monthly_rent_tiyn", &f.rent_tiyn.to_string()).put("start_date", f.start).put("end_date", f.end);
+    if let Some(iban) = f.landlord_iban {
+        c.put("landlord_iban", iban);
+    }
     c.digest()
 }

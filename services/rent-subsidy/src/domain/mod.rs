@@ -5,6 +5,7 @@ pub mod amount;
 pub mod digest;
 pub mod eligibility;
 pub mod grounds;
+pub mod iban;
 pub mod schedule;
 pub mod stage;
 pub mod standard;

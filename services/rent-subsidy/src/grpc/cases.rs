@@ -121,6 +121,7 @@ impl Subsidy {
         let r = r.into_inner();
         let limit = page_size(r.page_size)?;
         let rows = store::payments(&self.db, row.id, r.page_token.trim(), limit + 1).await?;
+        let (payable, to_recover) = store::totals(&self.db, row.id).await?;
         let (page, next) = paged(rows, limit, |p| p.month.clone());
         Ok(pb::ListPaymentsResponse {
             payments: page
@@ -132,9 +133,19 @@ impl Subsidy {
                     due_on: p.due_on,
                     payee_iin: p.payee_iin,
                     parameter_version: p.parameter_version,
+                    status: if p.recovery.is_some() {
+                        pb::PaymentStatus::ToRecover
+                    } else {
+                        pb::PaymentStatus::Payable
+                    }
+                    .into(),
+                    recovery_reason: p.recovery.unwrap_or_default(),
+                    payee_iban: row.landlord_iban.clone().unwrap_or_default(),
                 })
                 .collect(),
             next_page_token: next,
+            payable_total: Some(common::Money { tiyn: payable }),
+            to_recover_total: Some(common::Money { tiyn: to_recover }),
         })
     }
 

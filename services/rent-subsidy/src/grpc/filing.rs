@@ -41,6 +41,13 @@ fn lease(r: &pb::CreateApplicationRequest) -> Result<LeaseRow, ApiError> {
     if end <= start {
         return Err(ApiError::bad_field("LEASE_PERIOD_INVALID", "lease.end_date", "after the start"));
     }
+    let landlord_iban = match l.landlord_iban.trim() {
+        "" => None,
+        written => Some(
+            crate::domain::iban::checked(written)
+                .map_err(|why| ApiError::bad_field("IBAN_INVALID", "lease.landlord_iban", why))?,
+        ),
+    };
     Ok(LeaseRow {
         landlord_iin: landlord,
         address: line,
@@ -50,6 +57,7 @@ fn lease(r: &pb::CreateApplicationRequest) -> Result<LeaseRow, ApiError> {
         rent_tiyn: rent,
         start: start.to_string(),
         end: end.to_string(),
+        landlord_iban,
     })
 }
 
@@ -126,6 +134,7 @@ fn filing(r: &pb::CreateApplicationRequest) -> Result<Filing, ApiError> {
         rent_tiyn: lease.rent_tiyn,
         start: &lease.start,
         end: &lease.end,
+        landlord_iban: lease.landlord_iban.as_deref(),
     });
     Ok(Filing { applicant, lease, digest, confirmations: r.confirmations.clone() })
 }

@@ -94,6 +94,7 @@ pub fn application(row: &ApplicationRow, findings: &[FindingRow], now: DateTime<
             monthly_rent: Some(common::Money { tiyn: row.rent_tiyn }),
             start_date: row.lease_start.clone(),
             end_date: row.lease_end.clone(),
+            landlord_iban: row.landlord_iban.clone().unwrap_or_default(),
         }),
         findings: findings
             .iter()
