@@ -503,7 +503,7 @@ async fn sr_cl_34_no_extension_after_the_term_and_one_open_complaint_per_case_an
     let info = twice.get_error_details().error_info().cloned().unwrap();
     assert_eq!(info.metadata.get("complaint"), Some(&first.name), "the refusal names the first");
     // Another body may be asked meanwhile.
-    file(ch, complaint(&who, &case, pb::ReviewerKind::QualityControlBody, pb::FiledChannel::Electronic)).await.unwrap();
+    file(ch, complaint(&who, &case, pb::ReviewerKind::AuthorizedBody, pb::FiledChannel::Electronic)).await.unwrap();
 
     // The term ran out at the end of Wed 8 April: on Thu 9 April it can no longer be extended.
     kit::at(ch, "2026-04-09T10:00").await;
@@ -514,4 +514,20 @@ async fn sr_cl_34_no_extension_after_the_term_and_one_open_complaint_per_case_an
     assert_eq!((late.code(), reason(&late).as_str()), (Code::FailedPrecondition, "REVIEW_TERM_EXPIRED"));
     let violation = late.get_error_details().precondition_failure().unwrap().violations[0].clone();
     assert_eq!((violation.r#type.as_str(), violation.subject.as_str()), ("DEADLINE", first.name.as_str()));
+
+    // [A-ESCALATE]: the provider dismisses; the complaint to the quality-control body that
+    // follows is linked to that decision.
+    let dismiss = pb::RecordComplaintDecisionRequest {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        name: first.name.clone(),
+        uphold: false,
+        reason: "the lease contradicts the sources".into(),
+        reopen_stage: String::new(),
+    };
+    client(ch).record_complaint_decision(with(dismiss, &reviewer(BODY))).await.unwrap();
+    let escalated =
+        file(ch, complaint(&who, &case, pb::ReviewerKind::QualityControlBody, pb::FiledChannel::Electronic))
+            .await
+            .unwrap();
+    assert_eq!(escalated.follows, first.name);
 }

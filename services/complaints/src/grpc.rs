@@ -122,6 +122,7 @@ pub fn complaint(c: &ComplaintRow, now: chrono::DateTime<chrono::Utc>) -> pb::Co
         business_id: c.business_id.clone(),
         complainant: Some(common::PersonRef { iin: c.complainant_iin.clone() }),
         complainant_name: c.complainant_name.clone().unwrap_or_default(),
+        follows: c.follows.clone().unwrap_or_default(),
         application: c.application.clone(),
         reviewer_kind: reviewer_out(&c.reviewer_kind),
         reviewer_id: c.reviewer_id.clone(),

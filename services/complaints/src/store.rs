@@ -62,6 +62,8 @@ pub struct ComplaintRow {
     pub updated_at: DateTime<Utc>,
     /// The complainant's name as the case complained about records it.
     pub complainant_name: Option<String>,
+    /// The provider's decided complaint a quality-control complaint follows.
+    pub follows: Option<String>,
 }
 
 impl ComplaintRow {
@@ -97,7 +99,7 @@ const COLUMNS: &str = "id, business_id, complainant_iin, application, service, r
     text, case_check, stage, received_at, registered_at, registered_on, deadline_term, deadline_unit, deadline_counted_from, \
     deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, deadline_calendar_version, extended_at, \
     extra_days, extension_reasons, extension_explanation, notice_due_date, notice_due_at, decision_kk, decision_ru, decision_en, \
-    overdue, last_sequence, updated_at, complainant_name";
+    overdue, last_sequence, updated_at, complainant_name, follows";
 
 /// The open complaint, if any, of `complainant` about `application` before the reviewing body
 /// `reviewer_kind` `reviewer_id`.
@@ -118,6 +120,28 @@ pub async fn open_complaint(
     .bind(reviewer_id)
     .bind(under_review)
     .bind(extended)
+    .fetch_optional(c)
+    .await)
+    .map_err(store_error)
+}
+
+/// The latest decided complaint of `complainant` about `application` before `reviewer_kind`.
+pub async fn decided_complaint(
+    tx: &mut WriteTx,
+    complainant: &str,
+    application: &str,
+    reviewer_kind: &str,
+) -> Result<Option<i64>, ApiError> {
+    let [upheld, dismissed] = [Stage::Upheld, Stage::Dismissed].map(law::Stage::code);
+    on_backend!(tx.conn(), |c| sqlx::query_scalar(
+        "SELECT id FROM applications WHERE complainant_iin = $1 AND application = $2 AND reviewer_kind = $3 \
+         AND stage IN ($4, $5) ORDER BY id DESC LIMIT 1"
+    )
+    .bind(complainant)
+    .bind(application)
+    .bind(reviewer_kind)
+    .bind(upheld)
+    .bind(dismissed)
     .fetch_optional(c)
     .await)
     .map_err(store_error)
@@ -172,6 +196,8 @@ pub enum Column {
     DecisionEn,
     /// The complainant's name, as the case complained about records it.
     ComplainantName,
+    /// The provider's decided complaint a quality-control complaint follows.
+    Follows,
 }
 
 impl Column {
@@ -182,6 +208,7 @@ impl Column {
             Column::DecisionRu => "decision_ru",
             Column::DecisionEn => "decision_en",
             Column::ComplainantName => "complainant_name",
+            Column::Follows => "follows",
         }
     }
 }

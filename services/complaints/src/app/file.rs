@@ -102,6 +102,16 @@ pub async fn file<R: Message + Default + 'static>(
                     .meta("complaint", first));
                 }
                 let id = store::insert(tx, &new, &why).await?;
+                // [A-ESCALATE]: a complaint to the quality-control body after the provider decided
+                // one about the same case is linked to that decision.
+                if new.reviewer_kind == Reviewer::QualityControl.code() {
+                    let provider = Reviewer::Provider.code();
+                    if let Some(decided) =
+                        store::decided_complaint(tx, &new.complainant_iin, &new.application, provider).await?
+                    {
+                        store::set(tx, id, Column::Follows, &name(decided)).await?;
+                    }
+                }
                 if let Some(complainant) = &complainant_name {
                     store::set(tx, id, Column::ComplainantName, complainant).await?;
                 }
