@@ -7,7 +7,8 @@ pub const KZ_IBAN_LENGTH: usize = 20;
 
 /// The IBAN as written (spaces allowed, any case), checked; answers it compact and upper-case.
 pub fn checked(text: &str) -> Result<String, &'static str> {
-    let iban: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let iban = compact.to_uppercase();
     if iban.len() != KZ_IBAN_LENGTH || !iban.starts_with("KZ") {
         return Err("a Kazakh IBAN: KZ and 18 more letters or digits, 20 in all");
     }
