@@ -367,6 +367,10 @@ async fn an_upheld_complaint_reopens_a_refused_registry_case_and_a_refused_priva
     let privatization = refused_privatization(ch, &b).await;
     let first =
         file(ch, complaint(&a, &enrolment, pb::ReviewerKind::Provider, pb::FiledChannel::Electronic)).await.unwrap();
+    // The same refusal before a second body at the same time.
+    let again = file(ch, complaint(&a, &enrolment, pb::ReviewerKind::AuthorizedBody, pb::FiledChannel::Electronic))
+        .await
+        .unwrap();
     let second = file(ch, complaint(&b, &privatization, pb::ReviewerKind::HigherBody, pb::FiledChannel::Electronic))
         .await
         .unwrap();
@@ -433,6 +437,38 @@ async fn an_upheld_complaint_reopens_a_refused_registry_case_and_a_refused_priva
         reason(&client(ch).record_complaint_decision(with(closed, &reviewer(BODY))).await.unwrap_err()),
         "REVIEW_CLOSED"
     );
+
+    // Another body upholds a complaint about the same refusal, filed while it stood: the case,
+    // reopened already, is not reopened twice; the remedy, should it reach the registry (two
+    // decisions before the first reopening), is answered once, ALREADY_EXISTS, which the outbox
+    // takes as delivered, not a failure parked for ever.
+    let uphold = pb::RecordComplaintDecisionRequest {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        name: again.name.clone(),
+        uphold: true,
+        reason: "the refusal rested on a fault of the state systems".into(),
+        reopen_stage: String::new(),
+    };
+    client(ch).record_complaint_decision(with(uphold, &reviewer(BODY))).await.unwrap();
+    let late_remedy = reg::ReconsiderApplicationRequest {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        name: enrolment.clone(),
+        stage: reg::ApplicationStage::Accepted as i32,
+        complaint: again.name.clone(),
+        reason: "the refusal rested on a fault of the state systems".into(),
+    };
+    let answered = RegistryServiceClient::new(ch.clone())
+        .reconsider_application(with(late_remedy, &[("x-caller-subsystem", "complaints")]))
+        .await
+        .unwrap_err();
+    assert_eq!((answered.code(), reason(&answered).as_str()), (Code::AlreadyExists, "ALREADY_RECONSIDERED"));
+    let events = RegistryServiceClient::new(ch.clone())
+        .list_application_events(reg::ListApplicationEventsRequest { name: enrolment.clone(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner()
+        .events;
+    assert_eq!(events.iter().filter(|e| e.stage == "RECONSIDERATION").count(), 1, "{events:?}");
 }
 
 #[tokio::test]

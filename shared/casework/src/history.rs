@@ -311,6 +311,19 @@ pub async fn events_page(
     Ok((page.iter().map(EventRow::to_proto).collect(), next))
 }
 
+/// Whether a case ever entered `stage` (a code).
+pub async fn ever_at(db: &Db, id: i64, stage: &str) -> Result<bool, ApiError> {
+    let found: Option<i64> = on_backend!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT sequence FROM application_events WHERE application_id = $1 AND stage = $2 LIMIT 1"
+    )
+    .bind(id)
+    .bind(stage)
+    .fetch_optional(c)
+    .await)
+    .map_err(store_error)?;
+    Ok(found.is_some())
+}
+
 /// An application's events after `after`, oldest first.
 pub async fn events(db: &Db, id: i64, after: i64, limit: i64) -> Result<Vec<EventRow>, ApiError> {
     on_backend!(db.reader(), |c| sqlx::query_as(

@@ -107,6 +107,19 @@ pub async fn reconsider<K: Reopens>(
     let row: K::Row = crate::rows::one(db, id).await?.ok_or_else(|| K::not_found(id))?;
     // Reopened only on an upheld complaint about this very case, confirmed at its source.
     crate::premise::upheld_complaint(complaints, &complaint, &K::name(id)).await?;
+    // Two bodies may uphold complaints about one refusal: the first reopens the case; the other
+    // meets it reopened and is answered so once (ALREADY_EXISTS, which the complaints service's
+    // outbox takes as delivered), not refused as if it could be tried again.
+    let stage = K::case(&row).stage;
+    if stage != K::REFUSED && crate::history::ever_at(db, id, K::RECONSIDERATION.code()).await? {
+        let name = K::name(id);
+        return Err(ApiError::already_exists(
+            "ALREADY_RECONSIDERED",
+            format!("{name} was reopened after an upheld complaint already; it is {} now", stage.code()),
+        )
+        .meta("application", name)
+        .meta("stage", stage.code()));
+    }
     let deadline = deadline(&row, &note)?;
     db.transact::<(), _>(asked.command()?, move |tx| {
         Box::pin(async move {
