@@ -521,7 +521,7 @@ async fn the_target_service_down_at_filing_the_complaint_is_registered_and_its_c
 }
 
 #[tokio::test]
-async fn sr_cl_34_no_extension_after_the_term_and_one_open_complaint_per_case_and_body() {
+async fn sr_cl_34_no_extension_after_the_term_a_cmp_one_open_complaint_per_case_and_body() {
     let suite = spawn_suite(&[]).await;
     let ch = &suite.channel;
     let who = iin("1986-06-06", 3);

@@ -101,47 +101,25 @@ const COLUMNS: &str = "id, business_id, complainant_iin, application, service, r
     extra_days, extension_reasons, extension_explanation, notice_due_date, notice_due_at, decision_kk, decision_ru, decision_en, \
     overdue, last_sequence, updated_at, complainant_name, follows";
 
-/// The open complaint, if any, of `complainant` about `application` before the reviewing body
-/// `reviewer_kind` `reviewer_id`.
-pub async fn open_complaint(
+/// The latest complaint of `complainant` about `application` before the body `reviewer_kind`
+/// (and `reviewer_id`, when given) at one of `stages`.
+pub async fn latest(
     tx: &mut WriteTx,
-    complainant: &str,
-    application: &str,
-    (reviewer_kind, reviewer_id): (&str, &str),
+    (complainant, application): (&str, &str),
+    (reviewer_kind, reviewer_id): (&str, Option<&str>),
+    stages: [Stage; 2],
 ) -> Result<Option<i64>, ApiError> {
-    let [under_review, extended] = [Stage::UnderReview, Stage::Extended].map(law::Stage::code);
+    let [first, second] = stages.map(law::Stage::code);
     on_backend!(tx.conn(), |c| sqlx::query_scalar(
         "SELECT id FROM applications WHERE complainant_iin = $1 AND application = $2 AND reviewer_kind = $3 \
-         AND reviewer_id = $4 AND stage IN ($5, $6) ORDER BY id LIMIT 1"
+         AND ($4 = '' OR reviewer_id = $4) AND stage IN ($5, $6) ORDER BY id DESC LIMIT 1"
     )
     .bind(complainant)
     .bind(application)
     .bind(reviewer_kind)
-    .bind(reviewer_id)
-    .bind(under_review)
-    .bind(extended)
-    .fetch_optional(c)
-    .await)
-    .map_err(store_error)
-}
-
-/// The latest decided complaint of `complainant` about `application` before `reviewer_kind`.
-pub async fn decided_complaint(
-    tx: &mut WriteTx,
-    complainant: &str,
-    application: &str,
-    reviewer_kind: &str,
-) -> Result<Option<i64>, ApiError> {
-    let [upheld, dismissed] = [Stage::Upheld, Stage::Dismissed].map(law::Stage::code);
-    on_backend!(tx.conn(), |c| sqlx::query_scalar(
-        "SELECT id FROM applications WHERE complainant_iin = $1 AND application = $2 AND reviewer_kind = $3 \
-         AND stage IN ($4, $5) ORDER BY id DESC LIMIT 1"
-    )
-    .bind(complainant)
-    .bind(application)
-    .bind(reviewer_kind)
-    .bind(upheld)
-    .bind(dismissed)
+    .bind(reviewer_id.unwrap_or_default())
+    .bind(first)
+    .bind(second)
     .fetch_optional(c)
     .await)
     .map_err(store_error)

@@ -163,13 +163,13 @@ impl StateData {
             apartment: at.apartment.clone(),
         };
         let residents = self.gateway.list_residents(case, request).await.map_err(|s| from_gateway(&s, applicant))?;
-        out.held.residents = residents
-            .residents
-            .into_iter()
-            .filter(|r| r.to_date.is_empty() && r.iin != applicant)
-            .filter_map(|r| kz_ids::Iin::parse(&r.iin).ok().map(|iin| (r.iin, iin.birth_date())))
-            .collect();
-        out.held.residents.dedup();
+        // In the register's order (the earliest registration first), each person once.
+        for r in residents.residents.into_iter().filter(|r| r.to_date.is_empty() && r.iin != applicant) {
+            let Ok(iin) = kz_ids::Iin::parse(&r.iin) else { continue };
+            if !out.held.lives_there(&r.iin) {
+                out.held.residents.push((r.iin, iin.birth_date()));
+            }
+        }
         Ok(())
     }
 

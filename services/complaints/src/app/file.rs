@@ -11,6 +11,7 @@ use prost::Message;
 
 use super::jobs::{OVERDUE, VERIFY};
 use super::{Asked, Complaints, calendar_error, name};
+use crate::domain::Stage;
 use crate::domain::terms::{Reviewer, Service};
 use crate::store::{self, Column, ComplaintRow, Deadline, NewComplaint};
 use crate::targets::Case;
@@ -90,10 +91,12 @@ pub async fn file<R: Message + Default + 'static>(
         .db
         .transact(asked.command()?, move |tx| {
             Box::pin(async move {
-                // One open review per complainant, case and reviewing body: a second complaint
-                // waits for the first's decision, or goes to another body (PR cl. 14; SR cl. 33).
-                let body = (new.reviewer_kind.as_str(), new.reviewer_id.as_str());
-                if let Some(first) = store::open_complaint(tx, &new.complainant_iin, &new.application, body).await? {
+                // [A-CMP-ONE-OPEN] (the order is silent): one open review per complainant, case
+                // and reviewing body; a second complaint waits for the first's decision, or goes
+                // to another body of PR cl. 14 / SR cl. 33.
+                let about = (new.complainant_iin.as_str(), new.application.as_str());
+                let body = (new.reviewer_kind.as_str(), Some(new.reviewer_id.as_str()));
+                if let Some(first) = store::latest(tx, about, body, [Stage::UnderReview, Stage::Extended]).await? {
                     let first = name(first);
                     return Err(ApiError::already_exists(
                         "OPEN_COMPLAINT_EXISTS",
@@ -105,9 +108,8 @@ pub async fn file<R: Message + Default + 'static>(
                 // [A-ESCALATE]: a complaint to the quality-control body after the provider decided
                 // one about the same case is linked to that decision.
                 if new.reviewer_kind == Reviewer::QualityControl.code() {
-                    let provider = Reviewer::Provider.code();
-                    if let Some(decided) =
-                        store::decided_complaint(tx, &new.complainant_iin, &new.application, provider).await?
+                    let provider = (Reviewer::Provider.code(), None);
+                    if let Some(decided) = store::latest(tx, about, provider, [Stage::Upheld, Stage::Dismissed]).await?
                     {
                         store::set(tx, id, Column::Follows, &name(decided)).await?;
                     }

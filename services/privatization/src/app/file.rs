@@ -52,9 +52,6 @@ pub struct Filing {
     pub digest: String,
     /// The confirmations given.
     pub confirmations: Vec<common::Confirmation>,
-    /// The request as received, kept for completing an application accepted at a counter while
-    /// the gateway was away.
-    pub stored: Vec<u8>,
 }
 
 /// How the caller shows a filed application: its row, what it shows beside the row, the signing
@@ -73,12 +70,13 @@ pub struct Preview {
     pub needs: Vec<Need>,
 }
 
-/// Files `filing` as `asked`; `answer` shows the application filed.
+/// Files `filing` as `asked`; `keep` encodes the request as received, asked for only when a
+/// counter accepts it without the gateway (`offline`); `answer` shows the application filed.
 #[tracing::instrument(level = "debug", name = "privatization.file", skip_all, fields(request = %asked.reference))]
 pub async fn file<R: Message + Default + 'static>(
     deps: &Privatization,
     asked: Asked,
-    filing: Filing,
+    (filing, keep): (Filing, impl FnOnce() -> Vec<u8>),
     answer: Answer<R>,
 ) -> Result<Filed<Preview, R>, ApiError> {
     if let Some(first) = asked.replay::<R>(&deps.db).await? {
@@ -127,7 +125,7 @@ pub async fn file<R: Message + Default + 'static>(
         }
         None => {
             let why = offline::accepted_why(filing.office, &acceptance);
-            let stored = filing.stored.clone();
+            let stored = keep();
             let new = application(filing, None, &acceptance, now, accepted_at, deadline, &[]);
             let filed_as = case.name;
             deps.db

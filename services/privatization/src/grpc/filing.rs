@@ -29,7 +29,9 @@ impl Privatization {
         let r = request.into_inner();
         let asked = Asked::new(principal, METHOD, &r.request_id, &r, r.validate_only)?;
         let filing = filing(&r, self.limits)?;
-        match file::file(self, asked, filing, answer).await? {
+        // The request is encoded for keeping only when a counter accepts it without the gateway.
+        let keep = move || prost::Message::encode_to_vec(&r);
+        match file::file(self, asked, (filing, keep), answer).await? {
             Filed::Filed(response) => Ok(response),
             Filed::Preview(Preview { digest, confirmers, needs }) => Ok(pb::CreateApplicationResponse {
                 application: None,
@@ -163,7 +165,6 @@ fn filing(r: &pb::CreateApplicationRequest, limits: casework::documents::Limits)
         documents: docs,
         digest,
         confirmations: r.confirmations.clone(),
-        stored: prost::Message::encode_to_vec(r),
     })
 }
 
