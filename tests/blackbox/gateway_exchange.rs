@@ -211,6 +211,64 @@ async fn a_signature_round_trip_a_tampered_document_a_revoked_and_an_expired_cer
     assert_eq!(verify(&suite, &renewed, DIGEST).await.result(), pb::VerificationResult::Expired);
 }
 
+/// `openssl cms -verify` runs over `content` with `signature` and the root in `dir`.
+pub fn openssl_verifies(dir: &std::path::Path, content: &[u8], signature: &[u8], root_pem: &str) -> bool {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("content.bin"), content).unwrap();
+    std::fs::write(dir.join("signature.p7s"), signature).unwrap();
+    std::fs::write(dir.join("root.pem"), root_pem).unwrap();
+    std::process::Command::new("openssl")
+        .args(["cms", "-verify", "-binary", "-inform", "DER", "-out", "/dev/null", "-in"])
+        .arg(dir.join("signature.p7s"))
+        .arg("-content")
+        .arg(dir.join("content.bin"))
+        .arg("-CAfile")
+        .arg(dir.join("root.pem"))
+        // the suite's clock, not the machine's, dates the certificates
+        .arg("-no_check_time")
+        .status()
+        .expect("the openssl command")
+        .success()
+}
+
+#[tokio::test]
+async fn an_applicants_signature_is_x509_and_cms_that_openssl_verifies_with_the_published_root() {
+    let suite = spawn_suite(&[]).await;
+    person(&suite).await;
+    // DIGEST is the SHA-256 of "test": the content an applicant's client signed.
+    let signed = sign(&suite, DIGEST).await;
+    let (root, _) = call::<_, pb::GetAuthorityCertificateResponse>(
+        &suite.channel,
+        &path("SignatureService/GetAuthorityCertificate"),
+        pb::GetAuthorityCertificateRequest {},
+        &envelope("egov-portal", PERSON, &fresh()),
+    )
+    .await
+    .unwrap();
+    assert!(root.certificate_pem.starts_with("-----BEGIN CERTIFICATE-----"));
+    let dir = std::env::temp_dir().join(format!("gateway-cms-{}", uuid::Uuid::new_v4()));
+    assert!(openssl_verifies(&dir, b"test", &signed.signature, &root.certificate_pem), "openssl refused");
+    assert!(!openssl_verifies(&dir, b"tesT", &signed.signature, &root.certificate_pem), "openssl took altered content");
+    std::fs::remove_dir_all(&dir).ok();
+    // The certificate field may be left out: the signature carries it.
+    let bare = pb::SignDigestResponse { certificate: Vec::new(), signature: signed.signature.clone() };
+    assert_eq!(verify(&suite, &bare, DIGEST).await.result(), pb::VerificationResult::Valid);
+
+    let refused = call::<_, pb::IssueOrganizationCertificateResponse>(
+        &suite.channel,
+        &path("SignatureService/IssueOrganizationCertificate"),
+        pb::IssueOrganizationCertificateRequest {
+            bin: "000740001307".into(),
+            organization_name: "Otbasy bank".into(),
+            public_key: vec![4; 65],
+        },
+        &envelope("registry", PERSON, &fresh()),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(reason(&refused), "PUBLIC_KEY_INVALID");
+}
+
 async fn issue_otp(suite: &Suite) -> String {
     call::<_, pb::IssueOtpResponse>(
         &suite.channel,

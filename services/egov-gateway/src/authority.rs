@@ -1,12 +1,18 @@
-//! The emulated national certification authority: a root Ed25519 key of its own, certificates
-//! bound to an IIN (the contract's `Certificate`: an encoded body and the root's signature),
-//! and the seeded people's test keys, derived from a gateway secret so that they never leave it.
+//! The emulated national certification authority: a P-256 root of its own with a self-signed
+//! X.509 certificate (published by `SignatureService/GetAuthorityCertificate`), X.509
+//! certificates bound to an IIN or, for a provider's key, a BIN, and CMS detached signatures
+//! (`shared/pki`), so that any stack checks them with its standard tools. The seeded people's
+//! test keys are derived from a gateway secret, so that they never leave it.
+//!
+//! [A-NCA-ALGORITHMS]: the national authority signs with the GOST R 34.10-2015 algorithms of
+//! Kazakhstan's standard; no pure-Rust CMS stack here speaks them, so the emulation signs with
+//! ECDSA P-256 over SHA-256 in the same formats (X.509 v3, CMS `SignedData`). Only
+//! `shared/pki` names the algorithm.
 
 use chrono::{DateTime, Utc};
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
-use kz_ids::Iin;
-use prost::Message;
-use proto::egov::gateway::v1 as pb;
+use ed25519_dalek::{Signer as _, Verifier as _};
+use pki::certificate::{self, Request, Subject};
+use pki::{SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
 /// The issuer's name on every certificate.
@@ -15,120 +21,170 @@ pub const ISSUER: &str = "KZ EMULATED NATIONAL CERTIFICATION AUTHORITY (TEST)";
 /// How long a certificate is valid.
 pub const VALIDITY_DAYS: i64 = 365;
 
-/// The authority's keys.
+/// The root's own validity: fixed, so that the same secret always gives the same certificate.
+const ROOT_VALIDITY: (&str, &str) = ("2025-01-01T00:00:00Z", "2045-01-01T00:00:00Z");
+
+/// The authority's keys and its root certificate.
 pub struct Authority {
     root: SigningKey,
+    root_certificate: Vec<u8>,
     people: [u8; 32],
 }
 
 impl std::fmt::Debug for Authority {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Authority").field("root", &hex::encode(self.root.verifying_key().as_bytes())).finish()
+        f.debug_struct("Authority").field("root", &hex::encode(pki::key_id(self.root.verifying_key()))).finish()
     }
 }
 
-/// What the authority says of a signature.
+/// What the authority says of a signature; the holder is an IIN, or a BIN for an organization.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// Valid, by this signer, certificate serial.
-    Valid(Iin, String),
+    /// Valid, by this holder, certificate serial.
+    Valid(String, String),
     /// The signature does not match.
-    InvalidSignature(Iin, String),
-    /// Not a certificate of this authority.
+    InvalidSignature(String, String),
+    /// Not a certificate of this authority, or not a signature at all.
     Unknown,
     /// Expired.
-    Expired(Iin, String),
+    Expired(String, String),
 }
 
-/// A certificate read back.
+/// A certificate issued.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issued {
-    /// The serial number.
+    /// The serial number, lowercase hex.
     pub serial: String,
-    /// Whose.
-    pub iin: Iin,
+    /// Whose: an IIN, or an organization's BIN.
+    pub holder: String,
     /// Valid until.
     pub not_after: DateTime<Utc>,
-    /// The encoded `Certificate`.
+    /// The X.509 certificate, DER.
     pub encoded: Vec<u8>,
 }
 
-fn timestamp(t: DateTime<Utc>) -> prost_types::Timestamp {
-    prost_types::Timestamp { seconds: t.timestamp(), nanos: 0 }
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).map(|t| t.to_utc()).unwrap_or_default()
+}
+
+/// A fresh serial: 16 random bytes, positive.
+fn serial() -> Vec<u8> {
+    let mut bytes = uuid::Uuid::new_v4().into_bytes().to_vec();
+    bytes[0] = (bytes[0] & 0x7f) | 0x01;
+    bytes
 }
 
 impl Authority {
     /// The authority from its two secrets.
-    pub fn new(root_secret: [u8; 32], people_secret: [u8; 32]) -> Self {
-        Authority { root: SigningKey::from_bytes(&root_secret), people: people_secret }
+    pub fn new(root_secret: [u8; 32], people_secret: [u8; 32]) -> Result<Self, pki::PkiError> {
+        let root = pki::key_from_secret(&root_secret);
+        let request = Request {
+            subject: Subject::Authority { name: ISSUER.to_owned() },
+            key: *root.verifying_key(),
+            serial: vec![1],
+            not_before: at(ROOT_VALIDITY.0),
+            not_after: at(ROOT_VALIDITY.1),
+        };
+        let root_certificate = certificate::root(&root, &request)?;
+        Ok(Authority { root, root_certificate, people: people_secret })
     }
 
-    /// The root's public key.
-    pub fn root_public_key(&self) -> [u8; 32] {
-        self.root.verifying_key().to_bytes()
+    /// The root's certificate, DER.
+    pub fn root_certificate(&self) -> &[u8] {
+        &self.root_certificate
     }
 
     /// A person's test key: derived, never stored, never sent.
-    fn person_key(&self, iin: Iin) -> SigningKey {
+    fn person_key(&self, iin: &str) -> SigningKey {
         let mut hasher = Sha256::new();
         hasher.update(self.people);
-        hasher.update(iin.to_string().as_bytes());
-        SigningKey::from_bytes(&hasher.finalize().into())
+        hasher.update(iin.as_bytes());
+        pki::key_from_secret(&hasher.finalize().into())
     }
 
-    /// A new certificate for `iin`, valid from `now` for a year.
-    pub fn issue(&self, iin: Iin, now: DateTime<Utc>) -> Issued {
-        let serial = uuid::Uuid::new_v4().simple().to_string();
+    fn certify(
+        &self,
+        subject: Subject,
+        holder: &str,
+        key: VerifyingKey,
+        now: DateTime<Utc>,
+    ) -> Result<Issued, pki::PkiError> {
         let not_after = now + chrono::Duration::days(VALIDITY_DAYS);
-        let body = pb::CertificateBody {
-            serial: serial.clone(),
-            subject_iin: iin.to_string(),
-            public_key: self.person_key(iin).verifying_key().to_bytes().to_vec(),
-            not_before: Some(timestamp(now)),
-            not_after: Some(timestamp(not_after)),
-            issuer: ISSUER.to_owned(),
-        }
-        .encode_to_vec();
-        let signature = self.root.sign(&body).to_bytes().to_vec();
-        Issued { serial, iin, not_after, encoded: pb::Certificate { body, signature }.encode_to_vec() }
+        let serial = serial();
+        let request = Request { subject, key, serial: serial.clone(), not_before: now, not_after };
+        let encoded = certificate::issue(&self.root_certificate, &self.root, &request)?;
+        Ok(Issued { serial: hex::encode(serial), holder: holder.to_owned(), not_after, encoded })
     }
 
-    /// Signs a 32-byte digest with the person's test key.
-    pub fn sign(&self, iin: Iin, digest: &[u8; 32]) -> Vec<u8> {
-        self.person_key(iin).sign(digest).to_bytes().to_vec()
+    /// A new certificate for a person's test key, valid from `now` for a year.
+    pub fn issue(&self, iin: kz_ids::Iin, now: DateTime<Utc>) -> Result<Issued, pki::PkiError> {
+        let iin = iin.to_string();
+        let key = *self.person_key(&iin).verifying_key();
+        self.certify(Subject::Person { iin: iin.clone() }, &iin, key, now)
     }
 
-    /// Reads a certificate of this authority: its serial, subject and key, or `None` when the
-    /// root did not sign it.
-    pub fn read(&self, encoded: &[u8]) -> Option<(pb::CertificateBody, VerifyingKey)> {
-        let certificate = pb::Certificate::decode(encoded).ok()?;
-        let signature = Signature::from_slice(&certificate.signature).ok()?;
-        self.root.verifying_key().verify(&certificate.body, &signature).ok()?;
-        let body = pb::CertificateBody::decode(certificate.body.as_slice()).ok()?;
-        let key: [u8; 32] = body.public_key.as_slice().try_into().ok()?;
-        let key = VerifyingKey::from_bytes(&key).ok()?;
-        Some((body, key))
+    /// A new certificate for an organization's own key (a provider's, which signs its
+    /// automated results), valid from `now` for a year.
+    pub fn issue_organization(
+        &self,
+        bin: &str,
+        name: &str,
+        key: VerifyingKey,
+        now: DateTime<Utc>,
+    ) -> Result<Issued, pki::PkiError> {
+        self.certify(Subject::Organization { bin: bin.to_owned(), name: name.to_owned() }, bin, key, now)
     }
 
-    /// Verifies `signature` over `digest` under `encoded` at `now` (revocation is the store's
-    /// to say).
+    /// Signs a SHA-256 digest with the person's test key: a CMS detached signature carrying
+    /// `certificate`, signed at `now`.
+    pub fn sign(
+        &self,
+        iin: kz_ids::Iin,
+        digest: &[u8; 32],
+        certificate: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<u8>, pki::PkiError> {
+        let carried: Vec<&[u8]> = [certificate].into_iter().filter(|c| !c.is_empty()).collect();
+        pki::signed::sign(&self.person_key(&iin.to_string()), digest, now, &carried)
+    }
+
+    /// Reads a certificate this authority issued, or `None`.
+    pub fn read(&self, encoded: &[u8]) -> Option<certificate::Read> {
+        certificate::read(encoded).ok().filter(|c| c.issued_by(self.root.verifying_key()))
+    }
+
+    /// Verifies a CMS detached `signature` over `digest` at `now`, its signer's certificate
+    /// taken from the signature or else from `encoded` (revocation is the store's to say).
     pub fn verify(&self, encoded: &[u8], signature: &[u8], digest: &[u8; 32], now: DateTime<Utc>) -> Verdict {
-        let Some((body, key)) = self.read(encoded) else { return Verdict::Unknown };
-        let Ok(iin) = Iin::parse(&body.subject_iin) else { return Verdict::Unknown };
-        let not_after = body.not_after.map(|t| t.seconds).unwrap_or_default();
-        if now.timestamp() > not_after {
-            return Verdict::Expired(iin, body.serial);
+        let Ok(signed) = pki::signed::read(signature) else {
+            // Not a CMS signature: the holder, if the certificate is ours, signed nothing valid.
+            return match self.read(encoded) {
+                Some(c) => Verdict::InvalidSignature(c.holder, c.serial),
+                None => Verdict::Unknown,
+            };
+        };
+        // A certificate presented must be the signer's; none presented, the one the signature
+        // carries is taken.
+        let carried = signed.certificate.as_ref().map(|(der, _)| der.as_slice()).unwrap_or_default();
+        let presented = if encoded.is_empty() { carried } else { encoded };
+        let Some(signer) = self.read(presented).filter(|c| c.key_id.as_deref() == Some(signed.key_id.as_slice()))
+        else {
+            return Verdict::Unknown;
+        };
+        if !signer.valid_at(now) {
+            return Verdict::Expired(signer.holder, signer.serial);
         }
-        match Signature::from_slice(signature).map(|s| key.verify(digest, &s)) {
-            Ok(Ok(())) => Verdict::Valid(iin, body.serial),
-            _ => Verdict::InvalidSignature(iin, body.serial),
+        if signed.verifies(&signer, digest) {
+            Verdict::Valid(signer.holder, signer.serial)
+        } else {
+            Verdict::InvalidSignature(signer.holder, signer.serial)
         }
     }
 }
 
 /// Signs and checks with the evidence key.
 #[derive(Clone)]
-pub struct EvidenceKey(SigningKey);
+pub struct EvidenceKey(ed25519_dalek::SigningKey);
 
 impl std::fmt::Debug for EvidenceKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -139,7 +195,7 @@ impl std::fmt::Debug for EvidenceKey {
 impl EvidenceKey {
     /// The key from its secret.
     pub fn new(secret: [u8; 32]) -> Self {
-        EvidenceKey(SigningKey::from_bytes(&secret))
+        EvidenceKey(ed25519_dalek::SigningKey::from_bytes(&secret))
     }
 
     /// The public key, published by `AuditService.GetPublicKey`.
@@ -154,7 +210,8 @@ impl EvidenceKey {
 
     /// Checks a signature of an entry hash.
     pub fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
-        Signature::from_slice(signature).is_ok_and(|s| self.0.verifying_key().verify(message, &s).is_ok())
+        ed25519_dalek::Signature::from_slice(signature)
+            .is_ok_and(|s| self.0.verifying_key().verify(message, &s).is_ok())
     }
 }
 
@@ -167,9 +224,10 @@ pub fn digest(hex_text: &str) -> Option<[u8; 32]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kz_ids::Iin;
 
     fn authority() -> Authority {
-        Authority::new([7; 32], [9; 32])
+        Authority::new([7; 32], [9; 32]).unwrap()
     }
 
     fn now() -> DateTime<Utc> {
@@ -180,23 +238,26 @@ mod tests {
     fn a_signature_round_trip_and_a_tampered_digest() {
         let ca = authority();
         let iin = Iin::parse("791028302728").unwrap();
-        let cert = ca.issue(iin, now());
+        let cert = ca.issue(iin, now()).unwrap();
         let digest = [1u8; 32];
-        let signature = ca.sign(iin, &digest);
-        assert_eq!(ca.verify(&cert.encoded, &signature, &digest, now()), Verdict::Valid(iin, cert.serial.clone()));
+        let signature = ca.sign(iin, &digest, &cert.encoded, now()).unwrap();
+        let holder = iin.to_string();
+        assert_eq!(ca.verify(&[], &signature, &digest, now()), Verdict::Valid(holder.clone(), cert.serial.clone()));
         assert_eq!(
             ca.verify(&cert.encoded, &signature, &[2u8; 32], now()),
-            Verdict::InvalidSignature(iin, cert.serial.clone())
+            Verdict::InvalidSignature(holder.clone(), cert.serial.clone())
         );
         let later = now() + chrono::Duration::days(VALIDITY_DAYS + 1);
-        assert_eq!(ca.verify(&cert.encoded, &signature, &digest, later), Verdict::Expired(iin, cert.serial));
+        assert_eq!(ca.verify(&cert.encoded, &signature, &digest, later), Verdict::Expired(holder, cert.serial));
     }
 
     #[test]
     fn another_authoritys_certificate_is_unknown() {
         let iin = Iin::parse("791028302728").unwrap();
-        let foreign = Authority::new([8; 32], [9; 32]).issue(iin, now());
-        assert_eq!(authority().verify(&foreign.encoded, &[0; 64], &[1; 32], now()), Verdict::Unknown);
+        let foreign = Authority::new([8; 32], [9; 32]).unwrap();
+        let cert = foreign.issue(iin, now()).unwrap();
+        let signature = foreign.sign(iin, &[1; 32], &cert.encoded, now()).unwrap();
+        assert_eq!(authority().verify(&cert.encoded, &signature, &[1; 32], now()), Verdict::Unknown);
         assert_eq!(authority().verify(b"not a certificate", &[0; 64], &[1; 32], now()), Verdict::Unknown);
     }
 
@@ -204,11 +265,17 @@ mod tests {
     fn another_persons_signature_does_not_verify() {
         let ca = authority();
         let (a, b) = (Iin::parse("791028302728").unwrap(), Iin::parse("850215300005").unwrap());
-        let cert = ca.issue(a, now());
+        let cert = ca.issue(a, now()).unwrap();
         let digest = [3u8; 32];
-        assert!(matches!(
-            ca.verify(&cert.encoded, &ca.sign(b, &digest), &digest, now()),
-            Verdict::InvalidSignature(..)
-        ));
+        // b's signature presented with a's certificate: the signer id names b's key, which
+        // a's certificate does not hold.
+        let signature = ca.sign(b, &digest, &[], now()).unwrap();
+        assert_eq!(ca.verify(&cert.encoded, &signature, &digest, now()), Verdict::Unknown);
+    }
+
+    #[test]
+    fn the_same_secret_gives_the_same_root_certificate() {
+        assert_eq!(authority().root_certificate(), authority().root_certificate());
+        assert!(certificate::read(authority().root_certificate()).is_ok());
     }
 }

@@ -137,16 +137,17 @@ impl Registers {
         self.consent(iin, purpose).await
     }
 
-    /// Stores a certificate issued.
+    /// Stores a certificate issued to `holder` (an IIN, or an organization's BIN: the column
+    /// keeps either).
     pub async fn store_certificate(
         &self,
         command: Command,
         serial: &str,
-        iin: Iin,
+        holder: &str,
         encoded: Vec<u8>,
         not_after: DateTime<Utc>,
     ) -> Result<(), ApiError> {
-        let (serial, who) = (serial.to_owned(), iin.to_string());
+        let (serial, who) = (serial.to_owned(), holder.to_owned());
         self.db()
             .transact::<(), _>(command, move |tx| {
                 Box::pin(async move {

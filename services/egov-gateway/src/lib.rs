@@ -99,7 +99,8 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
     }
     let grants = access::Grants::for_profile(ctx.config.profile, settings.access_file.as_deref())?;
     let authority =
-        authority::Authority::new(registers.secret("ca-root").await?, registers.secret("person-keys").await?);
+        authority::Authority::new(registers.secret("ca-root").await?, registers.secret("person-keys").await?)
+            .map_err(|e| ApiError::internal(format!("the authority's root certificate: {e}")))?;
     let evidence_key = authority::EvidenceKey::new(registers.secret("evidence").await?);
     let gateway = grpc::Gateway::new(grpc::Parts {
         registers,

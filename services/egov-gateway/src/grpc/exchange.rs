@@ -122,13 +122,35 @@ impl pb::consent_service_server::ConsentService for Gateway {
 }
 
 impl Gateway {
-    /// Issues a certificate to `who`, valid from now, and keeps it on record.
-    async fn issue_certificate(&self, command: Command, who: kz_ids::Iin) -> Result<authority::Issued, ApiError> {
-        let issued = self.authority.issue(who, self.clock.now());
+    /// Issues a certificate to `who` (a person, or an organization's key), valid from now,
+    /// and keeps it on record.
+    async fn issue_certificate(&self, command: Command, to: Holder<'_>) -> Result<authority::Issued, ApiError> {
+        let now = self.clock.now();
+        let issued = match to {
+            Holder::Person(who) => self.authority.issue(who, now),
+            Holder::Organization { bin, name, key } => self.authority.issue_organization(bin, name, key, now),
+        }
+        .map_err(|e| ApiError::internal(format!("issuing a certificate: {e}")))?;
         self.registers
-            .store_certificate(command, &issued.serial, who, issued.encoded.clone(), issued.not_after)
+            .store_certificate(command, &issued.serial, &issued.holder, issued.encoded.clone(), issued.not_after)
             .await?;
         Ok(issued)
+    }
+}
+
+/// Whom a certificate is issued to.
+enum Holder<'a> {
+    Person(kz_ids::Iin),
+    Organization { bin: &'a str, name: &'a str, key: pki::VerifyingKey },
+}
+
+/// A BIN: 12 digits (the checksum is the business register's to keep).
+fn bin_field(value: &str) -> Result<&str, ApiError> {
+    let bin = value.trim();
+    if bin.len() == 12 && bin.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(bin)
+    } else {
+        Err(ApiError::bad_field("BIN_INVALID", "bin", "12 digits"))
     }
 }
 
@@ -143,7 +165,7 @@ impl pb::signature_service_server::SignatureService for Gateway {
         let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
             let who = iin(&request.get_ref().iin, "iin")?;
             self.registers.existing(who).await?;
-            let issued = self.issue_certificate(Command::new(Principal::of(&request), M), who).await?;
+            let issued = self.issue_certificate(Command::new(Principal::of(&request), M), Holder::Person(who)).await?;
             let response = pb::IssueCertificateResponse { certificate: issued.encoded, serial: issued.serial };
             Ok((response, Vec::new()))
         }
@@ -159,11 +181,20 @@ impl pb::signature_service_server::SignatureService for Gateway {
             let digest = digest_field(&request.get_ref().digest)?;
             self.registers.existing(who).await?;
             let now = self.clock.now();
-            let certificate = match self.registers.current_certificate(who, now).await? {
+            // A certificate of an earlier format on record is not this authority's any more.
+            let current = self.registers.current_certificate(who, now).await?;
+            let certificate = match current.filter(|c| self.authority.read(c).is_some()) {
                 Some(encoded) => encoded,
-                None => self.issue_certificate(Command::new(Principal::of(&request), M), who).await?.encoded,
+                None => {
+                    let command = Command::new(Principal::of(&request), M);
+                    self.issue_certificate(command, Holder::Person(who)).await?.encoded
+                }
             };
-            let response = pb::SignDigestResponse { certificate, signature: self.authority.sign(who, &digest) };
+            let signature = self
+                .authority
+                .sign(who, &digest, &certificate, now)
+                .map_err(|e| ApiError::internal(format!("signing: {e}")))?;
+            let response = pb::SignDigestResponse { certificate, signature };
             Ok((response, Vec::new()))
         }
         .await;
@@ -183,10 +214,8 @@ impl pb::signature_service_server::SignatureService for Gateway {
             let verdict = self.authority.verify(&r.certificate, &r.signature, &digest, now);
             let (result, signer, serial) = match verdict {
                 Verdict::Unknown => (pb::VerificationResult::Unknown, String::new(), String::new()),
-                Verdict::Expired(who, serial) => (pb::VerificationResult::Expired, who.to_string(), serial),
-                Verdict::InvalidSignature(who, serial) => {
-                    (pb::VerificationResult::InvalidSignature, who.to_string(), serial)
-                }
+                Verdict::Expired(who, serial) => (pb::VerificationResult::Expired, who, serial),
+                Verdict::InvalidSignature(who, serial) => (pb::VerificationResult::InvalidSignature, who, serial),
                 Verdict::Valid(who, serial) => {
                     let revoked = self.faults.has(M, Fault::RevokedCertificate)
                         || self
@@ -195,7 +224,7 @@ impl pb::signature_service_server::SignatureService for Gateway {
                             .await?
                             .is_some_and(|(_, _, revoked)| revoked.is_some_and(|at| at <= now));
                     let result = if revoked { pb::VerificationResult::Revoked } else { pb::VerificationResult::Valid };
-                    (result, who.to_string(), serial)
+                    (result, who, serial)
                 }
             };
             let response = pb::VerifySignatureResponse {
@@ -208,6 +237,45 @@ impl pb::signature_service_server::SignatureService for Gateway {
         }
         .await;
         self.conclude(&exchange, M, outcome, &[]).await
+    }
+
+    async fn issue_organization_certificate(
+        &self,
+        request: Request<pb::IssueOrganizationCertificateRequest>,
+    ) -> Answer<pb::IssueOrganizationCertificateResponse> {
+        const M: &str = method!("SignatureService", "IssueOrganizationCertificate");
+        let exchange = self.open(&request, M).await?;
+        let outcome: Result<(_, Vec<kz_ids::Iin>), ApiError> = async {
+            let r = request.get_ref();
+            let bin = bin_field(&r.bin)?;
+            let name = r.organization_name.trim();
+            if name.is_empty() || name.len() > 200 || name.chars().any(|c| ",+\"\\<>;=#".contains(c)) {
+                return Err(ApiError::bad_field(
+                    "ORGANIZATION_NAME_INVALID",
+                    "organization_name",
+                    "1 to 200 bytes, without , + \" \\ < > ; = #",
+                ));
+            }
+            let key = pki::VerifyingKey::from_sec1_bytes(&r.public_key).map_err(|_| {
+                ApiError::bad_field("PUBLIC_KEY_INVALID", "public_key", "a P-256 public key, SEC1 encoded")
+            })?;
+            let holder = Holder::Organization { bin, name, key };
+            let issued = self.issue_certificate(Command::new(Principal::of(&request), M), holder).await?;
+            let response =
+                pb::IssueOrganizationCertificateResponse { certificate: issued.encoded, serial: issued.serial };
+            Ok((response, Vec::new()))
+        }
+        .await;
+        self.conclude(&exchange, M, outcome, &[]).await
+    }
+
+    async fn get_authority_certificate(
+        &self,
+        _: Request<pb::GetAuthorityCertificateRequest>,
+    ) -> Answer<pb::GetAuthorityCertificateResponse> {
+        let der = self.authority.root_certificate().to_vec();
+        let pem = pki::pem("CERTIFICATE", &der);
+        Ok(Response::new(pb::GetAuthorityCertificateResponse { certificate: der, certificate_pem: pem }))
     }
 
     async fn revoke_certificate(
