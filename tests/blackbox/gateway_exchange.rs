@@ -212,7 +212,7 @@ async fn a_signature_round_trip_a_tampered_document_a_revoked_and_an_expired_cer
 }
 
 /// `openssl cms -verify` runs over `content` with `signature` and the root in `dir`.
-pub fn openssl_verifies(dir: &std::path::Path, content: &[u8], signature: &[u8], root_pem: &str) -> bool {
+pub(crate) fn openssl_verifies(dir: &std::path::Path, content: &[u8], signature: &[u8], root_pem: &str) -> bool {
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join("content.bin"), content).unwrap();
     std::fs::write(dir.join("signature.p7s"), signature).unwrap();

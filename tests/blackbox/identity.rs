@@ -162,6 +162,13 @@ async fn mtls_proves_the_workload_by_its_certificate_and_refuses_every_other_way
     // No client certificate: the call reaches the server and is refused with a reason.
     let anonymous = call_empty(&pki.anonymous(&suite), STANDARD, &[]).await.unwrap_err();
     assert_eq!((anonymous.code(), reason(&anonymous).as_str()), (Code::Unauthenticated, "CLIENT_CERTIFICATE_REQUIRED"));
+    // ... except the one public method: a result document is verified by anyone.
+    let verify = gw::VerifyResultDocumentRequest {
+        document: Some(gw::verify_result_document_request::Document::Content(b"not a document".to_vec())),
+    };
+    let mut documents = gw::document_service_client::DocumentServiceClient::new(pki.anonymous(&suite));
+    let verdict = documents.verify_result_document(verify).await.expect("served to anyone").into_inner();
+    assert_eq!(verdict.verdict(), gw::DocumentVerdict::Unknown);
     // Plaintext to the TLS port is no call at all.
     let plain = Channel::from_shared(suite.address.clone()).unwrap().connect_lazy();
     assert!(call_empty(&plain, STANDARD, &[]).await.is_err());

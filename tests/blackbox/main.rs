@@ -18,6 +18,7 @@ mod privatization;
 mod records;
 mod registry;
 mod replicas;
+mod results;
 mod serving;
 mod shutdown;
 mod subsidy;

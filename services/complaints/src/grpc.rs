@@ -19,6 +19,7 @@ use crate::domain::terms::{self, Reviewer, Service};
 use crate::store::{self, ComplaintRow};
 
 const CREATE: &str = "/kz.housing.complaints.v1.ComplaintService/CreateComplaint";
+const SIGN_RESULT: &str = "/kz.housing.complaints.v1.ComplaintService/SignResultDocument";
 const EXTEND: &str = "/kz.housing.complaints.v1.ComplaintService/ExtendReview";
 const DECIDE: &str = "/kz.housing.complaints.v1.ComplaintService/RecordComplaintDecision";
 
@@ -159,7 +160,7 @@ impl casework::service::Shows for Complaints {
     type Shown = pb::Complaint;
 
     fn kernel(&self) -> casework::service::Kernel<'_> {
-        casework::service::Kernel::new(&self.db, &self.clock, &self.changed, &self.shutdown)
+        casework::service::Kernel::new(&self.db, &self.clock, &self.changed, &self.shutdown, &self.seal)
     }
 
     async fn show(&self, row: store::ComplaintRow) -> Result<pb::Complaint, ApiError> {
@@ -352,5 +353,30 @@ impl ComplaintService for Complaints {
                 extension_notice_working_days: i32::try_from(terms::NOTICE_DAYS).unwrap_or(3),
             })
         })())
+    }
+
+    async fn get_result_document(
+        &self,
+        r: Request<pb::GetResultDocumentRequest>,
+    ) -> Answer<pb::GetResultDocumentResponse> {
+        let document = casework::service::result_document(self, &Principal::of(&r), &r.get_ref().name).await?;
+        Ok(Response::new(pb::GetResultDocumentResponse { document: Some(document) }))
+    }
+
+    async fn list_result_documents(
+        &self,
+        r: Request<pb::ListResultDocumentsRequest>,
+    ) -> Answer<pb::ListResultDocumentsResponse> {
+        let documents = casework::service::result_documents(self, &Principal::of(&r), &r.get_ref().parent).await?;
+        Ok(Response::new(pb::ListResultDocumentsResponse { documents }))
+    }
+
+    async fn sign_result_document(
+        &self,
+        r: Request<pb::SignResultDocumentRequest>,
+    ) -> Answer<pb::SignResultDocumentResponse> {
+        let (asked, r) = Asked::of(r, SIGN_RESULT, |m| &m.request_id)?;
+        let document = casework::service::sign_result_document(self, asked, &r.name, r.signature.as_ref()).await?;
+        Ok(Response::new(pb::SignResultDocumentResponse { document: Some(document) }))
     }
 }

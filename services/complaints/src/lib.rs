@@ -106,6 +106,7 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
                 .handle(OVERDUE, |tx, job| Box::pin(jobs::mark_overdue(tx, job)))
         })
         .await?;
+    let seal = casework::results::start(ctx, S::Complaints, &db).await?;
     let service = Complaints {
         db,
         calendar: ctx.calendar.clone(),
@@ -117,6 +118,7 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         },
         changed: Arc::default(),
         shutdown: ctx.shutdown_signal(),
+        seal,
     };
     services
         .add(tuned!(ComplaintServiceServer::new(service), ctx))
@@ -130,6 +132,11 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         // SR cl. 34: the official authorized to review the complaint extends and decides.
         .method("ExtendReview", &[Official(S::Complaints, Role::ComplaintReviewer)])
         .method("RecordComplaintDecision", &[Official(S::Complaints, Role::ComplaintReviewer)])
+        // SR cl. 10: the decision is an e-document, shown to whoever sees the complaint; the
+        // reviewer signs it.
+        .method("GetResultDocument", STATUS_READERS)
+        .method("ListResultDocuments", STATUS_READERS)
+        .method("SignResultDocument", &[Official(S::Complaints, Role::ComplaintReviewer)])
         .method("ListOverdue", &[Official(S::Complaints, Role::ComplaintReviewer)])
         .method("GetServiceStandard", STATUS_READERS);
     Ok(())

@@ -19,10 +19,10 @@ pub const PACKAGE: &str = "kz.egov.gateway.v1";
 
 /// What the suite's services and portals need in the `dev` profile.
 pub const DEFAULT_GRANTS: &str = r#"
-privatization = ["SignatureService/IssueOrganizationCertificate", "SignatureService/GetAuthorityCertificate", "IdentityService/*", "CivilStatusService/*", "PropertyService/*", "CourtService/*", "SocialStatusService/*", "EmploymentService/*", "ConsentService/CheckConsent", "ConsentService/RecordConsent", "SignatureService/VerifySignature", "SignatureService/GetCertificateStatus", "OtpService/VerifyOtp", "NotificationService/SendNotification", "MonitoringService/*", "MetaService/*", "AuditService/GetPublicKey", "AuditService/RecordDisclosure", "AuditService/LinkCase"]
-registry = ["SignatureService/IssueOrganizationCertificate", "SignatureService/GetAuthorityCertificate", "IdentityService/*", "CivilStatusService/*", "PropertyService/ListDwellings", "CourtService/*", "SocialStatusService/*", "EmploymentService/*", "ConsentService/CheckConsent", "SignatureService/VerifySignature", "SignatureService/GetCertificateStatus", "OtpService/VerifyOtp", "NotificationService/SendNotification", "MonitoringService/*", "MetaService/*", "AuditService/GetPublicKey", "AuditService/RecordDisclosure", "AuditService/LinkCase"]
-rent-subsidy = ["SignatureService/IssueOrganizationCertificate", "SignatureService/GetAuthorityCertificate", "IdentityService/*", "CivilStatusService/*", "PropertyService/ListDwellings", "CourtService/*", "SocialStatusService/*", "EmploymentService/*", "ConsentService/CheckConsent", "SignatureService/VerifySignature", "SignatureService/GetCertificateStatus", "OtpService/VerifyOtp", "NotificationService/SendNotification", "MonitoringService/*", "MetaService/*", "AuditService/GetPublicKey", "AuditService/RecordDisclosure", "AuditService/LinkCase"]
-complaints = ["SignatureService/IssueOrganizationCertificate", "SignatureService/GetAuthorityCertificate", "SignatureService/GetCertificateStatus", "IdentityService/GetPerson", "NotificationService/SendNotification", "MonitoringService/*", "MetaService/*", "AuditService/GetPublicKey", "AuditService/RecordDisclosure"]
+privatization = ["DocumentService/RegisterDocument", "SignatureService/IssueOrganizationCertificate", "SignatureService/GetAuthorityCertificate", "IdentityService/*", "CivilStatusService/*", "PropertyService/*", "CourtService/*", "SocialStatusService/*", "EmploymentService/*", "ConsentService/CheckConsent", "ConsentService/RecordConsent", "SignatureService/VerifySignature", "SignatureService/GetCertificateStatus", "OtpService/VerifyOtp", "NotificationService/SendNotification", "MonitoringService/*", "MetaService/*", "AuditService/GetPublicKey", "AuditService/RecordDisclosure", "AuditService/LinkCase"]
+registry = ["DocumentService/RegisterDocument", "SignatureService/IssueOrganizationCertificate", "SignatureService/GetAuthorityCertificate", "IdentityService/*", "CivilStatusService/*", "PropertyService/ListDwellings", "CourtService/*", "SocialStatusService/*", "EmploymentService/*", "ConsentService/CheckConsent", "SignatureService/VerifySignature", "SignatureService/GetCertificateStatus", "OtpService/VerifyOtp", "NotificationService/SendNotification", "MonitoringService/*", "MetaService/*", "AuditService/GetPublicKey", "AuditService/RecordDisclosure", "AuditService/LinkCase"]
+rent-subsidy = ["DocumentService/RegisterDocument", "SignatureService/IssueOrganizationCertificate", "SignatureService/GetAuthorityCertificate", "IdentityService/*", "CivilStatusService/*", "PropertyService/ListDwellings", "CourtService/*", "SocialStatusService/*", "EmploymentService/*", "ConsentService/CheckConsent", "SignatureService/VerifySignature", "SignatureService/GetCertificateStatus", "OtpService/VerifyOtp", "NotificationService/SendNotification", "MonitoringService/*", "MetaService/*", "AuditService/GetPublicKey", "AuditService/RecordDisclosure", "AuditService/LinkCase"]
+complaints = ["DocumentService/RegisterDocument", "SignatureService/IssueOrganizationCertificate", "SignatureService/GetAuthorityCertificate", "SignatureService/GetCertificateStatus", "SignatureService/VerifySignature", "IdentityService/GetPerson", "NotificationService/SendNotification", "MonitoringService/*", "MetaService/*", "AuditService/GetPublicKey", "AuditService/RecordDisclosure"]
 egov-portal = ["SignatureService/GetAuthorityCertificate", "ConsentService/RecordConsent", "ConsentService/WithdrawConsent", "SignatureService/IssueCertificate", "SignatureService/RevokeCertificate", "OtpService/IssueOtp", "NotificationService/ListNotifications", "AuditService/ListProcessingLog", "AuditService/GetPublicKey", "MetaService/*"]
 otbasy-portal = ["SignatureService/GetAuthorityCertificate", "ConsentService/RecordConsent", "ConsentService/WithdrawConsent", "OtpService/IssueOtp", "NotificationService/ListNotifications", "AuditService/GetPublicKey", "MetaService/*"]
 state-corporation = ["SignatureService/GetAuthorityCertificate", "MetaService/*", "AuditService/GetPublicKey"]
@@ -33,6 +33,12 @@ gateway = ["AuditService/*", "MetaService/*"]
 /// Methods only the `dev` profile serves, whoever asks.
 fn dev_only(service: &str, method: &str) -> bool {
     service == "AdminService" || (service == "SignatureService" && method == "SignDigest")
+}
+
+/// The methods anyone may call, with no identity, in every profile: the verification of a
+/// result document, which a QR code on paper leads to.
+fn public(service: &str, method: &str) -> bool {
+    service == "DocumentService" && method == "VerifyResultDocument"
 }
 
 /// Grants: (subsystem, service short name, method name or `*`).
@@ -86,6 +92,9 @@ impl Grants {
     pub fn rules(&self, service: &str, method: &str) -> Vec<Allow> {
         if dev_only(service, method) {
             return vec![Allow::DevOnly];
+        }
+        if public(service, method) {
+            return vec![Allow::Public];
         }
         let mut allow: Vec<Allow> =
             Subsystem::ALL.iter().filter(|s| self.allows(**s, service, method)).map(|s| Allow::Subsystem(*s)).collect();

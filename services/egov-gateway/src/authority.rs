@@ -107,11 +107,10 @@ impl Authority {
         subject: Subject,
         holder: &str,
         key: VerifyingKey,
-        now: DateTime<Utc>,
+        (not_before, not_after): (DateTime<Utc>, DateTime<Utc>),
     ) -> Result<Issued, pki::PkiError> {
-        let not_after = now + chrono::Duration::days(VALIDITY_DAYS);
         let serial = serial();
-        let request = Request { subject, key, serial: serial.clone(), not_before: now, not_after };
+        let request = Request { subject, key, serial: serial.clone(), not_before, not_after };
         let encoded = certificate::issue(&self.root_certificate, &self.root, &request)?;
         Ok(Issued { serial: hex::encode(serial), holder: holder.to_owned(), not_after, encoded })
     }
@@ -120,19 +119,17 @@ impl Authority {
     pub fn issue(&self, iin: kz_ids::Iin, now: DateTime<Utc>) -> Result<Issued, pki::PkiError> {
         let iin = iin.to_string();
         let key = *self.person_key(&iin).verifying_key();
-        self.certify(Subject::Person { iin: iin.clone() }, &iin, key, now)
+        let validity = (now, now + chrono::Duration::days(VALIDITY_DAYS));
+        self.certify(Subject::Person { iin: iin.clone() }, &iin, key, validity)
     }
 
-    /// A new certificate for an organization's own key (a provider's, which signs its
-    /// automated results), valid from `now` for a year.
-    pub fn issue_organization(
-        &self,
-        bin: &str,
-        name: &str,
-        key: VerifyingKey,
-        now: DateTime<Utc>,
-    ) -> Result<Issued, pki::PkiError> {
-        self.certify(Subject::Organization { bin: bin.to_owned(), name: name.to_owned() }, bin, key, now)
+    /// A new certificate for an organization's own key (a provider's, which seals its
+    /// automated results). [A-PROVIDER-SEAL]: it is valid as long as the root, so that a seal
+    /// never needs renewing in the emulation and a development clock moved back still finds
+    /// it valid when the seal was made; revocation ends it.
+    pub fn issue_organization(&self, bin: &str, name: &str, key: VerifyingKey) -> Result<Issued, pki::PkiError> {
+        let subject = Subject::Organization { bin: bin.to_owned(), name: name.to_owned() };
+        self.certify(subject, bin, key, (at(ROOT_VALIDITY.0), at(ROOT_VALIDITY.1)))
     }
 
     /// Signs a SHA-256 digest with the person's test key: a CMS detached signature carrying

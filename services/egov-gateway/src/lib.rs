@@ -17,6 +17,7 @@
 
 pub mod access;
 pub mod authority;
+pub mod document_store;
 pub mod domain;
 pub mod evidence;
 pub mod exchange_store;
@@ -154,6 +155,10 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
     rules(
         "MonitoringService",
         services.add(tuned!(gw::monitoring_service_server::MonitoringServiceServer::new(g.clone()), ctx)),
+    );
+    rules(
+        "DocumentService",
+        services.add(tuned!(gw::document_service_server::DocumentServiceServer::new(g.clone()), ctx)),
     );
     rules("AuditService", services.add(tuned!(gw::audit_service_server::AuditServiceServer::new(g.clone()), ctx)));
     rules("MetaService", services.add(tuned!(gw::meta_service_server::MetaServiceServer::new(g.clone()), ctx)));

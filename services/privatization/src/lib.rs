@@ -106,6 +106,7 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
             )
         })
         .await?;
+    let seal = casework::results::start(ctx, S::Privatization, &db).await?;
     let service = grpc::Privatization {
         db,
         calendar: ctx.calendar.clone(),
@@ -115,6 +116,7 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         limits,
         changed: std::sync::Arc::default(),
         shutdown: ctx.shutdown_signal(),
+        seal,
     };
     services
         .add(tuned!(PrivatizationServiceServer::new(service), ctx))
@@ -133,6 +135,18 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
             &[From(S::EgovPortal), Official(S::StateCorporation, Role::StateCorporationOperator)],
         )
         .method("GetApplication", STATUS_READERS)
+        // SR cl. 10: a result is an e-document, shown to whoever sees its case; the official who
+        // decided signs it, and the applicant signs the contract (Annex 1 row 6).
+        .method("GetResultDocument", STATUS_READERS)
+        .method("ListResultDocuments", STATUS_READERS)
+        .method(
+            "SignResultDocument",
+            &[
+                From(S::EgovPortal),
+                Official(S::Privatization, Role::AkimatOfficial),
+                Official(S::Privatization, Role::HousingCommission),
+            ],
+        )
         .method("ListApplicationEvents", STATUS_READERS)
         .method("WatchApplication", STATUS_READERS)
         // The commission and the akimat's officials open what they judge; the applicant their own.

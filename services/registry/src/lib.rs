@@ -102,6 +102,7 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
             )
         })
         .await?;
+    let seal = casework::results::start(ctx, S::Registry, &db).await?;
     let registry = Registry {
         db,
         calendar: ctx.calendar.clone(),
@@ -111,6 +112,7 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         limits: DocumentLimits { each: ctx.config.document_max_bytes, total: ctx.config.documents_max_bytes },
         changed: std::sync::Arc::default(),
         shutdown: ctx.shutdown_signal(),
+        seal,
     };
     services
         .add(tuned!(RegistryServiceServer::new(registry), ctx))
@@ -131,6 +133,11 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         // The applicant withdraws where they filed.
         .method("WithdrawApplication", &[From(S::OtbasyPortal)])
         .method("GetApplication", STATUS_READERS)
+        // SR cl. 10: a result is an e-document, shown to whoever sees its case; the official who
+        // decided signs it.
+        .method("GetResultDocument", STATUS_READERS)
+        .method("ListResultDocuments", STATUS_READERS)
+        .method("SignResultDocument", OFFICIALS)
         .method("ListApplicationEvents", STATUS_READERS)
         .method("WatchApplication", STATUS_READERS)
         // Annex 2 rows 5(2), 5(3): the official opens what they judge; the applicant their own.

@@ -122,6 +122,7 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
                 )
         })
         .await?;
+    let seal = casework::results::start(ctx, S::RentSubsidy, &db).await?;
     let service = Subsidy {
         db,
         calendar: ctx.calendar.clone(),
@@ -130,6 +131,7 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         complaints: casework::premise::complaints_client(ctx, S::RentSubsidy)?,
         changed: std::sync::Arc::default(),
         shutdown: ctx.shutdown_signal(),
+        seal,
     };
     services
         .add(tuned!(RentSubsidyServiceServer::new(service), ctx))
@@ -142,6 +144,11 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         // The applicant withdraws where they filed.
         .method("WithdrawApplication", &[From(S::OtbasyPortal)])
         .method("GetApplication", STATUS_READERS)
+        // SR cl. 10: a result is an e-document, shown to whoever sees its case; the official who
+        // decided signs it.
+        .method("GetResultDocument", STATUS_READERS)
+        .method("ListResultDocuments", STATUS_READERS)
+        .method("SignResultDocument", OFFICIALS)
         .method("ListApplicationEvents", STATUS_READERS)
         .method("WatchApplication", STATUS_READERS)
         .method(

@@ -58,14 +58,12 @@ pub async fn callers() -> Result<Callers, String> {
         let Some(service) = platform::identity::serving(path) else { continue };
         for rule in rules {
             let caller = match rule {
-                Allow::Subsystem(s) | Allow::Official(s, _) => *s,
+                Allow::Subsystem(s) | Allow::Official(s, _) => s.as_str(),
+                // Anyone, from outside: the ingress admits it like any outside caller's.
+                Allow::Public => "public",
                 Allow::DevOnly => continue,
             };
-            out.entry(service.as_str())
-                .or_default()
-                .entry(caller.as_str().to_owned())
-                .or_default()
-                .insert(path.to_owned());
+            out.entry(service.as_str()).or_default().entry(caller.to_owned()).or_default().insert(path.to_owned());
         }
     }
     let _ = std::fs::remove_dir_all(dir);

@@ -23,6 +23,7 @@ pub mod processing;
 pub mod reads;
 pub mod reopen;
 pub mod reporting;
+pub mod results;
 pub mod rows;
 pub mod service;
 pub mod standard;

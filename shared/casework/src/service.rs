@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use platform::store::Db;
 use platform::{ApiError, Clock, Principal};
-use proto::housing::common::v1::StageEvent;
+use proto::housing::common::v1::{ResultDocument, StageEvent};
 use tokio::sync::{Notify, watch};
 
 use crate::asked::Asked;
@@ -41,17 +41,20 @@ pub struct Kernel<'a> {
     pub changed: &'a Arc<Notify>,
     /// The server's shutdown, which ends every watch.
     pub shutdown: &'a watch::Receiver<bool>,
+    /// The provider's seal and the gateway that certifies and verifies signatures.
+    pub seal: &'a crate::results::Seal,
 }
 
 impl<'a> Kernel<'a> {
-    /// What a service lends: its database, clock, change signal and shutdown.
+    /// What a service lends: its database, clock, change signal, shutdown and seal.
     pub fn new(
         db: &'a Db,
         clock: &'a Clock,
         changed: &'a Arc<Notify>,
         shutdown: &'a watch::Receiver<bool>,
+        seal: &'a crate::results::Seal,
     ) -> Kernel<'a> {
-        Kernel { db, clock, changed, shutdown }
+        Kernel { db, clock, changed, shutdown, seal }
     }
 }
 
@@ -133,6 +136,112 @@ pub async fn overdue<S: Shows>(
     )
     .await?;
     Ok((load_all(service, ids).await?, next))
+}
+
+/// The result document `name` names, if `principal` may see its case (a case or a document
+/// the caller may not see is answered like a missing one).
+pub async fn result_document<S: Shows>(
+    service: &S,
+    principal: &Principal,
+    name: &str,
+) -> Result<ResultDocument, ApiError> {
+    let Kernel { db, seal, .. } = service.kernel();
+    let (id, _) = document_case::<S>(service, principal, name).await?;
+    let root = seal.root().await;
+    crate::results::get(db, id, name.trim(), &root).await?.ok_or_else(|| crate::results::not_found(name.trim()))
+}
+
+/// The result documents of the case `parent` names, oldest first, if `principal` may see it.
+pub async fn result_documents<S: Shows>(
+    service: &S,
+    principal: &Principal,
+    parent: &str,
+) -> Result<Vec<ResultDocument>, ApiError> {
+    let Kernel { db, seal, .. } = service.kernel();
+    let row = crate::reads::visible::<S::Kind>(db, principal, parent, "parent").await?;
+    crate::results::list(db, crate::rows::CaseRow::id(&row), &seal.root().await).await
+}
+
+/// The case of document `name`, if `principal` may see it: its id and row.
+async fn document_case<S: Shows>(
+    service: &S,
+    principal: &Principal,
+    name: &str,
+) -> Result<(i64, <S::Kind as CaseKind>::Row), ApiError> {
+    let case = crate::results::case_of(name.trim()).ok_or_else(|| {
+        ApiError::bad_field("NAME_INVALID", "name", "a case's name, `/results/` and the document's number")
+    })?;
+    let row = crate::reads::visible::<S::Kind>(service.kernel().db, principal, case, "name").await?;
+    Ok((crate::rows::CaseRow::id(&row), row))
+}
+
+/// Adds the caller's signature to the result document `name` ([`crate::results::add`]): an
+/// official of the case's jurisdiction signs any; a person only a document the applicant signs
+/// too (a contract), and only with their own certificate. The signature must verify at the
+/// gateway over the document's SHA-256. A signer who signed it already changes nothing.
+pub async fn sign_result_document<S: Shows>(
+    service: &S,
+    asked: Asked,
+    name: &str,
+    signature: Option<&proto::housing::common::v1::EdsSignature>,
+) -> Result<ResultDocument, ApiError> {
+    let Kernel { db, seal, .. } = service.kernel();
+    let name = name.trim();
+    let (id, row) = document_case::<S>(service, &asked.principal, name).await?;
+    let document = crate::results::get(db, id, name, &[]).await?.ok_or_else(|| crate::results::not_found(name))?;
+    let eds = signature.ok_or_else(|| {
+        ApiError::bad_field("SIGNATURE_REQUIRED", "signature", "a CMS signature over the document's sha256")
+    })?;
+    let kind = law::result::ResultKind::parse(&document.kind);
+    let role = match (&asked.principal.official, &asked.principal.user_iin) {
+        (Some(_), _) => crate::results::OFFICIAL,
+        (None, Some(_)) if kind.is_some_and(law::result::ResultKind::signed_by_applicant) => crate::results::APPLICANT,
+        _ => {
+            return Err(ApiError::permission_denied(
+                "SIGNER_NOT_ALLOWED",
+                format!("a {} is signed by an official of the case's jurisdiction", document.kind),
+            )
+            .meta("name", name));
+        }
+    };
+    let case = clients::CaseRef {
+        name: <S::Kind as CaseKind>::name(id),
+        purpose: "SR cl. 10: a signature of a result document".into(),
+        user_iin: crate::rows::CaseRow::holder(&row).applicant.to_owned(),
+    };
+    let request = proto::egov::gateway::v1::VerifySignatureRequest {
+        certificate: eds.certificate.clone(),
+        signature: eds.signature.clone(),
+        digest: document.sha256.clone(),
+    };
+    let verdict = seal.gateway().verify_signature(&case, request).await.map_err(|s| {
+        ApiError::unavailable("GATEWAY_UNAVAILABLE", format!("verifying the signature: {}", s.message()))
+    })?;
+    let result = proto::egov::gateway::v1::VerificationResult::try_from(verdict.result)
+        .unwrap_or(proto::egov::gateway::v1::VerificationResult::Unknown);
+    if result != proto::egov::gateway::v1::VerificationResult::Valid {
+        return Err(ApiError::failed_precondition(
+            "SIGNATURE_INVALID",
+            format!("the signature does not verify over {}: {}", document.sha256, result.as_str_name()),
+        )
+        .precondition("SIGNATURE", name, "a valid CMS signature over the document's sha256")
+        .meta("verdict", result.as_str_name()));
+    }
+    if role == crate::results::APPLICANT && asked.principal.user_iin.as_deref() != Some(verdict.signer_iin.as_str()) {
+        return Err(ApiError::permission_denied("SIGNATURE_NOT_OWN", "the applicant signs with their own certificate")
+            .meta("certificate_subject", verdict.signer_iin));
+    }
+    if document.signatures.iter().any(|s| s.role == role && s.signer == verdict.signer_iin) {
+        return Ok(crate::results::get(db, id, name, &seal.root().await).await?.unwrap_or(document));
+    }
+    let (signer, serial, bytes) = (verdict.signer_iin, verdict.serial, eds.signature.clone());
+    let document_name = name.to_owned();
+    db.transact(asked.command()?, move |tx| {
+        Box::pin(async move { crate::results::add(tx, id, &document_name, role, &signer, &serial, bytes).await })
+    })
+    .await?;
+    service.kernel().changed.notify_waiters();
+    crate::results::get(db, id, name, &seal.root().await).await?.ok_or_else(|| crate::results::not_found(name))
 }
 
 /// Withdraws the case `name` names at the request of its applicant ([`crate::withdraw`]) and
@@ -237,6 +346,48 @@ macro_rules! application_service {
                 let wrap = |event| $pb::WatchApplicationResponse { event: Some(event) };
                 let stream = $crate::service::watch(self, &principal, &r.name, r.after_sequence, wrap).await?;
                 Ok($crate::service::reexport::tonic::Response::new(stream))
+            }
+
+            async fn get_result_document(
+                &self,
+                r: $crate::service::reexport::tonic::Request<$pb::GetResultDocumentRequest>,
+            ) -> ::std::result::Result<
+                $crate::service::reexport::tonic::Response<$pb::GetResultDocumentResponse>,
+                $crate::service::reexport::tonic::Status,
+            > {
+                let principal = $crate::service::reexport::Principal::of(&r);
+                let document = $crate::service::result_document(self, &principal, &r.get_ref().name).await?;
+                Ok($crate::service::reexport::tonic::Response::new($pb::GetResultDocumentResponse {
+                    document: Some(document),
+                }))
+            }
+
+            async fn list_result_documents(
+                &self,
+                r: $crate::service::reexport::tonic::Request<$pb::ListResultDocumentsRequest>,
+            ) -> ::std::result::Result<
+                $crate::service::reexport::tonic::Response<$pb::ListResultDocumentsResponse>,
+                $crate::service::reexport::tonic::Status,
+            > {
+                let principal = $crate::service::reexport::Principal::of(&r);
+                let documents = $crate::service::result_documents(self, &principal, &r.get_ref().parent).await?;
+                Ok($crate::service::reexport::tonic::Response::new($pb::ListResultDocumentsResponse { documents }))
+            }
+
+            async fn sign_result_document(
+                &self,
+                r: $crate::service::reexport::tonic::Request<$pb::SignResultDocumentRequest>,
+            ) -> ::std::result::Result<
+                $crate::service::reexport::tonic::Response<$pb::SignResultDocumentResponse>,
+                $crate::service::reexport::tonic::Status,
+            > {
+                let method = concat!("/", $full_name, "/SignResultDocument");
+                let (asked, r) = $crate::asked::Asked::of(r, method, |m| &m.request_id)?;
+                let document =
+                    $crate::service::sign_result_document(self, asked, &r.name, r.signature.as_ref()).await?;
+                Ok($crate::service::reexport::tonic::Response::new($pb::SignResultDocumentResponse {
+                    document: Some(document),
+                }))
             }
 
             async fn list_overdue(

@@ -79,6 +79,11 @@ impl GatewayClient {
         record_consent: ConsentServiceClient::consent_service_client, RecordConsentRequest => RecordConsentResponse;
         /// Verifies an EDS signature over a digest: a pure check, so retried like a read.
         verify_signature: SignatureServiceClient::signature_service_client, VerifySignatureRequest => VerifySignatureResponse;
+        /// A certificate for the provider's own key: issued again on a retry, which costs one
+        /// unused certificate and nothing else.
+        issue_organization_certificate: SignatureServiceClient::signature_service_client, IssueOrganizationCertificateRequest => IssueOrganizationCertificateResponse;
+        /// The authority's root certificate.
+        get_authority_certificate: SignatureServiceClient::signature_service_client, GetAuthorityCertificateRequest => GetAuthorityCertificateResponse;
     }
 
     /// Verifies a one-time password: it is used up when right, so it is sent once, never

@@ -414,6 +414,9 @@ pub enum Allow {
     Official(Subsystem, OfficialRole),
     /// Only in the dev profile (the dev subsystem has every right there anyway).
     DevOnly,
+    /// Anyone, with no identity proven, in every profile: the suite's one public method
+    /// (`DocumentService/VerifyResultDocument`, which a QR code on paper leads to).
+    Public,
 }
 
 impl Allow {
@@ -422,6 +425,7 @@ impl Allow {
             Allow::Subsystem(s) => principal.subsystem == s,
             Allow::Official(s, role) => principal.subsystem == s && principal.role() == Some(role),
             Allow::DevOnly => false,
+            Allow::Public => true,
         }
     }
 }
@@ -452,6 +456,11 @@ impl CallerTable {
     /// paths (health, reflection) are open to all.
     pub fn governs(&self, path: &str) -> bool {
         service_of(path).is_some_and(|service| self.services.iter().any(|s| s == service))
+    }
+
+    /// Whether anyone may call `path` with no identity ([`Allow::Public`]).
+    pub fn is_public(&self, path: &str) -> bool {
+        self.methods.get(path).is_some_and(|rules| rules.contains(&Allow::Public))
     }
 
     /// Whether `principal` may call `path` in `profile`. Paths the table does not govern

@@ -93,13 +93,13 @@ enum Refused {
 }
 
 impl Shared {
-    /// Who calls, and whether they may: health is open to all (a kubelet's probe carries no
-    /// identity); reflection needs a proven caller outside `dev`; every method of a governed
+    /// Who calls, and whether they may: health and the public methods are open to all (a
+    /// kubelet's probe, a QR code's reader carry no identity); reflection needs a proven caller outside `dev`; every method of a governed
     /// service needs an admitted principal.
     fn admit<B>(&self, path: &str, request: &Request<B>) -> Result<Option<Principal>, Refused> {
         let governed = self.callers.governs(path);
         let reflection = path.starts_with(REFLECTION_PREFIX) && self.identity.mode() != IdentityMode::Dev;
-        if !governed && !reflection {
+        if (!governed && !reflection) || self.callers.is_public(path) {
             return Ok(None);
         }
         let principal =

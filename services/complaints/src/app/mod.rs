@@ -38,6 +38,8 @@ pub struct Complaints {
     pub changed: Arc<Notify>,
     /// The server's shutdown signal.
     pub shutdown: watch::Receiver<bool>,
+    /// The provider's seal of the results (`casework::results`).
+    pub seal: casework::results::Seal,
 }
 
 pub use casework::asked::Asked;

@@ -133,6 +133,10 @@ fn refusal(refused: ExtensionRefused, subject: &str) -> ApiError {
     }
 }
 
+/// The clause a complaint's decision rests on: the State Services Law art. 25 (the reviewing
+/// body decides within its term) as SR cl. 33 applies it.
+const DECISION_CLAUSE: &str = "State Services Law art. 25; SR cl. 33";
+
 /// Records the decision on complaint `d.id`: upheld or dismissed, with its texts; an upheld
 /// complaint about a refused case reopens it in its service (through the outbox), and the
 /// complainant is told.
@@ -174,7 +178,17 @@ pub async fn decide(deps: &Complaints, asked: Asked, d: Decision) -> Result<(), 
                     tx.enqueue(reconsider).await?;
                 }
                 tx.cancel_jobs(OVERDUE, &name(id)).await?;
-                tx.enqueue(notice(&c, text, "the complaint's decision")).await?;
+                let [kk, ru, en] = text.clone();
+                let decided = casework::results::Decided {
+                    service: <crate::ComplaintCases as casework::case::CaseKind>::SERVICE,
+                    case_id: id,
+                    case_name: &name(id),
+                    kind: law::result::ResultKind::ComplaintDecision,
+                    decision: law::Stage::code(decided),
+                    clause: DECISION_CLAUSE,
+                    text: &proto::housing::common::v1::LocalizedText { kk, ru, en },
+                };
+                casework::results::hand_out(tx, decided, notice(&c, text, "the complaint's decision")).await?;
                 Ok(())
             })
         })

@@ -2,6 +2,7 @@
 //! request, ask the registers, and answer with the envelope echoed.
 
 pub mod convert;
+pub mod documents;
 pub mod envelope;
 pub mod exchange;
 

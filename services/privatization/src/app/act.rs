@@ -10,6 +10,7 @@ use casework::case::{CaseKind as _, enter_stage};
 use chrono::{DateTime, NaiveDate, Utc};
 use law::RefusalGround as _;
 use law::Stage as _;
+use law::result::ResultKind;
 use platform::principal::OfficialRole;
 use platform::store::WriteTx;
 use platform::{ApiError, Principal};
@@ -63,14 +64,8 @@ pub async fn act(deps: &Privatization, asked: Asked, taken: Taken) -> Result<(),
                     (None, note) => format!("{results} No. {number}: {note}"),
                 };
                 enter_stage(tx, &mut app.case(), next, &why, deadline.as_ref(), &why).await?;
-                if let Some(text) = text {
-                    tx.enqueue(reporting::result_notice(
-                        &Privatizations::name(id),
-                        &app.applicant_iin,
-                        app.applicant_name.as_deref(),
-                        text,
-                    ))
-                    .await?;
+                if let Some((kind, clause, text)) = text {
+                    super::hand_out(tx, &app, app.applicant_name.as_deref(), next, (kind, clause), text).await?;
                 }
                 Ok(())
             })
@@ -101,7 +96,7 @@ async fn record(
     app: &ApplicationRow,
     taken: &Taken,
     today: NaiveDate,
-) -> Result<(&'static str, Option<LocalizedText>), ApiError> {
+) -> Result<(&'static str, Option<(ResultKind, &'static str, LocalizedText)>), ApiError> {
     let (id, number, business_id) = (app.id, taken.number.as_str(), app.business_id.as_str());
     Ok(match taken.act {
         Act::CommissionDecision => {
@@ -116,7 +111,8 @@ async fn record(
                 let due = calendar.due(today, term, DEFAULT_START).map_err(calendar_error)?;
                 store::set_transfer_deadline(tx, id, &Deadline::new(term, event, tx.now(), due, clause)).await?;
             }
-            ("decision", Some(reporting::result_text(business_id, reporting::DECISION, number)))
+            let text = reporting::result_text(business_id, reporting::DECISION, number);
+            ("decision", Some((ResultKind::CommissionDecision, "Annex 1 row 6", text)))
         }
         Act::PropertyBodyDecision => {
             store::set(tx, id, Column::PropertyBodyDecisionNumber, number).await?;
@@ -125,7 +121,8 @@ async fn record(
         }
         Act::TransferAct => {
             store::set(tx, id, Column::TransferActNumber, number).await?;
-            ("transfer act", Some(reporting::result_text(business_id, reporting::TRANSFER_ACT, number)))
+            let text = reporting::result_text(business_id, reporting::TRANSFER_ACT, number);
+            ("transfer act", Some((ResultKind::TransferAct, "Annex 1 row 6(2)", text)))
         }
         Act::StateRegistration => {
             store::set(tx, id, Column::RegistrationNumber, number).await?;
@@ -133,7 +130,8 @@ async fn record(
         }
         Act::Contract => {
             store::set(tx, id, Column::ContractNumber, number).await?;
-            ("contract", Some(reporting::result_text(business_id, reporting::CONTRACT, number)))
+            let text = reporting::result_text(business_id, reporting::CONTRACT, number);
+            ("contract", Some((ResultKind::Contract, "Annex 1 row 6", text)))
         }
     })
 }
@@ -187,7 +185,6 @@ fn next_deadline(
 
 /// The commission's motivated refusal (row 10(1)-(2)): the case ends.
 async fn refuse(tx: &mut WriteTx, app: &ApplicationRow, ground: Ground, reason: &str) -> Result<(), ApiError> {
-    let name = Privatizations::name(app.id);
     let finding = FindingRow {
         code: ground.code().into(),
         ground: Some(ground.code().into()),
@@ -200,12 +197,14 @@ async fn refuse(tx: &mut WriteTx, app: &ApplicationRow, ground: Ground, reason: 
     store::set_refusal(tx, app.id, Some((ground.code(), Some("COMMISSION")))).await?;
     let why = format!("the housing commission refuses: {} ({}): {reason}", ground.code(), ground.clause());
     enter_stage(tx, &mut app.case(), Stage::Refused, &why, None, &why).await?;
-    tx.enqueue(reporting::result_notice(
-        &name,
-        &app.applicant_iin,
+    let text = reporting::refusal_text(&app.business_id, ground);
+    super::hand_out(
+        tx,
+        app,
         app.applicant_name.as_deref(),
-        reporting::refusal_text(&app.business_id, ground),
-    ))
+        Stage::Refused,
+        (ResultKind::Refusal, ground.clause()),
+        text,
+    )
     .await
-    .map(|_| ())
 }

@@ -11,6 +11,7 @@ use casework::case::{Case, CaseKind as _, enter_stage, filed};
 use casework::confirm::{self, Verified};
 use chrono::{DateTime, NaiveDate, Utc};
 use law::RefusalGround as _;
+use law::result::ResultKind;
 use platform::ApiError;
 use platform::store::WriteTx;
 use prost::Message;
@@ -403,9 +404,7 @@ pub(crate) async fn apply_intake(
     let why = format!("refused at intake from the state systems' data: {} {code} ({})", ground.code(), ground.clause());
     enter_stage(tx, &mut case, Stage::Refused, &why, None, &why).await?;
     let text = reporting::refusal_text(&app.business_id, *ground);
-    let name = Privatizations::name(app.id);
-    tx.enqueue(reporting::result_notice(&name, &app.applicant_iin, Some(applicant_name), text)).await?;
-    Ok(())
+    super::hand_out(tx, app, Some(applicant_name), Stage::Refused, (ResultKind::Refusal, ground.clause()), text).await
 }
 
 /// The application filed, as the caller shows it.

@@ -7,6 +7,7 @@ use casework::case::enter_stage;
 use chrono::NaiveDate;
 use clients::CaseRef;
 use law::RefusalGround as _;
+use law::result::ResultKind;
 use platform::ApiError;
 use platform::store::sweeper::Job;
 use platform::store::{Db, WriteTx};
@@ -109,7 +110,7 @@ pub async fn finish(
 ) -> Result<Option<i64>, ApiError> {
     let name = Enrolments::name(app.id);
     store::add_findings(tx, app.id, findings).await?;
-    let (stage, reason, text, audit, place) = match outcome {
+    let (stage, reason, text, audit, place, kind, clause) = match outcome {
         Outcome::Enrol => {
             let position = store::enqueue(
                 tx,
@@ -124,17 +125,29 @@ pub async fn finish(
             let reason = format!("{why}; no ground of Annex 2 row 10 applies; queue number {position} [A-QUEUE]");
             let text =
                 reporting::enrolment_text(&app.business_id, &app.settlement_kato, app.list_category.code, position);
-            (Stage::Enrolled, reason, text, format!("enrolled, queue number {position}"), Some(position))
+            let audit = format!("enrolled, queue number {position}");
+            (Stage::Enrolled, reason, text, audit, Some(position), ResultKind::EnrolmentNotice, "Annex 2 row 6".into())
         }
         Outcome::Refuse { ground, reason } => {
             store::set_refusal(tx, app.id, Some((ground.code(), reason.as_deref()))).await?;
             let sub = reason.as_deref().map(|r| format!(" {r}")).unwrap_or_default();
             let why =
                 format!("{why}; motivated refusal {}{sub} ({}) [A-DECISION-ORDER]", ground.code(), ground.clause());
-            (Stage::Refused, why.clone(), reporting::refusal_text(&app.business_id, *ground), why, None)
+            let text = reporting::refusal_text(&app.business_id, *ground);
+            (Stage::Refused, why.clone(), text, why, None, ResultKind::Refusal, ground.clause().to_string())
         }
     };
     enter_stage(tx, &mut app.case(), stage, &reason, None, &audit).await?;
+    let decided = casework::results::Decided {
+        service: Enrolments::SERVICE,
+        case_id: app.id,
+        case_name: &name,
+        kind,
+        decision: law::Stage::code(stage),
+        clause: &clause,
+        text: &text,
+    };
+    casework::results::issue(tx, decided).await?;
     tx.enqueue(reporting::result_notice(&name, &app.applicant_iin, app.applicant_name.as_deref(), text)).await?;
     Ok(place)
 }

@@ -31,6 +31,8 @@ pub struct Registry {
     /// watchers poll besides, for changes made by other replicas.
     pub changed: Arc<Notify>,
     pub shutdown: watch::Receiver<bool>,
+    /// The provider's seal of the results (`casework::results`).
+    pub seal: casework::results::Seal,
 }
 
 pub use casework::documents::Limits as DocumentLimits;

@@ -50,6 +50,17 @@ pub async fn remove(deps: &Registry, asked: Asked, removal: Removal) -> Result<(
                     format!("removed from place {place} on {ground} [A-REMOVAL]: {reason}; everyone behind moves up");
                 enter_stage(tx, &mut app.case(), Stage::Removed, &why, None, &why).await?;
                 let text = reporting::removal_text(&app.business_id, ground, reason);
+                let clause = format!("{ground} [A-REMOVAL]");
+                let decided = casework::results::Decided {
+                    service: Enrolments::SERVICE,
+                    case_id: id,
+                    case_name: &name,
+                    kind: law::result::ResultKind::RemovalNotice,
+                    decision: law::Stage::code(Stage::Removed),
+                    clause: &clause,
+                    text: &text,
+                };
+                casework::results::issue(tx, decided).await?;
                 tx.enqueue(reporting::result_notice(&name, &app.applicant_iin, app.applicant_name.as_deref(), text))
                     .await?;
                 Ok(())

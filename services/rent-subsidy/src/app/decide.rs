@@ -10,9 +10,11 @@ use calendar::KAZAKHSTAN;
 use chrono::{DateTime, NaiveDate, Utc};
 use clients::CaseRef;
 use law::RefusalGround as _;
+use law::result::ResultKind;
 use platform::ApiError;
 use platform::store::sweeper::Job;
 use platform::store::{Db, WriteTx};
+use proto::housing::common::v1::LocalizedText;
 
 use crate::Subsidies;
 use crate::domain::amount::{self, Parameters, Schedule};
@@ -204,18 +206,35 @@ pub async fn refuse(
     reason: &str,
     why: &str,
 ) -> Result<(), ApiError> {
-    let name = Subsidies::name(app.id);
     store::set_refusal(tx, app.id, Some((ground.code(), Some(reason)))).await?;
     let why = format!("motivated refusal {} {reason} ({}): {why} [A-DECISION-ORDER]", ground.code(), ground.clause());
     enter_stage(tx, &mut app.case(), Stage::Refused, &why, None, &why).await?;
-    tx.enqueue(reporting::notice(
-        &name,
-        &app.applicant_iin,
-        app.applicant_name.as_deref(),
-        reporting::refusal(&app.business_id, ground),
-    ))
-    .await
-    .map(|_| ())
+    let text = reporting::refusal(&app.business_id, ground);
+    hand_out(tx, app, Stage::Refused, ResultKind::Refusal, ground.clause(), text).await
+}
+
+/// Hands a result out: the signed document ([`casework::results`]) and the notice to the
+/// applicant, in the result's change.
+async fn hand_out(
+    tx: &mut WriteTx,
+    app: &ApplicationRow,
+    stage: Stage,
+    kind: ResultKind,
+    clause: &str,
+    text: LocalizedText,
+) -> Result<(), ApiError> {
+    let name = Subsidies::name(app.id);
+    let decided = casework::results::Decided {
+        service: Subsidies::SERVICE,
+        case_id: app.id,
+        case_name: &name,
+        kind,
+        decision: law::Stage::code(stage),
+        clause,
+        text: &text,
+    };
+    let notice = reporting::notice(&name, &app.applicant_iin, app.applicant_name.as_deref(), text.clone());
+    casework::results::hand_out(tx, decided, notice).await.map(|_| ())
 }
 
 /// The notification of the assignment of payments (row 6): the amount under the parameters in
@@ -232,14 +251,8 @@ pub async fn assign(tx: &mut WriteTx, app: &ApplicationRow, params: &Parameters,
     let names: Vec<String> = months.iter().map(|(m, _)| m.clone()).collect();
     let why = format!("{why}; {monthly} tiyn a month under parameters {} [A-SUBSIDY-AMOUNT]", params.version);
     enter_stage(tx, &mut app.case(), Stage::Assigned, &why, None, &why).await?;
-    tx.enqueue(reporting::notice(
-        &name,
-        &app.applicant_iin,
-        app.applicant_name.as_deref(),
-        reporting::assignment(&app.business_id, monthly, &names),
-    ))
-    .await
-    .map(|_| ())
+    let text = reporting::assignment(&app.business_id, monthly, &names);
+    hand_out(tx, app, Stage::Assigned, ResultKind::SubsidyAssignment, "Annex 3 row 6", text).await
 }
 
 /// Stops the payments with a reason.
@@ -248,14 +261,8 @@ pub async fn stop(tx: &mut WriteTx, app: &ApplicationRow, why: &str) -> Result<(
     tx.cancel_jobs(ACCRUE, &name).await?;
     store::set(tx, app.id, Column::StopReason, Some(why)).await?;
     enter_stage(tx, &mut app.case(), Stage::Terminated, why, None, why).await?;
-    tx.enqueue(reporting::notice(
-        &name,
-        &app.applicant_iin,
-        app.applicant_name.as_deref(),
-        reporting::stopped(&app.business_id, why),
-    ))
-    .await
-    .map(|_| ())
+    let text = reporting::stopped(&app.business_id, why);
+    hand_out(tx, app, Stage::Terminated, ResultKind::SubsidyTermination, "Annex 3 row 6", text).await
 }
 
 /// Annex 3 row 5: the official's review decides the case: a refusal on the official's ground

@@ -26,6 +26,8 @@ pub struct Subsidy {
     pub complaints: clients::ComplaintsClient,
     pub changed: Arc<Notify>,
     pub shutdown: watch::Receiver<bool>,
+    /// The provider's seal of the results (`casework::results`).
+    pub seal: casework::results::Seal,
 }
 
 pub use casework::history::calendar_error;

@@ -101,6 +101,9 @@ fn allow(entry: &str) -> Result<Allow, String> {
         Some((s, r)) => (s, Some(r)),
         None => (entry, None),
     };
+    if entry == "public" {
+        return Ok(Allow::Public);
+    }
     let subsystem = match Subsystem::parse(subsystem) {
         Some(Subsystem::Dev) => return Err("the dev subsystem takes no rules".into()),
         Some(s) => s,
