@@ -561,6 +561,18 @@ async fn sr_cl_34_no_extension_after_the_term_a_cmp_one_open_complaint_per_case_
         reopen_stage: String::new(),
     };
     client(ch).record_complaint_decision(with(dismiss, &reviewer(BODY))).await.unwrap();
+    // SR cl. 10: the decision is a sealed document in three languages.
+    let decided = client(ch)
+        .list_result_documents(pb::ListResultDocumentsRequest { parent: first.name.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .documents;
+    let [decision] = decided.as_slice() else { panic!("one decision: {decided:?}") };
+    let text = String::from_utf8(decision.content.clone()).unwrap();
+    assert_eq!(decision.kind, "COMPLAINT_DECISION");
+    assert!(text.contains("\ndecision: DISMISSED\n") && text.contains("[kk] ") && text.contains("[ru] "), "{text}");
+    assert_eq!(decision.signatures[0].role, "PROVIDER");
     let escalated =
         file(ch, complaint(&who, &case, pb::ReviewerKind::QualityControlBody, pb::FiledChannel::Electronic))
             .await

@@ -233,6 +233,46 @@ async fn at11_communal_fund_from_application_to_contract_with_retries_and_wrong_
         .unwrap();
     let stages: Vec<String> = events.into_inner().events.into_iter().map(|e| e.stage).collect();
     assert_eq!(stages, ["ACCEPTED", "CONTRACT", "COMPLETED"]);
+
+    // SR cl. 10: each result is a document, once however often the act was retried; the
+    // applicant signs the contract (Annex 1 row 6), and only the contract.
+    let documents = client(ch)
+        .list_result_documents(pb::ListResultDocumentsRequest { parent: app.name.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .documents;
+    let kinds: Vec<&str> = documents.iter().map(|d| d.kind.as_str()).collect();
+    assert_eq!(kinds, ["COMMISSION_DECISION", "CONTRACT"]);
+    let applicant = [("x-caller-subsystem", "egov-portal"), ("x-user-iin", who.as_str())];
+    let sign = |document: &common::ResultDocument, eds: common::EdsSignature| pb::SignResultDocumentRequest {
+        name: document.name.clone(),
+        signature: Some(eds),
+        request_id: id(),
+    };
+    let eds_over = |digest: String| {
+        let ch = ch.clone();
+        let who = who.clone();
+        async move {
+            match kit::eds(&ch, &who, &digest).await.method {
+                Some(common::confirmation::Method::Eds(eds)) => eds,
+                _ => unreachable!(),
+            }
+        }
+    };
+    let decision = eds_over(documents[0].sha256.clone()).await;
+    let refused = client(ch).sign_result_document(with(sign(&documents[0], decision), &applicant)).await.unwrap_err();
+    assert_eq!(reason(&refused), "SIGNER_NOT_ALLOWED");
+    let signed = client(ch)
+        .sign_result_document(with(sign(&documents[1], eds_over(documents[1].sha256.clone()).await), &applicant))
+        .await
+        .unwrap()
+        .into_inner()
+        .document
+        .unwrap();
+    let roles: Vec<(&str, &str)> = signed.signatures.iter().map(|s| (s.role.as_str(), s.signer.as_str())).collect();
+    assert_eq!(roles[1], ("APPLICANT", who.as_str()));
+    assert_eq!(roles[0].0, "PROVIDER");
     // One privatization per dwelling.
     let twice = file(ch, request(&who, "D-11", pb::FundKind::Communal), OPERATOR).await.unwrap_err();
     assert_eq!(reason(&twice), "ALREADY_PRIVATIZED");

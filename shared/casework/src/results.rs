@@ -278,13 +278,13 @@ async fn seal_public_key(db: &Db) -> Result<(pki::VerifyingKey, bool), ApiError>
 }
 
 /// The seal of the service `me` serving in `ctx` with its database `db`: the sealing key made if
-/// there is none, and certified in the background ([`certify_seal`], retried every 5 s until
+/// there is none, and certified in the background ([`certify_seal`], retried every second until
 /// the gateway answers).
 pub async fn start(ctx: &platform::ServerContext, me: Subsystem, db: &Db) -> Result<Seal, ApiError> {
     let pool = clients::ChannelPool::from_channels(ctx.channels(me, Subsystem::Gateway, 1)?);
     let seal = Seal::new(GatewayClient::new(pool, me.as_str(), clients::CallPolicy::default()));
     make_seal_key(db).await?;
-    let retry = std::time::Duration::from_secs(5);
+    let retry = std::time::Duration::from_secs(1);
     tokio::spawn(certify_seal(db.clone(), seal.clone(), me.as_str(), retry, ctx.shutdown_signal()));
     Ok(seal)
 }
