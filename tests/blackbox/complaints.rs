@@ -383,6 +383,7 @@ async fn an_upheld_complaint_reopens_a_refused_registry_case_and_a_refused_priva
             uphold: true,
             reason: "the refusal rested on a fault of the state systems".into(),
             reopen_stage: String::new(),
+            remedy: None,
         };
         let decided = client(ch)
             .record_complaint_decision(with(decide, &reviewer(BODY)))
@@ -432,6 +433,7 @@ async fn an_upheld_complaint_reopens_a_refused_registry_case_and_a_refused_priva
         uphold: false,
         reason: "x".into(),
         reopen_stage: String::new(),
+        remedy: None,
     };
     assert_eq!(
         reason(&client(ch).record_complaint_decision(with(closed, &reviewer(BODY))).await.unwrap_err()),
@@ -448,6 +450,7 @@ async fn an_upheld_complaint_reopens_a_refused_registry_case_and_a_refused_priva
         uphold: true,
         reason: "the refusal rested on a fault of the state systems".into(),
         reopen_stage: String::new(),
+        remedy: None,
     };
     client(ch).record_complaint_decision(with(uphold, &reviewer(BODY))).await.unwrap();
     let late_remedy = reg::ReconsiderApplicationRequest {
@@ -559,6 +562,7 @@ async fn sr_cl_34_no_extension_after_the_term_a_cmp_one_open_complaint_per_case_
         uphold: false,
         reason: "the lease contradicts the sources".into(),
         reopen_stage: String::new(),
+        remedy: None,
     };
     client(ch).record_complaint_decision(with(dismiss, &reviewer(BODY))).await.unwrap();
     // SR cl. 10: the decision is a sealed document in three languages.
@@ -578,4 +582,166 @@ async fn sr_cl_34_no_extension_after_the_term_a_cmp_one_open_complaint_per_case_
             .await
             .unwrap();
     assert_eq!(escalated.follows, first.name);
+}
+
+/// An emergency-dwelling enrolment of `who` in Almaty, left with an official (Annex 2 row 5(3)).
+async fn enrolment_under_review(ch: &Channel, who: &str) -> String {
+    let registered = vec![kit::registered(who, "751110000")];
+    kit::load(
+        ch,
+        gw::LoadRecordsRequest {
+            persons: vec![citizen(who)],
+            addresses: registered,
+            consents: vec![kit::consent(who, "registry")],
+            ..Default::default()
+        },
+    )
+    .await;
+    let mut r = reg::CreateApplicationRequest {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        validate_only: true,
+        applicant: Some(common::PersonRef { iin: who.into() }),
+        case_kind: reg::EnrolmentCase::EmergencyOnlyDwelling as i32,
+        settlement_kato: "751110000".into(),
+        list_category: "GENERAL".into(),
+        documents: vec![kit::document("EXPERT_TECHNICAL_CONCLUSION")],
+        ..Default::default()
+    };
+    let registry = || RegistryServiceClient::new(ch.clone());
+    let digest = registry().create_application(r.clone()).await.unwrap().into_inner().signing_digest;
+    r.validate_only = false;
+    r.confirmations = vec![kit::eds(ch, who, &digest).await];
+    let app = registry().create_application(r).await.unwrap().into_inner().application.unwrap();
+    for _ in 0..100 {
+        let now = registry()
+            .get_application(reg::GetApplicationRequest { name: app.name.clone() })
+            .await
+            .unwrap()
+            .into_inner()
+            .application
+            .unwrap();
+        if now.stage == reg::ApplicationStage::UnderReview as i32 {
+            return app.name;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{} never reached an official", app.name);
+}
+
+#[tokio::test]
+async fn an_upheld_complaint_about_a_missed_term_instructs_the_provider_who_shows_and_closes_it() {
+    let suite = spawn_suite(&[("SHANYRAQ_OUTBOX_POLL", "100ms")]).await;
+    let ch = &suite.channel;
+    kit::at(ch, "2026-04-01T10:00").await;
+    let who = iin("1988-06-06", 21);
+    let case = enrolment_under_review(ch, &who).await;
+    // The official never decides; a month later the term has long run out.
+    kit::at(ch, "2026-05-04T10:00").await;
+    let mut missed = complaint(&who, &case, pb::ReviewerKind::Provider, pb::FiledChannel::Electronic);
+    missed.subject = pb::Subject::MissedDeadline as i32;
+    let filed = file(ch, missed).await.unwrap();
+
+    // A remedy needs what it names, and an upheld complaint.
+    let decide = |remedy: common::Remedy, uphold: bool| pb::RecordComplaintDecisionRequest {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        name: filed.name.clone(),
+        uphold,
+        reason: "the application waited past its term".into(),
+        reopen_stage: String::new(),
+        remedy: Some(remedy),
+    };
+    let answer_within =
+        |days| common::Remedy { kind: common::RemedyKind::AnswerWithin as i32, days, ..Default::default() };
+    let bad =
+        client(ch).record_complaint_decision(with(decide(answer_within(0), true), &reviewer(BODY))).await.unwrap_err();
+    assert_eq!(reason(&bad), "REMEDY_INVALID");
+    let bad =
+        client(ch).record_complaint_decision(with(decide(answer_within(3), false), &reviewer(BODY))).await.unwrap_err();
+    assert_eq!(reason(&bad), "REMEDY_WITH_DISMISSAL");
+    let reopen = common::Remedy { kind: common::RemedyKind::Reopen as i32, ..Default::default() };
+    let bad = client(ch).record_complaint_decision(with(decide(reopen, true), &reviewer(BODY))).await.unwrap_err();
+    assert_eq!(reason(&bad), "CASE_NOT_REFUSED");
+
+    let upheld = client(ch)
+        .record_complaint_decision(with(decide(answer_within(3), true), &reviewer(BODY)))
+        .await
+        .unwrap()
+        .into_inner()
+        .complaint
+        .unwrap();
+    assert_eq!(upheld.remedy_state(), common::InstructionState::Open);
+    let kk = &upheld.decision.as_ref().unwrap().kk;
+    assert!(kk.contains("3 жұмыс күні ішінде жауап беру"), "the Kazakh text names the remedy: {kk}");
+
+    // The registry shows it with the case, due in 3 working days from Mon 4 May: Tue 5, Wed 6,
+    // and Fri 8 May (Thu 7 May is Defender of the Fatherland Day, a holiday).
+    let registry = || RegistryServiceClient::new(ch.clone());
+    let official = [
+        ("x-caller-subsystem", "otbasy-portal"),
+        ("x-official-id", "otbasy-3"),
+        ("x-official-role", "otbasy-official"),
+        ("x-official-jurisdiction", "751110000"),
+    ];
+    let mut shown = Vec::new();
+    for _ in 0..100 {
+        shown = registry()
+            .list_instructions(with(reg::ListInstructionsRequest { parent: case.clone() }, &official))
+            .await
+            .unwrap()
+            .into_inner()
+            .instructions;
+        if !shown.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let [instruction] = shown.as_slice() else { panic!("one instruction: {shown:?}") };
+    assert_eq!(
+        (instruction.complaint.as_str(), instruction.state()),
+        (filed.name.as_str(), common::InstructionState::Open)
+    );
+    assert_eq!(instruction.due_date, "2026-05-08");
+    assert!(instruction.text.as_ref().unwrap().en.contains("within 3 working days"));
+
+    // Carried out: an official of the case's jurisdiction reports it; once.
+    let complete = |note: &str| reg::CompleteInstructionRequest {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        name: instruction.name.clone(),
+        note: note.into(),
+    };
+    let elsewhere = [
+        ("x-caller-subsystem", "otbasy-portal"),
+        ("x-official-id", "otbasy-9"),
+        ("x-official-role", "otbasy-official"),
+        ("x-official-jurisdiction", "711210000"),
+    ];
+    let hidden = registry().complete_instruction(with(complete("done"), &elsewhere)).await.unwrap_err();
+    assert_eq!(hidden.code(), Code::NotFound, "another settlement's official does not see the case");
+    let done = registry()
+        .complete_instruction(with(complete("the applicant was answered on 5 May"), &official))
+        .await
+        .unwrap()
+        .into_inner()
+        .instruction
+        .unwrap();
+    assert_eq!(done.state(), common::InstructionState::Done);
+    let again = registry().complete_instruction(with(complete("again"), &official)).await.unwrap_err();
+    assert_eq!(reason(&again), "INSTRUCTION_DONE");
+
+    // The complaints service is told.
+    for _ in 0..100 {
+        let now = client(ch)
+            .get_complaint(pb::GetComplaintRequest { name: filed.name.clone() })
+            .await
+            .unwrap()
+            .into_inner()
+            .complaint
+            .unwrap();
+        if now.remedy_state() == common::InstructionState::Done {
+            assert!(now.remedy_done_time.is_some());
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the complaints service never learned the instruction was carried out");
 }

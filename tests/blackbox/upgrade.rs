@@ -151,6 +151,7 @@ async fn a_database_written_by_the_previous_commit_opens_keeps_its_cases_and_mov
         uphold: true,
         reason: "the refusal rested on a fault of the state systems".into(),
         reopen_stage: String::new(),
+        remedy: None,
     };
     let decided =
         client(ch).record_complaint_decision(with(decide, &reviewer(BODY))).await.unwrap().into_inner().complaint;

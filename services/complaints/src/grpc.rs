@@ -20,6 +20,7 @@ use crate::store::{self, ComplaintRow};
 
 const CREATE: &str = "/kz.housing.complaints.v1.ComplaintService/CreateComplaint";
 const SIGN_RESULT: &str = "/kz.housing.complaints.v1.ComplaintService/SignResultDocument";
+const REMEDY_DONE: &str = "/kz.housing.complaints.v1.ComplaintService/RecordRemedyDone";
 const EXTEND: &str = "/kz.housing.complaints.v1.ComplaintService/ExtendReview";
 const DECIDE: &str = "/kz.housing.complaints.v1.ComplaintService/RecordComplaintDecision";
 
@@ -124,6 +125,17 @@ pub fn complaint(c: &ComplaintRow, now: chrono::DateTime<chrono::Utc>) -> pb::Co
         complainant: Some(common::PersonRef { iin: c.complainant_iin.clone() }),
         complainant_name: c.complainant_name.clone().unwrap_or_default(),
         follows: c.follows.clone().unwrap_or_default(),
+        remedy: c.remedy.as_deref().map(|code| common::Remedy {
+            kind: common::RemedyKind::from_str_name(&format!("REMEDY_KIND_{code}")).unwrap_or_default() as i32,
+            document_kind: c.remedy_document.clone().unwrap_or_default(),
+            days: c.remedy_days.and_then(|d| i32::try_from(d).ok()).unwrap_or(0),
+        }),
+        remedy_state: match c.remedy_state.as_deref() {
+            Some("OPEN") => common::InstructionState::Open,
+            Some("DONE") => common::InstructionState::Done,
+            _ => common::InstructionState::Unspecified,
+        } as i32,
+        remedy_done_time: c.remedy_done_at.map(ts),
         application: c.application.clone(),
         reviewer_kind: reviewer_out(&c.reviewer_kind),
         reviewer_id: c.reviewer_id.clone(),
@@ -160,7 +172,7 @@ impl casework::service::Shows for Complaints {
     type Shown = pb::Complaint;
 
     fn kernel(&self) -> casework::service::Kernel<'_> {
-        casework::service::Kernel::new(&self.db, &self.clock, &self.changed, &self.shutdown, &self.seal)
+        casework::service::Kernel::new(&self.db, &self.clock, &self.changed, &self.shutdown, &self.seal, &self.calendar)
     }
 
     async fn show(&self, row: store::ComplaintRow) -> Result<pb::Complaint, ApiError> {
@@ -247,12 +259,17 @@ fn extension(r: &pb::ExtendReviewRequest) -> Result<Extension, ApiError> {
 
 /// A decision as recorded, its fields checked.
 fn decision(r: &pb::RecordComplaintDecisionRequest) -> Result<Decision, ApiError> {
-    let pb::RecordComplaintDecisionRequest { request_id: _, name, uphold, reason, reopen_stage } = r;
+    let pb::RecordComplaintDecisionRequest { request_id: _, name, uphold, reason, reopen_stage, remedy } = r;
     let id = id_of(name, "complaints/complaints", "name")?;
     let reason = fields::text(reason, "reason")?;
     let reopen_stage = ReopenAt::parse(reopen_stage)
         .ok_or_else(|| ApiError::bad_field("REOPEN_STAGE_INVALID", "reopen_stage", "ACCEPTED or UNDER_REVIEW"))?;
-    Ok(Decision { id, uphold: *uphold, reason, reopen_stage })
+    let remedy = match remedy.as_ref().filter(|r| r.kind != common::RemedyKind::Unspecified as i32) {
+        None => None,
+        Some(r) if r.kind == common::RemedyKind::Reopen as i32 => Some(law::remedy::Remedy::Reopen),
+        Some(r) => Some(casework::instructions::remedy_of(Some(r))?),
+    };
+    Ok(Decision { id, uphold: *uphold, reason, reopen_stage, remedy })
 }
 
 #[tonic::async_trait]
@@ -378,5 +395,23 @@ impl ComplaintService for Complaints {
         let (asked, r) = Asked::of(r, SIGN_RESULT, |m| &m.request_id)?;
         let document = casework::service::sign_result_document(self, asked, &r.name, r.signature.as_ref()).await?;
         Ok(Response::new(pb::SignResultDocumentResponse { document: Some(document) }))
+    }
+
+    async fn record_remedy_done(
+        &self,
+        r: Request<pb::RecordRemedyDoneRequest>,
+    ) -> Answer<pb::RecordRemedyDoneResponse> {
+        let (asked, r) = Asked::of(r, REMEDY_DONE, |m| &m.request_id)?;
+        ok(async {
+            let id = id_of(&r.name, "complaints/complaints", "name")?;
+            let instruction = fields::text(&r.instruction, "instruction")?;
+            let done_at = r
+                .done_time
+                .and_then(|t| chrono::DateTime::from_timestamp(t.seconds, u32::try_from(t.nanos).unwrap_or(0)))
+                .ok_or_else(|| ApiError::bad_field("FIELD_REQUIRED", "done_time", "when it was carried out"))?;
+            review::remedy_done(self, asked, id, &instruction, done_at).await?;
+            Ok(pb::RecordRemedyDoneResponse { complaint: Some(self.load(id).await?) })
+        }
+        .await)
     }
 }

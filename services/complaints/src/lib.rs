@@ -134,6 +134,8 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         .method("RecordComplaintDecision", &[Official(S::Complaints, Role::ComplaintReviewer)])
         // SR cl. 10: the decision is an e-document, shown to whoever sees the complaint; the
         // reviewer signs it.
+        // State Services Law art. 25: the provider reports an instruction carried out.
+        .method("RecordRemedyDone", CONCERNED)
         .method("GetResultDocument", STATUS_READERS)
         .method("ListResultDocuments", STATUS_READERS)
         .method("SignResultDocument", &[Official(S::Complaints, Role::ComplaintReviewer)])

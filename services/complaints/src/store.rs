@@ -64,6 +64,16 @@ pub struct ComplaintRow {
     pub complainant_name: Option<String>,
     /// The provider's decided complaint a quality-control complaint follows.
     pub follows: Option<String>,
+    /// The remedy of an upheld complaint that instructs the provider (`law::remedy`).
+    pub remedy: Option<String>,
+    /// Its document's kind (STOP_DEMANDING_DOCUMENT).
+    pub remedy_document: Option<String>,
+    /// Its days (ANSWER_WITHIN).
+    pub remedy_days: Option<i64>,
+    /// OPEN when sent, DONE when the provider reported it carried out.
+    pub remedy_state: Option<String>,
+    /// When the provider reported it done.
+    pub remedy_done_at: Option<DateTime<Utc>>,
 }
 
 impl ComplaintRow {
@@ -99,7 +109,8 @@ const COLUMNS: &str = "id, business_id, complainant_iin, application, service, r
     text, case_check, stage, received_at, registered_at, registered_on, deadline_term, deadline_unit, deadline_counted_from, \
     deadline_counted_from_at, deadline_due_date, deadline_due_at, deadline_clause, deadline_calendar_version, extended_at, \
     extra_days, extension_reasons, extension_explanation, notice_due_date, notice_due_at, decision_kk, decision_ru, decision_en, \
-    overdue, last_sequence, updated_at, complainant_name, follows";
+    overdue, last_sequence, updated_at, complainant_name, follows, remedy, remedy_document, remedy_days, remedy_state, \
+    remedy_done_at";
 
 /// The latest complaint of `complainant` about `application` before the body `reviewer_kind`
 /// (and `reviewer_id`, when given) at one of `stages`.
@@ -176,6 +187,12 @@ pub enum Column {
     ComplainantName,
     /// The provider's decided complaint a quality-control complaint follows.
     Follows,
+    /// The remedy's code.
+    Remedy,
+    /// The remedy's document kind.
+    RemedyDocument,
+    /// The remedy's state.
+    RemedyState,
 }
 
 impl Column {
@@ -187,6 +204,9 @@ impl Column {
             Column::DecisionEn => "decision_en",
             Column::ComplainantName => "complainant_name",
             Column::Follows => "follows",
+            Column::Remedy => "remedy",
+            Column::RemedyDocument => "remedy_document",
+            Column::RemedyState => "remedy_state",
         }
     }
 }
@@ -245,4 +265,28 @@ pub async fn complaint(db: &Db, id: i64) -> Result<Option<ComplaintRow>, ApiErro
 /// One complaint, read inside a change (it sees the change's own writes).
 pub async fn complaint_in(tx: &mut WriteTx, id: i64) -> Result<Option<ComplaintRow>, ApiError> {
     casework::rows::one_in(tx, id).await
+}
+
+/// Records the instruction's days (ANSWER_WITHIN) with the remedy.
+pub async fn set_remedy_days(tx: &mut WriteTx, id: i64, days: i64) -> Result<(), ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query("UPDATE applications SET remedy_days = $1 WHERE id = $2")
+        .bind(days)
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|_| ()))
+    .map_err(store_error)
+}
+
+/// Marks the remedy of complaint `id` done at `at`, once: answers whether it was open.
+pub async fn remedy_done(tx: &mut WriteTx, id: i64, at: DateTime<Utc>) -> Result<bool, ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "UPDATE applications SET remedy_state = 'DONE', remedy_done_at = $1 WHERE id = $2 AND remedy_state = 'OPEN'"
+    )
+    .bind(at)
+    .bind(id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected() == 1))
+    .map_err(store_error)
 }

@@ -141,3 +141,56 @@ pub fn reconsider(
     message.payload = payload;
     message.for_user(user)
 }
+
+/// An instruction of an upheld complaint, as sent.
+#[derive(Debug)]
+pub struct Instruct<'a> {
+    /// The complaint.
+    pub complaint: &'a str,
+    /// What the provider is to do.
+    pub remedy: &'a law::remedy::Remedy,
+    /// Its text.
+    pub text: proto::housing::common::v1::LocalizedText,
+}
+
+/// The instruction `order` to the service that keeps `application` (State Services Law art. 25),
+/// through the outbox. Each service's request has the same fields; the service's own type
+/// names the method's contract.
+pub fn instruct(service: Service, application: &str, user: &str, order: Instruct<'_>) -> OutboxMessage {
+    use proto::housing::common::v1 as common;
+    let (kind, document_kind, days) = match order.remedy {
+        law::remedy::Remedy::StopDemandingDocument(kind) => {
+            (common::RemedyKind::StopDemandingDocument, kind.clone(), 0)
+        }
+        law::remedy::Remedy::AnswerWithin(days) => {
+            (common::RemedyKind::AnswerWithin, String::new(), i32::try_from(*days).unwrap_or(0))
+        }
+        law::remedy::Remedy::RenderService => (common::RemedyKind::RenderService, String::new(), 0),
+        law::remedy::Remedy::Reopen => (common::RemedyKind::Reopen, String::new(), 0),
+    };
+    let remedy = Some(common::Remedy { kind: kind.into(), document_kind, days });
+    // A request id of its own, fixed in the outbox row: a redelivery is the same request.
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let (name, complaint, text) = (application.to_owned(), order.complaint.to_owned(), Some(order.text));
+    let (destination, method, payload) = match service {
+        Service::Registry => (
+            Subsystem::Registry,
+            "/kz.housing.registry.v1.RegistryService/ReceiveInstruction",
+            registry::ReceiveInstructionRequest { request_id, name, complaint, remedy, text }.encode_to_vec(),
+        ),
+        Service::Privatization => (
+            Subsystem::Privatization,
+            "/kz.housing.privatization.v1.PrivatizationService/ReceiveInstruction",
+            privatization::ReceiveInstructionRequest { request_id, name, complaint, remedy, text }.encode_to_vec(),
+        ),
+        Service::RentSubsidy => (
+            Subsystem::RentSubsidy,
+            "/kz.housing.subsidy.v1.RentSubsidyService/ReceiveInstruction",
+            subsidy::ReceiveInstructionRequest { request_id, name, complaint, remedy, text }.encode_to_vec(),
+        ),
+    };
+    let purpose = "State Services Law art. 25: an upheld complaint's instruction";
+    let mut message = OutboxMessage::new(destination, method, order.complaint, purpose, &());
+    message.payload = payload;
+    message.for_user(user)
+}

@@ -135,6 +135,11 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         .method("GetApplication", STATUS_READERS)
         // SR cl. 10: a result is an e-document, shown to whoever sees its case; the official who
         // decided signs it.
+        // State Services Law art. 25: an upheld complaint's instruction, from the complaints
+        // service only, shown with the case and reported done by an official.
+        .method("ReceiveInstruction", &[From(S::Complaints)])
+        .method("ListInstructions", STATUS_READERS)
+        .method("CompleteInstruction", OFFICIALS)
         .method("GetResultDocument", STATUS_READERS)
         .method("ListResultDocuments", STATUS_READERS)
         .method("SignResultDocument", OFFICIALS)

@@ -16,6 +16,7 @@ pub mod fields;
 pub mod findings;
 pub mod gateway;
 pub mod history;
+pub mod instructions;
 pub mod listing;
 pub mod paging;
 pub mod premise;

@@ -43,6 +43,8 @@ pub struct Kernel<'a> {
     pub shutdown: &'a watch::Receiver<bool>,
     /// The provider's seal and the gateway that certifies and verifies signatures.
     pub seal: &'a crate::results::Seal,
+    /// The working-day calendar, for the terms of instructions.
+    pub calendar: &'a calendar::Calendar,
 }
 
 impl<'a> Kernel<'a> {
@@ -53,8 +55,9 @@ impl<'a> Kernel<'a> {
         changed: &'a Arc<Notify>,
         shutdown: &'a watch::Receiver<bool>,
         seal: &'a crate::results::Seal,
+        calendar: &'a calendar::Calendar,
     ) -> Kernel<'a> {
-        Kernel { db, clock, changed, shutdown, seal }
+        Kernel { db, clock, changed, shutdown, seal, calendar }
     }
 }
 
@@ -244,6 +247,93 @@ pub async fn sign_result_document<S: Shows>(
     crate::results::get(db, id, name, &seal.root().await).await?.ok_or_else(|| crate::results::not_found(name))
 }
 
+/// Keeps the instruction an upheld complaint sends about the case `name` names
+/// ([`crate::instructions::receive`]), due by its term from today, and shows it.
+pub async fn receive_instruction<S: Shows>(
+    service: &S,
+    asked: Asked,
+    name: &str,
+    complaint: &str,
+    remedy: Option<&proto::housing::common::v1::Remedy>,
+    text: Option<&proto::housing::common::v1::LocalizedText>,
+) -> Result<proto::housing::common::v1::Instruction, ApiError> {
+    let Kernel { db, calendar, changed, .. } = service.kernel();
+    let id = crate::fields::id_of(name, <S::Kind as CaseKind>::COLLECTION, "name")?;
+    crate::rows::one::<<S::Kind as CaseKind>::Row>(db, id)
+        .await?
+        .ok_or_else(|| <S::Kind as CaseKind>::not_found(id))?;
+    let complaint = crate::fields::text(complaint, "complaint")?;
+    let remedy = crate::instructions::remedy_of(remedy)?;
+    let text = text
+        .cloned()
+        .filter(|t| !t.kk.trim().is_empty() && !t.ru.trim().is_empty())
+        .ok_or_else(|| ApiError::bad_field("TEXT_REQUIRED", "text", "the instruction in kk, ru and en"))?;
+    let now = service.kernel().clock.now();
+    let today = now.with_timezone(&calendar::KAZAKHSTAN).date_naive();
+    let due =
+        calendar.due(today, remedy.term().length, calendar::DEFAULT_START).map_err(crate::history::calendar_error)?;
+    let case_name = <S::Kind as CaseKind>::name(id);
+    let sent_by = complaint.clone();
+    db.transact(asked.command()?, move |tx| {
+        Box::pin(async move { crate::instructions::receive(tx, id, &sent_by, &remedy, &text, &due).await.map(|_| ()) })
+    })
+    .await?;
+    changed.notify_waiters();
+    let rows = crate::instructions::list(db, id).await?;
+    rows.iter()
+        .find(|r| r.complaint == complaint)
+        .map(|r| r.to_proto(&case_name, now))
+        .ok_or_else(|| ApiError::internal("an instruction just kept"))
+}
+
+/// The instructions of the case `parent` names, if `principal` may see it.
+pub async fn instructions<S: Shows>(
+    service: &S,
+    principal: &Principal,
+    parent: &str,
+) -> Result<Vec<proto::housing::common::v1::Instruction>, ApiError> {
+    let Kernel { db, clock, .. } = service.kernel();
+    let row = crate::reads::visible::<S::Kind>(db, principal, parent, "parent").await?;
+    let id = crate::rows::CaseRow::id(&row);
+    let (case_name, now) = (<S::Kind as CaseKind>::name(id), clock.now());
+    Ok(crate::instructions::list(db, id).await?.iter().map(|r| r.to_proto(&case_name, now)).collect())
+}
+
+/// Reports the instruction `name` names done ([`crate::instructions::complete`]): an official
+/// who may see its case.
+pub async fn complete_instruction<S: Shows>(
+    service: &S,
+    asked: Asked,
+    name: &str,
+    note: &str,
+) -> Result<proto::housing::common::v1::Instruction, ApiError> {
+    let Kernel { db, clock, changed, .. } = service.kernel();
+    let (case, seq) = crate::instructions::parse_name(name).ok_or_else(|| {
+        ApiError::bad_field("NAME_INVALID", "name", "a case's name, `/instructions/` and the instruction's number")
+    })?;
+    let row = crate::reads::visible::<S::Kind>(db, &asked.principal, case, "name").await?;
+    if asked.principal.official.is_none() && asked.principal.subsystem != platform::Subsystem::Dev {
+        return Err(ApiError::permission_denied("OFFICIAL_REQUIRED", "an official reports an instruction done"));
+    }
+    let note = crate::fields::text(note, "note")?;
+    let id = crate::rows::CaseRow::id(&row);
+    let case_name = <S::Kind as CaseKind>::name(id);
+    let name = format!("{case_name}/instructions/{seq}");
+    let instruction_name = name.clone();
+    db.transact(asked.command()?, move |tx| {
+        Box::pin(async move { crate::instructions::complete(tx, id, &instruction_name, seq, &note).await.map(|_| ()) })
+    })
+    .await?;
+    changed.notify_waiters();
+    let now = clock.now();
+    crate::instructions::list(db, id)
+        .await?
+        .iter()
+        .find(|r| r.seq == seq)
+        .map(|r| r.to_proto(&case_name, now))
+        .ok_or_else(|| crate::instructions::not_found(&name))
+}
+
 /// Withdraws the case `name` names at the request of its applicant ([`crate::withdraw`]) and
 /// shows it, at its withdrawn stage.
 pub async fn withdraw<S: Shows>(service: &S, asked: Asked, name: &str, reason: &str) -> Result<S::Shown, ApiError>
@@ -387,6 +477,56 @@ macro_rules! application_service {
                     $crate::service::sign_result_document(self, asked, &r.name, r.signature.as_ref()).await?;
                 Ok($crate::service::reexport::tonic::Response::new($pb::SignResultDocumentResponse {
                     document: Some(document),
+                }))
+            }
+
+            async fn receive_instruction(
+                &self,
+                r: $crate::service::reexport::tonic::Request<$pb::ReceiveInstructionRequest>,
+            ) -> ::std::result::Result<
+                $crate::service::reexport::tonic::Response<$pb::ReceiveInstructionResponse>,
+                $crate::service::reexport::tonic::Status,
+            > {
+                let method = concat!("/", $full_name, "/ReceiveInstruction");
+                let (asked, r) = $crate::asked::Asked::of(r, method, |m| &m.request_id)?;
+                let instruction = $crate::service::receive_instruction(
+                    self,
+                    asked,
+                    &r.name,
+                    &r.complaint,
+                    r.remedy.as_ref(),
+                    r.text.as_ref(),
+                )
+                .await?;
+                Ok($crate::service::reexport::tonic::Response::new($pb::ReceiveInstructionResponse {
+                    instruction: Some(instruction),
+                }))
+            }
+
+            async fn list_instructions(
+                &self,
+                r: $crate::service::reexport::tonic::Request<$pb::ListInstructionsRequest>,
+            ) -> ::std::result::Result<
+                $crate::service::reexport::tonic::Response<$pb::ListInstructionsResponse>,
+                $crate::service::reexport::tonic::Status,
+            > {
+                let principal = $crate::service::reexport::Principal::of(&r);
+                let instructions = $crate::service::instructions(self, &principal, &r.get_ref().parent).await?;
+                Ok($crate::service::reexport::tonic::Response::new($pb::ListInstructionsResponse { instructions }))
+            }
+
+            async fn complete_instruction(
+                &self,
+                r: $crate::service::reexport::tonic::Request<$pb::CompleteInstructionRequest>,
+            ) -> ::std::result::Result<
+                $crate::service::reexport::tonic::Response<$pb::CompleteInstructionResponse>,
+                $crate::service::reexport::tonic::Status,
+            > {
+                let method = concat!("/", $full_name, "/CompleteInstruction");
+                let (asked, r) = $crate::asked::Asked::of(r, method, |m| &m.request_id)?;
+                let instruction = $crate::service::complete_instruction(self, asked, &r.name, &r.note).await?;
+                Ok($crate::service::reexport::tonic::Response::new($pb::CompleteInstructionResponse {
+                    instruction: Some(instruction),
                 }))
             }
 

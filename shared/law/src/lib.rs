@@ -10,6 +10,7 @@ pub mod cutoffs;
 pub mod digest;
 pub mod ground;
 pub mod order;
+pub mod remedy;
 pub mod result;
 pub mod stage;
 pub mod standard;

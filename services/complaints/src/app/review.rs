@@ -6,6 +6,7 @@ use calendar::{DEFAULT_START, Term};
 use casework::case::enter_stage;
 use chrono::NaiveDate;
 use law::Stage as _;
+use law::remedy::Remedy;
 use platform::ApiError;
 
 use super::jobs::OVERDUE;
@@ -40,6 +41,8 @@ pub struct Decision {
     pub reason: String,
     /// The stage a reopened case starts again at, a code of the case's service.
     pub reopen_stage: ReopenAt,
+    /// The remedy the reviewer names, if any (`law::remedy`).
+    pub remedy: Option<Remedy>,
 }
 
 /// Extends complaint `e.id`'s review once ([A-EXT-ONCE]): the days are added to the current due
@@ -146,8 +149,26 @@ pub async fn decide(deps: &Complaints, asked: Asked, d: Decision) -> Result<(), 
     let c = store::complaint(&deps.db, id).await?.ok_or_else(|| not_found(id))?;
     reviewer_of(&asked.principal, &c)?;
     let service = Service::of(&c.application).ok_or_else(|| ApiError::internal("a stored case of no service"))?;
-    // The remedy needs the case's state now: a refused case reopens; any other is upheld as it is.
-    let reopen = d.uphold && reopens(deps, service, &c.application).await?;
+    // The remedy needs the case's state now: unnamed, a refused case reopens and any other is
+    // upheld as it is; a reopening named for a case not refused is refused; an instruction is
+    // sent to the provider whatever the case's stage.
+    let refused = d.uphold && reopens(deps, service, &c.application).await?;
+    let remedy = match (&d.remedy, d.uphold) {
+        (Some(_), false) => {
+            return Err(ApiError::bad_field("REMEDY_WITH_DISMISSAL", "remedy", "a remedy is for an upheld complaint"));
+        }
+        (Some(Remedy::Reopen), true) if !refused => {
+            return Err(ApiError::failed_precondition(
+                "CASE_NOT_REFUSED",
+                format!("{} is not refused: there is nothing to reopen", c.application),
+            )
+            .precondition("CASE", c.application.clone(), "refused"));
+        }
+        (Some(remedy), true) => Some(remedy.clone()),
+        (None, true) if refused => Some(Remedy::Reopen),
+        (None, _) => None,
+    };
+    let reopen = remedy == Some(Remedy::Reopen);
     let request_id = asked.request.map(|(id, _)| id.to_string()).unwrap_or_default();
     deps.db
         .transact(asked.command()?, move |tx| {
@@ -164,7 +185,8 @@ pub async fn decide(deps: &Complaints, asked: Asked, d: Decision) -> Result<(), 
                         format!("{} or {}", Stage::UnderReview.code(), Stage::Extended.code()),
                     ));
                 }
-                let (decided, text) = review::decision(&c.business_id, &c.application, d.uphold, reopen, &d.reason);
+                let (decided, text) =
+                    review::decision(&c.business_id, &c.application, d.uphold, remedy.as_ref(), &d.reason);
                 let [kk, ru, en] = &text;
                 store::set(tx, id, Column::DecisionKk, kk).await?;
                 store::set(tx, id, Column::DecisionRu, ru).await?;
@@ -176,6 +198,13 @@ pub async fn decide(deps: &Complaints, asked: Asked, d: Decision) -> Result<(), 
                     let reconsider =
                         targets::reconsider(service, &request_id, application, &complaint, reason, stage, user);
                     tx.enqueue(reconsider).await?;
+                }
+                if let Some(instruction) = remedy.as_ref().filter(|r| r.is_instruction()) {
+                    record_remedy(tx, id, instruction).await?;
+                    let [kk, ru, en] = instruction.text(&c.application);
+                    let text = proto::housing::common::v1::LocalizedText { kk, ru, en };
+                    let order = targets::Instruct { complaint: &name(id), remedy: instruction, text };
+                    tx.enqueue(targets::instruct(service, &c.application, &c.complainant_iin, order)).await?;
                 }
                 tx.cancel_jobs(OVERDUE, &name(id)).await?;
                 let [kk, ru, en] = text.clone();
@@ -190,6 +219,51 @@ pub async fn decide(deps: &Complaints, asked: Asked, d: Decision) -> Result<(), 
                 };
                 casework::results::hand_out(tx, decided, notice(&c, text, "the complaint's decision")).await?;
                 Ok(())
+            })
+        })
+        .await?;
+    deps.changed.notify_waiters();
+    Ok(())
+}
+
+/// Records the instruction an upheld complaint sends, OPEN until the provider reports it done.
+async fn record_remedy(tx: &mut platform::store::WriteTx, id: i64, remedy: &Remedy) -> Result<(), ApiError> {
+    store::set(tx, id, Column::Remedy, remedy.code()).await?;
+    store::set(tx, id, Column::RemedyState, "OPEN").await?;
+    match remedy {
+        Remedy::StopDemandingDocument(kind) => store::set(tx, id, Column::RemedyDocument, kind).await,
+        Remedy::AnswerWithin(days) => store::set_remedy_days(tx, id, i64::from(*days)).await,
+        _ => Ok(()),
+    }
+}
+
+/// Records the provider's report that the instruction of complaint `id` is carried out
+/// (`instruction`, in its service, at `done_at`); a repeat changes nothing.
+pub async fn remedy_done(
+    deps: &Complaints,
+    asked: Asked,
+    id: i64,
+    instruction: &str,
+    done_at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ApiError> {
+    let instruction = instruction.to_owned();
+    deps.db
+        .transact(asked.command()?, move |tx| {
+            Box::pin(async move {
+                let c = store::complaint_in(tx, id).await?.ok_or_else(|| not_found(id))?;
+                if c.remedy_state.as_deref().is_none() {
+                    return Err(ApiError::failed_precondition(
+                        "NO_INSTRUCTION",
+                        format!("{} sent no instruction", name(id)),
+                    )
+                    .precondition("REMEDY", name(id), "an instruction sent"));
+                }
+                let what = if store::remedy_done(tx, id, done_at).await? {
+                    format!("the provider carried out {instruction}")
+                } else {
+                    format!("{instruction} was reported done already")
+                };
+                tx.audit(&name(id), &what).await
             })
         })
         .await?;

@@ -3,6 +3,7 @@
 
 use super::Stage;
 use super::terms::MAX_EXTENSION_DAYS;
+use law::remedy::Remedy;
 
 /// SR cl. 34: the reasons an extension may be granted for.
 pub const EXTENSION_REASONS: [&str; 3] =
@@ -62,22 +63,29 @@ pub fn extension_notice(business_id: &str, due_date: &str, explanation: &str) ->
     ]
 }
 
-/// The decision on complaint `business_id` about `application`, and its text: upheld (the case
-/// reconsidered where `reopen`, as it is otherwise) or dismissed, with the reviewer's reason.
+/// The decision on complaint `business_id` about `application`, and its text: upheld, with
+/// its remedy (`None`: the case stays as it is) in every language, or dismissed, with the
+/// reviewer's reason.
 pub fn decision(
     business_id: &str,
     application: &str,
     uphold: bool,
-    reopen: bool,
+    remedy: Option<&Remedy>,
     reason: &str,
 ) -> (Stage, [String; 3]) {
     if uphold {
-        let remedy =
-            if reopen { format!("{application} is reconsidered") } else { format!("{application} stays as it is") };
+        let [kk, ru, en] = match remedy {
+            Some(remedy) => remedy.text(application),
+            None => [
+                format!("{application} өтініші өзгеріссіз қалады"),
+                format!("заявление {application} остаётся как есть"),
+                format!("{application} stays as it is"),
+            ],
+        };
         let texts = [
-            format!("{business_id} шағымы қанағаттандырылды: {reason}"),
-            format!("Жалоба {business_id} удовлетворена ({remedy}): {reason}"),
-            format!("Complaint {business_id} is upheld ({remedy}): {reason}"),
+            format!("{business_id} шағымы қанағаттандырылды ({kk}): {reason}"),
+            format!("Жалоба {business_id} удовлетворена ({ru}): {reason}"),
+            format!("Complaint {business_id} is upheld ({en}): {reason}"),
         ];
         (Stage::Upheld, texts)
     } else {
@@ -114,10 +122,19 @@ mod tests {
 
     #[test]
     fn a_decision_names_its_remedy_in_three_languages() {
-        let (stage, [kk, ru, en]) = decision("C-1", "registry/applications/7", true, true, "the register erred");
+        let reopen = Some(&Remedy::Reopen);
+        let (stage, [kk, ru, en]) = decision("C-1", "registry/applications/7", true, reopen, "the register erred");
         assert_eq!(stage, Stage::Upheld);
         assert!(kk.contains("қанағаттандырылды") && ru.contains("удовлетворена"));
         assert_eq!(en, "Complaint C-1 is upheld (registry/applications/7 is reconsidered): the register erred");
-        assert_eq!(decision("C-1", "x", false, false, "r").0, Stage::Dismissed);
+        assert_eq!(decision("C-1", "x", false, None, "r").0, Stage::Dismissed);
+    }
+
+    #[test]
+    fn the_kazakh_text_names_the_remedy_as_the_others_do() {
+        let answer = Some(&Remedy::AnswerWithin(3));
+        let (_, [kk, ru, en]) = decision("C-2", "registry/applications/8", true, answer, "no answer was given");
+        assert!(kk.contains("3 жұмыс күні ішінде жауап беру"), "{kk}");
+        assert!(ru.contains("в течение 3 рабочих дней") && en.contains("within 3 working days"));
     }
 }

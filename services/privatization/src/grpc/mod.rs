@@ -36,7 +36,7 @@ impl casework::service::Shows for Privatization {
     type Shown = pb::Application;
 
     fn kernel(&self) -> casework::service::Kernel<'_> {
-        casework::service::Kernel::new(&self.db, &self.clock, &self.changed, &self.shutdown, &self.seal)
+        casework::service::Kernel::new(&self.db, &self.clock, &self.changed, &self.shutdown, &self.seal, &self.calendar)
     }
 
     /// An application already read, with everything it shows.
