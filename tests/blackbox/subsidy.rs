@@ -254,6 +254,15 @@ async fn a_lease_paid_month_by_month_once_each_then_cut_short_by_a_removal_from_
         (p.due_on.as_str(), p.payee_iin.as_str(), p.amount.unwrap().tiyn),
         ("2026-05-10", landlord.as_str(), 6_000_000)
     );
+    // A lease that names no account cannot be paid out.
+    let pay = pb::RecordPaymentRequest {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        name: app.name.clone(),
+        month: p.month.clone(),
+        paid_on: p.due_on.clone(),
+        reference: "B-9".into(),
+    };
+    assert_eq!(reason(&client(ch).record_payment(with(pay, OFFICIAL)).await.unwrap_err()), "IBAN_MISSING");
     // The person leaves the waiting list: the next accrual stops the payments instead.
     let remove = reg::RemoveFromQueueRequest {
         request_id: uuid::Uuid::new_v4().to_string(),
@@ -595,4 +604,39 @@ async fn a_recovery_months_accrued_after_a_lease_ended_in_the_past_are_overpaid_
     assert_eq!(page.to_recover_total.unwrap().tiyn, 2 * monthly);
     assert!(page.payments[1].recovery_reason.contains("after the lease ended on 2026-05-20"));
     assert!(page.payments.iter().all(|p| p.payee_iban == "KZ86125KZT5004100100"));
+
+    // Annex 3 row 6: May is paid out to the landlord's account, once; a month to recover is not
+    // paid; a day to come is no payout.
+    let pay = |month: &str, paid_on: &str, reference: &str| pb::RecordPaymentRequest {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        name: app.name.clone(),
+        month: month.into(),
+        paid_on: paid_on.into(),
+        reference: reference.into(),
+    };
+    let official = OFFICIAL;
+    let ahead = client(ch).record_payment(with(pay("2026-05", "2026-07-03", "B-1"), official)).await.unwrap_err();
+    assert_eq!(reason(&ahead), "PAID_ON_INVALID");
+    let owed_not = client(ch).record_payment(with(pay("2026-06", "2026-06-02", "B-1"), official)).await.unwrap_err();
+    assert_eq!(reason(&owed_not), "PAYMENT_NOT_PAYABLE");
+    let none = client(ch).record_payment(with(pay("2026-08", "2026-07-01", "B-1"), official)).await.unwrap_err();
+    assert_eq!(reason(&none), "PAYMENT_NOT_FOUND");
+    let paid = client(ch)
+        .record_payment(with(pay("2026-05", "2026-05-04", "B-1"), official))
+        .await
+        .unwrap()
+        .into_inner()
+        .payment
+        .unwrap();
+    assert_eq!(
+        (paid.status(), paid.paid_on.as_str(), paid.paid_reference.as_str()),
+        (pb::PaymentStatus::Paid, "2026-05-04", "B-1")
+    );
+    client(ch).record_payment(with(pay("2026-05", "2026-05-04", "B-1"), official)).await.unwrap();
+    let twice = client(ch).record_payment(with(pay("2026-05", "2026-05-05", "B-2"), official)).await.unwrap_err();
+    assert_eq!(reason(&twice), "PAYMENT_ALREADY_PAID");
+    let r = pb::ListPaymentsRequest { name: app.name.clone(), ..Default::default() };
+    let page = client(ch).list_payments(r).await.unwrap().into_inner();
+    assert_eq!((page.payable_total.unwrap().tiyn, page.paid_total.unwrap().tiyn), (0, monthly));
+    assert_eq!(page.to_recover_total.unwrap().tiyn, 2 * monthly);
 }

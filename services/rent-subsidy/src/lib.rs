@@ -170,6 +170,8 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         .method("ListReviewTasks", OFFICIALS)
         .method("ClaimReviewTask", OFFICIALS)
         .method("RecordReview", OFFICIALS)
-        .method("EndLease", &[From(S::OtbasyPortal), Official(S::OtbasyPortal, Role::OtbasyOfficial)]);
+        .method("EndLease", &[From(S::OtbasyPortal), Official(S::OtbasyPortal, Role::OtbasyOfficial)])
+        // Annex 3 row 6: the months are paid to the landlord's account.
+        .method("RecordPayment", OFFICIALS);
     Ok(())
 }

@@ -105,6 +105,10 @@ pub struct PaymentRow {
     pub accrued_at: DateTime<Utc>,
     /// Why the month is to be recovered from the payee; none while it is payable.
     pub recovery: Option<String>,
+    /// The day it was paid out.
+    pub paid_on: Option<String>,
+    /// The bank's reference of the payout.
+    pub paid_reference: Option<String>,
 }
 
 impl casework::rows::CaseRow for ApplicationRow {
@@ -268,24 +272,82 @@ pub async fn mark_overpaid(tx: &mut WriteTx, id: i64, end: &str, why: &str) -> R
     .map_err(store_error)
 }
 
-/// An application's totals over all its months: payable, and to recover, in tiyn.
-pub async fn totals(db: &Db, id: i64) -> Result<(i64, i64), ApiError> {
-    let (payable, to_recover): (Option<i64>, Option<i64>) = on_backend!(db.reader(), |c| sqlx::query_as(
-        "SELECT CAST(SUM(CASE WHEN recovery IS NULL THEN amount_tiyn ELSE 0 END) AS BIGINT), \
-         CAST(SUM(CASE WHEN recovery IS NULL THEN 0 ELSE amount_tiyn END) AS BIGINT) FROM payments WHERE application_id = $1"
+/// An application's totals over all its months, in tiyn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Owed and not paid yet.
+    pub payable: i64,
+    /// Paid out.
+    pub paid: i64,
+    /// To be recovered from the payee.
+    pub to_recover: i64,
+}
+
+/// An application's totals over all its months.
+pub async fn totals(db: &Db, id: i64) -> Result<Totals, ApiError> {
+    let (payable, paid, to_recover): (Option<i64>, Option<i64>, Option<i64>) =
+        on_backend!(db.reader(), |c| sqlx::query_as(
+            "SELECT CAST(SUM(CASE WHEN recovery IS NULL AND paid_on IS NULL THEN amount_tiyn ELSE 0 END) AS BIGINT), \
+             CAST(SUM(CASE WHEN recovery IS NULL AND paid_on IS NOT NULL THEN amount_tiyn ELSE 0 END) AS BIGINT), \
+             CAST(SUM(CASE WHEN recovery IS NULL THEN 0 ELSE amount_tiyn END) AS BIGINT) FROM payments WHERE application_id = $1"
+        )
+        .bind(id)
+        .fetch_one(c)
+        .await)
+        .map_err(store_error)?;
+    Ok(Totals {
+        payable: payable.unwrap_or_default(),
+        paid: paid.unwrap_or_default(),
+        to_recover: to_recover.unwrap_or_default(),
+    })
+}
+
+/// Month `month` of application `id`, in `tx`.
+pub async fn payment_in(tx: &mut WriteTx, id: i64, month: &str) -> Result<Option<PaymentRow>, ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query_as(
+        "SELECT month, due_on, amount_tiyn, payee_iin, parameter_version, accrued_at, recovery, paid_on, paid_reference \
+         FROM payments WHERE application_id = $1 AND month = $2"
     )
     .bind(id)
-    .fetch_one(c)
+    .bind(month)
+    .fetch_optional(c)
     .await)
-    .map_err(store_error)?;
-    Ok((payable.unwrap_or_default(), to_recover.unwrap_or_default()))
+    .map_err(store_error)
+}
+
+/// Month `month` of application `id`.
+pub async fn payment(db: &Db, id: i64, month: &str) -> Result<Option<PaymentRow>, ApiError> {
+    on_backend!(db.reader(), |c| sqlx::query_as(
+        "SELECT month, due_on, amount_tiyn, payee_iin, parameter_version, accrued_at, recovery, paid_on, paid_reference \
+         FROM payments WHERE application_id = $1 AND month = $2"
+    )
+    .bind(id)
+    .bind(month)
+    .fetch_optional(c)
+    .await)
+    .map_err(store_error)
+}
+
+/// Records month `month` of application `id` paid on `paid_on` under `reference`.
+pub async fn mark_paid(tx: &mut WriteTx, id: i64, month: &str, paid_on: &str, reference: &str) -> Result<(), ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "UPDATE payments SET paid_on = $3, paid_reference = $4 WHERE application_id = $1 AND month = $2"
+    )
+    .bind(id)
+    .bind(month)
+    .bind(paid_on)
+    .bind(reference)
+    .execute(c)
+    .await
+    .map(|_| ()))
+    .map_err(store_error)
 }
 
 /// An application's payments after `after` (a month), oldest first.
 pub async fn payments(db: &Db, id: i64, after: &str, limit: i64) -> Result<Vec<PaymentRow>, ApiError> {
     on_backend!(db.reader(), |c| sqlx::query_as(
-        "SELECT month, due_on, amount_tiyn, payee_iin, parameter_version, accrued_at, recovery FROM payments \
-         WHERE application_id = $1 AND month > $2 ORDER BY month LIMIT $3"
+        "SELECT month, due_on, amount_tiyn, payee_iin, parameter_version, accrued_at, recovery, paid_on, paid_reference \
+         FROM payments WHERE application_id = $1 AND month > $2 ORDER BY month LIMIT $3"
     )
     .bind(id)
     .bind(after)

@@ -181,6 +181,8 @@ pub async fn apply_accrual(tx: &mut WriteTx, job: &Job, on_list: Option<bool>) -
         parameter_version: app.parameter_version.clone().unwrap_or_default(),
         accrued_at: tx.now(),
         recovery: None,
+        paid_on: None,
+        paid_reference: None,
     };
     let accrued = store::accrue(tx, app.id, &payment).await?;
     if let Some((_, next)) = months.get(1) {

@@ -125,3 +125,65 @@ pub async fn end_lease(s: &Subsidy, asked: Asked, row: &ApplicationRow, ended: L
     s.changed.notify_waiters();
     Ok(())
 }
+
+/// A month's payout as an official records it.
+#[derive(Debug, Clone)]
+pub struct Payout {
+    pub id: i64,
+    pub month: String,
+    pub paid_on: NaiveDate,
+    pub reference: String,
+}
+
+/// Records month `p.month` of application `p.id` paid out to the landlord's account (the
+/// lease's IBAN, which a payout needs): a month owed, paid once (the same reference again
+/// changes nothing).
+pub async fn record_payment(s: &Subsidy, asked: Asked, row: &ApplicationRow, p: Payout) -> Result<(), ApiError> {
+    let today = s.clock.now_local().date_naive();
+    if p.paid_on > today {
+        return Err(ApiError::bad_field("PAID_ON_INVALID", "paid_on", format!("not after today {today}")));
+    }
+    if row.landlord_iban.as_deref().unwrap_or_default().is_empty() {
+        return Err(ApiError::failed_precondition(
+            "IBAN_MISSING",
+            "the lease names no landlord account to pay to (lease.landlord_iban)",
+        )
+        .precondition("IBAN", Subsidies::name(row.id), "the landlord's IBAN on the lease"));
+    }
+    s.db.transact::<(), _>(asked.command()?, move |tx| {
+        Box::pin(async move {
+            let name = Subsidies::name(p.id);
+            let month = store::payment_in(tx, p.id, &p.month).await?.ok_or_else(|| {
+                ApiError::not_found("PAYMENT_NOT_FOUND", format!("{name} accrued nothing for {}", p.month))
+                    .meta("month", p.month.clone())
+            })?;
+            if let Some(why) = &month.recovery {
+                return Err(ApiError::failed_precondition(
+                    "PAYMENT_NOT_PAYABLE",
+                    format!("{} is to be recovered, not paid: {why}", p.month),
+                )
+                .precondition("PAYMENT", format!("{name}/payments/{}", p.month), "payable"));
+            }
+            match month.paid_reference.as_deref() {
+                Some(reference) if reference == p.reference => return tx.audit(&name, "payout recorded already").await,
+                Some(reference) => {
+                    return Err(ApiError::failed_precondition(
+                        "PAYMENT_ALREADY_PAID",
+                        format!("{} was paid on {} under {reference}", p.month, month.paid_on.unwrap_or_default()),
+                    )
+                    .precondition(
+                        "PAYMENT",
+                        format!("{name}/payments/{}", p.month),
+                        "not paid yet",
+                    ));
+                }
+                None => {}
+            }
+            store::mark_paid(tx, p.id, &p.month, &p.paid_on.to_string(), &p.reference).await?;
+            tx.audit(&name, &format!("{} paid on {} under {}", p.month, p.paid_on, p.reference)).await
+        })
+    })
+    .await?;
+    s.changed.notify_waiters();
+    Ok(())
+}

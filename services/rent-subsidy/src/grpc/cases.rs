@@ -23,6 +23,7 @@ use casework::reopen::{self, Reconsideration};
 const REVIEW: &str = "/kz.housing.subsidy.v1.RentSubsidyService/RecordReview";
 const CLAIM: &str = "/kz.housing.subsidy.v1.RentSubsidyService/ClaimReviewTask";
 const END_LEASE: &str = "/kz.housing.subsidy.v1.RentSubsidyService/EndLease";
+const RECORD_PAYMENT: &str = "/kz.housing.subsidy.v1.RentSubsidyService/RecordPayment";
 const RECONSIDER: &str = "/kz.housing.subsidy.v1.RentSubsidyService/ReconsiderApplication";
 
 /// The official acting; the dev profile's anonymous caller acts as `dev`.
@@ -121,32 +122,38 @@ impl Subsidy {
         let r = r.into_inner();
         let limit = page_size(r.page_size)?;
         let rows = store::payments(&self.db, row.id, r.page_token.trim(), limit + 1).await?;
-        let (payable, to_recover) = store::totals(&self.db, row.id).await?;
+        let totals = store::totals(&self.db, row.id).await?;
         let (page, next) = paged(rows, limit, |p| p.month.clone());
         Ok(pb::ListPaymentsResponse {
-            payments: page
-                .into_iter()
-                .map(|p| pb::Payment {
-                    month: p.month,
-                    amount: Some(common::Money { tiyn: p.amount_tiyn }),
-                    accrued_at: Some(casework::history::timestamp(p.accrued_at)),
-                    due_on: p.due_on,
-                    payee_iin: p.payee_iin,
-                    parameter_version: p.parameter_version,
-                    status: if p.recovery.is_some() {
-                        pb::PaymentStatus::ToRecover
-                    } else {
-                        pb::PaymentStatus::Payable
-                    }
-                    .into(),
-                    recovery_reason: p.recovery.unwrap_or_default(),
-                    payee_iban: row.landlord_iban.clone().unwrap_or_default(),
-                })
-                .collect(),
+            payments: page.into_iter().map(|p| payment(p, row.landlord_iban.as_deref())).collect(),
             next_page_token: next,
-            payable_total: Some(common::Money { tiyn: payable }),
-            to_recover_total: Some(common::Money { tiyn: to_recover }),
+            payable_total: Some(common::Money { tiyn: totals.payable }),
+            to_recover_total: Some(common::Money { tiyn: totals.to_recover }),
+            paid_total: Some(common::Money { tiyn: totals.paid }),
         })
+    }
+
+    /// A month's payout to the landlord's account, by an official of the settlement.
+    pub(super) async fn record_payment(
+        &self,
+        r: Request<pb::RecordPaymentRequest>,
+    ) -> Result<pb::RecordPaymentResponse, ApiError> {
+        let (asked, r) = Asked::of(r, RECORD_PAYMENT, |m| &m.request_id)?;
+        let row = self.visible(&asked.principal, &r.name).await?;
+        let month = r.month.trim();
+        if chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_err() {
+            return Err(ApiError::bad_field("MONTH_INVALID", "month", "YYYY-MM"));
+        }
+        let payout = review::Payout {
+            id: row.id,
+            month: month.to_owned(),
+            paid_on: fields::date(&r.paid_on, "paid_on")?,
+            reference: fields::text(&r.reference, "reference")?,
+        };
+        review::record_payment(self, asked, &row, payout).await?;
+        let paid =
+            store::payment(&self.db, row.id, month).await?.ok_or_else(|| ApiError::internal("a month just paid"))?;
+        Ok(pb::RecordPaymentResponse { payment: Some(payment(paid, row.landlord_iban.as_deref())) })
     }
 
     /// DESIGN.md "Cases, deadlines and evidence": an upheld complaint reopens a refused case,
@@ -175,5 +182,27 @@ impl Subsidy {
         reopen::reconsider(&self.db, &self.complaints, asked, asking, deadline, then).await?;
         self.changed.notify_waiters();
         Ok(pb::ReconsiderApplicationResponse { application: Some(self.load(id).await?) })
+    }
+}
+
+/// A month's payment as the contract shows it, paid to `iban`.
+fn payment(p: store::PaymentRow, iban: Option<&str>) -> pb::Payment {
+    let status = match (&p.recovery, &p.paid_on) {
+        (Some(_), _) => pb::PaymentStatus::ToRecover,
+        (None, Some(_)) => pb::PaymentStatus::Paid,
+        (None, None) => pb::PaymentStatus::Payable,
+    };
+    pb::Payment {
+        month: p.month,
+        amount: Some(common::Money { tiyn: p.amount_tiyn }),
+        accrued_at: Some(casework::history::timestamp(p.accrued_at)),
+        due_on: p.due_on,
+        payee_iin: p.payee_iin,
+        parameter_version: p.parameter_version,
+        status: status.into(),
+        recovery_reason: p.recovery.unwrap_or_default(),
+        payee_iban: iban.unwrap_or_default().to_owned(),
+        paid_on: p.paid_on.unwrap_or_default(),
+        paid_reference: p.paid_reference.unwrap_or_default(),
     }
 }

@@ -160,5 +160,9 @@ impl RentSubsidyService for Subsidy {
     async fn list_payments(&self, r: Request<pb::ListPaymentsRequest>) -> Answer<pb::ListPaymentsResponse> {
         ok(self.payments(r).await)
     }
+
+    async fn record_payment(&self, r: Request<pb::RecordPaymentRequest>) -> Answer<pb::RecordPaymentResponse> {
+        ok(self.record_payment(r).await)
+    }
 }
 }
