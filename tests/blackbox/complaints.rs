@@ -585,7 +585,7 @@ async fn sr_cl_34_no_extension_after_the_term_a_cmp_one_open_complaint_per_case_
 }
 
 /// An emergency-dwelling enrolment of `who` in Almaty, left with an official (Annex 2 row 5(3)).
-async fn enrolment_under_review(ch: &Channel, who: &str) -> String {
+pub(crate) async fn enrolment_under_review(ch: &Channel, who: &str) -> String {
     let registered = vec![kit::registered(who, "751110000")];
     kit::load(
         ch,

@@ -13,6 +13,7 @@ mod errors;
 mod gateway;
 mod gateway_exchange;
 mod identity;
+mod monitoring;
 mod outbox;
 mod privatization;
 mod records;

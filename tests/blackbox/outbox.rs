@@ -47,7 +47,9 @@ async fn a_permanently_refused_delivery_is_parked_and_delivered_once_re_queued()
 
     let mut found = Vec::new();
     for _ in 0..100 {
-        found = parked(ch).await;
+        // The application's own (the registry's notices of this order's standard may be parked
+        // as well, when they leave after the fault).
+        found = parked(ch).await.into_iter().filter(|d| d.case_name == app.name).collect();
         if !found.is_empty() {
             break;
         }
@@ -116,5 +118,5 @@ async fn a_permanently_refused_delivery_is_parked_and_delivered_once_re_queued()
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(delivered, "the re-queued notice arrives");
-    assert!(parked(ch).await.is_empty());
+    assert!(parked(ch).await.iter().all(|d| d.case_name != app.name), "nothing of the application stays parked");
 }

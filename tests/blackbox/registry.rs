@@ -671,6 +671,8 @@ async fn reconsideration_is_the_complaints_service_s_and_needs_an_upheld_complai
 #[tokio::test]
 async fn at24c_a_changed_standard_is_noticed_within_three_working_days() {
     let desk = Desk::open(&[]).await;
+    // Recorded before it takes effect, as a change is.
+    desk.at("2026-03-30T10:00").await;
     let publish = pb::PublishServiceStandardRequest {
         request_id: uuid::Uuid::new_v4().to_string(),
         in_force_from: "2026-04-02".into(),
@@ -684,9 +686,11 @@ async fn at24c_a_changed_standard_is_noticed_within_three_working_days() {
     let published = desk.registry().publish_service_standard(with(publish, OFFICIAL)).await.unwrap().into_inner();
     let publication = published.publication.unwrap();
     assert_eq!(publication.notices_due.as_ref().unwrap().due_date, "2026-04-07");
+    // Each recipient is told of this change, and of this order's own (recorded at the start).
     for recipient in ["STATE_CORPORATION", "CONTACT_CENTRE"] {
-        let notices = desk.notifications(recipient, 1).await;
-        assert!(notices[0].text.as_ref().unwrap().en.contains("Row 9 changed"));
+        let notices = desk.notifications(recipient, 2).await;
+        assert!(notices.iter().any(|n| n.text.as_ref().unwrap().en.contains("Row 9 changed")), "{notices:?}");
+        assert!(notices.iter().any(|n| n.text.as_ref().unwrap().en.contains("Order No. 76")), "{notices:?}");
     }
     let standard = |as_of: &str| pb::GetServiceStandardRequest { as_of: as_of.into() };
     let before = desk.registry().get_service_standard(standard("2026-03-11")).await.unwrap_err();
@@ -701,6 +705,33 @@ async fn at24c_a_changed_standard_is_noticed_within_three_working_days() {
     let changed =
         desk.registry().get_service_standard(standard("2026-04-02")).await.unwrap().into_inner().standard.unwrap();
     assert_eq!(changed.in_force_from, "2026-04-02");
+
+    // The history: this order's version, its notices due Tue 17 March 2026 and sent only when
+    // the registry first started, flagged late; the change above, due Tue 7 April, judged once
+    // that day has ended, in time.
+    desk.at("2026-04-08T09:00").await;
+    let mut history = Vec::new();
+    for _ in 0..100 {
+        history = desk
+            .registry()
+            .list_standard_publications(with(pb::ListStandardPublicationsRequest {}, OFFICIAL))
+            .await
+            .unwrap()
+            .into_inner()
+            .publications;
+        if history.iter().all(|p| p.notices.iter().all(|n| n.judged)) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let [order, change] = history.as_slice() else { panic!("two versions: {history:?}") };
+    let due = |p: &pb::StandardPublication| p.notices_due.clone().unwrap();
+    assert_eq!((order.in_force_from.as_str(), due(order).due_date.as_str()), ("2026-03-12", "2026-03-17"));
+    assert!(order.notices.len() == 2 && order.notices.iter().all(|n| n.sent && n.judged && n.late), "{order:?}");
+    assert!(due(order).breached, "RR cl. 2: the order's own notices were late");
+    assert_eq!(due(change).due_date, "2026-04-07");
+    assert!(change.notices.iter().all(|n| n.judged && !n.late), "{change:?}");
+    assert!(!due(change).breached);
 }
 
 #[tokio::test]

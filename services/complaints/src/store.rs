@@ -86,6 +86,7 @@ impl ComplaintRow {
     pub fn case(&self) -> casework::case::Case<crate::ComplaintCases> {
         let channel = if self.filed_channel == "PAPER" { "paper" } else { "electronic" };
         casework::case::Case::new(self.id, &self.complainant_iin, channel, self.stage)
+            .placed(&self.reviewer_id, &self.deadline.due_date)
     }
 }
 

@@ -28,6 +28,7 @@ otbasy-portal = ["SignatureService/GetAuthorityCertificate", "ConsentService/Rec
 state-corporation = ["SignatureService/GetAuthorityCertificate", "MetaService/*", "AuditService/GetPublicKey"]
 contact-centre = ["SignatureService/GetAuthorityCertificate", "NotificationService/ListNotifications", "MetaService/*", "AuditService/GetPublicKey"]
 gateway = ["AuditService/*", "MetaService/*"]
+ministry = ["MonitoringService/GetComplianceReport", "MonitoringService/GetStatistics", "MonitoringService/ListStageReports", "MetaService/*"]
 "#;
 
 /// Methods only the `dev` profile serves, whoever asks.

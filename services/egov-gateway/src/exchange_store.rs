@@ -39,7 +39,25 @@ pub struct OtpRow {
 /// A stored notification.
 pub type NotificationRow = (String, String, String, String, String, String, String, String, String, DateTime<Utc>);
 /// A stored stage report.
-pub type StageRow = (String, String, String, String, DateTime<Utc>, String, String, DateTime<Utc>);
+/// A stored stage report: id, service, case, stage, when, channel, reporter, recorded at, then
+/// the service's register code, the provider's BIN, the stage's due day, the result, its
+/// ground and the place the case is decided.
+pub type StageRow = (
+    String,
+    String,
+    String,
+    String,
+    DateTime<Utc>,
+    String,
+    String,
+    DateTime<Utc>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
 /// A processing-log entry: client, method, fields, case, purpose, end user, time, and the filing's
 /// name when the case is a link's.
 pub type ProcessingRow = (String, String, String, String, String, String, DateTime<Utc>, String);
@@ -453,8 +471,9 @@ impl Registers {
             .transact::<bool, _>(command, move |tx| {
                 Box::pin(async move {
                     let n = on_backend!(tx.conn(), |c| sqlx::query(
-                        "INSERT INTO stage_reports (id, service, case_name, stage, occurred_at, channel, reporter, message_id, recorded_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (reporter, message_id) DO NOTHING"
+                        "INSERT INTO stage_reports (id, service, case_name, stage, occurred_at, channel, reporter, message_id, recorded_at, \
+                         service_code, provider_bin, due_date, result, ground, place) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (reporter, message_id) DO NOTHING"
                     )
                     .bind(&row.0)
                     .bind(&row.1)
@@ -465,6 +484,12 @@ impl Registers {
                     .bind(&row.6)
                     .bind(&m)
                     .bind(row.7)
+                    .bind(&row.8)
+                    .bind(&row.9)
+                    .bind(&row.10)
+                    .bind(&row.11)
+                    .bind(&row.12)
+                    .bind(&row.13)
                     .execute(c)
                     .await
                     .map(|r| r.rows_affected()))
@@ -477,7 +502,7 @@ impl Registers {
             .await?
             .response;
         let stored: StageRow = on_backend!(self.db().reader(), |pool| sqlx::query_as(
-            "SELECT id, service, case_name, stage, occurred_at, channel, reporter, recorded_at FROM stage_reports \
+            "SELECT id, service, case_name, stage, occurred_at, channel, reporter, recorded_at, service_code, provider_bin, due_date, result, ground, place FROM stage_reports \
              WHERE reporter = $1 AND message_id = $2"
         )
         .bind(&reporter)
@@ -486,6 +511,28 @@ impl Registers {
         .await)
         .map_err(store_error)?;
         Ok((stored, !inserted))
+    }
+
+    /// Every stage report of the cases with a report from `from` to `to` (inclusive instants),
+    /// of `service` when named, in the order recorded: what the compliance report and the
+    /// statistics count.
+    pub async fn stages_of_period(
+        &self,
+        service: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<StageRow>, ApiError> {
+        on_backend!(self.db().reader(), |pool| sqlx::query_as(
+            "SELECT id, service, case_name, stage, occurred_at, channel, reporter, recorded_at, service_code, provider_bin, due_date, result, ground, place \
+             FROM stage_reports WHERE case_name IN (SELECT case_name FROM stage_reports WHERE occurred_at >= $1 AND occurred_at <= $2 \
+             AND ($3 = '' OR service = $3)) AND occurred_at <= $2 ORDER BY seq"
+        )
+        .bind(from)
+        .bind(to)
+        .bind(service)
+        .fetch_all(pool)
+        .await)
+        .map_err(store_error)
     }
 
     /// Stage reports of a case, or of a service, in the order recorded.
@@ -498,13 +545,13 @@ impl Registers {
     ) -> Result<Vec<StageRow>, ApiError> {
         let (sql, key) = if case_name.is_empty() {
             (
-                "SELECT id, service, case_name, stage, occurred_at, channel, reporter, recorded_at FROM stage_reports \
+                "SELECT id, service, case_name, stage, occurred_at, channel, reporter, recorded_at, service_code, provider_bin, due_date, result, ground, place FROM stage_reports \
                  WHERE service = $1 ORDER BY seq LIMIT $2 OFFSET $3",
                 service,
             )
         } else {
             (
-                "SELECT id, service, case_name, stage, occurred_at, channel, reporter, recorded_at FROM stage_reports \
+                "SELECT id, service, case_name, stage, occurred_at, channel, reporter, recorded_at, service_code, provider_bin, due_date, result, ground, place FROM stage_reports \
                  WHERE case_name = $1 ORDER BY seq LIMIT $2 OFFSET $3",
                 case_name,
             )

@@ -92,14 +92,16 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
     let for_jobs = state.clone();
     let db = ctx
         .start_store(STORE, move |sweeper| {
-            sweeper.handle_prepared(
-                DECIDE,
-                move |db, job| {
-                    let state = for_jobs.clone();
-                    async move { decide::prepare_decision(&db, &state, job).await }
-                },
-                |tx, job, facts| Box::pin(decide::apply_decision(tx, job, facts)),
-            )
+            sweeper
+                .handle_prepared(
+                    DECIDE,
+                    move |db, job| {
+                        let state = for_jobs.clone();
+                        async move { decide::prepare_decision(&db, &state, job).await }
+                    },
+                    |tx, job, facts| Box::pin(decide::apply_decision(tx, job, facts)),
+                )
+                .handle(app::standard::NOTICES_DUE, |tx, job| Box::pin(app::standard::judge_notices(tx, job)))
         })
         .await?;
     let seal = casework::results::start(ctx, S::Registry, &db).await?;
@@ -114,6 +116,8 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         shutdown: ctx.shutdown_signal(),
         seal,
     };
+    // RR cl. 2: this order's own change of the standard is in the history, with its notices.
+    app::standard::record_order(&registry).await?;
     services
         .add(tuned!(RegistryServiceServer::new(registry), ctx))
         .method(
@@ -128,6 +132,10 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
         )
         // RR cl. 2: a changed standard is recorded by the bank.
         .method("PublishServiceStandard", OFFICIALS)
+        .method(
+            "ListStandardPublications",
+            &[OFFICIALS, &[From(S::StateCorporation), From(S::ContactCentre), From(S::Ministry)]].concat(),
+        )
         // Annex 2 row 3: otbasybank.kz is the only channel.
         .method("CreateApplication", &[From(S::OtbasyPortal)])
         // The applicant withdraws where they filed.

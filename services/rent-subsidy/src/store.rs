@@ -91,6 +91,7 @@ impl ApplicationRow {
     /// The case as the kernel changes its stage.
     pub fn case(&self) -> casework::case::Case<crate::Subsidies> {
         casework::case::Case::new(self.id, &self.applicant_iin, crate::reporting::CHANNEL, self.stage)
+            .placed(&self.kato, &self.deadline.due_date)
     }
 }
 

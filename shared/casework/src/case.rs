@@ -13,7 +13,7 @@ use platform::ApiError;
 use platform::store::WriteTx;
 
 use crate::history::{Deadline, record_stage};
-use crate::reporting::stage_report;
+use crate::reporting::{StageData, stage_report};
 
 /// A kind of case the suite keeps: one per housing service, and the complaints.
 pub trait CaseKind: Send + Sync + 'static {
@@ -58,13 +58,41 @@ pub struct Case<K: CaseKind> {
     pub channel: String,
     /// Its stage now.
     pub stage: K::Stage,
+    /// Where it is decided (a settlement's KATO code, a reviewing body), as monitoring groups it.
+    pub place: String,
+    /// The day its current stage is due, `YYYY-MM-DD` (empty when the stage has no term).
+    pub due_date: String,
+    /// The refusal ground it is refused on, when it is.
+    pub ground: Option<String>,
     kind: PhantomData<K>,
 }
 
 impl<K: CaseKind> Case<K> {
     /// Case `id` of `person`, filed through `channel`, now at `stage`.
     pub fn new(id: i64, person: &str, channel: &str, stage: K::Stage) -> Self {
-        Case { id, person: person.to_owned(), channel: channel.to_owned(), stage, kind: PhantomData }
+        Case {
+            id,
+            person: person.to_owned(),
+            channel: channel.to_owned(),
+            stage,
+            place: String::new(),
+            due_date: String::new(),
+            ground: None,
+            kind: PhantomData,
+        }
+    }
+
+    /// The case decided at `place`, its current stage due on `due_date`.
+    pub fn placed(mut self, place: &str, due_date: &str) -> Self {
+        place.clone_into(&mut self.place);
+        due_date.clone_into(&mut self.due_date);
+        self
+    }
+
+    /// The case refused on `ground` (its code), which its result's report carries.
+    pub fn refused_on(mut self, ground: &str) -> Self {
+        self.ground = Some(ground.to_owned());
+        self
     }
 
     /// Its resource name.
@@ -95,6 +123,10 @@ pub async fn enter_stage<K: CaseKind>(
     }
     let sequence = record_stage(tx, case.id, stage.code(), reason, deadline).await?;
     let at = tx.now();
+    // The new stage's term, or the one it inherits: for a result, the day it was due by.
+    if let Some(d) = deadline {
+        case.due_date.clone_from(&d.due_date);
+    }
     report_stage(tx, case, stage, at).await?;
     tx.audit(&case.name(), audit).await?;
     case.stage = stage;
@@ -121,6 +153,18 @@ pub async fn report_stage<K: CaseKind>(
     stage: K::Stage,
     at: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let report = stage_report(K::SERVICE, &case.channel, &case.name(), &case.person, stage.code(), at);
-    tx.enqueue(report).await.map(|_| ())
+    let closed = stage.is_closed();
+    let report = StageData {
+        service: K::SERVICE,
+        channel: &case.channel,
+        case: &case.name(),
+        user: &case.person,
+        stage: stage.code(),
+        at,
+        place: &case.place,
+        due_date: &case.due_date,
+        result: if closed { stage.code() } else { "" },
+        ground: if closed { case.ground.as_deref().unwrap_or_default() } else { "" },
+    };
+    tx.enqueue(stage_report(&report)).await.map(|_| ())
 }

@@ -15,24 +15,58 @@ pub const REPORT_STAGE: &str = "/kz.egov.gateway.v1.MonitoringService/ReportStag
 /// The notification service's method.
 pub const SEND_NOTIFICATION: &str = "/kz.egov.gateway.v1.NotificationService/SendNotification";
 
-/// A stage report of `service`'s case, received through `channel`, for the monitoring system.
-pub fn stage_report(
-    service: &str,
-    channel: &str,
-    case: &str,
-    user: &str,
-    stage: &str,
-    at: DateTime<Utc>,
-) -> OutboxMessage {
+/// What a stage report says (SR cl. 26): the case, its service and provider, the stage and
+/// when, where the case is decided, the day the stage is due, and at the end the result and
+/// its ground.
+#[derive(Debug, Clone, Copy)]
+pub struct StageData<'a> {
+    /// The service (`registry`).
+    pub service: &'a str,
+    /// The channel it came through.
+    pub channel: &'a str,
+    /// The case's name.
+    pub case: &'a str,
+    /// The person it is about.
+    pub user: &'a str,
+    /// The stage entered.
+    pub stage: &'a str,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Where it is decided: a settlement's KATO code, a reviewing body.
+    pub place: &'a str,
+    /// The day the stage is due (for a result, the day it was due by); empty without a term.
+    pub due_date: &'a str,
+    /// The result, at a closed stage; else empty.
+    pub result: &'a str,
+    /// The refusal ground of a refusal; else empty.
+    pub ground: &'a str,
+}
+
+/// A stage report for the monitoring system, with the service's code in the register of state
+/// services and the provider's BIN ([A-SERVICE-CODE], [A-PROVIDER-SEAL]).
+pub fn stage_report(r: &StageData<'_>) -> OutboxMessage {
+    let provider = law::result::provider(r.service);
     let request = gw::ReportStageRequest {
-        service: service.into(),
-        case_name: case.into(),
-        stage: stage.into(),
-        occurred_at: Some(timestamp(at)),
-        channel: channel.into(),
+        service: r.service.into(),
+        case_name: r.case.into(),
+        stage: r.stage.into(),
+        occurred_at: Some(timestamp(r.at)),
+        channel: r.channel.into(),
+        service_code: provider.map(|p| p.service_code).unwrap_or_default().into(),
+        provider_bin: provider.map(|p| p.bin).unwrap_or_default().into(),
+        due_date: r.due_date.into(),
+        result: r.result.into(),
+        ground: r.ground.into(),
+        place: r.place.into(),
     };
-    OutboxMessage::new(Subsystem::Gateway, REPORT_STAGE, case, "SR cl. 26: stage data to monitoring [A-MON]", &request)
-        .for_user(user)
+    OutboxMessage::new(
+        Subsystem::Gateway,
+        REPORT_STAGE,
+        r.case,
+        "SR cl. 26: stage data to monitoring [A-MON]",
+        &request,
+    )
+    .for_user(r.user)
 }
 
 /// A notice to `recipient` (an IIN, or `STATE_CORPORATION`, `CONTACT_CENTRE`) about `case`.

@@ -116,6 +116,22 @@ pub struct Provider {
     pub bin: &'static str,
     /// Its name, as the certificate names it.
     pub name: &'static str,
+    /// The service's code in the register of state services ([A-SERVICE-CODE]).
+    pub service_code: &'static str,
+}
+
+/// [A-SERVICE-CODE]: the codes of the three services and of complaints in the register of state
+/// services are not in the order; the suite names each by a code of its own here, the one place
+/// a deployment's register code replaces.
+pub const SERVICE_CODES: [(&str, &str); 4] = [
+    ("privatization", "KZ-HOUSING-PRIVATIZATION"),
+    ("registry", "KZ-HOUSING-REGISTRY"),
+    ("rent-subsidy", "KZ-HOUSING-RENT-SUBSIDY"),
+    ("complaints", "KZ-HOUSING-COMPLAINTS"),
+];
+
+fn service_code(service: &str) -> &'static str {
+    SERVICE_CODES.iter().find(|(s, _)| *s == service).map(|(_, code)| *code).unwrap_or_default()
 }
 
 /// [A-PROVIDER-SEAL]: one seal per service deployment. Privatization and the rent subsidy are
@@ -123,15 +139,14 @@ pub struct Provider {
 /// key per service, named here, and the official who decides signs with their own certificate
 /// as well. The BINs are the emulation's, not real organizations'.
 pub fn provider(service: &str) -> Option<Provider> {
-    Some(match service {
-        "privatization" => Provider { bin: "000140000011", name: "Local executive body housing department (emulated)" },
-        "registry" => Provider { bin: "000140000022", name: "Otbasy bank Housing Provision Center (emulated)" },
-        "rent-subsidy" => {
-            Provider { bin: "000140000033", name: "Local executive body rent subsidy department (emulated)" }
-        }
-        "complaints" => Provider { bin: "000140000044", name: "Complaint reviewing body (emulated)" },
+    let (bin, name) = match service {
+        "privatization" => ("000140000011", "Local executive body housing department (emulated)"),
+        "registry" => ("000140000022", "Otbasy bank Housing Provision Center (emulated)"),
+        "rent-subsidy" => ("000140000033", "Local executive body rent subsidy department (emulated)"),
+        "complaints" => ("000140000044", "Complaint reviewing body (emulated)"),
         _ => return None,
-    })
+    };
+    Some(Provider { bin, name, service_code: service_code(service) })
 }
 
 #[cfg(test)]

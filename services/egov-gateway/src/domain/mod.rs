@@ -2,6 +2,7 @@
 //! (the family the act records establish, the five-year look-back), and the deterministic
 //! population. No tonic and no sqlx here.
 
+pub mod compliance;
 pub mod family;
 pub mod records;
 

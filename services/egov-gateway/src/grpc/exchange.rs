@@ -1,7 +1,7 @@
 //! The exchange services: consent, signatures, one-time passwords, notifications, monitoring,
 //! and the evidence and processing logs.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use platform::store::Command;
 use platform::{ApiError, Principal};
 use proto::egov::gateway::v1 as pb;
@@ -563,7 +563,22 @@ impl pb::notification_service_server::NotificationService for Gateway {
 }
 
 fn report(row: crate::exchange_store::StageRow) -> pb::StageReport {
-    let (id, service, case_name, stage, occurred_at, channel, reporter, recorded_at) = row;
+    let (
+        id,
+        service,
+        case_name,
+        stage,
+        occurred_at,
+        channel,
+        reporter,
+        recorded_at,
+        code,
+        bin,
+        due,
+        result,
+        ground,
+        place,
+    ) = row;
     pb::StageReport {
         id,
         service,
@@ -573,6 +588,12 @@ fn report(row: crate::exchange_store::StageRow) -> pb::StageReport {
         channel,
         reporter,
         recorded_at: Some(timestamp(recorded_at)),
+        service_code: code,
+        provider_bin: bin,
+        due_date: due,
+        result,
+        ground,
+        place,
     }
 }
 
@@ -599,6 +620,12 @@ impl pb::monitoring_service_server::MonitoringService for Gateway {
                 .ok_or_else(|| {
                     ApiError::bad_field("FIELD_REQUIRED", "occurred_at", "when the case entered the stage")
                 })?;
+            if !r.due_date.trim().is_empty() && NaiveDate::parse_from_str(r.due_date.trim(), "%Y-%m-%d").is_err() {
+                return Err(ApiError::bad_field("DATE_INVALID", "due_date", "a day, YYYY-MM-DD, or empty"));
+            }
+            if !r.due_date.trim().is_empty() && NaiveDate::parse_from_str(r.due_date.trim(), "%Y-%m-%d").is_err() {
+                return Err(ApiError::bad_field("DATE_INVALID", "due_date", "a day, YYYY-MM-DD, or empty"));
+            }
             let row = (
                 uuid::Uuid::new_v4().to_string(),
                 r.service.trim().to_owned(),
@@ -608,6 +635,12 @@ impl pb::monitoring_service_server::MonitoringService for Gateway {
                 r.channel.trim().to_owned(),
                 exchange.client.clone(),
                 evidence::canonical_time(self.clock.now()),
+                r.service_code.trim().to_owned(),
+                r.provider_bin.trim().to_owned(),
+                r.due_date.trim().to_owned(),
+                r.result.trim().to_owned(),
+                r.ground.trim().to_owned(),
+                r.place.trim().to_owned(),
             );
             let (stored, duplicate) = self
                 .registers
@@ -617,6 +650,17 @@ impl pb::monitoring_service_server::MonitoringService for Gateway {
         }
         .await;
         self.conclude(&exchange, M, outcome, &[]).await
+    }
+
+    async fn get_compliance_report(
+        &self,
+        request: Request<pb::GetComplianceReportRequest>,
+    ) -> Answer<pb::GetComplianceReportResponse> {
+        Ok(Response::new(self.compliance(request.get_ref()).await?))
+    }
+
+    async fn get_statistics(&self, request: Request<pb::GetStatisticsRequest>) -> Answer<pb::GetStatisticsResponse> {
+        Ok(Response::new(self.statistics(request.get_ref()).await?))
     }
 
     async fn list_stage_reports(

@@ -1,6 +1,7 @@
 //! The gateway's gRPC services: thin handlers that open the exchange (envelope, hash), check the
 //! request, ask the registers, and answer with the envelope echoed.
 
+pub mod compliance;
 pub mod convert;
 pub mod documents;
 pub mod envelope;

@@ -196,7 +196,7 @@ async fn refuse(tx: &mut WriteTx, app: &ApplicationRow, ground: Ground, reason: 
     store::add_findings(tx, app.id, &[finding]).await?;
     store::set_refusal(tx, app.id, Some((ground.code(), Some("COMMISSION")))).await?;
     let why = format!("the housing commission refuses: {} ({}): {reason}", ground.code(), ground.clause());
-    enter_stage(tx, &mut app.case(), Stage::Refused, &why, None, &why).await?;
+    enter_stage(tx, &mut app.case().refused_on(ground.code()), Stage::Refused, &why, None, &why).await?;
     let text = reporting::refusal_text(&app.business_id, ground);
     super::hand_out(
         tx,

@@ -399,7 +399,7 @@ pub(crate) async fn apply_intake(
 ) -> Result<(), ApiError> {
     store::add_findings(tx, app.id, &intake.findings).await?;
     let Some((ground, code)) = &intake.refusal else { return Ok(()) };
-    let mut case: Case<Privatizations> = app.case();
+    let mut case: Case<Privatizations> = app.case().refused_on(ground.code());
     store::set_refusal(tx, app.id, Some((ground.code(), Some(code.as_str())))).await?;
     let why = format!("refused at intake from the state systems' data: {} {code} ({})", ground.code(), ground.clause());
     enter_stage(tx, &mut case, Stage::Refused, &why, None, &why).await?;

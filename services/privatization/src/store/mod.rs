@@ -105,6 +105,7 @@ impl ApplicationRow {
     pub fn case(&self) -> casework::case::Case<crate::Privatizations> {
         let channel = crate::reporting::channel_name(&self.channel);
         casework::case::Case::new(self.id, &self.applicant_iin, channel, self.stage)
+            .placed(&self.settlement_kato, &self.deadline.due_date)
     }
 }
 

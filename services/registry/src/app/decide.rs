@@ -137,7 +137,11 @@ pub async fn finish(
             (Stage::Refused, why.clone(), text, why, None, ResultKind::Refusal, ground.clause().to_string())
         }
     };
-    enter_stage(tx, &mut app.case(), stage, &reason, None, &audit).await?;
+    let case = match outcome {
+        Outcome::Refuse { ground, .. } => app.case().refused_on(ground.code()),
+        Outcome::Enrol => app.case(),
+    };
+    enter_stage(tx, &mut { case }, stage, &reason, None, &audit).await?;
     let decided = casework::results::Decided {
         service: Enrolments::SERVICE,
         case_id: app.id,

@@ -81,6 +81,13 @@ impl RegistryService for Registry {
         ok(self.publish_standard(r).await)
     }
 
+    async fn list_standard_publications(
+        &self,
+        _: Request<pb::ListStandardPublicationsRequest>,
+    ) -> Answer<pb::ListStandardPublicationsResponse> {
+        ok(self.publications().await)
+    }
+
     async fn list_review_tasks(&self, r: Request<pb::ListReviewTasksRequest>) -> Answer<pb::ListReviewTasksResponse> {
         ok(self.list_tasks(r).await)
     }

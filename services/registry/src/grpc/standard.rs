@@ -60,32 +60,57 @@ impl Registry {
     }
 }
 
-/// A publication as `PublishServiceStandard` answers it.
+/// A publication as `PublishServiceStandard` answers it (its notices not judged yet).
 fn publication(name: &str, row: &PublicationRow) -> pb::PublishServiceStandardResponse {
-    pb::PublishServiceStandardResponse {
-        publication: Some(pb::StandardPublication {
-            name: name.to_owned(),
-            in_force_from: row.in_force_from.clone(),
-            source: row.source.clone(),
-            summary: Some(common::LocalizedText {
-                kk: row.summary_kk.clone(),
-                ru: row.summary_ru.clone(),
-                en: row.summary_en.clone(),
-            }),
-            notices_due: Some(common::Deadline {
-                term: i32::try_from(CHANGE_NOTICE_WORKING_DAYS).unwrap_or(3),
-                unit: common::TermUnit::WorkingDays.into(),
-                counted_from: "CHANGE_IN_FORCE".into(),
-                counted_from_at: None,
-                due_date: row.notices_due_date.clone(),
-                due_at: Some(ts(row.notices_due_at)),
-                clause: "RR cl. 2".into(),
-                calendar_version: row.calendar_version.clone(),
-                breached: false,
-                provisional: casework::history::provisional(&row.calendar_version),
-            }),
-            recipients: CHANGE_NOTICE_RECIPIENTS.iter().map(|r| (*r).to_owned()).collect(),
-            recorded_at: Some(ts(row.recorded_at)),
+    pb::PublishServiceStandardResponse { publication: Some(shown(name, row, &[])) }
+}
+
+/// A publication with its notices.
+fn shown(name: &str, row: &PublicationRow, notices: &[store::NoticeRow]) -> pb::StandardPublication {
+    let breached = notices.iter().any(|(_, _, late)| *late == Some(1));
+    pb::StandardPublication {
+        name: name.to_owned(),
+        in_force_from: row.in_force_from.clone(),
+        source: row.source.clone(),
+        summary: Some(common::LocalizedText {
+            kk: row.summary_kk.clone(),
+            ru: row.summary_ru.clone(),
+            en: row.summary_en.clone(),
         }),
+        notices_due: Some(common::Deadline {
+            term: i32::try_from(CHANGE_NOTICE_WORKING_DAYS).unwrap_or(3),
+            unit: common::TermUnit::WorkingDays.into(),
+            counted_from: "CHANGE_IN_FORCE".into(),
+            counted_from_at: None,
+            due_date: row.notices_due_date.clone(),
+            due_at: Some(ts(row.notices_due_at)),
+            clause: "RR cl. 2".into(),
+            calendar_version: row.calendar_version.clone(),
+            breached,
+            provisional: casework::history::provisional(&row.calendar_version),
+        }),
+        recipients: CHANGE_NOTICE_RECIPIENTS.iter().map(|r| (*r).to_owned()).collect(),
+        recorded_at: Some(ts(row.recorded_at)),
+        notices: notices
+            .iter()
+            .map(|(recipient, sent, late)| pb::PublicationNotice {
+                recipient: recipient.clone(),
+                sent: *sent,
+                judged: late.is_some(),
+                late: *late == Some(1),
+            })
+            .collect(),
+    }
+}
+
+impl Registry {
+    /// The standard's history with the state of its notices.
+    pub(super) async fn publications(&self) -> Result<pb::ListStandardPublicationsResponse, ApiError> {
+        let mut publications = Vec::new();
+        for row in store::publications(&self.db).await? {
+            let notices = store::notices(&self.db, row.id).await?;
+            publications.push(shown(&format!("registry/standard-publications/{}", row.id), &row, &notices));
+        }
+        Ok(pb::ListStandardPublicationsResponse { publications })
     }
 }

@@ -173,3 +173,73 @@ pub async fn publication_in_force(db: &Db, day: &str) -> Result<Option<Publicati
     on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(day).fetch_optional(c).await)
         .map_err(store_error)
 }
+
+/// Keeps notice `message_id` of publication `id` to `recipient`.
+pub async fn insert_notice(tx: &mut WriteTx, id: i64, recipient: &str, message_id: &str) -> Result<(), ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "INSERT INTO publication_notices (publication_id, recipient, message_id) VALUES ($1, $2, $3)"
+    )
+    .bind(id)
+    .bind(recipient)
+    .bind(message_id)
+    .execute(c)
+    .await
+    .map(|_| ()))
+    .map_err(store_error)
+}
+
+/// A publication's notices: recipient, whether its message has left, and the verdict on time
+/// (none before the day due has ended).
+pub type NoticeRow = (String, bool, Option<i64>);
+
+/// The notices of publication `id`, in `tx`.
+pub async fn notices_in(tx: &mut WriteTx, id: i64) -> Result<Vec<NoticeRow>, ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query_as(
+        "SELECT n.recipient, COALESCE(o.delivered_at IS NOT NULL, FALSE), n.late FROM publication_notices n \
+         LEFT JOIN outbox o ON o.message_id = n.message_id WHERE n.publication_id = $1 ORDER BY n.recipient"
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await)
+    .map_err(store_error)
+}
+
+/// The notices of publication `id`.
+pub async fn notices(db: &Db, id: i64) -> Result<Vec<NoticeRow>, ApiError> {
+    on_backend!(db.reader(), |c| sqlx::query_as(
+        "SELECT n.recipient, COALESCE(o.delivered_at IS NOT NULL, FALSE), n.late FROM publication_notices n \
+         LEFT JOIN outbox o ON o.message_id = n.message_id WHERE n.publication_id = $1 ORDER BY n.recipient"
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await)
+    .map_err(store_error)
+}
+
+/// Records whether the notice of publication `id` to `recipient` left in time.
+pub async fn judge_notice(tx: &mut WriteTx, id: i64, recipient: &str, late: bool) -> Result<(), ApiError> {
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "UPDATE publication_notices SET late = $3 WHERE publication_id = $1 AND recipient = $2 AND late IS NULL"
+    )
+    .bind(id)
+    .bind(recipient)
+    .bind(i64::from(late))
+    .execute(c)
+    .await
+    .map(|_| ()))
+    .map_err(store_error)
+}
+
+/// Publication `id`, in `tx`.
+pub async fn publication_in(tx: &mut WriteTx, id: i64) -> Result<Option<PublicationRow>, ApiError> {
+    let sql = format!("{PUBLICATION} WHERE id = $1");
+    on_backend!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)
+        .map_err(store_error)
+}
+
+/// Every publication, the oldest first.
+pub async fn publications(db: &Db) -> Result<Vec<PublicationRow>, ApiError> {
+    let sql = format!("{PUBLICATION} ORDER BY in_force_from, id");
+    on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(c).await)
+        .map_err(store_error)
+}

@@ -210,7 +210,7 @@ pub async fn refuse(
 ) -> Result<(), ApiError> {
     store::set_refusal(tx, app.id, Some((ground.code(), Some(reason)))).await?;
     let why = format!("motivated refusal {} {reason} ({}): {why} [A-DECISION-ORDER]", ground.code(), ground.clause());
-    enter_stage(tx, &mut app.case(), Stage::Refused, &why, None, &why).await?;
+    enter_stage(tx, &mut app.case().refused_on(ground.code()), Stage::Refused, &why, None, &why).await?;
     let text = reporting::refusal(&app.business_id, ground);
     hand_out(tx, app, Stage::Refused, ResultKind::Refusal, ground.clause(), text).await
 }
