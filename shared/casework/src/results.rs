@@ -5,7 +5,7 @@
 //! provider's key ([A-PROVIDER-SEAL]) by a CMS detached signature, and registered at the
 //! gateway through the outbox, where anyone verifies it (`DocumentService/VerifyResultDocument`).
 //! The official who decided, and for a contract the applicant, add their own signatures over
-//! the same SHA-256 ([`sign`]).
+//! the same SHA-256 ([`add`]).
 //!
 //! The provider's key is made once per database and kept there; the gateway's certification
 //! authority certifies it ([`certify_seal`], at start, retried until it answers). A seal made

@@ -48,7 +48,7 @@ pub struct Kernel<'a> {
 }
 
 impl<'a> Kernel<'a> {
-    /// What a service lends: its database, clock, change signal, shutdown and seal.
+    /// What a service lends: its database, clock, change signal, shutdown, seal and calendar.
     pub fn new(
         db: &'a Db,
         clock: &'a Clock,

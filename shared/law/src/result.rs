@@ -1,4 +1,4 @@
-//! The results the services hand out as signed e-documents (issue 20; SR cl. 10, Annexes 1-3
+//! The results the services hand out as signed e-documents (SR cl. 10, Annexes 1-3
 //! row 6 "the result of rendering the state service"): what kind each is, its title in Kazakh,
 //! Russian and English, and the provider whose key seals the automated ones.
 
