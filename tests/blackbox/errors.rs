@@ -89,3 +89,22 @@ async fn health_needs_no_identity_even_in_prod() {
     let answer = health.check(tonic_health::pb::HealthCheckRequest { service: String::new() }).await.unwrap();
     assert_eq!(answer.into_inner().status(), tonic_health::pb::health_check_response::ServingStatus::Serving);
 }
+
+#[tokio::test]
+async fn a_request_that_does_not_decode_is_invalid_argument_with_its_reason_not_internal() {
+    let suite = spawn_suite(&[]).await;
+    // A varint where GetApplicationRequest.name (field 1) is a string: no such message.
+    let wrong = prost_types::Timestamp { seconds: 5, nanos: 0 };
+    let status = crate::helpers::call::<_, prost_types::Timestamp>(
+        &suite.channel,
+        "/kz.housing.registry.v1.RegistryService/GetApplication",
+        wrong,
+        &[],
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+    assert_eq!(status.get_error_details().error_info().unwrap().reason, "MALFORMED_REQUEST");
+    let field = status.get_error_details().bad_request().unwrap().field_violations[0].field.clone();
+    assert_eq!(field, "name", "{status:?}");
+}

@@ -121,6 +121,8 @@ impl Clock {
     }
 
     /// Moves the clock forward by `by`: a standing clock stays standing, a running one runs on.
+    /// The clock never leaves the years a protobuf `Timestamp` carries ([`LATEST`]): a client
+    /// could not read the time it answers.
     pub fn advance(&self, by: Duration) -> Result<(), ClockError> {
         if by <= Duration::zero() {
             return Err(ClockError::NotForward(by));
@@ -130,7 +132,24 @@ impl Clock {
             ClockSetting::System => ClockSetting::Offset(by),
             ClockSetting::Offset(d) => ClockSetting::Offset(d.checked_add(&by).ok_or(ClockError::OutOfRange)?),
         };
+        let reached = match next {
+            ClockSetting::Fixed(t) => Some(t),
+            ClockSetting::Offset(d) => system_now().checked_add_signed(d),
+            ClockSetting::System => Some(system_now()),
+        };
+        if !reached.is_some_and(within_timestamps) {
+            return Err(ClockError::OutOfRange);
+        }
         self.replace(next);
+        Ok(())
+    }
+
+    /// Sets the clock to `instant`, standing, if a protobuf `Timestamp` carries it.
+    pub fn try_set(&self, instant: DateTime<Utc>) -> Result<(), ClockError> {
+        if !within_timestamps(instant) {
+            return Err(ClockError::OutOfRange);
+        }
+        self.set(instant);
         Ok(())
     }
 
@@ -148,6 +167,15 @@ impl Clock {
         *self.state.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = setting;
         self.changes.send_modify(|n| *n += 1);
     }
+}
+
+/// The last instant a protobuf `Timestamp` carries: 9999-12-31T23:59:59Z.
+pub const LATEST: i64 = 253_402_300_799;
+/// The first: 0001-01-01T00:00:00Z.
+pub const EARLIEST: i64 = -62_135_596_800;
+
+fn within_timestamps(t: DateTime<Utc>) -> bool {
+    (EARLIEST..=LATEST).contains(&t.timestamp())
 }
 
 #[allow(clippy::disallowed_methods)] // the one sanctioned read of the system clock

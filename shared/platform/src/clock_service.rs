@@ -53,9 +53,10 @@ impl pb::clock_service_server::ClockService for ClockService {
         let pb::SetTimeRequest { time } = request.into_inner();
         let time =
             time.ok_or_else(|| ApiError::bad_field("TIME_REQUIRED", "time", "the instant to set is required"))?;
+        let out_of_range = || ApiError::bad_field("TIME_OUT_OF_RANGE", "time", "an instant from year 1 to year 9999");
         let instant = DateTime::<Utc>::from_timestamp(time.seconds, u32::try_from(time.nanos).unwrap_or(u32::MAX))
-            .ok_or_else(|| ApiError::bad_field("TIME_OUT_OF_RANGE", "time", "not a representable instant"))?;
-        self.clock.set(instant);
+            .ok_or_else(out_of_range)?;
+        self.clock.try_set(instant).map_err(|_| out_of_range())?;
         tracing::info!(now = %instant, "clock set");
         Ok(Response::new(pb::SetTimeResponse { clock: Some(self.reading()) }))
     }
@@ -66,7 +67,10 @@ impl pb::clock_service_server::ClockService for ClockService {
     ) -> Result<Response<pb::AdvanceTimeResponse>, Status> {
         let pb::AdvanceTimeRequest { by } = request.into_inner();
         let by = by.ok_or_else(|| ApiError::bad_field("DURATION_REQUIRED", "by", "how far to move is required"))?;
-        let by = chrono::Duration::seconds(by.seconds) + chrono::Duration::nanoseconds(i64::from(by.nanos));
+        // Checked: a duration no clock can move by is bad input, never a panic.
+        let by = chrono::Duration::try_seconds(by.seconds)
+            .and_then(|s| s.checked_add(&chrono::Duration::nanoseconds(i64::from(by.nanos))))
+            .ok_or_else(|| ApiError::bad_field("TIME_OUT_OF_RANGE", "by", "the clock cannot be moved that far"))?;
         self.clock.advance(by).map_err(|e| match e {
             ClockError::NotForward(_) => ApiError::bad_field("DURATION_NOT_POSITIVE", "by", e.to_string()),
             ClockError::OutOfRange => ApiError::bad_field("TIME_OUT_OF_RANGE", "by", e.to_string()),
@@ -130,6 +134,25 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.get_error_details().error_info().unwrap().reason, "DURATION_NOT_POSITIVE");
         assert_eq!(clock.now().timestamp(), 1_773_288_000);
+    }
+
+    #[tokio::test]
+    async fn no_duration_or_instant_moves_the_clock_past_what_a_timestamp_carries_nor_panics() {
+        let clock = Clock::fixed(DateTime::from_timestamp(1_773_288_000, 0).unwrap());
+        let svc = ClockService::new(clock.clone());
+        let advance = |seconds: i64| pb::AdvanceTimeRequest { by: Some(prost_types::Duration { seconds, nanos: 0 }) };
+        for seconds in [i64::MAX, 10_000 * 366 * 86_400] {
+            let e = svc.advance_time(Request::new(advance(seconds))).await.unwrap_err();
+            assert_eq!(e.get_error_details().error_info().unwrap().reason, "TIME_OUT_OF_RANGE", "{seconds}");
+        }
+        let year_10000 = prost_types::Timestamp { seconds: crate::clock::LATEST + 1, nanos: 0 };
+        let e = svc.set_time(Request::new(pb::SetTimeRequest { time: Some(year_10000) })).await.unwrap_err();
+        assert_eq!(e.get_error_details().error_info().unwrap().reason, "TIME_OUT_OF_RANGE");
+        assert_eq!(clock.now().timestamp(), 1_773_288_000, "nothing changed");
+        // A running clock too.
+        let running = ClockService::new(Clock::system());
+        let e = running.advance_time(Request::new(advance(10_000 * 366 * 86_400))).await.unwrap_err();
+        assert_eq!(e.get_error_details().error_info().unwrap().reason, "TIME_OUT_OF_RANGE");
     }
 
     #[tokio::test]

@@ -235,6 +235,9 @@ where
                     }
                     Err(refusal) => Status::from(refusal).into_http::<ResBody>(),
                 };
+                if let Some(malformed) = undecodable(&response) {
+                    response = Status::from(malformed).into_http::<ResBody>();
+                }
                 if let Some(now) = now {
                     response.headers_mut().insert(CLOCK_HEADER, now);
                 }
@@ -247,6 +250,54 @@ where
             .instrument(span),
         )
     }
+}
+
+/// A request that does not decode is the client's error, not ours: tonic answers INTERNAL
+/// ("failed to decode Protobuf message: …"), which this turns into INVALID_ARGUMENT with the
+/// reason `MALFORMED_REQUEST` and, where the decoder named it, the field.
+fn undecodable<B>(response: &Response<B>) -> Option<crate::error::ApiError> {
+    let headers = response.headers();
+    if headers.get("grpc-status").and_then(|v| v.to_str().ok()) != Some("13") {
+        return None;
+    }
+    let message = headers.get("grpc-message").and_then(|v| v.to_str().ok())?;
+    let message = percent_decoded(message);
+    let detail = message.strip_prefix("failed to decode Protobuf message: ")?;
+    // prost names the place as `Message.field: problem`, innermost last.
+    let field = detail
+        .split(": ")
+        .filter_map(|part| part.split_once('.').map(|(_, field)| field))
+        .filter(|field| !field.is_empty() && field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .last();
+    let error = crate::error::ApiError::invalid_argument(
+        "MALFORMED_REQUEST",
+        format!("the request is not a message of the method's type: {detail}"),
+    );
+    Some(match field {
+        Some(field) => error.field(field, "does not decode as the contract's type"),
+        None => error,
+    })
+}
+
+/// A `grpc-message` as text (it travels percent-encoded).
+fn percent_decoded(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The name of a numeric gRPC status, as the semantic conventions write it (`OK`, `NOT_FOUND`).
