@@ -181,33 +181,87 @@ impl std::error::Error for ApiError {
     }
 }
 
+/// The most violations of one kind an error carries (the rest are counted).
+pub const MAX_VIOLATIONS: usize = 20;
+/// The longest text an error carries, in characters (a longer one is cut, with an ellipsis).
+pub const MAX_TEXT: usize = 200;
+
+fn clip(text: &str) -> String {
+    if text.chars().count() <= MAX_TEXT {
+        return text.to_owned();
+    }
+    let mut clipped: String = text.chars().take(MAX_TEXT).collect();
+    clipped.push('…');
+    clipped
+}
+
 impl From<ApiError> for Status {
     fn from(e: ApiError) -> Status {
         let e = *e.0;
         if let Some(source) = &e.source {
             tracing::error!(reason = %e.reason, message = %e.message, error = %source, "internal error");
         }
+        // An error always fits the trailers (HTTP/2 peers refuse headers of more than 16 KiB):
+        // at most MAX_VIOLATIONS of each kind, then one naming how many more; texts clipped.
         let mut details = ErrorDetails::new();
-        details.set_error_info(e.reason, ERROR_DOMAIN, e.metadata);
+        let metadata: HashMap<String, String> = e.metadata.into_iter().map(|(k, v)| (clip(&k), clip(&v))).collect();
+        details.set_error_info(e.reason, ERROR_DOMAIN, metadata);
         if !e.violations.is_empty() {
-            details.set_bad_request(e.violations);
+            let more = e.violations.len().saturating_sub(MAX_VIOLATIONS);
+            let mut kept: Vec<FieldViolation> = e
+                .violations
+                .into_iter()
+                .take(MAX_VIOLATIONS)
+                .map(|v| FieldViolation::new(clip(&v.field), clip(&v.description)))
+                .collect();
+            if more > 0 {
+                kept.push(FieldViolation::new("", format!("and {more} more")));
+            }
+            details.set_bad_request(kept);
         }
         if !e.preconditions.is_empty() {
-            details.set_precondition_failure(e.preconditions);
+            let more = e.preconditions.len().saturating_sub(MAX_VIOLATIONS);
+            let mut kept: Vec<PreconditionViolation> = e
+                .preconditions
+                .into_iter()
+                .take(MAX_VIOLATIONS)
+                .map(|v| PreconditionViolation::new(clip(&v.r#type), clip(&v.subject), clip(&v.description)))
+                .collect();
+            if more > 0 {
+                kept.push(PreconditionViolation::new("MORE", "", format!("and {more} more")));
+            }
+            details.set_precondition_failure(kept);
         }
         if let Some((locale, message)) = e.localized {
-            details.set_localized_message(locale, message);
+            details.set_localized_message(locale, clip(&message));
         }
         if let Some(delay) = e.retry_after {
             details.set_retry_info(Some(delay));
         }
-        Status::with_error_details(e.code, e.message, details)
+        Status::with_error_details(e.code, clip(&e.message), details)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_always_fits_the_trailers_however_much_it_says() {
+        let echoed = "9".repeat(300_000);
+        let mut e =
+            ApiError::invalid_argument("DOCUMENT_INVALID", format!("bad serial {echoed}")).meta("serial", &echoed);
+        for i in 0..500 {
+            e = e.field(format!("documents[{i}].content"), format!("too large: {echoed}"));
+        }
+        let status: Status = e.into();
+        let encoded = status.details().len() + status.message().len();
+        assert!(encoded < 16 * 1024, "{encoded} bytes");
+        let bad = status.get_error_details().bad_request().cloned().unwrap();
+        assert_eq!(bad.field_violations.len(), MAX_VIOLATIONS + 1);
+        assert_eq!(bad.field_violations[MAX_VIOLATIONS].description, "and 480 more");
+        assert_eq!(status.get_error_details().error_info().unwrap().reason, "DOCUMENT_INVALID");
+    }
 
     #[test]
     fn bad_input_carries_the_reason_the_domain_and_the_field() {
