@@ -66,7 +66,9 @@ pub async fn prepare(
 ) -> Result<Prepared, String> {
     prep::set_clock(&channel).await?;
     let people = prep::fresh_people(count, run_seed);
-    // Each person registered in Astana since 2000, as the lists there ask (RULES.md G-R1).
+    // Each person registered in Astana since 2000, as the lists there ask (RULES.md G-R1), in a
+    // dwelling of their own: a building of thousands of residents would make every enrolment
+    // read them all (the household's residents are part of the decision).
     let registered = |chunk: &[String], records: &mut gw::LoadRecordsRequest| {
         records.addresses = chunk
             .iter()
@@ -75,6 +77,7 @@ pub async fn prepare(
                 kato: "711210000".into(),
                 street: "Жүктеме".into(),
                 building: "1".into(),
+                apartment: iin.clone(),
                 from_date: "2000-01-01".into(),
                 ..Default::default()
             })
