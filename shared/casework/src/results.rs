@@ -14,7 +14,7 @@
 
 use chrono::{DateTime, Utc};
 use clients::{CaseRef, GatewayClient};
-use law::result::{Provider, ResultKind};
+use law::result::{DOCUMENT_HEADER, Provider, ResultKind};
 use platform::store::outbox::OutboxMessage;
 use platform::store::{Db, WriteTx, store_error};
 use platform::{ApiError, Subsystem, on_backend};
@@ -103,7 +103,7 @@ pub fn canonical(name: &str, result: &Decided<'_>, provider: Provider, issued_at
     let [title_kk, title_ru, title_en] = result.kind.title();
     let flat = |text: &str| text.replace(['\r', '\n'], " ");
     format!(
-        "SHANYRAQ RESULT DOCUMENT 1\nname: {name}\nkind: {}\ncase: {}\ndecision: {}\nclause: {}\nissued: {}\nprovider: {} (BIN {})\n\n[kk] {title_kk}\n{}\n\n[ru] {title_ru}\n{}\n\n[en] {title_en}\n{}\n",
+        "{DOCUMENT_HEADER}\nname: {name}\nkind: {}\ncase: {}\ndecision: {}\nclause: {}\nissued: {}\nprovider: {} (BIN {})\n\n[kk] {title_kk}\n{}\n\n[ru] {title_ru}\n{}\n\n[en] {title_en}\n{}\n",
         result.kind.code(),
         result.case_name,
         result.decision,
@@ -116,14 +116,6 @@ pub fn canonical(name: &str, result: &Decided<'_>, provider: Provider, issued_at
         flat(&result.text.en),
     )
     .into_bytes()
-}
-
-/// The name a document's content gives on its second line, if it is one of ours.
-pub fn name_in(content: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(content).ok()?;
-    let mut lines = text.lines();
-    (lines.next()? == "SHANYRAQ RESULT DOCUMENT 1").then_some(())?;
-    lines.next()?.strip_prefix("name: ").map(str::to_owned)
 }
 
 fn provider_of(service: &str) -> Result<Provider, ApiError> {
@@ -347,9 +339,27 @@ async fn certify_once(db: &Db, gateway: &GatewayClient, service: &str) -> Result
 type DocumentRow = (i64, i64, String, String, Vec<u8>, String, DateTime<Utc>);
 type SignatureRow = (String, String, String, Vec<u8>, DateTime<Utc>);
 
-/// A document of case `case_id` as the contract shows it, or `None`: its seal completed with
-/// the provider's certificate once known, and the authority's root when `root` is given.
-async fn show(db: &Db, row: DocumentRow, root: &[u8]) -> Result<common::ResultDocument, ApiError> {
+/// The provider's certificate and its serial, once issued.
+type Certified = (Option<Vec<u8>>, Option<String>);
+
+async fn certified(db: &Db) -> Result<Certified, ApiError> {
+    let row: Option<Certified> =
+        on_backend!(db.reader(), |c| sqlx::query_as("SELECT certificate, serial FROM provider_keys WHERE name = $1")
+            .bind(SEAL)
+            .fetch_optional(c)
+            .await)
+        .map_err(store_error)?;
+    Ok(row.unwrap_or_default())
+}
+
+/// A document as the contract shows it: its seal completed with the provider's certificate
+/// once known (`certified`), and the authority's root when `root` is given.
+async fn show(
+    db: &Db,
+    row: DocumentRow,
+    certified: &Certified,
+    root: &[u8],
+) -> Result<common::ResultDocument, ApiError> {
     let (case_id, seq, name, kind, content, sha256, issued_at) = row;
     let signatures: Vec<SignatureRow> = on_backend!(db.reader(), |c| sqlx::query_as(
         "SELECT role, signer, serial, signature, signed_at FROM result_signatures WHERE application_id = $1 AND seq = $2 ORDER BY number"
@@ -359,13 +369,7 @@ async fn show(db: &Db, row: DocumentRow, root: &[u8]) -> Result<common::ResultDo
     .fetch_all(c)
     .await)
     .map_err(store_error)?;
-    let provider_certificate: Option<(Option<Vec<u8>>, Option<String>)> =
-        on_backend!(db.reader(), |c| sqlx::query_as("SELECT certificate, serial FROM provider_keys WHERE name = $1")
-            .bind(SEAL)
-            .fetch_optional(c)
-            .await)
-        .map_err(store_error)?;
-    let (certificate, provider_serial) = provider_certificate.unwrap_or_default();
+    let (certificate, provider_serial) = certified;
     let case_name = name.rsplit_once("/results/").map(|(case, _)| case.to_owned()).unwrap_or_default();
     Ok(common::ResultDocument {
         name,
@@ -408,7 +412,7 @@ pub async fn get(db: &Db, case_id: i64, name: &str, root: &[u8]) -> Result<Optio
     .await)
     .map_err(store_error)?;
     match row {
-        Some(row) => Ok(Some(show(db, row, root).await?)),
+        Some(row) => Ok(Some(show(db, row, &certified(db).await?, root).await?)),
         None => Ok(None),
     }
 }
@@ -422,9 +426,10 @@ pub async fn list(db: &Db, case_id: i64, root: &[u8]) -> Result<Vec<common::Resu
     .fetch_all(c)
     .await)
     .map_err(store_error)?;
+    let certified = certified(db).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        out.push(show(db, row, root).await?);
+        out.push(show(db, row, &certified, root).await?);
     }
     Ok(out)
 }
@@ -513,8 +518,7 @@ mod tests {
         let text = String::from_utf8(one.clone()).unwrap();
         assert!(text.contains("\nissued: 2026-04-01T10:00:00+05:00\n"), "{text}");
         assert!(text.contains("[en] Notice of enrolment\nPlace 12.  End\n"), "one line per language: {text}");
-        assert_eq!(name_in(&one).as_deref(), Some("registry/applications/42/results/1"));
-        assert_eq!(name_in(b"something else\nname: x"), None);
+        assert_eq!(law::result::document_name(&one).as_deref(), Some("registry/applications/42/results/1"));
         assert_eq!(case_of("registry/applications/42/results/1"), Some("registry/applications/42"));
         assert_eq!(case_of("registry/applications/42/results/x"), None);
     }

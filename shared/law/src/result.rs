@@ -2,6 +2,19 @@
 //! row 6 "the result of rendering the state service"): what kind each is, its title in Kazakh,
 //! Russian and English, and the provider whose key seals the automated ones.
 
+/// The first line of every result document's canonical text: what a verifier reads to know the
+/// format, and the version of it.
+pub const DOCUMENT_HEADER: &str = "SHANYRAQ RESULT DOCUMENT 1";
+
+/// The name a result document's content gives on its second line (`name: …`), if the content is
+/// one.
+pub fn document_name(content: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(content).ok()?;
+    let mut lines = text.lines();
+    (lines.next()? == DOCUMENT_HEADER).then_some(())?;
+    lines.next()?.strip_prefix("name: ").map(str::to_owned)
+}
+
 /// A kind of result document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ResultKind {
@@ -160,6 +173,14 @@ mod tests {
             assert!(kind.title().iter().all(|t| !t.is_empty()));
         }
         assert_eq!(ResultKind::parse("NOTHING"), None);
+    }
+
+    #[test]
+    fn a_document_names_itself_on_its_second_line() {
+        let text = format!("{DOCUMENT_HEADER}\nname: registry/applications/42/results/1\nkind: REFUSAL\n");
+        assert_eq!(document_name(text.as_bytes()).as_deref(), Some("registry/applications/42/results/1"));
+        assert_eq!(document_name(b"something else\nname: x"), None);
+        assert_eq!(document_name(&[0xff, 0xfe]), None);
     }
 
     #[test]

@@ -23,17 +23,6 @@ macro_rules! method {
 /// The largest document verified by its bytes (the canonical texts are a few KiB).
 pub const MAX_DOCUMENT_BYTES: usize = 1 << 20;
 
-/// The first line of every result document's canonical text (`casework::results`).
-const DOCUMENT_HEADER: &str = "SHANYRAQ RESULT DOCUMENT 1";
-
-/// The name a document's content gives on its second line, if it is a result document.
-fn name_in(content: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(content).ok()?;
-    let mut lines = text.lines();
-    (lines.next()? == DOCUMENT_HEADER).then_some(())?;
-    lines.next()?.strip_prefix("name: ").map(str::to_owned)
-}
-
 fn sha256_field(value: &str, field: &str) -> Result<[u8; 32], ApiError> {
     crate::authority::digest(value)
         .filter(|_| value.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
@@ -152,7 +141,7 @@ impl pb::document_service_server::DocumentService for Gateway {
                     )
                     .into());
                 }
-                (name_in(&content), <[u8; 32]>::from(Sha256::digest(&content)))
+                (law::result::document_name(&content), <[u8; 32]>::from(Sha256::digest(&content)))
             }
             Some(pb::verify_result_document_request::Document::Reference(r)) => {
                 if r.name.trim().is_empty() {
