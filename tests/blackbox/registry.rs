@@ -1009,3 +1009,33 @@ async fn a_city_3y_lists_of_the_three_cities_ask_three_years_there_elsewhere_reg
     let app = desk.file(&in_(&outsider, KARAGANDA)).await.unwrap();
     assert_eq!(refusal(&app).2, "NOT_REGISTERED_IN_REGION", "{:?}", app.findings);
 }
+
+#[tokio::test]
+async fn five_hundred_open_watches_do_not_shed_a_single_enrolment_and_the_next_stream_is_shed() {
+    // Streams are counted apart from unary calls: with room for eight calls in flight, the
+    // watchers would shed every filing if they counted.
+    let desk = Desk::open(&[("SHANYRAQ_CALLS_IN_FLIGHT", "8"), ("SHANYRAQ_MAX_STREAMS", "500")]).await;
+    let people: Vec<String> = (1..=4).map(|n| iin("1991-02-02", n)).collect();
+    desk.citizens(&people.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    desk.at("2026-04-17T10:00").await;
+    let watched = desk.file(&form(&people[0], pb::EnrolmentCase::NoDwelling5y)).await.unwrap();
+    // An HTTP/2 connection carries a bounded number of streams: five connections of 100.
+    let mut streams = Vec::new();
+    for _ in 0..5 {
+        let channel = tonic::transport::Endpoint::from_shared(desk.address()).unwrap().connect().await.unwrap();
+        for _ in 0..100 {
+            let watch = pb::WatchApplicationRequest { name: watched.name.clone(), after_sequence: 0 };
+            let stream = RegistryServiceClient::new(channel.clone()).watch_application(watch).await.unwrap();
+            streams.push(stream.into_inner());
+        }
+    }
+    let watch = pb::WatchApplicationRequest { name: watched.name.clone(), after_sequence: 0 };
+    let shed = desk.registry().watch_application(watch).await.unwrap_err();
+    assert_eq!((shed.code(), reason(&shed).as_str()), (Code::ResourceExhausted, "STREAMS_EXHAUSTED"));
+    assert!(shed.get_details_retry_info().is_some(), "a shed stream says when to try again");
+    for person in &people[1..] {
+        let filed = desk.file(&form(person, pb::EnrolmentCase::NoDwelling5y)).await;
+        assert!(filed.is_ok(), "{filed:?}");
+    }
+    assert_eq!(streams.len(), 500);
+}

@@ -116,7 +116,17 @@ pub const SETTINGS: &[Setting] = &[
     Setting {
         key: "SHANYRAQ_CONCURRENCY_LIMIT",
         default: "256",
-        meaning: "calls in flight per connection; beyond it calls are shed with RESOURCE_EXHAUSTED",
+        meaning: "calls in flight per connection; beyond it calls are shed with RESOURCE_EXHAUSTED and RetryInfo",
+    },
+    Setting {
+        key: "SHANYRAQ_CALLS_IN_FLIGHT",
+        default: "128",
+        meaning: "unary calls in flight per service in this process, over all connections; beyond it calls are shed with RESOURCE_EXHAUSTED and RetryInfo",
+    },
+    Setting {
+        key: "SHANYRAQ_MAX_STREAMS",
+        default: "1024",
+        meaning: "open streams (Watch) in this process, counted apart from unary calls so that watchers never shed a filing",
     },
     Setting {
         key: "SHANYRAQ_MAX_MESSAGE_BYTES",
@@ -230,6 +240,10 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Calls in flight per connection before shedding.
     pub concurrency_limit: usize,
+    /// Unary calls in flight per service in the process, over all connections, before shedding.
+    pub calls_in_flight: usize,
+    /// Open streams in the process before new ones are shed.
+    pub max_streams: usize,
     /// The decoding limit of one message.
     pub max_message_bytes: usize,
     /// The largest document a request may carry.
@@ -456,6 +470,8 @@ impl Config {
             drain_timeout: duration(&get, "SHANYRAQ_DRAIN_TIMEOUT", Duration::from_secs(10))?,
             request_timeout: duration(&get, "SHANYRAQ_REQUEST_TIMEOUT", Duration::from_secs(30))?,
             concurrency_limit: positive(&get, "SHANYRAQ_CONCURRENCY_LIMIT", 256)?,
+            calls_in_flight: positive(&get, "SHANYRAQ_CALLS_IN_FLIGHT", 128)?,
+            max_streams: positive(&get, "SHANYRAQ_MAX_STREAMS", 1024)?,
             max_message_bytes: positive(&get, "SHANYRAQ_MAX_MESSAGE_BYTES", 24 * 1024 * 1024)?,
             document_max_bytes: positive(&get, "SHANYRAQ_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)?,
             documents_max_bytes: positive(&get, "SHANYRAQ_DOCUMENTS_MAX_BYTES", 20 * 1024 * 1024)?,
@@ -575,6 +591,7 @@ mod tests {
         assert_eq!(c.drain_timeout, Duration::from_secs(10));
         assert_eq!(c.request_timeout, Duration::from_secs(30));
         assert_eq!(c.concurrency_limit, 256);
+        assert_eq!((c.calls_in_flight, c.max_streams), (128, 1024));
         assert_eq!(c.max_message_bytes, 24 * 1024 * 1024);
         assert_eq!(c.log_filter, "info");
         assert_eq!(c.log_format, LogFormat::Json);

@@ -16,6 +16,7 @@
 //!   idempotency record and outbox rows, the outbox relay and the deadline sweeper.
 #![forbid(unsafe_code)]
 
+pub mod admission;
 pub mod clock;
 pub mod clock_service;
 pub mod config;

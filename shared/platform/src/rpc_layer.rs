@@ -14,6 +14,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 use tracing::Instrument;
 
+use crate::admission::{Admission, Admitted};
 use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::identity::{Identity, IdentityMode};
@@ -69,6 +70,7 @@ struct Shared {
     clock: Clock,
     identity: Arc<Identity>,
     refusals: Arc<RefusalAudit>,
+    admission: Admission,
 }
 
 impl RpcLayer {
@@ -79,9 +81,19 @@ impl RpcLayer {
         identity: Arc<Identity>,
         refusals: Arc<RefusalAudit>,
         limit: std::time::Duration,
+        admission: Admission,
     ) -> Self {
-        RpcLayer { shared: Arc::new(Shared { limit, callers, clock, identity, refusals }) }
+        RpcLayer { shared: Arc::new(Shared { limit, callers, clock, identity, refusals, admission }) }
     }
+}
+
+/// The client's address, as the transport (plain or TLS) recorded it.
+fn peer<B>(request: &Request<B>) -> Option<std::net::SocketAddr> {
+    let extensions = request.extensions();
+    extensions
+        .get::<tonic::transport::server::TcpConnectInfo>()
+        .and_then(|info| info.remote_addr())
+        .or_else(|| extensions.get::<crate::identity::tls::TlsPeer>().and_then(|peer| peer.remote))
 }
 
 /// Why a call was refused before its handler ran.
@@ -159,7 +171,7 @@ where
     B: Send + 'static,
     ResBody: Default + Send + 'static,
 {
-    type Response = S::Response;
+    type Response = Response<Admitted<ResBody>>;
     type Error = S::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
 
@@ -176,6 +188,9 @@ where
         let now = HeaderValue::from_str(&shared.clock.now_local().to_rfc3339()).ok();
         let path = request.uri().path().to_owned();
 
+        // Cheap refusals first: oversized metadata, then an overload, then identity.
+        let ticket = crate::admission::check_metadata(request.headers())
+            .and_then(|()| shared.admission.admit(&path, peer(&request)));
         let admitted = shared.admit(&path, &request);
         // A moment before the caller's own deadline, so that the answer reaches it (and before
         // tonic's own timer, which would answer CANCELLED).
@@ -206,8 +221,16 @@ where
                 // A call its client cancels is dropped here before it answers: the guard logs it.
                 let mut unanswered = Unanswered { started, armed: true };
                 let admitted = admitted.map_err(|refusal| shared.refused(&path, refusal));
-                let mut response = match admitted {
-                    Ok(principal) => {
+                let (ticket, shed) = match ticket {
+                    Ok(ticket) => (Some(ticket), None),
+                    Err(e) => {
+                        tracing::warn!(reason = e.reason(), error = %e, "call shed");
+                        (None, Some(e))
+                    }
+                };
+                let mut response = match (shed, admitted) {
+                    (Some(shed), _) => Status::from(shed).into_http::<ResBody>(),
+                    (None, Ok(principal)) => {
                         if let Some(principal) = principal {
                             let span = tracing::Span::current();
                             span.record("caller", principal.subsystem.as_str());
@@ -233,10 +256,10 @@ where
                             .into_http::<ResBody>(),
                         }
                     }
-                    Err(refusal) => Status::from(refusal).into_http::<ResBody>(),
+                    (None, Err(refusal)) => Status::from(refusal).into_http::<ResBody>(),
                 };
-                if let Some(malformed) = undecodable(&response) {
-                    response = Status::from(malformed).into_http::<ResBody>();
+                if let Some(typed) = undecodable(&response).or_else(|| oversized(&response)) {
+                    response = Status::from(typed).into_http::<ResBody>();
                 }
                 if let Some(now) = now {
                     response.headers_mut().insert(CLOCK_HEADER, now);
@@ -245,7 +268,7 @@ where
                 tracing::info!(grpc.status = status, elapsed_us = started.elapsed().as_micros() as u64, "rpc answered");
                 crate::metrics::rpc_answered(&path, status_code_name(status), started.elapsed());
                 unanswered.armed = false;
-                Ok(response)
+                Ok(response.map(|body| Admitted::new(body, ticket)))
             }
             .instrument(span),
         )
@@ -262,6 +285,13 @@ fn undecodable<B>(response: &Response<B>) -> Option<crate::error::ApiError> {
     }
     let message = headers.get("grpc-message").and_then(|v| v.to_str().ok())?;
     let message = percent_decoded(message);
+    // A frame that breaks the gRPC framing (a bad compression flag) is the client's too.
+    if let Some(framing) = message.strip_prefix("protocol error: ") {
+        return Some(crate::error::ApiError::invalid_argument(
+            "MALFORMED_REQUEST",
+            format!("the request is not a gRPC message: {framing}"),
+        ));
+    }
     let detail = message.strip_prefix("failed to decode Protobuf message: ")?;
     // prost names the place as `Message.field: problem`, innermost last.
     let field = detail
@@ -277,6 +307,25 @@ fn undecodable<B>(response: &Response<B>) -> Option<crate::error::ApiError> {
         Some(field) => error.field(field, "does not decode as the contract's type"),
         None => error,
     })
+}
+
+/// A request above the decoding limit is answered by tonic with OUT_OF_RANGE and a bare
+/// message; gRPC's own code for it is RESOURCE_EXHAUSTED, given here with the limit.
+fn oversized<B>(response: &Response<B>) -> Option<crate::error::ApiError> {
+    let headers = response.headers();
+    if headers.get("grpc-status").and_then(|v| v.to_str().ok()) != Some("11") {
+        return None;
+    }
+    let message = percent_decoded(headers.get("grpc-message").and_then(|v| v.to_str().ok())?);
+    let detail = message.strip_prefix("Error, decoded message length too large: ")?;
+    let limit = detail.rsplit("the limit is: ").next().and_then(|l| l.strip_suffix(" bytes")).unwrap_or_default();
+    Some(
+        crate::error::ApiError::resource_exhausted(
+            "MESSAGE_TOO_LARGE",
+            format!("the request is larger than this server reads: {detail}"),
+        )
+        .meta("limit_bytes", limit),
+    )
 }
 
 /// A `grpc-message` as text (it travels percent-encoded).

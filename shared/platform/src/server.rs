@@ -338,15 +338,22 @@ pub async fn serve(
         identity = ctx.identity.mode().as_str(),
         "serving"
     );
+    // The limits are our layer's (crate::admission), so that a shed call carries its reason and
+    // a retry delay; the transport keeps only its limit on headers, above ours.
+    let admission = crate::admission::Admission::new(
+        ctx.config.concurrency_limit,
+        ctx.config.calls_in_flight,
+        ctx.config.max_streams,
+    );
     let router = tonic::transport::Server::builder()
-        .concurrency_limit_per_connection(ctx.config.concurrency_limit)
-        .load_shed(true)
+        .http2_max_header_list_size(crate::admission::TRANSPORT_HEADER_LIMIT_BYTES)
         .layer(RpcLayer::new(
             callers,
             ctx.clock.clone(),
             ctx.identity.clone(),
             ctx.refusals.clone(),
             ctx.config.request_timeout,
+            admission,
         ))
         .add_routes(routes.routes());
     let server: std::pin::Pin<Box<dyn Future<Output = Result<(), tonic::transport::Error>> + Send>> =

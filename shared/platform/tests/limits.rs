@@ -18,6 +18,7 @@ use tonic::codegen::http::uri::PathAndQuery;
 use tonic::server::NamedService;
 use tonic::transport::{Channel, Endpoint};
 use tonic::{Code, Request, Status};
+use tonic_types::StatusExt as _;
 
 /// A service whose every call says it has entered, then waits until the test opens the gate.
 #[derive(Clone)]
@@ -51,6 +52,7 @@ impl tower_service::Service<http::Request<Body>> for Gated {
 
 struct Running {
     channel: Channel,
+    addr: std::net::SocketAddr,
     gate: Arc<Notify>,
     entered: mpsc::UnboundedReceiver<()>,
     _stop: oneshot::Sender<()>,
@@ -81,7 +83,7 @@ async fn start(settings: &[(&str, &str)]) -> Running {
         },
     ));
     let channel = Endpoint::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();
-    Running { channel, gate, entered, _stop: stop }
+    Running { channel, addr, gate, entered, _stop: stop }
 }
 
 async fn call(channel: &Channel, path: &str, body: Vec<u8>, timeout: Option<Duration>) -> Result<(), Status> {
@@ -116,6 +118,7 @@ async fn calls_beyond_the_concurrency_limit_are_shed_at_once() {
         .await
         .unwrap_err();
     assert_eq!(status.code(), Code::ResourceExhausted);
+    assert_shed_with(&status, "CONNECTION_OVERLOADED");
     server.gate.notify_waiters();
     // The gated call answers with no message, which the client reads as an error of its own;
     // what matters is that the first call was served, not shed.
@@ -128,8 +131,98 @@ async fn a_message_above_the_decoding_limit_is_refused() {
     let server = start(&[("SHANYRAQ_MAX_MESSAGE_BYTES", "1024")]).await;
     let status =
         call(&server.channel, "/kz.housing.ops.v1.ClockService/GetTime", vec![7; 4096], None).await.unwrap_err();
-    assert_eq!(status.code(), Code::OutOfRange, "{status:?}");
+    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    let info = status.get_details_error_info().expect("ErrorInfo");
+    assert_eq!(info.reason, "MESSAGE_TOO_LARGE");
+    assert_eq!(info.metadata.get("limit_bytes").map(String::as_str), Some("1024"));
     // Below the limit the same method answers.
     let small = call(&server.channel, "/kz.housing.ops.v1.ClockService/GetTime", Vec::new(), None).await;
     assert!(small.is_ok(), "{small:?}");
+}
+
+/// A shed call says which limit shed it and when to try again.
+fn assert_shed_with(status: &Status, reason: &str) {
+    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    assert_eq!(status.get_details_error_info().expect("ErrorInfo").reason, reason);
+    let retry = status.get_details_retry_info().expect("RetryInfo");
+    assert_eq!(retry.retry_delay, Some(platform::admission::RETRY_AFTER_SHED));
+}
+
+#[tokio::test]
+async fn the_limit_over_all_connections_sheds_calls_from_a_new_connection_too() {
+    let mut server = start(&[("SHANYRAQ_CALLS_IN_FLIGHT", "1")]).await;
+    let channel = server.channel.clone();
+    let first = tokio::spawn(async move { call(&channel, "/test.v1.GatedService/Wait", Vec::new(), None).await });
+    server.entered.recv().await.unwrap();
+    // A second connection does not get around the limit.
+    let other = Endpoint::from_shared(server_url(&server)).unwrap().connect().await.unwrap();
+    let status = call(&other, "/test.v1.GatedService/Wait", Vec::new(), None).await.unwrap_err();
+    assert_shed_with(&status, "SERVER_OVERLOADED");
+    // Health is never shed, and another service keeps its own count.
+    let health = call(&other, "/grpc.health.v1.Health/Check", Vec::new(), None).await;
+    assert_ne!(health.map_err(|s| s.code()).err(), Some(Code::ResourceExhausted));
+    let clock = call(&other, "/kz.housing.ops.v1.ClockService/GetTime", Vec::new(), None).await;
+    assert!(clock.is_ok(), "{clock:?}");
+    server.gate.notify_waiters();
+    let _ = first.await.unwrap();
+    // Once the first call is answered its place is free again.
+    let again = call(&other, "/kz.housing.ops.v1.ClockService/GetTime", Vec::new(), None).await;
+    assert!(again.is_ok(), "{again:?}");
+}
+
+#[tokio::test]
+async fn metadata_above_16_kib_is_refused_by_the_server_with_its_reason() {
+    let server = start(&[]).await;
+    let mut grpc = tonic::client::Grpc::new(server.channel.clone());
+    grpc.ready().await.unwrap();
+    let mut request = Request::new(Vec::<u8>::new());
+    let big = tonic::metadata::MetadataValue::try_from("a".repeat(20 * 1024)).unwrap();
+    request.metadata_mut().insert("x-padding", big);
+    let codec = tonic_prost::ProstCodec::<Vec<u8>, ()>::default();
+    let status = grpc
+        .unary(request, PathAndQuery::from_static("/kz.housing.ops.v1.ClockService/GetTime"), codec)
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    let info = status.get_details_error_info().expect("ErrorInfo");
+    assert_eq!(info.reason, "METADATA_TOO_LARGE");
+    assert_eq!(info.metadata.get("limit_bytes").map(String::as_str), Some("16384"));
+}
+
+#[tokio::test]
+async fn a_bad_compression_flag_is_the_clients_error() {
+    let server = start(&[]).await;
+    // A frame whose compression flag is 7: no gRPC client sends it, a hostile one may.
+    let frame = vec![7u8, 0, 0, 0, 0];
+    let status = raw_call(&server, "/kz.housing.ops.v1.ClockService/GetTime", frame).await;
+    assert_eq!(status, ("3".to_owned(), true), "INVALID_ARGUMENT with details");
+}
+
+fn server_url(server: &Running) -> String {
+    format!("http://{}", server.addr)
+}
+
+/// Sends `body` as the request's bytes, framing and all, and answers the `grpc-status` and
+/// whether the answer carried `grpc-status-details-bin`.
+async fn raw_call(server: &Running, path: &str, body: Vec<u8>) -> (String, bool) {
+    let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let (mut sender, connection) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(stream),
+    )
+    .await
+    .unwrap();
+    tokio::spawn(connection);
+    let request = http::Request::post(format!("http://{}{path}", server.addr))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+        .unwrap();
+    let response = sender.send_request(request).await.unwrap();
+    let headers = response.headers().clone();
+    let collected = http_body_util::BodyExt::collect(response.into_body()).await.unwrap();
+    let trailers = collected.trailers().cloned().unwrap_or_default();
+    let all = |name: &str| headers.get(name).or_else(|| trailers.get(name)).cloned();
+    let status = all("grpc-status").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    (status, all("grpc-status-details-bin").is_some())
 }

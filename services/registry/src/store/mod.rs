@@ -3,6 +3,7 @@
 //! take the database's reader. The SQL text is the same on SQLite and PostgreSQL.
 
 mod applications;
+pub mod preparation;
 mod queue;
 mod tasks;
 

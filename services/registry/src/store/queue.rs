@@ -1,6 +1,9 @@
 //! The waiting lists [A-QUEUE]: one per settlement and category, ordered by acceptance time,
-//! then application id. A place is counted, never stored, so a removal moves everyone behind
-//! up at once; a removed entry keeps the place it held.
+//! then application id. Each active entry stores its place (migration 0104), so that reading a
+//! place costs the same at 10 and at 500,000: an insertion moves everyone behind down one and
+//! a removal moves everyone behind up one, each in one statement, under a lock of the list
+//! (the single writer on SQLite, an advisory lock on PostgreSQL, whose replicas write
+//! concurrently). A removed entry keeps the place it held.
 
 use chrono::{DateTime, Utc};
 use platform::store::{Db, WriteTx, store_error};
@@ -23,17 +26,22 @@ pub struct QueueRow {
     pub position: i64,
 }
 
-/// The place an active entry holds: one more than the active entries ahead of it.
-const POSITION: &str = "(SELECT COUNT(*) FROM queue_entries a WHERE a.settlement_kato = q.settlement_kato \
-    AND a.list_category = q.list_category AND a.removed_at IS NULL \
-    AND (a.accepted_at < q.accepted_at OR (a.accepted_at = q.accepted_at AND a.application_id <= q.application_id)))";
+const SELECT: &str = "SELECT q.application_id, q.settlement_kato, q.list_category, q.person_iin, q.accepted_at, \
+    q.enrolled_at, q.removed_at, q.removal_ground, q.removal_reason, q.last_position, \
+    CASE WHEN q.removed_at IS NULL THEN q.place ELSE 0 END AS position FROM queue_entries q";
 
-fn select() -> String {
-    format!(
-        "SELECT q.application_id, q.settlement_kato, q.list_category, q.person_iin, q.accepted_at, q.enrolled_at, q.removed_at, \
-         q.removal_ground, q.removal_reason, q.last_position, CASE WHEN q.removed_at IS NULL THEN {POSITION} ELSE 0 END AS position \
-         FROM queue_entries q"
-    )
+/// Holds the list's lock to the end of the transaction: two replicas inserting into one list
+/// at once would both read the same place ahead of theirs. SQLite has one writer already.
+async fn lock_list(tx: &mut WriteTx, settlement: &str, category: &str) -> Result<(), ApiError> {
+    if let platform::store::Backend::Postgres(c) = tx.conn() {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('queue_entries/' || $1 || '/' || $2, 0))")
+            .bind(settlement)
+            .bind(category)
+            .execute(c)
+            .await
+            .map_err(store_error)?;
+    }
+    Ok(())
 }
 
 /// Puts an enrolled application on its list; answers its place.
@@ -46,9 +54,29 @@ pub async fn enqueue(
     accepted_at: DateTime<Utc>,
 ) -> Result<i64, ApiError> {
     let now = tx.now();
+    lock_list(tx, settlement, category).await?;
+    // Those accepted later move down one: none when the entry joins at the end, as most do;
+    // a reviewed, deferred or reconsidered enrolment lands mid-list.
     on_backend!(tx.conn(), |c| sqlx::query(
-        "INSERT INTO queue_entries (application_id, settlement_kato, list_category, person_iin, accepted_at, enrolled_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)"
+        "UPDATE queue_entries SET place = place + 1 WHERE settlement_kato = $1 AND list_category = $2 \
+         AND removed_at IS NULL AND (accepted_at > $3 OR (accepted_at = $3 AND application_id > $4))"
+    )
+    .bind(settlement)
+    .bind(category)
+    .bind(accepted_at)
+    .bind(application_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(store_error)?;
+    // The place is one after the nearest entry ahead (read by the list's order index).
+    on_backend!(tx.conn(), |c| sqlx::query_scalar(
+        "INSERT INTO queue_entries (application_id, settlement_kato, list_category, person_iin, accepted_at, enrolled_at, place) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1 + COALESCE((SELECT a.place FROM queue_entries a \
+           WHERE a.settlement_kato = $2 AND a.list_category = $3 AND a.removed_at IS NULL \
+           AND (a.accepted_at < $5 OR (a.accepted_at = $5 AND a.application_id < $1)) \
+           ORDER BY a.accepted_at DESC, a.application_id DESC LIMIT 1), 0)) \
+         RETURNING place"
     )
     .bind(application_id)
     .bind(settlement)
@@ -56,13 +84,8 @@ pub async fn enqueue(
     .bind(person)
     .bind(accepted_at)
     .bind(now)
-    .execute(c).await.map(|r| r.rows_affected()))
-    .map_err(store_error)?;
-    let sql = format!("SELECT {POSITION} FROM queue_entries q WHERE q.application_id = $1");
-    on_backend!(tx.conn(), |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(application_id)
-        .fetch_one(c)
-        .await)
+    .fetch_one(c)
+    .await)
     .map_err(store_error)
 }
 
@@ -75,21 +98,34 @@ pub async fn remove(
     reason: &str,
 ) -> Result<Option<i64>, ApiError> {
     let now = tx.now();
-    let sql = format!("SELECT {POSITION} FROM queue_entries q WHERE q.application_id = $1 AND q.removed_at IS NULL");
-    let place: Option<i64> = on_backend!(tx.conn(), |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(application_id)
-        .fetch_optional(c)
-        .await)
+    let list: Option<(String, String)> = on_backend!(tx.conn(), |c| sqlx::query_as(
+        "SELECT settlement_kato, list_category FROM queue_entries WHERE application_id = $1 AND removed_at IS NULL"
+    )
+    .bind(application_id)
+    .fetch_optional(c)
+    .await)
     .map_err(store_error)?;
-    let Some(place) = place else { return Ok(None) };
-    on_backend!(tx.conn(), |c| sqlx::query(
-        "UPDATE queue_entries SET removed_at = $2, removal_ground = $3, removal_reason = $4, last_position = $5 \
-         WHERE application_id = $1 AND removed_at IS NULL"
+    let Some((settlement, category)) = list else { return Ok(None) };
+    lock_list(tx, &settlement, &category).await?;
+    let place: Option<i64> = on_backend!(tx.conn(), |c| sqlx::query_scalar(
+        "UPDATE queue_entries SET removed_at = $2, removal_ground = $3, removal_reason = $4, last_position = place, place = NULL \
+         WHERE application_id = $1 AND removed_at IS NULL RETURNING last_position"
     )
     .bind(application_id)
     .bind(now)
     .bind(ground)
     .bind(reason)
+    .fetch_optional(c)
+    .await)
+    .map_err(store_error)?;
+    let Some(place) = place else { return Ok(None) };
+    // Everyone behind moves up one.
+    on_backend!(tx.conn(), |c| sqlx::query(
+        "UPDATE queue_entries SET place = place - 1 \
+         WHERE settlement_kato = $1 AND list_category = $2 AND removed_at IS NULL AND place > $3"
+    )
+    .bind(&settlement)
+    .bind(&category)
     .bind(place)
     .execute(c)
     .await
@@ -100,7 +136,7 @@ pub async fn remove(
 
 /// An application's entry, on the list or removed.
 pub async fn entry(db: &Db, application_id: i64) -> Result<Option<QueueRow>, ApiError> {
-    let sql = format!("{} WHERE q.application_id = $1", select());
+    let sql = format!("{SELECT} WHERE q.application_id = $1");
     on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(application_id)
         .fetch_optional(c)
@@ -111,8 +147,7 @@ pub async fn entry(db: &Db, application_id: i64) -> Result<Option<QueueRow>, Api
 /// A person's active entry on one list.
 pub async fn entry_of(db: &Db, person: &str, settlement: &str, category: &str) -> Result<Option<QueueRow>, ApiError> {
     let sql = format!(
-        "{} WHERE q.person_iin = $1 AND q.settlement_kato = $2 AND q.list_category = $3 AND q.removed_at IS NULL",
-        select()
+        "{SELECT} WHERE q.person_iin = $1 AND q.settlement_kato = $2 AND q.list_category = $3 AND q.removed_at IS NULL"
     );
     on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(person)
@@ -125,18 +160,17 @@ pub async fn entry_of(db: &Db, person: &str, settlement: &str, category: &str) -
 
 /// Every list a person is on.
 pub async fn standing(db: &Db, person: &str) -> Result<Vec<QueueRow>, ApiError> {
-    let sql = format!(
-        "{} WHERE q.person_iin = $1 AND q.removed_at IS NULL ORDER BY q.enrolled_at, q.application_id",
-        select()
-    );
+    let sql =
+        format!("{SELECT} WHERE q.person_iin = $1 AND q.removed_at IS NULL ORDER BY q.enrolled_at, q.application_id");
     on_backend!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(person).fetch_all(c).await)
         .map_err(store_error)
 }
 
-/// How many people are on a list.
+/// How many people are on a list: the last place, since places run from 1 without a gap (read
+/// from the end of the place index, not counted).
 pub async fn size(db: &Db, settlement: &str, category: &str) -> Result<i64, ApiError> {
     on_backend!(db.reader(), |c| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM queue_entries WHERE settlement_kato = $1 AND list_category = $2 AND removed_at IS NULL"
+        "SELECT COALESCE(MAX(place), 0) FROM queue_entries WHERE settlement_kato = $1 AND list_category = $2 AND removed_at IS NULL"
     )
     .bind(settlement)
     .bind(category)
@@ -159,9 +193,8 @@ pub async fn page(
         ""
     };
     let sql = format!(
-        "{} WHERE q.settlement_kato = $1 AND q.list_category = $2 AND q.removed_at IS NULL{keyset} \
-         ORDER BY q.accepted_at, q.application_id LIMIT {limit}",
-        select()
+        "{SELECT} WHERE q.settlement_kato = $1 AND q.list_category = $2 AND q.removed_at IS NULL{keyset} \
+         ORDER BY q.accepted_at, q.application_id LIMIT {limit}"
     );
     on_backend!(db.reader(), |c| {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(settlement).bind(category);
