@@ -1039,3 +1039,71 @@ async fn five_hundred_open_watches_do_not_shed_a_single_enrolment_and_the_next_s
     }
     assert_eq!(streams.len(), 500);
 }
+
+#[tokio::test]
+async fn gateway_reads_that_outlast_the_callers_deadline_leave_the_application_accepted_within_it() {
+    let desk = Desk::open(&[("SHANYRAQ_SWEEP_INTERVAL", "200ms")]).await;
+    let a = iin("1994-04-04", 1);
+    desk.citizens(&[&a]).await;
+    desk.at("2026-04-15T10:00").await;
+    // The registers the decision weighs answer in 1.5 s each, the identity and the signature at once.
+    slow_registers(&desk, 1500).await;
+    let r = desk.signed(&form(&a, pb::EnrolmentCase::NoDwelling5y), &uuid::Uuid::new_v4().to_string()).await.unwrap();
+    let mut request = with(r, &desk.portal(&a));
+    request.set_timeout(Duration::from_millis(2500));
+    let started = std::time::Instant::now();
+    let app = desk.registry().create_application(request).await.unwrap().into_inner().application.unwrap();
+    // Read two at a time they would take 3 s: the reads are cut and the application kept.
+    assert!(started.elapsed() < Duration::from_millis(2500), "answered within the deadline");
+    assert_eq!(app.stage, pb::ApplicationStage::Accepted as i32, "kept undecided, not lost");
+    call::<_, gw::ClearFaultsResponse>(
+        &desk.suite.channel,
+        &gw_path("AdminService/ClearFaults"),
+        gw::ClearFaultsRequest {},
+        &[],
+    )
+    .await
+    .unwrap();
+    let app = desk.wait(&app.name, pb::ApplicationStage::Enrolled).await;
+    assert_eq!(app.queue_position, 1);
+}
+
+#[tokio::test]
+async fn the_registers_a_decision_weighs_are_read_at_once_not_one_after_another() {
+    let desk = Desk::open(&[]).await;
+    let a = iin("1994-05-05", 1);
+    desk.citizens(&[&a]).await;
+    desk.at("2026-04-15T10:00").await;
+    slow_registers(&desk, 600).await;
+    let r = desk.signed(&form(&a, pb::EnrolmentCase::NoDwelling5y), &uuid::Uuid::new_v4().to_string()).await.unwrap();
+    let mut request = with(r, &desk.portal(&a));
+    // One after another the five reads take 3 s; at once, two rounds of 0.6 s.
+    request.set_timeout(Duration::from_millis(2500));
+    let app = desk.registry().create_application(request).await.unwrap().into_inner().application.unwrap();
+    assert_eq!(app.stage, pb::ApplicationStage::Enrolled as i32, "decided within the call");
+}
+
+/// The registers a decision weighs (family, address, residents, dwellings, social status)
+/// answer `millis` late; the identity and the signature's verification at once.
+async fn slow_registers(desk: &Desk, millis: i32) {
+    for method in [
+        "CivilStatusService/GetFamily",
+        "IdentityService/GetRegisteredAddress",
+        "IdentityService/ListResidents",
+        "PropertyService/ListDwellings",
+        "SocialStatusService/GetSocialStatus",
+    ] {
+        let fault = gw::InjectFaultRequest {
+            method: gw_path(method),
+            kind: gw::FaultKind::Latency as i32,
+            latency: Some(prost_types::Duration {
+                seconds: i64::from(millis / 1000),
+                nanos: (millis % 1000) * 1_000_000,
+            }),
+            rate_per_mille: 0,
+        };
+        call::<_, gw::InjectFaultResponse>(&desk.suite.channel, &gw_path("AdminService/InjectFault"), fault, &[])
+            .await
+            .unwrap();
+    }
+}

@@ -40,6 +40,16 @@ pub fn remaining(margin: std::time::Duration) -> Option<std::time::Duration> {
     DEADLINE.try_with(|deadline| deadline.saturating_duration_since(Instant::now()).saturating_sub(margin)).ok()
 }
 
+/// Runs `work` within what is left of the call being served, less `margin` (for what must
+/// still happen after it: a commit, the answer's way back); `None` when it did not finish in
+/// time, and then it is dropped. Outside a call it runs to its end.
+pub async fn within_deadline<F: Future>(margin: std::time::Duration, work: F) -> Option<F::Output> {
+    match remaining(margin) {
+        Some(left) => tokio::time::timeout(left, work).await.ok(),
+        None => Some(work.await),
+    }
+}
+
 /// Reads `grpc-timeout` (`<digits><unit>`, H M S m u n).
 fn grpc_timeout(headers: &HeaderMap) -> Option<std::time::Duration> {
     let text = headers.get("grpc-timeout")?.to_str().ok()?;
@@ -419,5 +429,17 @@ mod tests {
         let deadline = Instant::now() + Duration::from_millis(500);
         let left = DEADLINE.scope(deadline, async { remaining(Duration::from_millis(100)) }).await.unwrap();
         assert!(left <= Duration::from_millis(400) && left > Duration::from_millis(300), "{left:?}");
+    }
+
+    #[tokio::test]
+    async fn work_within_the_deadline_is_cut_off_when_the_rest_runs_out() {
+        let slow = || tokio::time::sleep(Duration::from_millis(300));
+        assert_eq!(within_deadline(Duration::ZERO, slow()).await, Some(()), "outside a call it runs to its end");
+        let deadline = Instant::now() + Duration::from_millis(400);
+        let cut = DEADLINE.scope(deadline, within_deadline(Duration::from_millis(250), slow())).await;
+        assert_eq!(cut, None, "150 ms left for 300 ms of work");
+        let deadline = Instant::now() + Duration::from_millis(800);
+        let done = DEADLINE.scope(deadline, within_deadline(Duration::from_millis(250), slow())).await;
+        assert_eq!(done, Some(()));
     }
 }

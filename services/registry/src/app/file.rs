@@ -61,44 +61,67 @@ pub async fn file<R: Message + Default + 'static>(
         return Ok(Filed::Filed(first));
     }
     let case_ref = decide::case_ref(&format!("registry/requests/{}", asked.reference), &filing.applicant);
-    let person = deps.state.person(&case_ref, &filing.applicant).await?;
-    let applicant_name = casework::gateway::full_name(&person);
-    let representative_name = match &filing.representative {
-        Some((rep, _, _)) => Some(casework::gateway::full_name(&deps.state.person(&case_ref, rep).await?)),
-        None => None,
-    };
     let now = deps.clock.now();
     let acceptance = CHANNEL
         .accept(&deps.calendar, now)
         .map_err(calendar_error)?
         .ok_or_else(|| ApiError::internal("otbasybank.kz receives applications around the clock"))?;
-    // [A-ORPHAN]: the state systems are asked before the applicant is.
-    let effective = if filing.case == Case::OrphanDataMissing {
-        filing.case.effective(deps.state.orphan_data_held(&case_ref, &filing.applicant, acceptance.accepted_on).await?)
-    } else {
-        filing.case
+    // The persons and the orphan data are read at once: none needs another's answer.
+    let representative = async {
+        match &filing.representative {
+            Some((rep, _, _)) => deps.state.person(&case_ref, rep).await.map(Some),
+            None => Ok(None),
+        }
+    };
+    let orphan_data = async {
+        match filing.case {
+            // [A-ORPHAN]: the state systems are asked before the applicant is.
+            Case::OrphanDataMissing => {
+                deps.state.orphan_data_held(&case_ref, &filing.applicant, acceptance.accepted_on).await.map(Some)
+            }
+            _ => Ok(None),
+        }
+    };
+    let (person, representative, orphan_data) =
+        tokio::join!(deps.state.person(&case_ref, &filing.applicant), representative, orphan_data);
+    let person = person?;
+    let applicant_name = casework::gateway::full_name(&person);
+    let representative_name = representative?.as_ref().map(casework::gateway::full_name);
+    let effective = match orphan_data? {
+        Some(held) => filing.case.effective(held),
+        None => filing.case,
     };
     complete(effective, &filing)?;
     if asked.request.is_none() {
         return Ok(Filed::Preview(filing.digest));
     }
-    let confirmations = verify(deps, &case_ref, &filing).await?;
     let accepted_at = CHANNEL.accepted_at(&acceptance, now);
     let due = deps.calendar.due(acceptance.accepted_on, effective.term(), DEFAULT_START).map_err(calendar_error)?;
     let deadline = Deadline::new(effective.term(), "APPLICATION_ACCEPTED", accepted_at, due, effective.term_clause());
-    // The automated step reads the gateway before the transaction, never inside it; if the
-    // gateway does not answer, the application is kept and the job decides it later.
-    let facts = if acceptance.deferred {
-        None
-    } else {
-        match deps.state.facts(&case_ref, &filing.applicant, Some(person), acceptance.accepted_on).await {
-            Ok(facts) => Some(facts),
-            Err(e) => {
+    // The automated step reads the gateway before the transaction, never inside it, while the
+    // confirmations are verified, and within the caller's deadline: if the gateway does not
+    // answer in time, the application is kept and the job decides it later.
+    let facts = async {
+        if acceptance.deferred {
+            return None;
+        }
+        let read = deps.state.facts(&case_ref, &filing.applicant, Some(person), acceptance.accepted_on);
+        match platform::rpc_layer::within_deadline(COMMIT_MARGIN, read).await {
+            Some(Ok(facts)) => Some(facts),
+            Some(Err(e)) => {
                 tracing::warn!(error = %e, "gateway reads failed; the application will be decided when they succeed");
+                None
+            }
+            None => {
+                tracing::warn!(
+                    "gateway reads outlasted the caller's deadline; the application will be decided when they answer"
+                );
                 None
             }
         }
     };
+    let (confirmations, facts) = tokio::join!(verify(deps, &case_ref, &filing), facts);
+    let confirmations = confirmations?;
     let why = accepted_why(&acceptance);
     let digest = filing.digest.clone();
     let filed_as = case_ref.name.clone();
@@ -113,6 +136,11 @@ pub async fn file<R: Message + Default + 'static>(
     deps.changed.notify_waiters();
     Ok(Filed::Filed(committed.response))
 }
+
+/// What a filing keeps of its caller's deadline for its commit and its answer: the gateway's
+/// reads for the decision stop that much before the deadline, and the application is kept
+/// undecided rather than lost.
+const COMMIT_MARGIN: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// [A-INCOMPLETE], for: an application without the documents its case needs is refused
 /// at the door; nothing is created.
