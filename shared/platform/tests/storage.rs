@@ -115,6 +115,7 @@ on_both_backends!(
     two_sweepers_never_run_a_job_twice,
     the_sweeper_wakes_when_the_clock_advances,
     a_failing_job_stays_due_with_its_error,
+    concurrent_changes_commit_together_and_one_that_hits_a_unique_index_is_rolled_back_alone,
 );
 
 async fn a_failed_change_leaves_neither_the_change_nor_its_audit_nor_its_outbox_row(kind: Kind) {
@@ -438,5 +439,31 @@ async fn a_failing_job_stays_due_with_its_error(kind: Kind) {
     assert_eq!((done, attempts), (None, 1));
     assert!(error.unwrap().contains("GATEWAY_DOWN"));
     assert_eq!(sweeper.sweep().await.unwrap(), 0, "it waits out its backoff");
+    t.cleanup().await;
+}
+
+async fn concurrent_changes_commit_together_and_one_that_hits_a_unique_index_is_rolled_back_alone(kind: Kind) {
+    let t = TestDb::new(support::SPEC, kind).await;
+    add_note(&t.db, None, "n0", "first").await.unwrap();
+    let before = t.db.commits();
+    // Forty changes at once; one of them writes a note whose id is taken.
+    let changes = (1..=40).map(|i| {
+        let db = t.db.clone();
+        let id = if i == 20 { "n0".to_owned() } else { format!("n{i}") };
+        tokio::spawn(async move { add_note(&db, None, &id, "body").await })
+    });
+    let changes: Vec<_> = changes.collect();
+    let mut failed = Vec::new();
+    for (i, change) in changes.into_iter().enumerate() {
+        if let Err(e) = change.await.unwrap() {
+            failed.push((i + 1, e.code()));
+        }
+    }
+    assert_eq!(failed, [(20, tonic::Code::Internal)], "only the colliding change fails");
+    assert_eq!(counts(&t).await, (40, 40, 40), "the others, each with its audit and outbox rows");
+    if let (Some(before), Some(after)) = (before, t.db.commits()) {
+        // SQLite: concurrent changes shared commits (each is answered only after its own).
+        assert!(after - before < 40, "{} commits for 40 changes", after - before);
+    }
     t.cleanup().await;
 }

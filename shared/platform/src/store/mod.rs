@@ -9,6 +9,7 @@
 //! wherever the dialects agree; [`on_backend!`](crate::on_backend) runs one piece of code
 //! against whichever backend is open, type-checked for each.
 
+mod group_commit;
 pub mod outbox;
 pub mod sweeper;
 mod write;
@@ -128,6 +129,8 @@ struct SqlitePools {
     /// The single writer: SQLite has one writer at a time anyway, and one connection makes
     /// `BEGIN IMMEDIATE` queue in the pool instead of failing with SQLITE_BUSY.
     writer: SqlitePool,
+    /// The state changes' way to the writer: concurrent changes share one commit.
+    group: group_commit::GroupCommit,
     /// Readers see committed data alongside the writer (WAL).
     reader: SqlitePool,
 }
@@ -245,6 +248,27 @@ impl Db {
         .map_err(store_error)
     }
 
+    /// Where a state change writes: a place in the open batch on SQLite (see
+    /// [`group_commit`]), a transaction of its own on PostgreSQL, which commits concurrently.
+    async fn open_change(
+        &self,
+    ) -> Result<Backend<group_commit::Member, sqlx::Transaction<'static, sqlx::Postgres>>, ApiError> {
+        match &self.inner.pools {
+            Backend::Sqlite(p) => p.group.join(&p.writer).await.map(Backend::Sqlite),
+            Backend::Postgres(p) => p.begin().await.map(Backend::Postgres).map_err(store_error),
+        }
+    }
+
+    /// How many batches of changes SQLite committed since the database was opened (for the
+    /// benchmarks and the tests of group commit); `None` on PostgreSQL, where each change
+    /// commits on its own.
+    pub fn commits(&self) -> Option<u64> {
+        match &self.inner.pools {
+            Backend::Sqlite(p) => Some(p.group.commits()),
+            Backend::Postgres(_) => None,
+        }
+    }
+
     pub(crate) fn outbox_ready(&self) -> &Notify {
         &self.inner.outbox_ready
     }
@@ -311,7 +335,7 @@ async fn open_sqlite(options: SqliteConnectOptions, busy_timeout: Duration) -> R
         .map_err(store_error)?;
     let reader =
         SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await.map_err(store_error)?;
-    Ok(SqlitePools { writer, reader })
+    Ok(SqlitePools { writer, group: group_commit::GroupCommit::new(), reader })
 }
 
 async fn open_postgres(url: &str, schema: &str, pool_size: u32) -> Result<PgPool, ApiError> {

@@ -8,7 +8,7 @@ use std::pin::Pin;
 use chrono::{DateTime, Utc};
 use prost::Message;
 use sha2::{Digest, Sha256};
-use sqlx::{Postgres, Sqlite, Transaction};
+use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
 use super::outbox::OutboxMessage;
@@ -57,7 +57,8 @@ pub struct Committed<R> {
     pub replayed: bool,
 }
 
-type Transactions = Backend<Transaction<'static, Sqlite>, Transaction<'static, Postgres>>;
+/// A change's place: in the open batch on SQLite, a transaction of its own on PostgreSQL.
+type Transactions = Backend<super::group_commit::Member, Transaction<'static, Postgres>>;
 
 /// A transaction in progress: the service writes its change through [`WriteTx::conn`] and
 /// records why with [`WriteTx::audit`]; outbox rows and jobs join the same transaction.
@@ -79,7 +80,7 @@ impl WriteTx {
     /// The connection to write the service's own tables with (see [`crate::on_backend!`]).
     pub fn conn(&mut self) -> Conn<'_> {
         match &mut self.tx {
-            Backend::Sqlite(tx) => Backend::Sqlite(&mut **tx),
+            Backend::Sqlite(member) => Backend::Sqlite(member.conn()),
             Backend::Postgres(tx) => Backend::Postgres(&mut **tx),
         }
     }
@@ -247,39 +248,67 @@ impl Db {
         F: for<'t> FnOnce(&'t mut WriteTx) -> ChangeFuture<'t, R>,
     {
         let now = self.clock().now();
-        let idempotency = command.idempotency;
-        let mut tx =
-            WriteTx { tx: self.begin().await?, sender: self.spec().subsystem, command, now, audited: 0, enqueued: 0 };
-        // The request id is claimed before the change runs: a concurrent retry on another
-        // replica waits on this row, then finds it committed and gets the first answer back.
-        if let Some((request_id, hash)) = idempotency
-            && let Recorded::Replay(response) = claim_request_id(&mut tx, request_id, &hash).await?
-        {
-            return Ok(Committed { response, replayed: true });
+        let mut tx = WriteTx {
+            tx: self.open_change().await?,
+            sender: self.spec().subsystem,
+            command,
+            now,
+            audited: 0,
+            enqueued: 0,
+        };
+        let applied = apply(&mut tx, change).await;
+        let enqueued = tx.enqueued;
+        end(tx.tx, applied.is_ok()).await?;
+        if enqueued > 0 && applied.is_ok() {
+            self.outbox_ready().notify_waiters();
         }
-        let response = change(&mut tx).await?;
-        if tx.audited == 0 {
-            return Err(ApiError::internal(format!("{}: a state change must write its audit row", tx.command.action)));
+        applied
+    }
+}
+
+/// Ends a change: kept, it is answered once durable (on SQLite, once the batch it joined is
+/// committed); not kept, it is rolled back alone and its own error stands.
+async fn end(place: Transactions, keep: bool) -> Result<(), ApiError> {
+    match place {
+        Backend::Sqlite(member) => {
+            let durable = member.finish(keep).await;
+            if keep { durable } else { Ok(()) }
         }
-        if let Some((request_id, _)) = idempotency {
-            let encoded = response.encode_to_vec();
-            crate::on_backend!(tx.conn(), |c| sqlx::query(
-                "UPDATE idempotency SET response = $2 WHERE request_id = $1"
-            )
+        Backend::Postgres(t) if keep => t.commit().await.map_err(store_error),
+        // Dropping the transaction rolls it back.
+        Backend::Postgres(_) => Ok(()),
+    }
+}
+
+/// Claims the request id, runs the change and records its answer, inside the change's place.
+async fn apply<R, F>(tx: &mut WriteTx, change: F) -> Result<Committed<R>, ApiError>
+where
+    R: Message + Default,
+    F: for<'t> FnOnce(&'t mut WriteTx) -> ChangeFuture<'t, R>,
+{
+    let idempotency = tx.command.idempotency;
+    // The request id is claimed before the change runs: a concurrent retry on another
+    // replica waits on this row, then finds it committed and gets the first answer back.
+    if let Some((request_id, hash)) = idempotency
+        && let Recorded::Replay(response) = claim_request_id(tx, request_id, &hash).await?
+    {
+        return Ok(Committed { response, replayed: true });
+    }
+    let response = change(tx).await?;
+    if tx.audited == 0 {
+        return Err(ApiError::internal(format!("{}: a state change must write its audit row", tx.command.action)));
+    }
+    if let Some((request_id, _)) = idempotency {
+        let encoded = response.encode_to_vec();
+        crate::on_backend!(tx.conn(), |c| sqlx::query("UPDATE idempotency SET response = $2 WHERE request_id = $1")
             .bind(request_id.to_string())
             .bind(encoded)
             .execute(c)
             .await
             .map(|r| r.rows_affected()))
-            .map_err(store_error)?;
-        }
-        let enqueued = tx.enqueued;
-        crate::on_backend!(tx.tx, |t| t.commit().await).map_err(store_error)?;
-        if enqueued > 0 {
-            self.outbox_ready().notify_waiters();
-        }
-        Ok(Committed { response, replayed: false })
+        .map_err(store_error)?;
     }
+    Ok(Committed { response, replayed: false })
 }
 
 /// The subject of the audit rows of refused calls.
@@ -291,19 +320,23 @@ impl Db {
     pub async fn audit_refusals(&self, refusals: &[(Principal, String, String)]) -> Result<(), ApiError> {
         let Some((principal, action, _)) = refusals.first() else { return Ok(()) };
         let mut tx = WriteTx {
-            tx: self.begin().await?,
+            tx: self.open_change().await?,
             sender: self.spec().subsystem,
             command: Command::new(principal.clone(), action.clone()),
             now: self.clock().now(),
             audited: 0,
             enqueued: 0,
         };
+        let mut written = Ok(());
         for (principal, action, reason) in refusals {
             tx.command = Command::new(principal.clone(), action.clone());
-            tx.audit(REFUSED_SUBJECT, reason).await?;
+            written = tx.audit(REFUSED_SUBJECT, reason).await;
+            if written.is_err() {
+                break;
+            }
         }
-        crate::on_backend!(tx.tx, |t| t.commit().await).map_err(store_error)?;
-        Ok(())
+        end(tx.tx, written.is_ok()).await?;
+        written
     }
 
     /// What an earlier request under `request_id` answered, without claiming the id: a
