@@ -23,5 +23,6 @@ mod results;
 mod serving;
 mod shutdown;
 mod subsidy;
+mod sweep;
 mod telemetry;
 mod upgrade;
