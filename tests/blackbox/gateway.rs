@@ -2,6 +2,8 @@
 //! before and after the cut-offs, "no record" against "no such person", the envelope, access
 //! rights, and the seeded population.
 
+use std::time::Duration;
+
 use proto::egov::gateway::v1 as pb;
 use tonic_types::StatusExt;
 
@@ -443,4 +445,83 @@ async fn the_same_seed_gives_the_same_population() {
     assert!(!family.members.is_empty(), "a seeded person has a family on record");
     let bad = seed(0).await.unwrap_err();
     assert_eq!(reason(&bad), "PERSONS_OUT_OF_RANGE");
+}
+
+#[tokio::test]
+async fn a_large_seeding_runs_as_an_operation_that_answers_at_once_and_is_watched_to_its_end() {
+    use tokio_stream::StreamExt;
+    let suite = spawn_suite(&[]).await;
+    let start = pb::StartSeedPopulationRequest { seed: 4242, persons: 7000 };
+    let started = std::time::Instant::now();
+    let (operation, _) = call::<_, pb::StartSeedPopulationResponse>(
+        &suite.channel,
+        &path("AdminService/StartSeedPopulation"),
+        start,
+        &[],
+    )
+    .await
+    .unwrap();
+    let operation = operation.operation.unwrap();
+    assert_eq!((operation.name.as_str(), operation.persons_requested), ("operations/seed-4242", 7000));
+    assert!(started.elapsed() < Duration::from_secs(2), "answered at once, not when seeded");
+    // Watched: progress batch by batch, then the result.
+    let mut grpc = tonic::client::Grpc::new(suite.channel.clone());
+    grpc.ready().await.unwrap();
+    let watch = pb::WatchSeedOperationRequest { name: operation.name.clone() };
+    let codec = tonic_prost::ProstCodec::<pb::WatchSeedOperationRequest, pb::WatchSeedOperationResponse>::default();
+    let path_and_query =
+        tonic::codegen::http::uri::PathAndQuery::from_static("/kz.egov.gateway.v1.AdminService/WatchSeedOperation");
+    let mut updates =
+        grpc.server_streaming(tonic::Request::new(watch), path_and_query, codec).await.unwrap().into_inner();
+    let mut seen = Vec::new();
+    while let Some(update) = tokio::time::timeout(Duration::from_secs(120), updates.next()).await.unwrap() {
+        seen.push(update.unwrap().operation.unwrap());
+    }
+    let last = seen.last().unwrap().clone();
+    assert!(last.done && last.error.is_none(), "{last:?}");
+    let written: Vec<i32> = seen.iter().map(|o| o.persons_written).collect();
+    assert!(written.windows(2).all(|w| w[0] <= w[1]), "progress only grows: {written:?}");
+    assert!(written.iter().any(|w| *w > 0 && *w < 7000), "progress between the batches: {written:?}");
+    let response = last.response.unwrap();
+    assert!(response.persons >= 7000 && !response.already_seeded);
+    assert_eq!(response.sample_iins.len(), 5);
+    // Polled by name, the same; started again, the same operation, done.
+    let (polled, _) = call::<_, pb::GetSeedOperationResponse>(
+        &suite.channel,
+        &path("AdminService/GetSeedOperation"),
+        pb::GetSeedOperationRequest { name: operation.name.clone() },
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(polled.operation.unwrap().response.unwrap().digest, response.digest);
+    let (again, _) = call::<_, pb::StartSeedPopulationResponse>(
+        &suite.channel,
+        &path("AdminService/StartSeedPopulation"),
+        start,
+        &[],
+    )
+    .await
+    .unwrap();
+    assert!(again.operation.unwrap().done);
+    // The synchronous call finds the seed seeded, with the same digest.
+    let (sync, _) = call::<_, pb::SeedPopulationResponse>(
+        &suite.channel,
+        &path("AdminService/SeedPopulation"),
+        pb::SeedPopulationRequest { seed: 4242, persons: 7000 },
+        &[],
+    )
+    .await
+    .unwrap();
+    assert!(sync.already_seeded);
+    assert_eq!(sync.digest, response.digest);
+    let unknown = call::<_, pb::GetSeedOperationResponse>(
+        &suite.channel,
+        &path("AdminService/GetSeedOperation"),
+        pb::GetSeedOperationRequest { name: "operations/seed-1".into() },
+        &[],
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(reason(&unknown), "OPERATION_NOT_FOUND");
 }

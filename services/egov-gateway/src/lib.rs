@@ -96,7 +96,7 @@ pub async fn register(ctx: &ServerContext, services: &mut ServiceSet) -> Result<
     let registers = store::Registers::new(db);
     if settings.seed_persons > 0 {
         let system = Principal { subsystem: S::Gateway, official: None, user_iin: None, representative: None };
-        grpc::seed_population(&registers, system, settings.seed, settings.seed_persons).await?;
+        grpc::seed_population(&registers, system, settings.seed, settings.seed_persons, |_| {}).await?;
     }
     let grants = access::Grants::for_profile(ctx.config.profile, settings.access_file.as_deref())?;
     let authority =

@@ -157,6 +157,8 @@ impl Dice {
 struct Generator {
     dice: Dice,
     out: Records,
+    /// People handed out in earlier batches.
+    emitted: usize,
     serials: HashMap<(NaiveDate, bool), u16>,
     counter: u64,
     world: NaiveDate,
@@ -207,7 +209,7 @@ impl Generator {
             _ => Citizenship::Foreign,
         };
         let suffix = if sex == Sex::Female && surname.ends_with(['в', 'н']) { "а" } else { "" };
-        let n = self.out.persons.len();
+        let n = self.emitted + self.out.persons.len();
         self.out.persons.push(Person {
             iin,
             last_name: format!("{surname}{suffix}"),
@@ -550,37 +552,101 @@ impl Generator {
     }
 }
 
-/// The population of `seed` with at least `persons` people (whole families), or none.
-pub fn population(seed: u64, persons: usize) -> Records {
-    let mut generator = Generator {
+/// The people a batch of seeding holds (whole families, so a little more): what the gateway
+/// keeps in memory while it seeds, whatever the population's size.
+pub const BATCH_PERSONS: usize = 2000;
+
+/// The population of `seed` with at least `persons` people (whole families), or none, in
+/// batches of about `batch` people, each family whole in one batch; the batches together are
+/// the same whatever their size.
+pub fn batches(seed: u64, persons: usize, batch: usize) -> Batches {
+    let generator = Generator {
         dice: Dice(ChaCha20Rng::seed_from_u64(seed)),
         out: Records::default(),
+        emitted: 0,
         serials: HashMap::new(),
         counter: 0,
         world: date(WORLD_DATE),
     };
-    if persons == 0 {
-        return generator.out;
-    }
-    generator.out.settlements = SETTLEMENTS
-        .iter()
-        .map(|(kato, kk, ru, region)| Settlement {
-            kato: (*kato).into(),
-            name_kk: (*kk).into(),
-            name_ru: (*ru).into(),
-            region_kk: (*region).into(),
-        })
-        .collect();
-    while generator.out.persons.len() < persons {
-        generator.clan();
-    }
-    generator.out
+    Batches { generator, requested: persons, batch: batch.max(1), started: false }
 }
 
-/// The SHA-256 of a population's canonical text (its records in order, as the derived
-/// `Debug` writes them): equal seeds give equal digests.
+/// See [`batches`].
+#[derive(Debug)]
+pub struct Batches {
+    generator: Generator,
+    requested: usize,
+    batch: usize,
+    started: bool,
+}
+
+impl std::fmt::Debug for Generator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Generator").field("emitted", &self.emitted).finish_non_exhaustive()
+    }
+}
+
+impl Iterator for Batches {
+    type Item = Records;
+
+    fn next(&mut self) -> Option<Records> {
+        let g = &mut self.generator;
+        if g.emitted >= self.requested {
+            return None;
+        }
+        if !self.started {
+            self.started = true;
+            g.out.settlements = SETTLEMENTS
+                .iter()
+                .map(|(kato, kk, ru, region)| Settlement {
+                    kato: (*kato).into(),
+                    name_kk: (*kk).into(),
+                    name_ru: (*ru).into(),
+                    region_kk: (*region).into(),
+                })
+                .collect();
+        }
+        while g.out.persons.len() < self.batch && g.emitted + g.out.persons.len() < self.requested {
+            g.clan();
+        }
+        let out = std::mem::take(&mut g.out);
+        g.emitted += out.persons.len();
+        Some(out)
+    }
+}
+
+/// The population of `seed` with at least `persons` people (whole families), or none, whole.
+pub fn population(seed: u64, persons: usize) -> Records {
+    let mut all = Records::default();
+    for batch in batches(seed, persons, usize::MAX) {
+        all.append(batch);
+    }
+    all
+}
+
+/// The SHA-256 of a population's canonical text, batch after batch (its records in order, as
+/// the derived `Debug` writes them): equal seeds give equal digests. A population of one
+/// batch has the digest of its whole text.
+#[derive(Debug, Clone, Default)]
+pub struct PopulationDigest(Sha256);
+
+impl PopulationDigest {
+    /// Adds the next batch.
+    pub fn update(&mut self, batch: &Records) {
+        self.0.update(format!("{batch:?}").as_bytes());
+    }
+
+    /// The digest, hex.
+    pub fn finish(self) -> String {
+        hex::encode(self.0.finalize())
+    }
+}
+
+/// The digest of a whole population (see [`PopulationDigest`]).
 pub fn digest(records: &Records) -> String {
-    hex::encode(Sha256::digest(format!("{records:?}").as_bytes()))
+    let mut digest = PopulationDigest::default();
+    digest.update(records);
+    digest.finish()
 }
 
 #[cfg(test)]
@@ -594,6 +660,19 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(digest(&a), digest(&population(DEFAULT_SEED + 1, 300)));
         assert!(a.persons.len() >= 300);
+    }
+
+    #[test]
+    fn batches_together_are_the_whole_population() {
+        let whole = population(DEFAULT_SEED, 1500);
+        let mut joined = Records::default();
+        let mut sizes = Vec::new();
+        for batch in batches(DEFAULT_SEED, 1500, 400) {
+            sizes.push(batch.persons.len());
+            joined.append(batch);
+        }
+        assert_eq!(joined, whole);
+        assert!(sizes.len() >= 4 && sizes.iter().all(|n| *n >= 400 || *n == *sizes.last().unwrap_or(&0)), "{sizes:?}");
     }
 
     #[test]

@@ -384,26 +384,27 @@ impl Registers {
     }
 
     /// Puts `records` into the registers in one transaction, each replacing the record with
-    /// its key; `seeding` records a seeded population with it.
-    pub async fn load(&self, command: Command, records: Records, seeding: Option<(u64, String)>) -> Found<i64> {
+    /// its key; with `seeding` (seed, digest, people), the last batch of a seeding, it also
+    /// records that the seed's population is complete.
+    pub async fn load(&self, command: Command, records: Records, seeding: Option<(u64, String, usize)>) -> Found<i64> {
         let count = i64::try_from(records.len()).unwrap_or(i64::MAX);
         self.db
             .transact::<i64, _>(command, move |tx| {
                 Box::pin(async move {
                     write_all(tx, &records).await?;
                     let reason = match &seeding {
-                        Some((seed, digest)) => {
+                        Some((seed, digest, persons)) => {
                             on_backend!(tx.conn(), |c| sqlx::query(
                                 "INSERT INTO seedings (seed, persons, digest) VALUES ($1, $2, $3) ON CONFLICT (seed) DO NOTHING"
                             )
                             .bind(*seed as i64)
-                            .bind(records.persons.len() as i64)
+                            .bind(*persons as i64)
                             .bind(digest)
                             .execute(c)
                             .await
                             .map(|_| ()))
                             .map_err(store_error)?;
-                            format!("population seeded: seed {seed}, {} people, digest {digest}", records.persons.len())
+                            format!("population seeded: seed {seed}, {persons} people, digest {digest}")
                         }
                         None => format!("{count} records loaded"),
                     };

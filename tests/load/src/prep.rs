@@ -59,6 +59,8 @@ pub async fn load(
     purpose: &str,
     extra: impl Fn(&[String], &mut gw::LoadRecordsRequest),
 ) -> Result<(), String> {
+    let done = Arc::new(AtomicUsize::new(0));
+    let progress = Progress::start("people loaded", people.len(), done.clone());
     for chunk in people.chunks(BATCH) {
         let mut records = gw::LoadRecordsRequest {
             persons: chunk
@@ -81,7 +83,9 @@ pub async fn load(
             .load_records(request)
             .await
             .map_err(|e| format!("loading people into the gateway: {e}"))?;
+        done.fetch_add(chunk.len(), Ordering::Relaxed);
     }
+    progress.finish();
     Ok(())
 }
 
@@ -112,15 +116,18 @@ where
 {
     let (people, make) = (Arc::new(people), Arc::new(make));
     let slots = Arc::new(AtomicUsize::new(0));
+    let done = Arc::new(AtomicUsize::new(0));
+    let progress = Progress::start("signed", people.len(), done.clone());
     let mut workers = Vec::new();
     for _ in 0..concurrency.clamp(1, 64) {
-        let (people, slots, make) = (people.clone(), slots.clone(), make.clone());
+        let (people, slots, make, done) = (people.clone(), slots.clone(), make.clone(), done.clone());
         workers.push(tokio::spawn(async move {
             let mut ready = Vec::new();
             loop {
                 let n = slots.fetch_add(1, Ordering::Relaxed);
                 let Some(iin) = people.get(n) else { return Ok::<_, String>(ready) };
                 ready.push((n, make(n, iin.clone()).await?));
+                done.fetch_add(1, Ordering::Relaxed);
             }
         }));
     }
@@ -128,8 +135,36 @@ where
     for w in workers {
         out.extend(w.await.map_err(|e| e.to_string())??);
     }
+    progress.finish();
     out.sort_by_key(|(n, _)| *n);
     Ok(out.into_iter().map(|(_, t)| t).collect())
+}
+
+/// Prints how far a preparation is, every two seconds, on standard error.
+pub struct Progress(tokio::task::JoinHandle<()>);
+
+impl Progress {
+    /// Reports `done` of `total` things `what` until finished.
+    pub fn start(what: &'static str, total: usize, done: Arc<AtomicUsize>) -> Progress {
+        let started = std::time::Instant::now();
+        Progress(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                let n = done.load(Ordering::Relaxed);
+                let rate = n as f64 / started.elapsed().as_secs_f64().max(0.001);
+                let left = total.saturating_sub(n) as f64 / rate.max(0.001);
+                eprintln!(
+                    "  {what} {n} of {total} ({:.0}%), {rate:.0}/s, about {left:.0} s left",
+                    100.0 * n as f64 / total.max(1) as f64
+                );
+            }
+        }))
+    }
+
+    /// Stops reporting.
+    pub fn finish(self) {
+        self.0.abort();
+    }
 }
 
 /// `count` valid IINs no earlier run used: birth dates and serials from the run's seed.

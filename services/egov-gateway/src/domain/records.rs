@@ -350,6 +350,23 @@ pub struct Records {
 pub const CONSENT_PURPOSES: &[&str] = &["privatization", "registry", "rent-subsidy", "complaints"];
 
 impl Records {
+    /// Moves every record of `other` after this one's.
+    pub fn append(&mut self, mut other: Records) {
+        self.settlements.append(&mut other.settlements);
+        self.persons.append(&mut other.persons);
+        self.documents.append(&mut other.documents);
+        self.addresses.append(&mut other.addresses);
+        self.civil_records.append(&mut other.civil_records);
+        self.dwellings.append(&mut other.dwellings);
+        self.ownerships.append(&mut other.ownerships);
+        self.tenancies.append(&mut other.tenancies);
+        self.court_decisions.append(&mut other.court_decisions);
+        self.social_groups.append(&mut other.social_groups);
+        self.employments.append(&mut other.employments);
+        self.incomes.append(&mut other.incomes);
+        self.consents.append(&mut other.consents);
+    }
+
     /// How many records of every kind.
     pub fn len(&self) -> usize {
         self.settlements.len()

@@ -6,6 +6,7 @@ pub mod convert;
 pub mod documents;
 pub mod envelope;
 pub mod exchange;
+pub mod operations;
 
 use std::sync::Arc;
 
@@ -36,6 +37,7 @@ pub struct Gateway {
     evidence_key: EvidenceKey,
     evidence: EvidenceLog,
     faults: Faults,
+    operations: operations::Operations,
 }
 
 /// The parts a gateway is built from.
@@ -70,6 +72,7 @@ impl Gateway {
             evidence_key: parts.evidence_key,
             evidence,
             faults: Faults::default(),
+            operations: operations::Operations::default(),
         }
     }
 
@@ -511,8 +514,41 @@ impl pb::admin_service_server::AdminService for Gateway {
             )
             .into());
         }
-        let answer = seed_population(&self.registers, principal, seed, usize::try_from(persons).unwrap_or(0)).await?;
+        let answer =
+            seed_population(&self.registers, principal, seed, usize::try_from(persons).unwrap_or(0), |_| {}).await?;
         Ok(Response::new(answer))
+    }
+
+    async fn start_seed_population(
+        &self,
+        request: Request<pb::StartSeedPopulationRequest>,
+    ) -> Answer<pb::StartSeedPopulationResponse> {
+        let principal = Principal::of(&request);
+        let pb::StartSeedPopulationRequest { seed, persons } = request.into_inner();
+        let persons =
+            usize::try_from(persons).ok().filter(|p| (1..=operations::MAX_PERSONS).contains(p)).ok_or_else(|| {
+                ApiError::bad_field("PERSONS_OUT_OF_RANGE", "persons", format!("from 1 to {}", operations::MAX_PERSONS))
+            })?;
+        let operation = self.operations.start(self.registers.clone(), self.clock.clone(), principal, seed, persons);
+        Ok(Response::new(pb::StartSeedPopulationResponse { operation: Some(operation) }))
+    }
+
+    async fn get_seed_operation(
+        &self,
+        request: Request<pb::GetSeedOperationRequest>,
+    ) -> Answer<pb::GetSeedOperationResponse> {
+        let operation = self.operations.get(&request.get_ref().name)?.borrow().clone();
+        Ok(Response::new(pb::GetSeedOperationResponse { operation: Some(operation) }))
+    }
+
+    type WatchSeedOperationStream = operations::Watching;
+
+    async fn watch_seed_operation(
+        &self,
+        request: Request<pb::WatchSeedOperationRequest>,
+    ) -> Answer<Self::WatchSeedOperationStream> {
+        let watched = self.operations.get(&request.get_ref().name)?;
+        Ok(Response::new(operations::watch(watched)))
     }
 
     async fn inject_fault(&self, request: Request<pb::InjectFaultRequest>) -> Answer<pb::InjectFaultResponse> {
@@ -574,22 +610,21 @@ impl pb::admin_service_server::AdminService for Gateway {
 /// How many sample IINs a seeding answers.
 const SAMPLES: usize = 5;
 
-/// Seeds the population of `seed` unless it is there already; answers its digest and a few of
-/// its people (consenting ones, so that every register answers for them).
+/// Seeds the population of `seed` unless it is there already, a batch of
+/// [`seed::BATCH_PERSONS`] people at a time (each its own transaction, so memory holds one
+/// batch, and every record an upsert, so a seeding cut short resumes when started again);
+/// `progress` hears the people written after each batch. Answers its digest and a few of its
+/// people (consenting ones, so that every register answers for them).
 pub async fn seed_population(
     registers: &Registers,
     principal: Principal,
     seed: u64,
     persons: usize,
+    mut progress: impl FnMut(usize),
 ) -> Result<pb::SeedPopulationResponse, ApiError> {
-    let population = seed::population(seed, persons);
-    let sample_iins: Vec<String> = population
-        .persons
-        .iter()
-        .filter(|p| population.consents.iter().filter(|(i, _)| *i == p.iin).count() == domain::CONSENT_PURPOSES.len())
-        .take(SAMPLES)
-        .map(|p| p.iin.to_string())
-        .collect();
+    let mut batches = seed::batches(seed, persons, seed::BATCH_PERSONS).peekable();
+    // The first people are in the first batch.
+    let sample_iins: Vec<String> = batches.peek().map(samples).unwrap_or_default();
     if let Some((count, digest)) = registers.seeding(seed).await? {
         return Ok(pb::SeedPopulationResponse {
             persons: i32::try_from(count).unwrap_or(i32::MAX),
@@ -598,20 +633,34 @@ pub async fn seed_population(
             sample_iins,
         });
     }
-    let digest = seed::digest(&population);
-    let count = population.persons.len();
-    registers
-        .load(
-            Command::new(principal, method!("AdminService", "SeedPopulation")),
-            population,
-            Some((seed, digest.clone())),
-        )
-        .await?;
-    tracing::info!(seed, persons = count, %digest, "population seeded");
+    let mut digest = seed::PopulationDigest::default();
+    let mut written = 0;
+    while let Some(batch) = batches.next() {
+        digest.update(&batch);
+        written += batch.persons.len();
+        let last = batches.peek().is_none();
+        let seeding = last.then(|| (seed, digest.clone().finish(), written));
+        let command = Command::new(principal.clone(), method!("AdminService", "SeedPopulation"));
+        registers.load(command, batch, seeding).await?;
+        progress(written);
+    }
+    let digest = digest.finish();
+    tracing::info!(seed, persons = written, %digest, "population seeded");
     Ok(pb::SeedPopulationResponse {
-        persons: i32::try_from(count).unwrap_or(i32::MAX),
+        persons: i32::try_from(written).unwrap_or(i32::MAX),
         digest,
         already_seeded: false,
         sample_iins,
     })
+}
+
+/// The first people of a batch who consent to every purpose.
+fn samples(batch: &domain::Records) -> Vec<String> {
+    batch
+        .persons
+        .iter()
+        .filter(|p| batch.consents.iter().filter(|(i, _)| *i == p.iin).count() == domain::CONSENT_PURPOSES.len())
+        .take(SAMPLES)
+        .map(|p| p.iin.to_string())
+        .collect()
 }
