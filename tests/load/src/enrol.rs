@@ -55,6 +55,20 @@ impl Prepared {
     }
 }
 
+impl Prepared {
+    /// Files the next application for a read scenario's preparation; answers its name.
+    pub async fn file_for_reading(&self, channel: Channel) -> Result<Option<String>, String> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let Some(request) = self.requests.get(n) else { return Ok(None) };
+        let user = request.applicant.as_ref().map(|p| p.iin.clone()).unwrap_or_default();
+        let mut outgoing = Request::new(request.clone());
+        prep::caller(&mut outgoing, &[("x-caller-subsystem", "otbasy-portal"), ("x-user-iin", &user)]);
+        let filed = RegistryServiceClient::new(channel).create_application(outgoing).await;
+        let application = filed.map_err(|s| format!("filing: {s}"))?.into_inner().application;
+        Ok(application.map(|a| a.name))
+    }
+}
+
 /// Sets the clock, loads `count` fresh people and signs an application for each; with
 /// `tokens`, mints each applicant's token for the set clock's "now".
 pub async fn prepare(
