@@ -1107,3 +1107,147 @@ async fn slow_registers(desk: &Desk, millis: i32) {
             .unwrap();
     }
 }
+
+#[tokio::test]
+async fn sigkills_under_write_load_lose_no_acknowledged_filing_and_retries_create_nothing() {
+    // Three kills in CI; `bench/reliability` asks for ten (docs/RELIABILITY.md).
+    let rounds: usize = std::env::var("SHANYRAQ_SIGKILL_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);
+    const PER_ROUND: usize = 24;
+    let data_dir = std::env::temp_dir().join(format!("shanyraq-sigkill-{}", uuid::Uuid::new_v4().simple()));
+    let mut desk = Desk { suite: crate::helpers::spawn_suite_on_sqlite(data_dir.clone(), &[]).await };
+    let people: Vec<String> = (0..rounds * PER_ROUND).map(|n| iin("1992-03-03", n as u16 + 1)).collect();
+    desk.citizens(&people.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    desk.at("2026-04-15T10:00").await;
+    let mut requests = Vec::new();
+    for person in &people {
+        requests.push(
+            desk.signed(&form(person, pb::EnrolmentCase::NoDwelling5y), &uuid::Uuid::new_v4().to_string())
+                .await
+                .unwrap(),
+        );
+    }
+    let mut acknowledged: Vec<(pb::CreateApplicationRequest, String)> = Vec::new();
+    for round in requests.chunks(PER_ROUND) {
+        // Every filing of the round at once; the process is killed as the first answers arrive.
+        let (answered_tx, mut answered) = tokio::sync::mpsc::unbounded_channel();
+        let filings: Vec<_> = round
+            .iter()
+            .cloned()
+            .map(|r| {
+                let (client, answered_tx) = (desk.registry(), answered_tx.clone());
+                let user = r.applicant.as_ref().unwrap().iin.clone();
+                tokio::spawn(async move {
+                    let metadata = [("x-caller-subsystem", "otbasy-portal"), ("x-user-iin", user.as_str())];
+                    let answer = client.clone().create_application(with(r.clone(), &metadata)).await;
+                    let _ = answered_tx.send(());
+                    (r, answer.map(|a| a.into_inner().application.unwrap().name))
+                })
+            })
+            .collect();
+        for _ in 0..3 {
+            answered.recv().await;
+        }
+        desk.suite.child.kill().unwrap();
+        for filing in filings {
+            if let (r, Ok(name)) = filing.await.unwrap() {
+                acknowledged.push((r, name));
+            }
+        }
+        // The same files, a new process; the old handle must not remove them.
+        let mut killed =
+            std::mem::replace(&mut desk.suite, crate::helpers::spawn_suite_on_sqlite(data_dir.clone(), &[]).await);
+        killed.data_dir = std::path::PathBuf::new();
+    }
+    assert!(acknowledged.len() >= rounds * 3, "some filings were answered before each kill");
+    // Every acknowledged filing is there, and its retry gets the first answer back.
+    for (r, name) in &acknowledged {
+        assert_eq!(&desk.get(name).await.name, name);
+        assert_eq!(&desk.send(r.clone()).await.unwrap().name, name, "a retry creates nothing new");
+    }
+    // Every filing retried (answered or not before the kill) leaves one application a person.
+    for r in &requests {
+        let first = desk.send(r.clone()).await.unwrap();
+        let again = desk.send(r.clone()).await.unwrap();
+        assert_eq!(first.name, again.name);
+    }
+}
+
+#[tokio::test]
+async fn with_the_gateway_slow_and_failing_every_filing_is_answered_within_its_deadline_and_none_is_lost() {
+    let desk = Desk::open(&[("SHANYRAQ_SWEEP_INTERVAL", "200ms")]).await;
+    let people: Vec<String> = (1..=8).map(|n| iin("1993-06-06", n)).collect();
+    desk.citizens(&people.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    desk.at("2026-04-15T10:00").await;
+    let mut requests = Vec::new();
+    for person in &people {
+        requests.push(
+            desk.signed(&form(person, pb::EnrolmentCase::NoDwelling5y), &uuid::Uuid::new_v4().to_string())
+                .await
+                .unwrap(),
+        );
+    }
+    // Every register the filing reads answers in 2 s, and three calls in ten fail UNAVAILABLE.
+    for method in [
+        "IdentityService/GetPerson",
+        "IdentityService/GetRegisteredAddress",
+        "IdentityService/ListResidents",
+        "CivilStatusService/GetFamily",
+        "PropertyService/ListDwellings",
+        "SocialStatusService/GetSocialStatus",
+        "SignatureService/VerifySignature",
+    ] {
+        for (kind, latency, rate_per_mille) in [
+            (gw::FaultKind::Latency, Some(prost_types::Duration { seconds: 2, nanos: 0 }), 0),
+            (gw::FaultKind::Unavailable, None, 300),
+        ] {
+            let fault = gw::InjectFaultRequest { method: gw_path(method), kind: kind as i32, latency, rate_per_mille };
+            call::<_, gw::InjectFaultResponse>(&desk.suite.channel, &gw_path("AdminService/InjectFault"), fault, &[])
+                .await
+                .unwrap();
+        }
+    }
+    let filings: Vec<_> = requests
+        .iter()
+        .cloned()
+        .map(|r| {
+            let client = desk.registry();
+            let user = r.applicant.as_ref().unwrap().iin.clone();
+            tokio::spawn(async move {
+                let metadata = [("x-caller-subsystem", "otbasy-portal"), ("x-user-iin", user.as_str())];
+                let mut request = with(r, &metadata);
+                request.set_timeout(Duration::from_secs(5));
+                let started = std::time::Instant::now();
+                let answer = client.clone().create_application(request).await;
+                (started.elapsed(), answer)
+            })
+        })
+        .collect();
+    let mut accepted = Vec::new();
+    for filing in filings {
+        let (took, answer) = filing.await.unwrap();
+        assert!(took < Duration::from_millis(5300), "answered within its deadline: {took:?}");
+        match answer {
+            Ok(a) => accepted.push(a.into_inner().application.unwrap().name),
+            Err(status) => assert!(!status.details().is_empty(), "a typed error: {status:?}"),
+        }
+    }
+    eprintln!("{} of {} filings accepted under the faults", accepted.len(), requests.len());
+    assert!(!accepted.is_empty(), "with the reads at once, filings get through a slow gateway");
+    call::<_, gw::ClearFaultsResponse>(
+        &desk.suite.channel,
+        &gw_path("AdminService/ClearFaults"),
+        gw::ClearFaultsRequest {},
+        &[],
+    )
+    .await
+    .unwrap();
+    // Every filing answered OK is decided once the gateway answers again ...
+    for name in &accepted {
+        desk.wait(name, pb::ApplicationStage::Enrolled).await;
+    }
+    // ... and every filing, retried under its request id, is there once.
+    for r in &requests {
+        let first = desk.send(r.clone()).await.unwrap();
+        assert_eq!(desk.send(r.clone()).await.unwrap().name, first.name);
+    }
+}

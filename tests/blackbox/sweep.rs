@@ -21,8 +21,11 @@ use tonic_types::StatusExt;
 
 use crate::helpers::spawn_suite;
 
-/// Random well-formed requests a method, beside the three malformed ones.
-const WELL_FORMED: usize = 6;
+/// Random well-formed requests a method, beside the three malformed ones: six in CI,
+/// `SHANYRAQ_SWEEP_REQUESTS` in the full run (`bench/reliability`).
+fn well_formed() -> usize {
+    std::env::var("SHANYRAQ_SWEEP_REQUESTS").ok().and_then(|n| n.parse().ok()).unwrap_or(6)
+}
 
 /// Methods the sweep leaves alone, and why.
 const LEFT_ALONE: &[(&str, &str)] = &[
@@ -215,7 +218,8 @@ async fn every_method_answers_malformed_and_random_requests_with_typed_errors_ne
     let suite = spawn_suite(&[]).await;
     let set = FileDescriptorSet::decode(proto::FILE_DESCRIPTOR_SET).unwrap();
     let types = messages(&set);
-    let mut random = Random(0x5eed_5eed_5eed_5eed);
+    let seed = std::env::var("SHANYRAQ_SWEEP_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_5eed_5eed_5eed);
+    let mut random = Random(seed | 1);
     let mut calls = Vec::new();
     for file in &set.file {
         for service in &file.service {
@@ -226,7 +230,7 @@ async fn every_method_answers_malformed_and_random_requests_with_typed_errors_ne
                 }
                 let streaming = method.server_streaming() || method.client_streaming();
                 let mut bodies = malformed(&mut random).to_vec();
-                bodies.extend((0..WELL_FORMED).map(|_| message(&types, method.input_type(), &mut random, 0)));
+                bodies.extend((0..well_formed()).map(|_| message(&types, method.input_type(), &mut random, 0)));
                 for (i, body) in bodies.into_iter().enumerate() {
                     calls.push((path.clone(), streaming, i % 2 == 0, body));
                 }
