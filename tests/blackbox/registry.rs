@@ -74,6 +74,21 @@ impl Desk {
         .await;
     }
 
+    /// Injects a fault into a gateway method.
+    async fn inject(&self, fault: gw::InjectFaultRequest) {
+        call::<_, gw::InjectFaultResponse>(&self.suite.channel, &gw_path("AdminService/InjectFault"), fault, &[])
+            .await
+            .unwrap();
+    }
+
+    /// Ends every injected fault.
+    async fn clear_faults(&self) {
+        let clear = gw::ClearFaultsRequest {};
+        call::<_, gw::ClearFaultsResponse>(&self.suite.channel, &gw_path("AdminService/ClearFaults"), clear, &[])
+            .await
+            .unwrap();
+    }
+
     /// Sets the clock to a local time in Kazakhstan, `2026-04-01T11:00`.
     async fn at(&self, local: &str) {
         kit::at(&self.suite.channel, local).await;
@@ -622,19 +637,10 @@ async fn a_gateway_outage_keeps_the_application_and_it_is_decided_when_the_gatew
         kind: gw::FaultKind::Unavailable as i32,
         ..Default::default()
     };
-    call::<_, gw::InjectFaultResponse>(&desk.suite.channel, &gw_path("AdminService/InjectFault"), fault, &[])
-        .await
-        .unwrap();
+    desk.inject(fault).await;
     let app = desk.file(&form(&a, pb::EnrolmentCase::NoDwelling5y)).await.unwrap();
     assert_eq!(app.stage, pb::ApplicationStage::Accepted as i32, "kept, not lost, not refused");
-    call::<_, gw::ClearFaultsResponse>(
-        &desk.suite.channel,
-        &gw_path("AdminService/ClearFaults"),
-        gw::ClearFaultsRequest {},
-        &[],
-    )
-    .await
-    .unwrap();
+    desk.clear_faults().await;
     let app = desk.wait(&app.name, pb::ApplicationStage::Enrolled).await;
     assert_eq!(app.queue_position, 1);
 }
@@ -1056,14 +1062,7 @@ async fn gateway_reads_that_outlast_the_callers_deadline_leave_the_application_a
     // Read two at a time they would take 3 s: the reads are cut and the application kept.
     assert!(started.elapsed() < Duration::from_millis(2500), "answered within the deadline");
     assert_eq!(app.stage, pb::ApplicationStage::Accepted as i32, "kept undecided, not lost");
-    call::<_, gw::ClearFaultsResponse>(
-        &desk.suite.channel,
-        &gw_path("AdminService/ClearFaults"),
-        gw::ClearFaultsRequest {},
-        &[],
-    )
-    .await
-    .unwrap();
+    desk.clear_faults().await;
     let app = desk.wait(&app.name, pb::ApplicationStage::Enrolled).await;
     assert_eq!(app.queue_position, 1);
 }
@@ -1102,9 +1101,7 @@ async fn slow_registers(desk: &Desk, millis: i32) {
             }),
             rate_per_mille: 0,
         };
-        call::<_, gw::InjectFaultResponse>(&desk.suite.channel, &gw_path("AdminService/InjectFault"), fault, &[])
-            .await
-            .unwrap();
+        desk.inject(fault).await;
     }
 }
 
@@ -1201,9 +1198,7 @@ async fn with_the_gateway_slow_and_failing_every_filing_is_answered_within_its_d
             (gw::FaultKind::Unavailable, None, 300),
         ] {
             let fault = gw::InjectFaultRequest { method: gw_path(method), kind: kind as i32, latency, rate_per_mille };
-            call::<_, gw::InjectFaultResponse>(&desk.suite.channel, &gw_path("AdminService/InjectFault"), fault, &[])
-                .await
-                .unwrap();
+            desk.inject(fault).await;
         }
     }
     let filings: Vec<_> = requests
@@ -1233,14 +1228,7 @@ async fn with_the_gateway_slow_and_failing_every_filing_is_answered_within_its_d
     }
     eprintln!("{} of {} filings accepted under the faults", accepted.len(), requests.len());
     assert!(!accepted.is_empty(), "with the reads at once, filings get through a slow gateway");
-    call::<_, gw::ClearFaultsResponse>(
-        &desk.suite.channel,
-        &gw_path("AdminService/ClearFaults"),
-        gw::ClearFaultsRequest {},
-        &[],
-    )
-    .await
-    .unwrap();
+    desk.clear_faults().await;
     // Every filing answered OK is decided once the gateway answers again ...
     for name in &accepted {
         desk.wait(name, pb::ApplicationStage::Enrolled).await;

@@ -9,3 +9,7 @@ FROM (SELECT application_id,
       FROM queue_entries WHERE removed_at IS NULL) AS ranked
 WHERE ranked.application_id = queue_entries.application_id;
 CREATE INDEX queue_place ON queue_entries (settlement_kato, list_category, place) WHERE removed_at IS NULL;
+-- A person's entry on one list is found by the person, not by scanning the list: with the
+-- list's place index beside it, SQLite's planner would otherwise pick the list's.
+DROP INDEX queue_person;
+CREATE INDEX queue_person ON queue_entries (person_iin, settlement_kato, list_category) WHERE removed_at IS NULL;

@@ -65,16 +65,13 @@ pub async fn fill_list(
         db.transact(preparation(), |tx| {
             Box::pin(async move {
                 let (settlement, category) = (settlement.as_str(), category.as_str());
-                let tail: i64 = on_backend!(tx.conn(), |c| sqlx::query_scalar(
-                    "SELECT COALESCE(MAX(place), 0) FROM queue_entries \
-                     WHERE settlement_kato = $1 AND list_category = $2 AND removed_at IS NULL"
-                )
-                .bind(settlement)
-                .bind(category)
-                .fetch_one(c)
-                .await)
+                let tail: Option<i64> = on_backend!(tx.conn(), |c| sqlx::query_scalar(super::queue::LAST_PLACE)
+                    .bind(settlement)
+                    .bind(category)
+                    .fetch_optional(c)
+                    .await)
                 .map_err(store_error)?;
-                let mut place = tail;
+                let mut place = tail.unwrap_or(0);
                 for chunk in batch.chunks(ROWS_PER_STATEMENT) {
                     let ids = insert_applications(tx, settlement, category, chunk).await?;
                     let values = (0..chunk.len())

@@ -166,18 +166,22 @@ pub async fn standing(db: &Db, person: &str) -> Result<Vec<QueueRow>, ApiError> 
         .map_err(store_error)
 }
 
-/// How many people are on a list: the last place, since places run from 1 without a gap (read
-/// from the end of the place index, not counted).
+/// How many people are on a list: the last place, since places run from 1 without a gap, read
+/// from the end of the place index (an ORDER BY, which both backends answer from the index;
+/// SQLite would count the list for a MAX wrapped in COALESCE).
 pub async fn size(db: &Db, settlement: &str, category: &str) -> Result<i64, ApiError> {
-    on_backend!(db.reader(), |c| sqlx::query_scalar(
-        "SELECT COALESCE(MAX(place), 0) FROM queue_entries WHERE settlement_kato = $1 AND list_category = $2 AND removed_at IS NULL"
-    )
-    .bind(settlement)
-    .bind(category)
-    .fetch_one(c)
-    .await)
-    .map_err(store_error)
+    let last: Option<i64> = on_backend!(db.reader(), |c| sqlx::query_scalar(LAST_PLACE)
+        .bind(settlement)
+        .bind(category)
+        .fetch_optional(c)
+        .await)
+    .map_err(store_error)?;
+    Ok(last.unwrap_or(0))
 }
+
+/// The last place on a list.
+pub(crate) const LAST_PLACE: &str = "SELECT place FROM queue_entries WHERE settlement_kato = $1 AND list_category = $2 \
+    AND removed_at IS NULL ORDER BY place DESC LIMIT 1";
 
 /// A page of a list, in order, after the entry `after`.
 pub async fn page(
