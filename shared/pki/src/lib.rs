@@ -15,7 +15,7 @@ pub mod signed;
 
 use der::Any;
 use der::asn1::ObjectIdentifier;
-use p256::ecdsa::signature::{Signer as _, Verifier as _};
+use p256::ecdsa::signature::Signer as _;
 use spki::AlgorithmIdentifierOwned;
 
 pub use p256::ecdsa::{SigningKey, VerifyingKey};
@@ -86,9 +86,14 @@ fn sign_der(key: &SigningKey, message: &[u8]) -> Vec<u8> {
     signature.to_der().as_bytes().to_vec()
 }
 
-/// Whether `signature` (DER) is `key`'s over `message`.
+/// Whether `signature` (DER) is `key`'s over `message`. Checked with ring's P-256, several
+/// times faster than the pure-Rust curve that signs: every filing's signature, its certificate
+/// and every sealed result are checked, and that was a sixth of an enrolment's time.
 fn verifies_der(key: &VerifyingKey, message: &[u8], signature: &[u8]) -> bool {
-    p256::ecdsa::Signature::from_der(signature).is_ok_and(|s| key.verify(message, &s).is_ok())
+    let public = public_bytes(key);
+    ring::signature::UnparsedPublicKey::new(&ring::signature::ECDSA_P256_SHA256_ASN1, public)
+        .verify(message, signature)
+        .is_ok()
 }
 
 /// The key identifier of a public key: the first 20 bytes of its SHA-256 (RFC 7093 section 2,
