@@ -112,7 +112,14 @@ impl Admission {
         let service = path.trim_start_matches('/').split('/').next().unwrap_or_default();
         let semaphore = {
             let mut services = self.services.lock().unwrap_or_else(|p| p.into_inner());
-            services.entry(service.to_owned()).or_insert_with(|| Arc::new(Semaphore::new(self.per_service))).clone()
+            // The name is copied once, when the service's first call comes; not on every call.
+            match services.get(service) {
+                Some(semaphore) => semaphore.clone(),
+                None => services
+                    .entry(service.to_owned())
+                    .or_insert_with(|| Arc::new(Semaphore::new(self.per_service)))
+                    .clone(),
+            }
         };
         let permit = semaphore.try_acquire_owned().map_err(|_| {
             shed(

@@ -205,10 +205,11 @@ where
         let now = HeaderValue::from_str(&shared.clock.now_local().to_rfc3339()).ok();
         let path = request.uri().path().to_owned();
 
-        // Cheap refusals first: oversized metadata, then an overload, then identity.
-        let ticket = crate::admission::check_metadata(request.headers())
-            .and_then(|()| shared.admission.admit(&path, peer(&request)));
-        let admitted = shared.admit(&path, &request);
+        // Cheap refusals first: oversized metadata, then an overload; identity only for a call
+        // let in, so that a shed call is neither verified nor audited as refused.
+        let gate = crate::admission::check_metadata(request.headers())
+            .and_then(|()| shared.admission.admit(&path, peer(&request)))
+            .map(|ticket| (ticket, shared.admit(&path, &request)));
         // A moment before the caller's own deadline, so that the answer reaches it (and before
         // tonic's own timer, which would answer CANCELLED).
         let asked = grpc_timeout(request.headers()).map_or(shared.limit, |t| t.min(shared.limit));
@@ -236,17 +237,15 @@ where
             async move {
                 // A call its client cancels is dropped here before it answers: the guard logs it.
                 let mut unanswered = Unanswered { started, armed: true };
-                let admitted = admitted.map_err(|refusal| shared.refused(&path, refusal));
-                let (ticket, shed) = match ticket {
-                    Ok(ticket) => (Some(ticket), None),
-                    Err(e) => {
-                        tracing::warn!(reason = e.reason(), error = %e, "call shed");
-                        (None, Some(e))
+                let (ticket, admitted) = match gate {
+                    Ok((ticket, admitted)) => (Some(ticket), admitted.map_err(|r| shared.refused(&path, r))),
+                    Err(shed) => {
+                        tracing::warn!(reason = shed.reason(), error = %shed, "call shed");
+                        (None, Err(shed))
                     }
                 };
-                let mut response = match (shed, admitted) {
-                    (Some(shed), _) => Status::from(shed).into_http::<ResBody>(),
-                    (None, Ok(principal)) => {
+                let mut response = match admitted {
+                    Ok(principal) => {
                         if let Some(principal) = principal {
                             let span = tracing::Span::current();
                             span.record("caller", principal.subsystem.as_str());
@@ -272,7 +271,7 @@ where
                             .into_http::<ResBody>(),
                         }
                     }
-                    (None, Err(refusal)) => Status::from(refusal).into_http::<ResBody>(),
+                    Err(refusal) => Status::from(refusal).into_http::<ResBody>(),
                 };
                 if let Some(typed) = undecodable(&response).or_else(|| oversized(&response)) {
                     response = Status::from(typed).into_http::<ResBody>();
