@@ -48,6 +48,21 @@ pub fn iin(born: &str, serial: u16) -> String {
     kz_ids::Iin::generate_from(born.parse().unwrap(), kz_ids::Sex::Male, serial).unwrap().to_string()
 }
 
+/// `count` distinct IINs born on `born`: serials whose check digit fails move on to the next
+/// valid serial, so consecutive serials can give one IIN twice.
+pub fn iins(born: &str, count: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(count);
+    let mut serial = 1;
+    while out.len() < count {
+        let next = iin(born, serial);
+        if !out.contains(&next) {
+            out.push(next);
+        }
+        serial += 1;
+    }
+    out
+}
+
 /// A citizen with a phone.
 pub fn citizen(iin: &str) -> gw::Person {
     gw::Person {

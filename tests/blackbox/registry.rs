@@ -1021,7 +1021,7 @@ async fn five_hundred_open_watches_do_not_shed_a_single_enrolment_and_the_next_s
     // Streams are counted apart from unary calls: with room for eight calls in flight, the
     // watchers would shed every filing if they counted.
     let desk = Desk::open(&[("SHANYRAQ_CALLS_IN_FLIGHT", "8"), ("SHANYRAQ_MAX_STREAMS", "500")]).await;
-    let people: Vec<String> = (1..=4).map(|n| iin("1991-02-02", n)).collect();
+    let people = kit::iins("1991-02-02", 4);
     desk.citizens(&people.iter().map(String::as_str).collect::<Vec<_>>()).await;
     desk.at("2026-04-17T10:00").await;
     let watched = desk.file(&form(&people[0], pb::EnrolmentCase::NoDwelling5y)).await.unwrap();
@@ -1112,7 +1112,7 @@ async fn sigkills_under_write_load_lose_no_acknowledged_filing_and_retries_creat
     const PER_ROUND: usize = 24;
     let data_dir = std::env::temp_dir().join(format!("shanyraq-sigkill-{}", uuid::Uuid::new_v4().simple()));
     let mut desk = Desk { suite: crate::helpers::spawn_suite_on_sqlite(data_dir.clone(), &[]).await };
-    let people: Vec<String> = (0..rounds * PER_ROUND).map(|n| iin("1992-03-03", n as u16 + 1)).collect();
+    let people = kit::iins("1992-03-03", rounds * PER_ROUND);
     desk.citizens(&people.iter().map(String::as_str).collect::<Vec<_>>()).await;
     desk.at("2026-04-15T10:00").await;
     let mut requests = Vec::new();
@@ -1155,6 +1155,7 @@ async fn sigkills_under_write_load_lose_no_acknowledged_filing_and_retries_creat
             std::mem::replace(&mut desk.suite, crate::helpers::spawn_suite_on_sqlite(data_dir.clone(), &[]).await);
         killed.data_dir = std::path::PathBuf::new();
     }
+    eprintln!("{rounds} kills; {} of {} filings answered before a kill", acknowledged.len(), requests.len());
     assert!(acknowledged.len() >= rounds * 3, "some filings were answered before each kill");
     // Every acknowledged filing is there, and its retry gets the first answer back.
     for (r, name) in &acknowledged {
@@ -1172,7 +1173,7 @@ async fn sigkills_under_write_load_lose_no_acknowledged_filing_and_retries_creat
 #[tokio::test]
 async fn with_the_gateway_slow_and_failing_every_filing_is_answered_within_its_deadline_and_none_is_lost() {
     let desk = Desk::open(&[("SHANYRAQ_SWEEP_INTERVAL", "200ms")]).await;
-    let people: Vec<String> = (1..=8).map(|n| iin("1993-06-06", n)).collect();
+    let people = kit::iins("1993-06-06", 8);
     desk.citizens(&people.iter().map(String::as_str).collect::<Vec<_>>()).await;
     desk.at("2026-04-15T10:00").await;
     let mut requests = Vec::new();

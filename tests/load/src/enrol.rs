@@ -26,13 +26,17 @@ pub struct Prepared {
     /// Each applicant's token, when the suite proves people (`--tokens`).
     tokens: Vec<String>,
     next: AtomicUsize,
+    /// Applications whose filing was shed, to file again: an overload run must not use its
+    /// people up on refusals.
+    shed: std::sync::Mutex<Vec<usize>>,
 }
 
 impl Prepared {
     /// Files the next application; answers 0 when it was enrolled, a gRPC code when it
     /// failed, -2 when it was not enrolled, -3 when the prepared ones ran out.
     pub async fn file(&self, channel: Channel) -> i32 {
-        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let again = self.shed.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let n = again.unwrap_or_else(|| self.next.fetch_add(1, Ordering::Relaxed));
         let Some(request) = self.requests.get(n) else { return -3 };
         let user = request.applicant.as_ref().map(|p| p.iin.clone()).unwrap_or_default();
         let mut outgoing = Request::new(request.clone());
@@ -50,7 +54,12 @@ impl Prepared {
                 0
             }
             Ok(_) => -2,
-            Err(status) => status.code() as i32,
+            Err(status) => {
+                if status.code() == tonic::Code::ResourceExhausted {
+                    self.shed.lock().unwrap_or_else(|p| p.into_inner()).push(n);
+                }
+                status.code() as i32
+            }
         }
     }
 }
@@ -106,7 +115,7 @@ pub async fn prepare(
         None => Vec::new(),
     };
     let requests = prep::each(people, concurrency, move |n, iin| signed(channel.clone(), iin, n)).await?;
-    Ok(Prepared { requests, tokens, next: AtomicUsize::new(0) })
+    Ok(Prepared { requests, tokens, next: AtomicUsize::new(0), shed: std::sync::Mutex::default() })
 }
 
 async fn signed(channel: Channel, iin: String, n: usize) -> Result<pb::CreateApplicationRequest, String> {

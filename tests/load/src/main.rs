@@ -334,7 +334,16 @@ async fn run(o: Options) -> Result<Tally, String> {
                     while Instant::now() < deadline {
                         let started = Instant::now();
                         let code = caller.call(n).await;
+                        if code == -3 {
+                            // The prepared requests ran out: counted once, not spun on.
+                            *tally.codes.entry(code).or_default() += 1;
+                            break;
+                        }
                         tally.add(started.elapsed(), code);
+                        if code == tonic::Code::ResourceExhausted as i32 {
+                            // Shed: a well-behaved client waits the RetryInfo's delay.
+                            tokio::time::sleep(platform::admission::RETRY_AFTER_SHED).await;
+                        }
                         n += 1;
                     }
                     tally
