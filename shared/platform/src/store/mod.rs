@@ -320,13 +320,23 @@ fn migrate_error(e: sqlx::migrate::MigrateError) -> ApiError {
     ApiError::internal(format!("migrations: {e}"))
 }
 
+/// Each SQLite connection's page cache: 16 MiB (five connections a database at most).
+const SQLITE_CACHE_KIB: &str = "-16384";
+
 async fn open_sqlite(options: SqliteConnectOptions, busy_timeout: Duration) -> Result<SqlitePools, ApiError> {
     let options = options
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(busy_timeout)
-        .foreign_keys(true);
+        .foreign_keys(true)
+        // Every change runs in a savepoint of the group commit (group_commit.rs), whose
+        // sub-journal SQLite keeps in a temporary file unless told otherwise: in memory it
+        // costs no write and no read back (a sub-journal holds the pages of one change).
+        .pragma("temp_store", "memory")
+        // The page cache of each connection, in KiB (negative: a size, not a page count): the
+        // default 2 MiB let the writer read back from the file pages it had just written.
+        .pragma("cache_size", SQLITE_CACHE_KIB);
     let writer = SqlitePoolOptions::new()
         .max_connections(1)
         .min_connections(1)
