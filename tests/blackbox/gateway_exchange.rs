@@ -336,7 +336,7 @@ async fn one_time_passwords_expire_count_attempts_and_are_used_once() {
 }
 
 #[tokio::test]
-async fn a_notification_and_a_stage_report_delivered_twice_are_stored_once() {
+async fn a_notification_and_a_stage_report_delivered_twice_are_stored_once_and_a_reused_message_id_is_refused() {
     let suite = spawn_suite(&[]).await;
     person(&suite).await;
     let message_id = fresh();
@@ -363,6 +363,21 @@ async fn a_notification_and_a_stage_report_delivered_twice_are_stored_once() {
     let (first, _) = send().await.unwrap();
     let (again, _) = send().await.unwrap();
     assert!(!first.duplicate && again.duplicate);
+    // Another payload under the same message id is refused, not dropped as a duplicate.
+    let reused = call::<_, pb::SendNotificationResponse>(
+        &suite.channel,
+        &send_path,
+        pb::SendNotificationRequest {
+            recipient: "CONTACT_CENTRE".into(),
+            channel: pb::NotificationChannel::Paper as i32,
+            text: Some(LocalizedText { kk: "Басқа".into(), ru: "Другое".into(), en: "Another".into() }),
+            case_name: "registry/procedure".into(),
+        },
+        &delivery,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!((reused.code(), reason(&reused).as_str()), (tonic::Code::AlreadyExists, "MESSAGE_ID_REUSED"));
     assert_eq!(first.notification.as_ref().unwrap().id, again.notification.as_ref().unwrap().id);
     let (listed, _) = call::<_, pb::ListNotificationsResponse>(
         &suite.channel,
@@ -378,6 +393,9 @@ async fn a_notification_and_a_stage_report_delivered_twice_are_stored_once() {
     assert_eq!(ours.len(), 1);
     assert_eq!(ours[0].text.as_ref().unwrap().kk, "Тәртіп өзгерді");
 
+    // A message id names one message of its sender, whatever the method: the report has its own.
+    let mut delivery = envelope("registry", PERSON, &fresh());
+    delivery.retain(|(k, _)| *k != "x-egov-user-iin");
     let report_path = path("MonitoringService/ReportStage");
     let report = || {
         call::<_, pb::ReportStageResponse>(
@@ -398,6 +416,22 @@ async fn a_notification_and_a_stage_report_delivered_twice_are_stored_once() {
     let (first, _) = report().await.unwrap();
     let (again, _) = report().await.unwrap();
     assert!(!first.duplicate && again.duplicate);
+    let reused = call::<_, pb::ReportStageResponse>(
+        &suite.channel,
+        &report_path,
+        pb::ReportStageRequest {
+            service: "registry".into(),
+            case_name: "registry/applications/9".into(),
+            stage: "ENROLLED".into(),
+            occurred_at: Some(prost_types::Timestamp { seconds: 1_775_000_000, nanos: 0 }),
+            channel: "otbasybank.kz".into(),
+            ..Default::default()
+        },
+        &delivery,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!((reused.code(), reason(&reused).as_str()), (tonic::Code::AlreadyExists, "MESSAGE_ID_REUSED"));
     let (reports, _) = call::<_, pb::ListStageReportsResponse>(
         &suite.channel,
         &path("MonitoringService/ListStageReports"),

@@ -6,6 +6,7 @@
 mod helpers;
 mod kit;
 
+mod browser;
 mod clock;
 mod complaints;
 mod deploy;
@@ -22,6 +23,7 @@ mod replicas;
 mod results;
 mod serving;
 mod shutdown;
+mod signing;
 mod subsidy;
 mod sweep;
 mod telemetry;

@@ -32,6 +32,9 @@ pub struct Registration {
     pub issued_at: DateTime<Utc>,
     /// The signatures it brings.
     pub signatures: Vec<SignatureRow>,
+    /// The request as received: its hash is kept beside the message id, so that another
+    /// registration under the same id is refused rather than dropped.
+    pub payload: Vec<u8>,
 }
 
 impl Registers {
@@ -42,7 +45,7 @@ impl Registers {
         self.db()
             .transact::<bool, _>(command, move |tx| {
                 Box::pin(async move {
-                    if !tx.accept_once(&r.client, &r.message_id).await? {
+                    if !tx.accept_once(&r.client, &r.message_id, &r.payload).await? {
                         tx.audit(&r.name, "redelivery dropped").await?;
                         return Ok(true);
                     }

@@ -395,12 +395,17 @@ impl Registers {
         &self,
         command: Command,
         row: NotificationRow,
+        payload: Vec<u8>,
     ) -> Result<(NotificationRow, bool), ApiError> {
         let (sender, message_id) = (row.7.clone(), row.8.clone());
         let inserted = self
             .db()
             .transact::<bool, _>(command, move |tx| {
                 Box::pin(async move {
+                    if !tx.accept_once(&row.7, &row.8, &payload).await? {
+                        tx.audit(&format!("notifications/{}", row.0), "redelivery dropped").await?;
+                        return Ok(false);
+                    }
                     let n = on_backend!(tx.conn(), |c| sqlx::query(
                         "INSERT INTO notifications (id, recipient, channel, text_kk, text_ru, text_en, case_name, sender, message_id, sent_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (sender, message_id) DO NOTHING"
@@ -463,6 +468,7 @@ impl Registers {
         command: Command,
         row: StageRow,
         message_id: &str,
+        payload: Vec<u8>,
     ) -> Result<(StageRow, bool), ApiError> {
         let (reporter, message_id) = (row.6.clone(), message_id.to_owned());
         let m = message_id.clone();
@@ -470,6 +476,10 @@ impl Registers {
             .db()
             .transact::<bool, _>(command, move |tx| {
                 Box::pin(async move {
+                    if !tx.accept_once(&row.6, &m, &payload).await? {
+                        tx.audit(&row.2, "redelivery dropped").await?;
+                        return Ok(false);
+                    }
                     let n = on_backend!(tx.conn(), |c| sqlx::query(
                         "INSERT INTO stage_reports (id, service, case_name, stage, occurred_at, channel, reporter, message_id, recorded_at, \
                          service_code, provider_bin, due_date, result, ground, place) \

@@ -129,6 +129,11 @@ pub const SETTINGS: &[Setting] = &[
         meaning: "open streams (Watch) in this process, counted apart from unary calls so that watchers never shed a filing",
     },
     Setting {
+        key: "SHANYRAQ_BROWSER_ORIGINS",
+        default: "`*` in dev, none elsewhere",
+        meaning: "the web origins (comma-separated, or `*`) whose pages may call over gRPC-Web (CORS); gRPC-Web from the same origin and from non-browser clients needs none",
+    },
+    Setting {
         key: "SHANYRAQ_MAX_MESSAGE_BYTES",
         default: "25165824 (24 MiB)",
         meaning: "the decoding limit of a request, above the documents' own limits",
@@ -244,6 +249,8 @@ pub struct Config {
     pub calls_in_flight: usize,
     /// Open streams in the process before new ones are shed.
     pub max_streams: usize,
+    /// The web origins whose pages may call over gRPC-Web.
+    pub browser_origins: BrowserOrigins,
     /// The decoding limit of one message.
     pub max_message_bytes: usize,
     /// The largest document a request may carry.
@@ -472,6 +479,7 @@ impl Config {
             concurrency_limit: positive(&get, "SHANYRAQ_CONCURRENCY_LIMIT", 256)?,
             calls_in_flight: positive(&get, "SHANYRAQ_CALLS_IN_FLIGHT", 128)?,
             max_streams: positive(&get, "SHANYRAQ_MAX_STREAMS", 1024)?,
+            browser_origins: browser_origins(get("SHANYRAQ_BROWSER_ORIGINS"), profile)?,
             max_message_bytes: positive(&get, "SHANYRAQ_MAX_MESSAGE_BYTES", 24 * 1024 * 1024)?,
             document_max_bytes: positive(&get, "SHANYRAQ_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)?,
             documents_max_bytes: positive(&get, "SHANYRAQ_DOCUMENTS_MAX_BYTES", 20 * 1024 * 1024)?,
@@ -517,6 +525,42 @@ impl Config {
                 .collect(),
         })
     }
+}
+
+/// The web origins whose pages may call the suite from a browser (CORS on gRPC-Web).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BrowserOrigins {
+    /// Any origin: the dev profile's default, so that a page served from anywhere on a
+    /// developer's machine can try the read methods.
+    Any,
+    /// These origins only (none: browsers of other origins are not let in; outside dev the
+    /// default, since a page calling with a user's token is a decision of the deployment).
+    Listed(Vec<String>),
+}
+
+fn browser_origins(value: Option<String>, profile: Profile) -> Result<BrowserOrigins, ConfigError> {
+    let Some(value) = value else {
+        return Ok(if profile == Profile::Dev { BrowserOrigins::Any } else { BrowserOrigins::Listed(Vec::new()) });
+    };
+    if value.trim() == "*" {
+        return Ok(BrowserOrigins::Any);
+    }
+    let mut origins = Vec::new();
+    for origin in value.split(',').map(|o| o.trim().trim_end_matches('/')).filter(|o| !o.is_empty()) {
+        // An origin is a scheme and a host (and port), no path: as a browser sends it.
+        let host = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+        let valid = host.is_some_and(|h| !h.is_empty() && !h.contains(['/', ' ']))
+            && http::HeaderValue::from_str(origin).is_ok();
+        if !valid {
+            return Err(bad(
+                "SHANYRAQ_BROWSER_ORIGINS",
+                &value,
+                "expected `*` or origins such as `https://portal.example.kz` separated by commas",
+            ));
+        }
+        origins.push(origin.to_owned());
+    }
+    Ok(BrowserOrigins::Listed(origins))
 }
 
 fn bad(key: &'static str, value: &str, problem: &str) -> ConfigError {
@@ -583,6 +627,23 @@ mod tests {
     }
 
     #[test]
+    fn browser_origins_are_any_in_dev_none_in_prod_unless_listed_and_must_be_origins() {
+        let prod = [("SHANYRAQ_PROFILE", "prod"), ("SHANYRAQ_IDENTITY", "mesh-linkerd")];
+        assert_eq!(config(&prod).unwrap().browser_origins, BrowserOrigins::Listed(Vec::new()));
+        let listed =
+            [prod[0], prod[1], ("SHANYRAQ_BROWSER_ORIGINS", "https://portal.example.kz/, http://localhost:8080")];
+        assert_eq!(
+            config(&listed).unwrap().browser_origins,
+            BrowserOrigins::Listed(vec!["https://portal.example.kz".into(), "http://localhost:8080".into()])
+        );
+        for wrong in ["portal.example.kz", "https://portal.example.kz/page", "ftp://x", "https://"] {
+            let e = config(&[("SHANYRAQ_BROWSER_ORIGINS", wrong)]).unwrap_err();
+            assert_eq!(e.key, "SHANYRAQ_BROWSER_ORIGINS", "{wrong}");
+        }
+        assert_eq!(config(&[("SHANYRAQ_BROWSER_ORIGINS", "*")]).unwrap().browser_origins, BrowserOrigins::Any);
+    }
+
+    #[test]
     fn an_empty_environment_gives_the_documented_defaults() {
         let c = config(&[]).unwrap();
         assert_eq!(c.profile, Profile::Dev);
@@ -592,6 +653,7 @@ mod tests {
         assert_eq!(c.request_timeout, Duration::from_secs(30));
         assert_eq!(c.concurrency_limit, 256);
         assert_eq!((c.calls_in_flight, c.max_streams), (128, 1024));
+        assert_eq!(c.browser_origins, BrowserOrigins::Any);
         assert_eq!(c.max_message_bytes, 24 * 1024 * 1024);
         assert_eq!(c.log_filter, "info");
         assert_eq!(c.log_format, LogFormat::Json);

@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 
 pub mod admission;
+pub mod browser;
 pub mod clock;
 pub mod clock_service;
 pub mod config;

@@ -345,8 +345,13 @@ pub async fn serve(
         ctx.config.calls_in_flight,
         ctx.config.max_streams,
     );
+    // Browsers call over gRPC-Web (crate::browser): HTTP/1.1 is accepted for it, and the
+    // translation runs before our layer, which sees every call as gRPC.
     let router = tonic::transport::Server::builder()
         .http2_max_header_list_size(crate::admission::TRANSPORT_HEADER_LIMIT_BYTES)
+        .accept_http1(true)
+        .layer(crate::browser::cors(&ctx.config.browser_origins))
+        .layer(tonic_web::GrpcWebLayer::new())
         .layer(RpcLayer::new(
             callers,
             ctx.clock.clone(),

@@ -236,7 +236,7 @@ async fn a_receiver_accepts_each_message_once(kind: Kind) {
         let accepted =
             t.db.transact::<String, _>(Command::new(principal(), "/test.v1.Receiver/Deliver"), |tx| {
                 Box::pin(async move {
-                    let new = tx.accept_once("registry", "8f2c5f8e-1d5c-4a51-9f0e-7c1f0a0b0c0d").await?;
+                    let new = tx.accept_once("registry", "8f2c5f8e-1d5c-4a51-9f0e-7c1f0a0b0c0d", b"payload").await?;
                     tx.audit("inbox", if new { "applied" } else { "dropped a redelivery" }).await?;
                     Ok(new.to_string())
                 })
@@ -246,6 +246,17 @@ async fn a_receiver_accepts_each_message_once(kind: Kind) {
         answers.push(accepted.response);
     }
     assert_eq!(answers, ["true", "false"]);
+    let reused =
+        t.db.transact::<String, _>(Command::new(principal(), "/test.v1.Receiver/Deliver"), |tx| {
+            Box::pin(async move {
+                tx.accept_once("registry", "8f2c5f8e-1d5c-4a51-9f0e-7c1f0a0b0c0d", b"another payload").await?;
+                tx.audit("inbox", "applied").await?;
+                Ok(String::new())
+            })
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(reused.reason(), "MESSAGE_ID_REUSED");
     t.cleanup().await;
 }
 

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use platform::store::Command;
 use platform::{ApiError, Principal};
+use prost::Message as _;
 use proto::egov::gateway::v1 as pb;
 use sha2::{Digest, Sha256};
 use tonic::{Request, Response};
@@ -116,6 +117,7 @@ impl pb::document_service_server::DocumentService for Gateway {
                     .iter()
                     .map(|s| (s.role.clone(), s.signer.clone(), s.signature.clone()))
                     .collect(),
+                payload: r.encode_to_vec(),
             };
             let command = Command::new(Principal::of(&request), M);
             let duplicate = self.registers.register_document(command, registration).await?;

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use platform::store::Command;
 use platform::{ApiError, Principal};
+use prost::Message as _;
 use proto::egov::gateway::v1 as pb;
 use proto::housing::common::v1::LocalizedText;
 use sha2::{Digest, Sha256};
@@ -524,8 +525,10 @@ impl pb::notification_service_server::NotificationService for Gateway {
                 exchange.message_id.to_string(),
                 self.clock.now(),
             );
-            let (stored, duplicate) =
-                self.registers.store_notification(Command::new(Principal::of(&request), M), row).await?;
+            let (stored, duplicate) = self
+                .registers
+                .store_notification(Command::new(Principal::of(&request), M), row, r.encode_to_vec())
+                .await?;
             let response = pb::SendNotificationResponse { notification: Some(notification(stored)), duplicate };
             Ok((response, Vec::new()))
         }
@@ -644,7 +647,12 @@ impl pb::monitoring_service_server::MonitoringService for Gateway {
             );
             let (stored, duplicate) = self
                 .registers
-                .store_stage(Command::new(Principal::of(&request), M), row, &exchange.message_id.to_string())
+                .store_stage(
+                    Command::new(Principal::of(&request), M),
+                    row,
+                    &exchange.message_id.to_string(),
+                    r.encode_to_vec(),
+                )
                 .await?;
             Ok((pb::ReportStageResponse { report: Some(report(stored)), duplicate }, Vec::new()))
         }

@@ -189,21 +189,54 @@ impl WriteTx {
         .map_err(store_error)
     }
 
-    /// For a receiver of outbox deliveries: records (`client`, `message_id`) and answers
-    /// whether it is new. A redelivery answers false and the receiver changes nothing.
-    pub async fn accept_once(&mut self, client: &str, message_id: &str) -> Result<bool, ApiError> {
+    /// For a receiver of outbox deliveries: records (`client`, `message_id`) with the SHA-256
+    /// of `payload` (the request's encoding) and answers whether the delivery is new. A redelivery (the same payload)
+    /// answers false and the receiver changes nothing; another payload under a used message id
+    /// is `ALREADY_EXISTS MESSAGE_ID_REUSED`, as a reused request id is `REQUEST_ID_REUSED`:
+    /// dropping it as a duplicate would lose it while telling the sender it arrived.
+    pub async fn accept_once(&mut self, client: &str, message_id: &str, payload: &[u8]) -> Result<bool, ApiError> {
         let now = crate::clock::wall_time();
-        crate::on_backend!(self.conn(), |c| sqlx::query(
-            "INSERT INTO inbox (client, message_id, received_at) VALUES ($1, $2, $3) ON CONFLICT (client, message_id) DO NOTHING"
+        let hash = Sha256::digest(payload).to_vec();
+        let inserted = crate::on_backend!(self.conn(), |c| sqlx::query(
+            "INSERT INTO inbox (client, message_id, received_at, payload_hash) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (client, message_id) DO NOTHING"
         )
         .bind(client)
         .bind(message_id)
         .bind(now)
+        .bind(&hash)
         .execute(c)
         .await
         .map(|r| r.rows_affected() == 1))
-        .map_err(store_error)
+        .map_err(store_error)?;
+        if inserted {
+            return Ok(true);
+        }
+        let first: Option<Vec<u8>> = crate::on_backend!(self.conn(), |c| sqlx::query_scalar(
+            "SELECT payload_hash FROM inbox WHERE client = $1 AND message_id = $2"
+        )
+        .bind(client)
+        .bind(message_id)
+        .fetch_one(c)
+        .await)
+        .map_err(store_error)?;
+        match first {
+            // Received before payloads were hashed: nothing to compare, a repeat as it was then.
+            None => Ok(false),
+            Some(first) if first == hash => Ok(false),
+            Some(_) => Err(message_id_reused(client, message_id)),
+        }
     }
+}
+
+/// Another payload under a message id the receiver has taken already.
+pub fn message_id_reused(client: &str, message_id: &str) -> ApiError {
+    ApiError::already_exists(
+        "MESSAGE_ID_REUSED",
+        format!("message id {message_id} of {client} came before with another payload; a new message needs a new id"),
+    )
+    .meta("message_id", message_id.to_owned())
+    .meta("client", client.to_owned())
 }
 
 /// What an idempotency record says of a request id.
