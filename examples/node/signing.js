@@ -99,7 +99,7 @@ function subsidyFields(r) {
     ['landlord_iin', text(lease, 'landlord_iin')],
     ['kato', text(address, 'kato_code')],
     ['address', line],
-    ['area_decimetres', String(Number(get(lease, 'area_decimetres') || 0))],
+    ['area_decimetres', String(Number(get(lease, 'area_m2_tenths') || 0))],
     ['family_size', String(Number(get(lease, 'family_size') || 0))],
     ['monthly_rent_tiyn', String(BigInt(get(lease, 'monthly_rent', 'tiyn') || 0))],
     ['start_date', text(lease, 'start_date')],

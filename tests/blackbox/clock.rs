@@ -20,7 +20,7 @@ async fn clock_service_sets_the_time_every_service_reads() {
         .into_inner()
         .clock
         .unwrap();
-    assert_eq!(set.local_time, "2026-03-12T09:00:00+05:00");
+    assert_eq!(set.local_rfc3339, "2026-03-12T09:00:00+05:00");
     assert_eq!(set.mode(), ClockMode::Fixed);
 
     // Each call is stamped with the instant its service's clock read when the call began.
@@ -46,12 +46,12 @@ async fn clock_service_sets_the_time_every_service_reads() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(advanced.clock.unwrap().local_time, "2026-03-15T09:00:00+05:00");
+    assert_eq!(advanced.clock.unwrap().local_rfc3339, "2026-03-15T09:00:00+05:00");
     let again = clock.get_time(GetTimeRequest {}).await.unwrap().into_inner().clock.unwrap();
-    assert_eq!(again.local_time, "2026-03-15T09:00:00+05:00", "a set clock stands still");
+    assert_eq!(again.local_rfc3339, "2026-03-15T09:00:00+05:00", "a set clock stands still");
     let system = clock.use_system_time(UseSystemTimeRequest {}).await.unwrap().into_inner().clock.unwrap();
     assert_eq!(system.mode(), ClockMode::System);
-    assert!(system.now.unwrap().seconds > MARCH_12_0900_ALMATY);
+    assert!(system.current_time.unwrap().seconds > MARCH_12_0900_ALMATY);
 }
 
 #[tokio::test]
@@ -74,7 +74,7 @@ async fn the_suite_starts_on_a_fixed_clock_from_its_settings() {
     let suite = spawn_suite(&[("SHANYRAQ_CLOCK", "fixed:2026-03-12T09:00:00+05:00")]).await;
     let mut clock = ClockServiceClient::new(suite.channel.clone());
     let reading = clock.get_time(GetTimeRequest {}).await.unwrap().into_inner().clock.unwrap();
-    assert_eq!(reading.now.unwrap().seconds, MARCH_12_0900_ALMATY);
+    assert_eq!(reading.current_time.unwrap().seconds, MARCH_12_0900_ALMATY);
 }
 
 #[tokio::test]

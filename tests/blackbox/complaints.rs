@@ -72,7 +72,7 @@ pub(crate) async fn refused_subsidy(ch: &Channel, who: &str) -> String {
         address: Some(common::Address {
             kato_code: "751110000".into(), street: "Абай".into(), ..Default::default()
         }),
-        area_decimetres: 500,
+        area_m2_tenths: 500,
         family_size: 3,
         monthly_rent: Some(common::Money { tiyn: 10_000_000 }),
         start_date: "2026-01-01".into(),

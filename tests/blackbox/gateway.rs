@@ -135,7 +135,7 @@ async fn load_family(channel: &tonic::transport::Channel) -> Family {
         cadastral_number: n.into(),
         kato: "711210000".into(),
         address_line: "Абай даңғылы, 1".into(),
-        area_decimetres: 543,
+        area_m2_tenths: 543,
         ..Default::default()
     };
     let owned = |n: &str, acquired: &str, sold: &str, akimat: bool| pb::Ownership {

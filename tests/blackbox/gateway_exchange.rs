@@ -53,7 +53,7 @@ async fn person(suite: &Suite) {
             cadastral_number: "01:000000009".into(),
             kato: "711210000".into(),
             address_line: "Абай даңғылы, 9".into(),
-            area_decimetres: 600,
+            area_m2_tenths: 600,
             ..Default::default()
         }],
         ownerships: vec![pb::Ownership {
@@ -89,7 +89,7 @@ async fn consent(suite: &Suite, give: bool) {
         )
         .await
         .unwrap();
-        assert!(r.consent.unwrap().withdrawn_at.is_none());
+        assert!(r.consent.unwrap().withdrawn_time.is_none());
     } else {
         let (r, _) = call::<_, pb::WithdrawConsentResponse>(
             &suite.channel,
@@ -99,7 +99,7 @@ async fn consent(suite: &Suite, give: bool) {
         )
         .await
         .unwrap();
-        assert!(r.consent.unwrap().withdrawn_at.is_some());
+        assert!(r.consent.unwrap().withdrawn_time.is_some());
     }
 }
 
@@ -174,7 +174,7 @@ async fn a_signature_round_trip_a_tampered_document_a_revoked_and_an_expired_cer
     let valid = verify(&suite, &signed, DIGEST).await;
     assert_eq!(valid.result(), pb::VerificationResult::Valid);
     assert_eq!(valid.signer_iin, PERSON);
-    assert!(valid.verified_at.is_some(), "every verification is time-stamped");
+    assert!(valid.verified_time.is_some(), "every verification is time-stamped");
 
     let tampered = DIGEST.replace('9', "8");
     assert_eq!(verify(&suite, &signed, &tampered).await.result(), pb::VerificationResult::InvalidSignature);
@@ -405,7 +405,7 @@ async fn a_notification_and_a_stage_report_delivered_twice_are_stored_once_and_a
                 service: "registry".into(),
                 case_name: "registry/applications/9".into(),
                 stage: "ACCEPTED".into(),
-                occurred_at: Some(prost_types::Timestamp { seconds: 1_775_000_000, nanos: 0 }),
+                occurred_time: Some(prost_types::Timestamp { seconds: 1_775_000_000, nanos: 0 }),
                 channel: "otbasybank.kz".into(),
                 due_date: "2026-04-08".into(),
                 ..Default::default()
@@ -423,7 +423,7 @@ async fn a_notification_and_a_stage_report_delivered_twice_are_stored_once_and_a
             service: "registry".into(),
             case_name: "registry/applications/9".into(),
             stage: "ENROLLED".into(),
-            occurred_at: Some(prost_types::Timestamp { seconds: 1_775_000_000, nanos: 0 }),
+            occurred_time: Some(prost_types::Timestamp { seconds: 1_775_000_000, nanos: 0 }),
             channel: "otbasybank.kz".into(),
             ..Default::default()
         },

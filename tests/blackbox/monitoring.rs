@@ -90,7 +90,7 @@ async fn sr_cl_26_stage_reports_carry_due_days_and_results_and_the_compliance_re
     }
     let registry = rows.iter().find(|r| r.service == "registry").expect("a registry row");
     assert_eq!(
-        (registry.cases, registry.decided, registry.on_time, registry.late, registry.open_past_due),
+        (registry.cases, registry.decided, registry.in_term, registry.late, registry.open_past_due),
         (3, 2, 2, 0, 1),
         "{rows:?}"
     );

@@ -245,7 +245,7 @@ fn refusal(app: &pb::Application) -> (String, String, String) {
 }
 
 fn accepted_local(app: &pb::Application) -> String {
-    let at = app.accepted_at.as_ref().unwrap();
+    let at = app.accepted_time.as_ref().unwrap();
     let t = chrono::DateTime::from_timestamp(at.seconds, 0).unwrap();
     t.with_timezone(&chrono::FixedOffset::east_opt(5 * 3600).unwrap()).format("%Y-%m-%d %H:%M").to_string()
 }
@@ -356,7 +356,7 @@ fn dwelling(cadastral: &str, kato: &str, emergency_since: &str) -> gw::Dwelling 
         cadastral_number: cadastral.into(),
         kato: kato.into(),
         address_line: "Сәтпаев көшесі, 5".into(),
-        area_decimetres: 420,
+        area_m2_tenths: 420,
         emergency_since: emergency_since.into(),
     }
 }

@@ -89,7 +89,7 @@ pub(crate) fn lease(landlord: &str, rent: i64, start: &str, end: &str) -> pb::Le
             apartment: "5".into(),
             ..Default::default()
         }),
-        area_decimetres: 540,
+        area_m2_tenths: 540,
         family_size: 4,
         monthly_rent: Some(common::Money { tiyn: rent }),
         start_date: start.into(),

@@ -94,7 +94,7 @@ pub fn complaint(c: &ComplaintRow, now: chrono::DateTime<chrono::Utc>) -> pb::Co
         _ => pb::CaseCheck::Unspecified,
     };
     let extension = c.extended_at.map(|at| pb::Extension {
-        extended_at: Some(ts(at)),
+        extended_time: Some(ts(at)),
         reasons: c
             .extension_reasons
             .as_deref()
@@ -110,9 +110,9 @@ pub fn complaint(c: &ComplaintRow, now: chrono::DateTime<chrono::Utc>) -> pb::Co
             term: i32::try_from(terms::NOTICE_DAYS).unwrap_or(3),
             unit: common::TermUnit::WorkingDays.into(),
             counted_from: "EXTENSION".into(),
-            counted_from_at: Some(ts(at)),
+            counted_from_time: Some(ts(at)),
             due_date: c.notice_due_date.clone().unwrap_or_default(),
-            due_at: Some(ts(due)),
+            due_time: Some(ts(due)),
             clause: "SR cl. 34".into(),
             calendar_version: c.deadline.calendar_version.clone(),
             breached: false,
@@ -143,7 +143,7 @@ pub fn complaint(c: &ComplaintRow, now: chrono::DateTime<chrono::Utc>) -> pb::Co
             .into(),
         stage: stage.into(),
         deadline: Some(c.deadline.clone().to_proto(c.is_open(), now)),
-        registered_at: Some(ts(c.registered_at)),
+        registered_time: Some(ts(c.registered_at)),
         extension,
         text: c.text.clone(),
         last_sequence: c.last_sequence,

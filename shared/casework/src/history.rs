@@ -84,9 +84,9 @@ impl Deadline {
             }
             .into(),
             counted_from: self.counted_from.clone(),
-            counted_from_at: Some(timestamp(self.counted_from_at)),
+            counted_from_time: Some(timestamp(self.counted_from_at)),
             due_date: self.due_date.clone(),
-            due_at: Some(timestamp(self.due_at)),
+            due_time: Some(timestamp(self.due_at)),
             clause: self.clause.clone(),
             calendar_version: self.calendar_version.clone(),
             breached: open && self.due_at < now,
@@ -202,7 +202,7 @@ impl EventRow {
         common::StageEvent {
             sequence: self.sequence,
             stage: self.stage.clone(),
-            occurred_at: Some(timestamp(self.occurred_at)),
+            occurred_time: Some(timestamp(self.occurred_at)),
             actor: Some(common::Actor {
                 subsystem: self.subsystem.clone(),
                 official_id: self.official_id.clone().unwrap_or_default(),

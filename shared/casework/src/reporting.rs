@@ -50,7 +50,7 @@ pub fn stage_report(r: &StageData<'_>) -> OutboxMessage {
         service: r.service.into(),
         case_name: r.case.into(),
         stage: r.stage.into(),
-        occurred_at: Some(timestamp(r.at)),
+        occurred_time: Some(timestamp(r.at)),
         channel: r.channel.into(),
         service_code: provider.map(|p| p.service_code).unwrap_or_default().into(),
         provider_bin: provider.map(|p| p.bin).unwrap_or_default().into(),

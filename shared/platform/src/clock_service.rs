@@ -31,8 +31,8 @@ impl ClockService {
             ),
         };
         pb::ClockReading {
-            now: Some(timestamp(now)),
-            local_time: now.with_timezone(&crate::clock::kazakhstan()).to_rfc3339(),
+            current_time: Some(timestamp(now)),
+            local_rfc3339: now.with_timezone(&crate::clock::kazakhstan()).to_rfc3339(),
             mode: mode as i32,
             offset,
         }
@@ -108,7 +108,7 @@ mod tests {
             .into_inner();
         let reading = set.clock.unwrap();
         assert_eq!(reading.mode, pb::ClockMode::Fixed as i32);
-        assert_eq!(reading.local_time, "2026-03-12T09:00:00+05:00");
+        assert_eq!(reading.local_rfc3339, "2026-03-12T09:00:00+05:00");
         svc.advance_time(Request::new(pb::AdvanceTimeRequest {
             by: Some(prost_types::Duration { seconds: 86_400, nanos: 0 }),
         }))

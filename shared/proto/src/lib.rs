@@ -65,6 +65,9 @@ pub mod egov {
 }
 
 #[cfg(test)]
+mod conventions;
+
+#[cfg(test)]
 mod tests {
     use prost::Message;
 

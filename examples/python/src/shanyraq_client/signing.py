@@ -104,7 +104,7 @@ def subsidy_fields(request):
         ("landlord_iin", _get(lease, "landlord_iin")),
         ("kato", _get(address, "kato_code")),
         ("address", line),
-        ("area_decimetres", str(int(_get(lease, "area_decimetres", default=0)))),
+        ("area_decimetres", str(int(_get(lease, "area_m2_tenths", default=0)))),
         ("family_size", str(int(_get(lease, "family_size", default=0)))),
         ("monthly_rent_tiyn", str(int(_get(lease, "monthly_rent", "tiyn", default=0)))),
         ("start_date", _get(lease, "start_date")),

@@ -91,7 +91,7 @@ impl Gateway {
                     provider_bin: provider.to_owned(),
                     cases: count(t.cases),
                     decided: count(t.decided),
-                    on_time: count(t.on_time),
+                    in_term: count(t.on_time),
                     late: count(t.late),
                     open_past_due: count(t.open_past_due),
                 }

@@ -151,7 +151,7 @@ pub fn dwelling(d: &domain::Dwelling) -> pb::Dwelling {
         cadastral_number: d.cadastral_number.clone(),
         kato: d.kato.clone(),
         address_line: d.address_line.clone(),
-        area_decimetres: i32::try_from(d.area_decimetres).unwrap_or(i32::MAX),
+        area_m2_tenths: i32::try_from(d.area_decimetres).unwrap_or(i32::MAX),
         emergency_since: opt(d.emergency_since),
     }
 }
@@ -333,7 +333,7 @@ pub fn records(r: pb::LoadRecordsRequest) -> Result<domain::Records, ApiError> {
             cadastral_number: text(&d.cadastral_number, &f("cadastral_number"))?,
             kato: kato(&d.kato, &f("kato"))?,
             address_line: text(&d.address_line, &f("address_line"))?,
-            area_decimetres: i64::from(d.area_decimetres),
+            area_decimetres: i64::from(d.area_m2_tenths),
             emergency_since: opt_date(&d.emergency_since, &f("emergency_since"))?,
         });
     }

@@ -61,8 +61,8 @@ fn consent(row: Option<crate::exchange_store::ConsentRow>) -> Option<pb::Consent
     row.map(|c| pb::Consent {
         iin: c.iin,
         purpose: c.purpose,
-        granted_at: Some(timestamp(c.granted_at)),
-        withdrawn_at: c.withdrawn_at.map(timestamp),
+        granted_time: Some(timestamp(c.granted_at)),
+        withdrawn_time: c.withdrawn_at.map(timestamp),
     })
 }
 
@@ -231,7 +231,7 @@ impl pb::signature_service_server::SignatureService for Gateway {
             let response = pb::VerifySignatureResponse {
                 result: result as i32,
                 signer_iin: signer,
-                verified_at: Some(timestamp(now)),
+                verified_time: Some(timestamp(now)),
                 serial,
             };
             Ok((response, Vec::new()))
@@ -300,7 +300,7 @@ impl pb::signature_service_server::SignatureService for Gateway {
                 ));
             }
             let revoked_at = self.registers.revoke(Command::new(Principal::of(&request), M), &serial, &reason).await?;
-            Ok((pb::RevokeCertificateResponse { revoked_at: revoked_at.map(timestamp) }, Vec::new()))
+            Ok((pb::RevokeCertificateResponse { revoked_time: revoked_at.map(timestamp) }, Vec::new()))
         }
         .await;
         self.conclude(&exchange, M, outcome, &[]).await
@@ -339,7 +339,11 @@ impl pb::signature_service_server::SignatureService for Gateway {
         Ok(Response::new(pb::ListRevokedCertificatesResponse {
             revoked: revoked
                 .into_iter()
-                .map(|(serial, at, reason)| pb::RevokedCertificate { serial, revoked_at: Some(timestamp(at)), reason })
+                .map(|(serial, at, reason)| pb::RevokedCertificate {
+                    serial,
+                    revoked_time: Some(timestamp(at)),
+                    reason,
+                })
                 .collect(),
         }))
     }
@@ -403,7 +407,7 @@ impl pb::otp_service_server::OtpService for Gateway {
             }
             let phone = &person.phone;
             let masked = format!("{}***{}", &phone[..phone.len().min(5)], &phone[phone.len().saturating_sub(2)..]);
-            let response = pb::IssueOtpResponse { expires_at: Some(timestamp(expires_at)), masked_phone: masked };
+            let response = pb::IssueOtpResponse { expires_time: Some(timestamp(expires_at)), masked_phone: masked };
             Ok((response, vec![who]))
         }
         .await;
@@ -480,7 +484,7 @@ fn notification(row: crate::exchange_store::NotificationRow) -> pb::Notification
         case_name,
         sender,
         message_id,
-        sent_at: Some(timestamp(sent_at)),
+        sent_time: Some(timestamp(sent_at)),
     }
 }
 
@@ -587,10 +591,10 @@ fn report(row: crate::exchange_store::StageRow) -> pb::StageReport {
         service,
         case_name,
         stage,
-        occurred_at: Some(timestamp(occurred_at)),
+        occurred_time: Some(timestamp(occurred_at)),
         channel,
         reporter,
-        recorded_at: Some(timestamp(recorded_at)),
+        recorded_time: Some(timestamp(recorded_at)),
         service_code: code,
         provider_bin: bin,
         due_date: due,
@@ -618,10 +622,10 @@ impl pb::monitoring_service_server::MonitoringService for Gateway {
                 return Err(ApiError::bad_field("FIELD_REQUIRED", *first, "required"));
             }
             let occurred_at = r
-                .occurred_at
+                .occurred_time
                 .and_then(|t| DateTime::<Utc>::from_timestamp(t.seconds, u32::try_from(t.nanos).unwrap_or(0)))
                 .ok_or_else(|| {
-                    ApiError::bad_field("FIELD_REQUIRED", "occurred_at", "when the case entered the stage")
+                    ApiError::bad_field("FIELD_REQUIRED", "occurred_time", "when the case entered the stage")
                 })?;
             if !r.due_date.trim().is_empty() && NaiveDate::parse_from_str(r.due_date.trim(), "%Y-%m-%d").is_err() {
                 return Err(ApiError::bad_field("DATE_INVALID", "due_date", "a day, YYYY-MM-DD, or empty"));
@@ -708,7 +712,7 @@ impl pb::audit_service_server::AuditService for Gateway {
                     purpose: e.exchanged.purpose,
                     request_hash: e.exchanged.request_hash,
                     response_hash: e.exchanged.response_hash,
-                    recorded_at: Some(timestamp(e.exchanged.recorded_at)),
+                    recorded_time: Some(timestamp(e.exchanged.recorded_at)),
                     previous_hash: e.previous_hash,
                     entry_hash: e.entry_hash,
                     signature: e.signature.unwrap_or_default(),
@@ -754,7 +758,7 @@ impl pb::audit_service_server::AuditService for Gateway {
                     case_name,
                     purpose,
                     user_iin,
-                    read_at: Some(timestamp(read_at)),
+                    read_time: Some(timestamp(read_at)),
                     filed_as,
                 })
                 .collect();

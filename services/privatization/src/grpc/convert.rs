@@ -85,8 +85,8 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
             .and_then(Ground::parse)
             .filter(|_| row.stage == Stage::Refused)
             .map(|g| refusal(g, row.refusal_reason.as_deref().unwrap_or_default())),
-        received_at: Some(ts(row.received_at)),
-        accepted_at: Some(ts(row.accepted_at)),
+        received_time: Some(ts(row.received_at)),
+        accepted_time: Some(ts(row.accepted_at)),
         update_time: Some(ts(row.updated_at)),
         last_sequence: row.last_sequence,
         channel: if row.channel == "STATE_CORPORATION" { pb::Channel::StateCorporation } else { pb::Channel::Portal }
@@ -125,9 +125,9 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
                 term: 30,
                 unit: common::TermUnit::CalendarDays.into(),
                 counted_from: "COMMISSION_DECISION".into(),
-                counted_from_at: None,
+                counted_from_time: None,
                 due_date: due_date.clone(),
-                due_at: Some(ts(due_at)),
+                due_time: Some(ts(due_at)),
                 clause: "Annex 1 row 4(3), stage 3".into(),
                 calendar_version: row.transfer_calendar_version.clone().unwrap_or_default(),
                 breached: open && row.transfer_registration_pending() && due_at < now,

@@ -129,8 +129,8 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
         stage: stage_out(row.stage),
         deadline: Some(row.deadline.clone().to_proto(row.is_open(), now)),
         refusal,
-        received_at: Some(ts(row.received_at)),
-        accepted_at: Some(ts(row.accepted_at)),
+        received_time: Some(ts(row.received_at)),
+        accepted_time: Some(ts(row.accepted_at)),
         update_time: Some(ts(row.updated_at)),
         last_sequence: row.last_sequence,
         settlement_kato: row.settlement_kato.clone(),
@@ -145,7 +145,7 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
                 signer_iin: c.signer_iin.clone(),
                 method: c.method.clone(),
                 certificate_serial: c.certificate_serial.clone(),
-                verified_at: Some(ts(c.verified_at)),
+                verified_time: Some(ts(c.verified_at)),
             })
             .collect(),
         document_kinds: parts.document_kinds.clone(),
@@ -153,7 +153,7 @@ pub fn application(row: &ApplicationRow, parts: &Parts, now: DateTime<Utc>) -> p
             q.removed_at.map(|at| pb::QueueRemoval {
                 ground: removal_ground_out(q.removal_ground.as_deref().unwrap_or_default()),
                 reason: q.removal_reason.clone().unwrap_or_default(),
-                removed_at: Some(ts(at)),
+                removed_time: Some(ts(at)),
                 last_position: q.last_position.unwrap_or_default(),
             })
         }),
@@ -165,11 +165,11 @@ pub fn queue_entry(q: &QueueRow) -> pb::QueueEntry {
     pb::QueueEntry {
         position: q.position,
         person: Some(common::PersonRef { iin: q.person_iin.clone() }),
-        accepted_at: Some(ts(q.accepted_at)),
+        accepted_time: Some(ts(q.accepted_at)),
         application: application_name(q.application_id),
         settlement_kato: q.settlement_kato.clone(),
         list_category: q.list_category.clone(),
-        enrolled_at: Some(ts(q.enrolled_at)),
+        enrolled_time: Some(ts(q.enrolled_at)),
     }
 }
 
@@ -189,7 +189,7 @@ pub fn task(
         settlement_kato: t.settlement_kato.clone(),
         case_kind: case_out(app.effective_case),
         deadline: Some(app.deadline.clone().to_proto(app.is_open(), now)),
-        created_at: Some(ts(t.created_at)),
+        created_time: Some(ts(t.created_at)),
         findings: findings.iter().map(finding).collect(),
         document_kinds: kinds.to_vec(),
     }

@@ -81,16 +81,16 @@ fn shown(name: &str, row: &PublicationRow, notices: &[store::NoticeRow]) -> pb::
             term: i32::try_from(CHANGE_NOTICE_WORKING_DAYS).unwrap_or(3),
             unit: common::TermUnit::WorkingDays.into(),
             counted_from: "CHANGE_IN_FORCE".into(),
-            counted_from_at: None,
+            counted_from_time: None,
             due_date: row.notices_due_date.clone(),
-            due_at: Some(ts(row.notices_due_at)),
+            due_time: Some(ts(row.notices_due_at)),
             clause: "RR cl. 2".into(),
             calendar_version: row.calendar_version.clone(),
             breached,
             provisional: casework::history::provisional(&row.calendar_version),
         }),
         recipients: CHANGE_NOTICE_RECIPIENTS.iter().map(|r| (*r).to_owned()).collect(),
-        recorded_at: Some(ts(row.recorded_at)),
+        recorded_time: Some(ts(row.recorded_at)),
         notices: notices
             .iter()
             .map(|(recipient, sent, late)| pb::PublicationNotice {

@@ -195,7 +195,7 @@ fn payment(p: store::PaymentRow, iban: Option<&str>) -> pb::Payment {
     pb::Payment {
         month: p.month,
         amount: Some(common::Money { tiyn: p.amount_tiyn }),
-        accrued_at: Some(casework::history::timestamp(p.accrued_at)),
+        accrued_time: Some(casework::history::timestamp(p.accrued_at)),
         due_on: p.due_on,
         payee_iin: p.payee_iin,
         parameter_version: p.parameter_version,

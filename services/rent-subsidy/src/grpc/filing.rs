@@ -30,8 +30,8 @@ fn lease(r: &pb::CreateApplicationRequest) -> Result<LeaseRow, ApiError> {
     if rent <= 0 {
         return Err(ApiError::bad_field("RENT_INVALID", "lease.monthly_rent", "the monthly rent, more than zero tiyn"));
     }
-    if l.area_decimetres <= 0 {
-        return Err(ApiError::bad_field("AREA_INVALID", "lease.area_decimetres", "the living area, more than zero"));
+    if l.area_m2_tenths <= 0 {
+        return Err(ApiError::bad_field("AREA_INVALID", "lease.area_m2_tenths", "the living area, more than zero"));
     }
     if !(1..=30).contains(&l.family_size) {
         return Err(ApiError::bad_field("FAMILY_SIZE_INVALID", "lease.family_size", "1 to 30 people"));
@@ -52,7 +52,7 @@ fn lease(r: &pb::CreateApplicationRequest) -> Result<LeaseRow, ApiError> {
         landlord_iin: landlord,
         address: line,
         kato,
-        area_decimetres: i64::from(l.area_decimetres),
+        area_decimetres: i64::from(l.area_m2_tenths),
         family_size: i64::from(l.family_size),
         rent_tiyn: rent,
         start: start.to_string(),

@@ -77,8 +77,8 @@ pub fn application(row: &ApplicationRow, findings: &[FindingRow], now: DateTime<
             .and_then(Ground::parse)
             .filter(|_| row.stage == Stage::Refused)
             .map(|g| refusal(g, row.refusal_reason.as_deref().unwrap_or_default())),
-        received_at: Some(ts(row.received_at)),
-        accepted_at: Some(ts(row.accepted_at)),
+        received_time: Some(ts(row.received_at)),
+        accepted_time: Some(ts(row.accepted_at)),
         update_time: Some(ts(row.updated_at)),
         last_sequence: row.last_sequence,
         monthly_payment: row.monthly_tiyn.map(|tiyn| common::Money { tiyn }),
@@ -89,7 +89,7 @@ pub fn application(row: &ApplicationRow, findings: &[FindingRow], now: DateTime<
                 street: row.address.clone(),
                 ..Default::default()
             }),
-            area_decimetres: i32::try_from(row.area_decimetres).unwrap_or(i32::MAX),
+            area_m2_tenths: i32::try_from(row.area_decimetres).unwrap_or(i32::MAX),
             family_size: i32::try_from(row.family_size).unwrap_or(i32::MAX),
             monthly_rent: Some(common::Money { tiyn: row.rent_tiyn }),
             start_date: row.lease_start.clone(),
