@@ -1,7 +1,9 @@
 // Journeys through the suite as an agency's Node.js system makes them, in the dev profile
-// (identity by headers): the signing vectors checked, an enrolment whose digest is computed
+// (identity by headers): the signing vectors checked; an enrolment whose digest is computed
 // by docs/SIGNING.md and compared with the service's, signed through the gateway, filed and
-// placed on the list; an error's google.rpc.Status details read.
+// placed on the list; an error's google.rpc.Status details read; a rent subsidy to its first
+// payment; a complaint against a refusal upheld, reopening the case; a privatization to its
+// contract. Other people than the Python example's, so that both run on one suite.
 //
 //   node journeys.js --target 127.0.0.1:50051
 'use strict';
@@ -42,6 +44,9 @@ function contract() {
     'kz/egov/gateway/v1/admin.proto',
     'kz/egov/gateway/v1/signature.proto',
     'kz/housing/ops/v1/clock.proto',
+    'kz/housing/subsidy/v1/subsidy.proto',
+    'kz/housing/complaints/v1/complaints.proto',
+    'kz/housing/privatization/v1/privatization.proto',
   ];
   const definition = protoLoader.loadSync(files, {
     includeDirs: [path.join(ROOT, 'proto')],
@@ -172,9 +177,193 @@ async function enrolment(kz, target) {
   for (const c of [admin, signatures, clock, registry]) c.close();
 }
 
+function clients(kz, target) {
+  const credentials = grpc.credentials.createInsecure();
+  return {
+    admin: new kz.egov.gateway.v1.AdminService(target, credentials),
+    signatures: new kz.egov.gateway.v1.SignatureService(target, credentials),
+    clock: new kz.housing.ops.v1.ClockService(target, credentials),
+    registry: new kz.housing.registry.v1.RegistryService(target, credentials),
+    subsidy: new kz.housing.subsidy.v1.RentSubsidyService(target, credentials),
+    complaints: new kz.housing.complaints.v1.ComplaintService(target, credentials),
+    privatization: new kz.housing.privatization.v1.PrivatizationService(target, credentials),
+  };
+}
+
+const setTime = (c, iso) => unary(c.clock, 'SetTime', { time: { seconds: String(Date.parse(iso) / 1000) } }, new grpc.Metadata());
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// An EDS confirmation by `iin` over `digest` (dev: the gateway keeps test keys).
+async function signed(c, iin, digest) {
+  const eds = await unary(c.signatures, 'SignDigest', { iin, digest }, envelope(iin, 'new', 'signing'));
+  return { signer: { iin }, eds: { certificate: eds.certificate, signature: eds.signature } };
+}
+
+async function subsidyJourney(c) {
+  const applicant = '900202400012';
+  const landlord = '600202300013';
+  await unary(
+    c.admin,
+    'LoadRecords',
+    {
+      persons: [
+        { iin: applicant, last_name: 'Жұмабаева', first_name: 'Сәуле', citizenship: 'CITIZENSHIP_KAZAKHSTAN' },
+        { iin: landlord, last_name: 'Оспанов', first_name: 'Ерлан', citizenship: 'CITIZENSHIP_KAZAKHSTAN' },
+      ],
+      addresses: [{ iin: applicant, kato: '751110000', street: 'Абай даңғылы', building: '2', from_date: '2000-01-01' }],
+      consents: [{ iin: applicant, purpose: 'registry' }, { iin: applicant, purpose: 'rent-subsidy' }],
+      social_groups: [{ iin: applicant, code: 'LARGE_FAMILY', since: '2015-01-01' }],
+    },
+    envelope(applicant, 'subsidy/setup', 'test data'),
+  );
+  await setTime(c, '2026-04-15T05:00:00Z');
+  const portal = () => headers([['x-caller-subsystem', 'otbasy-portal'], ['x-user-iin', applicant]]);
+  const enrol = { applicant: { iin: applicant }, case_kind: 'ENROLMENT_CASE_NO_DWELLING_5Y', settlement_kato: '751110000', list_category: 'GENERAL' };
+  const confirmation = await signed(c, applicant, signing.signingDigest('registry', enrol));
+  await unary(c.registry, 'CreateApplication', { ...enrol, request_id: 'c1d2e3f4-a5b6-4c7d-8e9f-a0b1c2d3e4f5', confirmations: [confirmation] }, portal());
+  const form = {
+    applicant: { iin: applicant },
+    case_kind: 'SUBSIDY_CASE_RENT_PRIVATE_FUND',
+    lease: {
+      landlord_iin: landlord,
+      address: { kato_code: '751110000', street: 'Абай даңғылы', building: '12', apartment: '7' },
+      area_m2_tenths: 540,
+      family_size: 4,
+      monthly_rent: { tiyn: '12000000' },
+      start_date: '2026-03-10',
+      end_date: '2027-03-09',
+    },
+  };
+  const ours = signing.signingDigest('subsidy', form);
+  assert.strictEqual((await unary(c.subsidy, 'CreateApplication', { ...form, validate_only: true }, portal())).signing_digest, ours);
+  const filed = (
+    await unary(c.subsidy, 'CreateApplication', { ...form, request_id: 'd2e3f4a5-b6c7-4d8e-9fa0-b1c2d3e4f5a6', confirmations: [await signed(c, applicant, ours)] }, portal())
+  ).application;
+  const official = () => headers([['x-caller-subsystem', 'otbasy-portal'], ['x-official-id', 'official-9'], ['x-official-role', 'otbasy-official']]);
+  await unary(c.subsidy, 'ClaimReviewTask', { request_id: 'e3f4a5b6-c7d8-4e9f-8a0b-c2d3e4f5a6b7', name: filed.name }, official());
+  await unary(c.subsidy, 'RecordReview', { request_id: 'f4a5b6c7-d8e9-4f0a-9b1c-d3e4f5a6b7c8', name: filed.name, approve: true, reason: 'the lease agrees with the sources' }, official());
+  await setTime(c, '2026-05-10T05:00:00Z');
+  let payments = [];
+  for (let i = 0; i < 30 && payments.length === 0; i++) {
+    payments = (await unary(c.subsidy, 'ListPayments', { name: filed.name }, portal())).payments;
+    if (payments.length === 0) await sleep(500);
+  }
+  assert.ok(payments.length > 0, 'no payment accrued');
+  assert.strictEqual(payments[0].payee_iin, landlord);
+  console.log(`subsidy: ${filed.name}, first payment ${payments[0].month}: ${Number(payments[0].amount.tiyn) / 100} KZT to the landlord`);
+}
+
+async function complaintJourney(c) {
+  const applicant = '850316400010';
+  await unary(
+    c.admin,
+    'LoadRecords',
+    {
+      persons: [{ iin: applicant, last_name: 'Тоқтарова', first_name: 'Динара', citizenship: 'CITIZENSHIP_KAZAKHSTAN' }],
+      addresses: [{ iin: applicant, kato: ASTANA, street: 'Абай даңғылы', building: '3', from_date: '2000-01-01' }],
+    },
+    envelope(applicant, 'complaints/setup', 'test data'),
+  );
+  await setTime(c, '2026-04-01T05:00:00Z');
+  const portal = () => headers([['x-caller-subsystem', 'otbasy-portal'], ['x-user-iin', applicant]]);
+  const form = { applicant: { iin: applicant }, case_kind: 'ENROLMENT_CASE_NO_DWELLING_5Y', settlement_kato: ASTANA, list_category: 'GENERAL' };
+  const confirmation = await signed(c, applicant, signing.signingDigest('registry', form));
+  // Refused: no consent on record (Annex 2 row 10(4)).
+  const kase = (await unary(c.registry, 'CreateApplication', { ...form, request_id: 'a5b6c7d8-e9f0-4a1b-8c2d-e4f5a6b7c8d9', confirmations: [confirmation] }, portal())).application;
+  const complaint = (
+    await unary(
+      c.complaints,
+      'CreateComplaint',
+      {
+        request_id: 'b6c7d8e9-f0a1-4b2c-9d3e-f5a6b7c8d9e0',
+        complainant: { iin: applicant },
+        application: kase.name,
+        reviewer_kind: 'REVIEWER_KIND_PROVIDER',
+        reviewer_id: 'OTBASY-COMPLAINTS',
+        filed_channel: 'FILED_CHANNEL_ELECTRONIC',
+        subject: 'SUBJECT_REFUSAL',
+        text: 'I gave my consent on egov.kz before filing',
+      },
+      headers([['x-caller-subsystem', 'egov-portal'], ['x-user-iin', applicant]]),
+    )
+  ).complaint;
+  const reviewer = () =>
+    headers([
+      ['x-caller-subsystem', 'complaints'],
+      ['x-official-id', 'reviewer-1'],
+      ['x-official-role', 'complaint-reviewer'],
+      ['x-official-jurisdiction', 'OTBASY-COMPLAINTS'],
+    ]);
+  await unary(c.complaints, 'ExtendReview', { request_id: 'c7d8e9f0-a1b2-4c3d-8e4f-a6b7c8d9e0f1', name: complaint.name, extra_days: 5, reasons: ['EXTENSION_REASON_ADDITIONAL_INFORMATION'], explanation: 'the consent record is asked of the gateway' }, reviewer());
+  await unary(c.admin, 'LoadRecords', { consents: [{ iin: applicant, purpose: 'registry' }] }, envelope(applicant, 'complaints/setup', 'test data'));
+  const decided = (await unary(c.complaints, 'RecordComplaintDecision', { request_id: 'd8e9f0a1-b2c3-4d4e-9f5a-b7c8d9e0f1a2', name: complaint.name, uphold: true, reason: 'the consent was on record' }, reviewer())).complaint;
+  let stage = '';
+  for (let i = 0; i < 40 && stage !== 'APPLICATION_STAGE_ENROLLED'; i++) {
+    stage = (await unary(c.registry, 'GetApplication', { name: kase.name }, portal())).application.stage;
+    if (stage !== 'APPLICATION_STAGE_ENROLLED') await sleep(500);
+  }
+  assert.strictEqual(stage, 'APPLICATION_STAGE_ENROLLED');
+  console.log(`complaints: ${complaint.name} ${decided.stage}; ${kase.name} reopened, ${stage}`);
+}
+
+// A document as the contract carries it: its bytes and their SHA-256.
+const documentOf = (kind, text) => {
+  const content = Buffer.from(text);
+  return { kind, media_type: 'application/pdf', sha256: crypto.createHash('sha256').update(content).digest('hex'), content };
+};
+
+async function privatizationJourney(c) {
+  const tenant = '850316300014';
+  await unary(
+    c.admin,
+    'LoadRecords',
+    {
+      persons: [{ iin: tenant, last_name: 'Бекова', first_name: 'Ләззат', citizenship: 'CITIZENSHIP_KAZAKHSTAN' }],
+      tenancies: [{ iin: tenant, dwelling_id: 'AST-0043', kato: ASTANA, fund_kind: 'FUND_KIND_COMMUNAL', document: 'TENANCY_DOCUMENT_AGREEMENT', document_number: 'T-43' }],
+      consents: [{ iin: tenant, purpose: 'privatization' }],
+    },
+    envelope(tenant, 'privatization/setup', 'test data'),
+  );
+  await setTime(c, '2026-04-13T05:00:00Z');
+  const operator = () => headers([['x-caller-subsystem', 'state-corporation'], ['x-official-id', 'operator-3'], ['x-official-role', 'state-corporation-operator']]);
+  const form = {
+    applicant: { iin: tenant },
+    channel: 'CHANNEL_STATE_CORPORATION',
+    office_id: 'SC-ASTANA-1',
+    dwelling_id: 'AST-0043',
+    fund_kind: 'FUND_KIND_COMMUNAL',
+    documents: [documentOf('TENANCY_AGREEMENT', 'lease'), documentOf('NO_DEBT_CERTIFICATE', 'no debt')],
+  };
+  const ours = signing.signingDigest('privatization', form);
+  const plan = await unary(c.privatization, 'CreateApplication', { ...form, validate_only: true }, operator());
+  assert.strictEqual(plan.signing_digest, ours);
+  const app = (
+    await unary(c.privatization, 'CreateApplication', { ...form, request_id: 'e9f0a1b2-c3d4-4e5f-8a6b-c8d9e0f1a2b3', confirmations: [await signed(c, tenant, ours)] }, operator())
+  ).application;
+  await setTime(c, '2026-05-13T05:00:00Z');
+  const official = (id, role) =>
+    headers([['x-caller-subsystem', 'privatization'], ['x-official-id', id], ['x-official-role', role], ['x-official-jurisdiction', ASTANA]]);
+  await unary(
+    c.privatization,
+    'RecordCommissionDecision',
+    { request_id: 'f0a1b2c3-d4e5-4f6a-9b7c-d9e0f1a2b3c4', name: app.name, approve: true, reason: 'the tenant and the dwelling meet the rules', decision_number: 'HC-18', price: { tiyn: '1250000000' } },
+    official('commission-1', 'housing-commission'),
+  );
+  const done = (await unary(c.privatization, 'SignContract', { request_id: 'a1b2c3d4-e5f6-4a7b-8c8d-e0f1a2b3c4d5', name: app.name, contract_number: 'PC-10' }, official('akimat-1', 'akimat-official'))).application;
+  assert.strictEqual(done.stage, 'APPLICATION_STAGE_COMPLETED');
+  console.log(`privatization: ${app.name} ${done.stage}, contract PC-10`);
+}
+
 async function main() {
   checkVectors();
-  await enrolment(contract(), argument('--target', '127.0.0.1:50051'));
+  const target = argument('--target', '127.0.0.1:50051');
+  const kz = contract();
+  await enrolment(kz, target);
+  const c = clients(kz, target);
+  await subsidyJourney(c);
+  await complaintJourney(c);
+  await privatizationJourney(c);
+  for (const client of Object.values(c)) client.close();
 }
 
 main().catch((error) => {
