@@ -93,6 +93,11 @@ impl ApiError {
         Self::new(Code::Unavailable, reason, message)
     }
 
+    /// The change met a concurrent one and was undone whole; the caller may retry it.
+    pub fn aborted(reason: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Code::Aborted, reason, message)
+    }
+
     /// The call's deadline passed before it could be answered.
     pub fn deadline_exceeded(reason: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(Code::DeadlineExceeded, reason, message)

@@ -375,7 +375,73 @@ pub fn store_error(e: sqlx::Error) -> ApiError {
             tracing::warn!(error = %e, "store unavailable");
             ApiError::unavailable("STORE_UNAVAILABLE", "the store is unavailable; retry with the same request_id")
         }
+        sqlx::Error::Database(db) if db.code().is_some_and(|c| CONFLICT_CODES.contains(&c.as_ref())) => {
+            // A conflict with a concurrent change undid this one whole: nothing of it stays,
+            // and the same request (same request_id) may simply be sent again.
+            tracing::warn!(error = %db, "change undone by a concurrent one");
+            ApiError::aborted(
+                "STORE_CONFLICT",
+                "the change met a concurrent one and was undone; retry with the same request_id",
+            )
+            .retry_after(CONFLICT_RETRY)
+        }
         other => ApiError::internal(other),
+    }
+}
+
+/// The codes of a change undone by a concurrent one: PostgreSQL's serialization failure and
+/// deadlock (SQLSTATE 40001, 40P01), SQLite's busy and locked (5, 6, and busy's extended codes
+/// 261, 517). Transient: never an internal error.
+const CONFLICT_CODES: [&str; 6] = ["40001", "40P01", "5", "6", "261", "517"];
+
+/// How long a caller waits before resending a change undone by a conflict.
+const CONFLICT_RETRY: Duration = Duration::from_millis(50);
+
+#[cfg(test)]
+mod conflict_tests {
+    use super::*;
+
+    /// A database error with a code, as a driver reports one.
+    #[derive(Debug)]
+    struct Coded(&'static str);
+
+    impl std::fmt::Display for Coded {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "error {}", self.0)
+        }
+    }
+
+    impl std::error::Error for Coded {}
+
+    impl sqlx::error::DatabaseError for Coded {
+        fn message(&self) -> &str {
+            self.0
+        }
+        fn code(&self) -> Option<std::borrow::Cow<'_, str>> {
+            Some(self.0.into())
+        }
+        fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+            self
+        }
+        fn kind(&self) -> sqlx::error::ErrorKind {
+            sqlx::error::ErrorKind::Other
+        }
+    }
+
+    #[test]
+    fn a_deadlock_or_a_serialization_failure_is_a_conflict_to_retry_not_an_internal_error() {
+        for code in ["40001", "40P01", "5", "517"] {
+            let e = store_error(sqlx::Error::Database(Box::new(Coded(code))));
+            assert_eq!((e.code(), e.reason()), (tonic::Code::Aborted, "STORE_CONFLICT"), "{code}");
+        }
+        let other = store_error(sqlx::Error::Database(Box::new(Coded("23505"))));
+        assert_eq!(other.code(), tonic::Code::Internal);
     }
 }
 
