@@ -104,10 +104,11 @@ impl ParcelRow {
     }
 }
 
-// The kind's first migration makes only its `applications` table, as a new kind would, and the
-// kernel's migration (casework::CASE_TABLES) makes the rest, on both backends; the way the four
-// services took (their first migrations made the tables, the kernel's finds them) is held by
-// services/suite/tests/case_tables.rs.
+// The kind's migrations take both ways a case kind's database gets the kernel's tables. On
+// SQLite its first migration, committed before the kernel kept tables of its own and unchanged
+// since (as every committed migration stays), makes them itself, as the four services' do, and
+// the kernel's migration finds them there; on PostgreSQL it makes only its `applications` table,
+// as a new kind would, and the kernel's migration makes the rest.
 static SQLITE: Migrator = sqlx::migrate!("./tests/migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./tests/migrations/postgres");
 
