@@ -126,57 +126,6 @@ const envelope = (iin, caseName, purpose) =>
     ['x-egov-purpose', purpose],
   ]);
 
-async function enrolment(kz, target) {
-  const credentials = grpc.credentials.createInsecure();
-  const admin = new kz.egov.gateway.v1.AdminService(target, credentials);
-  const signatures = new kz.egov.gateway.v1.SignatureService(target, credentials);
-  const clock = new kz.housing.ops.v1.ClockService(target, credentials);
-  const registry = new kz.housing.registry.v1.RegistryService(target, credentials);
-  await unary(
-    admin,
-    'LoadRecords',
-    {
-      persons: [{ iin: APPLICANT, last_name: 'Сейітова', first_name: 'Айгүл', citizenship: 'CITIZENSHIP_KAZAKHSTAN', phone: '+77017654321' }],
-      addresses: [{ iin: APPLICANT, kato: ASTANA, street: 'Абай даңғылы', building: '1', from_date: '2000-01-01' }],
-      consents: [{ iin: APPLICANT, purpose: 'registry' }],
-    },
-    envelope(APPLICANT, 'registry/setup', 'test data'),
-  );
-  // A working morning on the dev clock: the application is accepted the same day.
-  await unary(clock, 'SetTime', { time: { seconds: String(Date.parse('2026-04-15T05:00:00Z') / 1000) } }, new grpc.Metadata());
-  const portal = () => headers([['x-caller-subsystem', 'otbasy-portal'], ['x-user-iin', APPLICANT]]);
-  const form = { applicant: { iin: APPLICANT }, case_kind: 'ENROLMENT_CASE_NO_DWELLING_5Y', settlement_kato: ASTANA, list_category: 'GENERAL' };
-  const ours = signing.signingDigest('registry', form);
-  const preview = await unary(registry, 'CreateApplication', { ...form, validate_only: true }, portal());
-  assert.strictEqual(preview.signing_digest, ours);
-  const eds = await unary(signatures, 'SignDigest', { iin: APPLICANT, digest: ours }, envelope(APPLICANT, 'registry/applications/new', 'signing'));
-  const request = {
-    ...form,
-    request_id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
-    confirmations: [{ signer: { iin: APPLICANT }, eds: { certificate: eds.certificate, signature: eds.signature } }],
-  };
-  const filed = (await unary(registry, 'CreateApplication', request, portal())).application;
-  assert.strictEqual(filed.stage, 'APPLICATION_STAGE_ENROLLED');
-  // A retry with the same request id is answered from the first commit.
-  assert.strictEqual((await unary(registry, 'CreateApplication', request, portal())).application.name, filed.name);
-  const place = await unary(registry, 'GetQueuePosition', { iin: APPLICANT, settlement_kato: ASTANA, list_category: 'GENERAL' }, portal());
-  assert.ok(Number(place.entry.position) >= 1);
-  console.log(`registry: ${filed.name} ${filed.stage}, place ${place.entry.position} of ${place.list_size}`);
-
-  // An error carries google.rpc.Status details: a stable reason and the field at fault.
-  try {
-    await unary(registry, 'GetApplication', { name: 'registry/applications/x' }, portal());
-    assert.fail('a malformed name was accepted');
-  } catch (error) {
-    assert.strictEqual(error.code, grpc.status.INVALID_ARGUMENT);
-    const { reason, fields } = errorDetails(error);
-    assert.strictEqual(reason, 'NAME_INVALID');
-    assert.ok(fields.includes('name'), fields);
-    console.log(`errors: INVALID_ARGUMENT ${reason} on ${JSON.stringify(fields)}`);
-  }
-  for (const c of [admin, signatures, clock, registry]) c.close();
-}
-
 function clients(kz, target) {
   const credentials = grpc.credentials.createInsecure();
   return {
@@ -193,19 +142,54 @@ function clients(kz, target) {
 const setTime = (c, iso) => unary(c.clock, 'SetTime', { time: { seconds: String(Date.parse(iso) / 1000) } }, new grpc.Metadata());
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// Test people and their records, through the gateway's administration (dev only).
+const loadRecords = (c, iin, records) => unary(c.admin, 'LoadRecords', records, envelope(iin, 'setup', 'test data'));
+
 // An EDS confirmation by `iin` over `digest` (dev: the gateway keeps test keys).
 async function signed(c, iin, digest) {
   const eds = await unary(c.signatures, 'SignDigest', { iin, digest }, envelope(iin, 'new', 'signing'));
   return { signer: { iin }, eds: { certificate: eds.certificate, signature: eds.signature } };
 }
 
+async function enrolment(c) {
+  await loadRecords(c, APPLICANT, {
+    persons: [{ iin: APPLICANT, last_name: 'Сейітова', first_name: 'Айгүл', citizenship: 'CITIZENSHIP_KAZAKHSTAN', phone: '+77017654321' }],
+    addresses: [{ iin: APPLICANT, kato: ASTANA, street: 'Абай даңғылы', building: '1', from_date: '2000-01-01' }],
+    consents: [{ iin: APPLICANT, purpose: 'registry' }],
+  });
+  // A working morning on the dev clock: the application is accepted the same day.
+  await setTime(c, '2026-04-15T05:00:00Z');
+  const portal = () => headers([['x-caller-subsystem', 'otbasy-portal'], ['x-user-iin', APPLICANT]]);
+  const form = { applicant: { iin: APPLICANT }, case_kind: 'ENROLMENT_CASE_NO_DWELLING_5Y', settlement_kato: ASTANA, list_category: 'GENERAL' };
+  const ours = signing.signingDigest('registry', form);
+  const preview = await unary(c.registry, 'CreateApplication', { ...form, validate_only: true }, portal());
+  assert.strictEqual(preview.signing_digest, ours);
+  const request = { ...form, request_id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', confirmations: [await signed(c, APPLICANT, ours)] };
+  const filed = (await unary(c.registry, 'CreateApplication', request, portal())).application;
+  assert.strictEqual(filed.stage, 'APPLICATION_STAGE_ENROLLED');
+  // A retry with the same request id is answered from the first commit.
+  assert.strictEqual((await unary(c.registry, 'CreateApplication', request, portal())).application.name, filed.name);
+  const place = await unary(c.registry, 'GetQueuePosition', { iin: APPLICANT, settlement_kato: ASTANA, list_category: 'GENERAL' }, portal());
+  assert.ok(Number(place.entry.position) >= 1);
+  console.log(`registry: ${filed.name} ${filed.stage}, place ${place.entry.position} of ${place.list_size}`);
+
+  // An error carries google.rpc.Status details: a stable reason and the field at fault.
+  try {
+    await unary(c.registry, 'GetApplication', { name: 'registry/applications/x' }, portal());
+    assert.fail('a malformed name was accepted');
+  } catch (error) {
+    assert.strictEqual(error.code, grpc.status.INVALID_ARGUMENT);
+    const { reason, fields } = errorDetails(error);
+    assert.strictEqual(reason, 'NAME_INVALID');
+    assert.ok(fields.includes('name'), fields);
+    console.log(`errors: INVALID_ARGUMENT ${reason} on ${JSON.stringify(fields)}`);
+  }
+}
+
 async function subsidyJourney(c) {
   const applicant = '900202400012';
   const landlord = '600202300013';
-  await unary(
-    c.admin,
-    'LoadRecords',
-    {
+  await loadRecords(c, applicant, {
       persons: [
         { iin: applicant, last_name: 'Жұмабаева', first_name: 'Сәуле', citizenship: 'CITIZENSHIP_KAZAKHSTAN' },
         { iin: landlord, last_name: 'Оспанов', first_name: 'Ерлан', citizenship: 'CITIZENSHIP_KAZAKHSTAN' },
@@ -213,9 +197,7 @@ async function subsidyJourney(c) {
       addresses: [{ iin: applicant, kato: '751110000', street: 'Абай даңғылы', building: '2', from_date: '2000-01-01' }],
       consents: [{ iin: applicant, purpose: 'registry' }, { iin: applicant, purpose: 'rent-subsidy' }],
       social_groups: [{ iin: applicant, code: 'LARGE_FAMILY', since: '2015-01-01' }],
-    },
-    envelope(applicant, 'subsidy/setup', 'test data'),
-  );
+    });
   await setTime(c, '2026-04-15T05:00:00Z');
   const portal = () => headers([['x-caller-subsystem', 'otbasy-portal'], ['x-user-iin', applicant]]);
   const enrol = { applicant: { iin: applicant }, case_kind: 'ENROLMENT_CASE_NO_DWELLING_5Y', settlement_kato: '751110000', list_category: 'GENERAL' };
@@ -255,15 +237,10 @@ async function subsidyJourney(c) {
 
 async function complaintJourney(c) {
   const applicant = '850316400010';
-  await unary(
-    c.admin,
-    'LoadRecords',
-    {
+  await loadRecords(c, applicant, {
       persons: [{ iin: applicant, last_name: 'Тоқтарова', first_name: 'Динара', citizenship: 'CITIZENSHIP_KAZAKHSTAN' }],
       addresses: [{ iin: applicant, kato: ASTANA, street: 'Абай даңғылы', building: '3', from_date: '2000-01-01' }],
-    },
-    envelope(applicant, 'complaints/setup', 'test data'),
-  );
+    });
   await setTime(c, '2026-04-01T05:00:00Z');
   const portal = () => headers([['x-caller-subsystem', 'otbasy-portal'], ['x-user-iin', applicant]]);
   const form = { applicant: { iin: applicant }, case_kind: 'ENROLMENT_CASE_NO_DWELLING_5Y', settlement_kato: ASTANA, list_category: 'GENERAL' };
@@ -295,7 +272,7 @@ async function complaintJourney(c) {
       ['x-official-jurisdiction', 'OTBASY-COMPLAINTS'],
     ]);
   await unary(c.complaints, 'ExtendReview', { request_id: 'c7d8e9f0-a1b2-4c3d-8e4f-a6b7c8d9e0f1', name: complaint.name, extra_days: 5, reasons: ['EXTENSION_REASON_ADDITIONAL_INFORMATION'], explanation: 'the consent record is asked of the gateway' }, reviewer());
-  await unary(c.admin, 'LoadRecords', { consents: [{ iin: applicant, purpose: 'registry' }] }, envelope(applicant, 'complaints/setup', 'test data'));
+  await loadRecords(c, applicant, { consents: [{ iin: applicant, purpose: 'registry' }] });
   const decided = (await unary(c.complaints, 'RecordComplaintDecision', { request_id: 'd8e9f0a1-b2c3-4d4e-9f5a-b7c8d9e0f1a2', name: complaint.name, uphold: true, reason: 'the consent was on record' }, reviewer())).complaint;
   let stage = '';
   for (let i = 0; i < 40 && stage !== 'APPLICATION_STAGE_ENROLLED'; i++) {
@@ -314,16 +291,11 @@ const documentOf = (kind, text) => {
 
 async function privatizationJourney(c) {
   const tenant = '850316300014';
-  await unary(
-    c.admin,
-    'LoadRecords',
-    {
+  await loadRecords(c, tenant, {
       persons: [{ iin: tenant, last_name: 'Бекова', first_name: 'Ләззат', citizenship: 'CITIZENSHIP_KAZAKHSTAN' }],
       tenancies: [{ iin: tenant, dwelling_id: 'AST-0043', kato: ASTANA, fund_kind: 'FUND_KIND_COMMUNAL', document: 'TENANCY_DOCUMENT_AGREEMENT', document_number: 'T-43' }],
       consents: [{ iin: tenant, purpose: 'privatization' }],
-    },
-    envelope(tenant, 'privatization/setup', 'test data'),
-  );
+    });
   await setTime(c, '2026-04-13T05:00:00Z');
   const operator = () => headers([['x-caller-subsystem', 'state-corporation'], ['x-official-id', 'operator-3'], ['x-official-role', 'state-corporation-operator']]);
   const form = {
@@ -357,9 +329,8 @@ async function privatizationJourney(c) {
 async function main() {
   checkVectors();
   const target = argument('--target', '127.0.0.1:50051');
-  const kz = contract();
-  await enrolment(kz, target);
-  const c = clients(kz, target);
+  const c = clients(contract(), target);
+  await enrolment(c);
   await subsidyJourney(c);
   await complaintJourney(c);
   await privatizationJourney(c);

@@ -42,7 +42,7 @@ def _documents(request):
 
 
 def _strip(value, prefix):
-    return value[len(prefix):] if value.startswith(prefix) else value
+    return value[len(prefix) :] if value.startswith(prefix) else value
 
 
 def birth_date(iin):

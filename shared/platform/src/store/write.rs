@@ -190,10 +190,11 @@ impl WriteTx {
     }
 
     /// For a receiver of outbox deliveries: records (`client`, `message_id`) with the SHA-256
-    /// of `payload` (the request's encoding) and answers whether the delivery is new. A redelivery (the same payload)
-    /// answers false and the receiver changes nothing; another payload under a used message id
-    /// is `ALREADY_EXISTS MESSAGE_ID_REUSED`, as a reused request id is `REQUEST_ID_REUSED`:
-    /// dropping it as a duplicate would lose it while telling the sender it arrived.
+    /// of `payload` (the request's encoding) and answers whether the delivery is new. A
+    /// redelivery (the same payload) answers false and the receiver changes nothing; another
+    /// payload under a used message id is `ALREADY_EXISTS MESSAGE_ID_REUSED`, as a reused
+    /// request id is `REQUEST_ID_REUSED`: dropping it as a duplicate would lose it while
+    /// telling the sender it arrived.
     pub async fn accept_once(&mut self, client: &str, message_id: &str, payload: &[u8]) -> Result<bool, ApiError> {
         let now = crate::clock::wall_time();
         let hash = Sha256::digest(payload).to_vec();
